@@ -1,0 +1,59 @@
+/** What every command gets: global options, output helpers, and the registry (loaded on demand). */
+import type { Registry } from '@shared/model';
+import { formatIssue, type LocatedIssue } from '@shared/model';
+import { discoverRegistry } from '../core/registry/discover-registry';
+import { loadRegistry, type LoadedRegistry } from '../core/registry/load-registry';
+import { CliExit, EXIT, type CliIo } from './cli-io';
+import { colorEnabled, palette, type Palette } from './output/palette';
+
+export interface GlobalOptions {
+  readonly config?: string;
+  readonly json: boolean;
+  readonly color: boolean;
+}
+
+export class CommandContext {
+  readonly paint: Palette;
+
+  constructor(
+    readonly io: CliIo,
+    readonly options: GlobalOptions,
+  ) {
+    this.paint = palette(colorEnabled(io.stdout.isTTY, io.env, options.color));
+  }
+
+  out(text: string): void {
+    this.io.stdout.write(`${text}\n`);
+  }
+
+  err(text: string): void {
+    this.io.stderr.write(`${text}\n`);
+  }
+
+  json(value: unknown): void {
+    this.out(JSON.stringify(value, null, 2));
+  }
+
+  /** Discovers and loads the registry without judging it. */
+  async loadRegistry(): Promise<LoadedRegistry> {
+    return loadRegistry(discoverRegistry({ flag: this.options.config, env: this.io.env, cwd: this.io.cwd }), this.io.cwd);
+  }
+
+  /** The valid registry; otherwise its problems go to stderr and the command exits 1. */
+  async registry(): Promise<{ loaded: LoadedRegistry; registry: Registry }> {
+    const loaded = await this.loadRegistry();
+    if (loaded.registry) {
+      if (!this.options.json) this.printIssues(loaded.issues, (line) => this.err(line));
+      return { loaded, registry: loaded.registry };
+    }
+    this.printIssues(loaded.issues, (line) => this.err(line));
+    this.err(this.paint.red(`✗ cannot use ${loaded.displayPath}; \`provisioning services validate\` re-checks it after a fix`));
+    throw new CliExit(EXIT.invalid);
+  }
+
+  printIssues(issues: readonly LocatedIssue[], write: (line: string) => void): void {
+    for (const issue of issues) {
+      write(issue.severity === 'error' ? this.paint.red(formatIssue(issue)) : this.paint.yellow(formatIssue(issue)));
+    }
+  }
+}

@@ -1,0 +1,37 @@
+/** `init`: writes the platform registry (and its JSON Schema, for editor completion) to the user's config dir. */
+import { existsSync } from 'node:fs';
+import { chmod, copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { platformRegistryPath, provisioningHome, registrySchemaPath, userRegistryPath } from '../../core/paths';
+import { CliExit, EXIT } from '../cli-io';
+import type { CommandContext } from '../command-context';
+
+export async function init(ctx: CommandContext, options: { force: boolean }): Promise<void> {
+  const home = provisioningHome(ctx.io.env);
+  const target = userRegistryPath(home);
+  const exists = existsSync(target);
+  if (exists && !options.force) {
+    ctx.err(ctx.paint.red(`${target} already exists; run \`provisioning init --force\` to replace it (the old file is kept as services.toml.bak)`));
+    throw new CliExit(EXIT.invalid);
+  }
+  // The provisioning home holds state and logs too: private to the user.
+  await mkdir(home, { recursive: true, mode: 0o700 });
+  await chmod(home, 0o700);
+  await mkdir(dirname(target), { recursive: true });
+  if (exists) await copyFile(target, `${target}.bak`);
+  await writeAtomically(target, await readFile(platformRegistryPath()));
+  await writeAtomically(join(dirname(target), 'services.schema.json'), await readFile(registrySchemaPath()));
+  if (ctx.options.json) {
+    ctx.json({ registry: target, replaced: exists });
+    return;
+  }
+  ctx.out(`${ctx.paint.green('✓')} wrote ${target}${exists ? ' (previous file kept as services.toml.bak)' : ''}`);
+  ctx.out(ctx.paint.dim('  the seed platform registry; edit it, then check it with `provisioning services validate`'));
+}
+
+/** Write beside, then rename: a crash never leaves a half-written registry. */
+async function writeAtomically(path: string, content: Buffer): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, content, { mode: 0o644 });
+  await rename(temporary, path);
+}

@@ -1,0 +1,89 @@
+/** `services dependencies [name]`: the dependency tree, start order and dependents, or the graph as DOT / Mermaid. */
+import {
+  blastRadius,
+  buildGraph,
+  dependenciesOf,
+  dependencyForest,
+  dependencyTree,
+  dependentsOf,
+  startSet,
+  startWaves,
+  toDot,
+  toMermaid,
+  type DependencyGraph,
+  type TreeDirection,
+  type TreeNode,
+} from '@shared/graph';
+import { suggestion, type Registry } from '@shared/model';
+import { CliExit, EXIT } from '../cli-io';
+import type { CommandContext } from '../command-context';
+import { renderTree } from '../output/tree';
+
+
+export const GRAPH_FORMATS = ['tree', 'dot', 'mermaid'] as const;
+
+export interface DependenciesOptions {
+  readonly format: (typeof GRAPH_FORMATS)[number];
+  readonly reverse: boolean;
+}
+
+export async function servicesDependencies(ctx: CommandContext, name: string | undefined, options: DependenciesOptions): Promise<void> {
+  const { registry } = await ctx.registry();
+  const graph = buildGraph(registry.services);
+  if (name !== undefined && !graph.index.has(name)) {
+    ctx.err(ctx.paint.red(`unknown service '${name}'${suggestion(name, graph.names)}`));
+    throw new CliExit(EXIT.invalid);
+  }
+  const direction: TreeDirection = options.reverse ? 'dependents' : 'dependencies';
+  if (options.format !== 'tree') {
+    const shown = name === undefined ? graph : subgraph(registry, options.reverse ? blastRadius(graph, [name]) : startSet(graph, [name]));
+    ctx.io.stdout.write(options.format === 'dot' ? toDot(shown) : toMermaid(shown));
+  } else if (name === undefined) {
+    whole(ctx, graph, direction);
+  } else {
+    one(ctx, graph, name, direction);
+  }
+}
+
+function whole(ctx: CommandContext, graph: DependencyGraph, direction: TreeDirection): void {
+  const forest = dependencyForest(graph, direction);
+  const waves = startWaves(graph);
+  if (ctx.options.json) {
+    ctx.json({ startOrder: waves.flat(), waves, tree: forest });
+    return;
+  }
+  const { bold, dim } = ctx.paint;
+  for (const tree of forest) ctx.out(renderTree(tree, label(ctx)));
+  ctx.out(bold('\nStart waves') + dim(` (${graph.names.length} services; each wave needs only waves above it, so a wave's services can start together)`));
+  waves.forEach((wave, i) => ctx.out(`  ${String(i + 1).padStart(2)}  ${wave.join(', ')}`));
+}
+
+function one(ctx: CommandContext, graph: DependencyGraph, name: string, direction: TreeDirection): void {
+  const tree = dependencyTree(graph, name, direction);
+  const needs = dependenciesOf(graph, [name]);
+  const neededBy = dependentsOf(graph, [name]);
+  const direct = dependenciesOf(graph, [name], { transitive: false });
+  const directDependents = dependentsOf(graph, [name], { transitive: false });
+  if (ctx.options.json) {
+    ctx.json({ service: name, dependencies: needs, directDependencies: direct, dependents: neededBy, directDependents, startOrder: startSet(graph, [name]), tree });
+    return;
+  }
+  const { bold, dim } = ctx.paint;
+  const list = (names: readonly string[]) => (names.length > 0 ? names.join(', ') : dim('nothing'));
+  ctx.out(renderTree(tree, label(ctx)));
+  ctx.out('');
+  ctx.out(`${bold('Needs')}        ${list(needs)}`);
+  ctx.out(`${bold('Needed by')}    ${list([...neededBy].reverse())}`);
+  ctx.out(`${bold('Start order')}  ${startSet(graph, [name]).join(' → ')}`);
+  ctx.out(`${bold('Stop order')}   ${blastRadius(graph, [name]).join(' → ')}`);
+}
+
+const label = (ctx: CommandContext) => (node: TreeNode) => (node.repeated ? `${node.name} ${ctx.paint.dim('(see above)')}` : node.name);
+
+/** The graph of just these services (their edges among themselves). */
+function subgraph(registry: Registry, names: readonly string[]): DependencyGraph {
+  const kept = new Set(names);
+  return buildGraph(
+    registry.services.filter((s) => kept.has(s.name)).map((s) => ({ ...s, dependencies: s.dependencies.filter((d) => kept.has(d)) })),
+  );
+}

@@ -1,0 +1,34 @@
+/** `services list`: every service of the registry, in start order. */
+import { buildGraph, topologicalOrder } from '@shared/graph';
+import { describeHealthCheck, type Registry, type ServiceDefinition } from '@shared/model';
+import { SOURCE_LABELS } from '../../core/registry/discover-registry';
+import type { CommandContext } from '../command-context';
+import { renderTable } from '../output/table';
+
+/** Services sorted the way they start: dependencies first, then by `order`. */
+export function inStartOrder(registry: Registry): ServiceDefinition[] {
+  const byName = new Map(registry.services.map((service) => [service.name, service]));
+  return topologicalOrder(buildGraph(registry.services)).map((name) => byName.get(name)!);
+}
+
+export async function servicesList(ctx: CommandContext): Promise<void> {
+  const { loaded, registry } = await ctx.registry();
+  const services = inStartOrder(registry);
+  if (ctx.options.json) {
+    ctx.json({ registry: { path: loaded.location.path, source: loaded.location.source }, services });
+    return;
+  }
+  const { bold, dim } = ctx.paint;
+  const rows = services.map((s) => [
+    bold(s.name),
+    s.deployment.mode,
+    String(s.order),
+    s.auto_start ? 'yes' : '',
+    s.dependencies.join(', '),
+    describeHealthCheck(s.health_check),
+    s.description,
+  ]);
+  const header = ['NAME', 'MODE', 'ORDER', 'AUTO', 'DEPENDS ON', 'HEALTH CHECK', 'DESCRIPTION'].map(dim);
+  ctx.out(renderTable(header, rows, { width: ctx.io.stdout.isTTY ? ctx.io.stdout.columns : undefined }));
+  ctx.out(dim(`\n${services.length} services · ${loaded.displayPath} (${SOURCE_LABELS[loaded.location.source]})`));
+}

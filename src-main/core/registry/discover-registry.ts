@@ -1,0 +1,34 @@
+/** Which registry file to use: `--config` > `PROVISIONING_CONFIG` > the user's registry > the embedded demo. */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { embeddedRegistryPath, provisioningHome, userRegistryPath } from '../paths';
+
+export type RegistrySource = 'flag' | 'env' | 'user' | 'embedded';
+
+export interface RegistryLocation {
+  readonly path: string;
+  readonly source: RegistrySource;
+}
+
+export interface DiscoveryInput {
+  readonly flag?: string | undefined;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+}
+
+export const SOURCE_LABELS: Record<RegistrySource, string> = {
+  flag: 'from --config',
+  env: 'from PROVISIONING_CONFIG',
+  user: 'user registry',
+  embedded: 'embedded demo registry',
+};
+
+/** An explicit choice (flag or env) is used even when missing, so the error names it instead of silently falling back. */
+export function discoverRegistry({ flag, env, cwd }: DiscoveryInput): RegistryLocation {
+  if (flag) return { path: resolve(cwd, flag), source: 'flag' };
+  const fromEnv = env['PROVISIONING_CONFIG'];
+  if (fromEnv) return { path: resolve(cwd, fromEnv), source: 'env' };
+  const user = userRegistryPath(provisioningHome(env));
+  if (existsSync(user)) return { path: user, source: 'user' };
+  return { path: embeddedRegistryPath(), source: 'embedded' };
+}

@@ -1,0 +1,34 @@
+/** Reads and validates a registry file. Never starts or changes anything. */
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, relative } from 'node:path';
+import { parseRegistry, type LocatedIssue, type Registry } from '@shared/model';
+import type { RegistryLocation } from './discover-registry';
+
+export interface LoadedRegistry {
+  readonly location: RegistryLocation;
+  /** The path as shown to people: relative to the working directory when inside it. */
+  readonly displayPath: string;
+  /** Relative paths in the registry (commands, compose files, manifests) start here. */
+  readonly baseDir: string;
+  readonly registry: Registry | undefined;
+  readonly issues: readonly LocatedIssue[];
+}
+
+export async function loadRegistry(location: RegistryLocation, cwd: string): Promise<LoadedRegistry> {
+  const displayPath = displayPathOf(location.path, cwd);
+  const base = { location, displayPath, baseDir: dirname(location.path) };
+  let text: string;
+  try {
+    text = await readFile(location.path, 'utf8');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    const message = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a registry file' : `cannot read: ${String(cause)}`;
+    return { ...base, registry: undefined, issues: [{ severity: 'error', path: [], message, file: displayPath, line: 1, column: 1 }] };
+  }
+  return { ...base, ...parseRegistry(text, displayPath) };
+}
+
+function displayPathOf(path: string, cwd: string): string {
+  const fromCwd = relative(cwd, path);
+  return fromCwd && !fromCwd.startsWith('..') && !isAbsolute(fromCwd) ? fromCwd : path;
+}

@@ -1,0 +1,70 @@
+/** The five deployment modes of the seed, each with its own sub-table under `deployment`. */
+import { z } from 'zod';
+import { envMap, envRef, nonEmpty, tls } from './schema-primitives';
+
+export const DEPLOYMENT_MODES = ['binary', 'docker', 'docker-compose', 'kubernetes', 'remote'] as const;
+export type DeploymentMode = (typeof DEPLOYMENT_MODES)[number];
+
+const binary = z.strictObject({
+  command: nonEmpty.meta({ description: 'Executable: a name on PATH, an absolute path, or a path relative to the registry file.' }),
+  args: z.array(z.string()).default([]),
+  env: envMap.default({}),
+  cwd: nonEmpty.optional().meta({ description: 'Working directory; relative paths start at the registry file. Default: the registry directory.' }),
+  shell: z.boolean().default(false).meta({ description: 'Run `command` through the system shell. Off by default: arguments are passed as they are.' }),
+});
+
+/** "8080", "8054:8080", "127.0.0.1:5353:53/udp" — as `docker run -p` takes them. */
+export const DOCKER_PORT_PATTERN = /^(?:(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):)?(?:(\d{1,5}):)?(\d{1,5})(?:\/(tcp|udp))?$/;
+
+const docker = z.strictObject({
+  image: nonEmpty,
+  container_name: nonEmpty.optional().meta({ description: 'Default: the service name.' }),
+  command: z.array(z.string()).optional().meta({ description: "Overrides the image's CMD." }),
+  ports: z.array(z.string().regex(DOCKER_PORT_PATTERN, { error: 'a port mapping such as "8080", "8054:8080" or "127.0.0.1:5353:53/udp"' })).default([]),
+  volumes: z.array(nonEmpty).default([]),
+  env: envMap.default({}),
+  network: nonEmpty.default('provisioning-net'),
+  pull: z.enum(['missing', 'always', 'never']).default('missing'),
+});
+
+const dockerCompose = z.strictObject({
+  file: nonEmpty.meta({ description: 'Compose file; relative paths start at the registry file.' }),
+  project: nonEmpty.optional().meta({ description: 'Compose project name. Default: Compose derives it from the directory.' }),
+  service: nonEmpty.optional().meta({ description: 'Service inside the compose file. Default: the registry service name.' }),
+});
+
+const helm = z.strictObject({
+  chart: nonEmpty.meta({ description: 'Local chart path or repo/chart reference.' }),
+  release: nonEmpty.optional().meta({ description: 'Release name. Default: the service name.' }),
+  version: nonEmpty.optional(),
+  repo: nonEmpty.optional().meta({ description: 'Chart repository URL.' }),
+  values_files: z.array(nonEmpty).default([]),
+  values: z.record(z.string(), z.unknown()).default({}),
+});
+
+const kubernetes = z.strictObject({
+  kubeconfig: nonEmpty.optional().meta({ description: 'Default: KUBECONFIG or ~/.kube/config.' }),
+  context: nonEmpty.optional(),
+  namespace: nonEmpty.default('default'),
+  manifests: z.array(nonEmpty).default([]).meta({ description: 'Manifest files applied on start.' }),
+  deployment: nonEmpty.optional().meta({ description: 'Workload whose rollout defines the state. Default: the service name.' }),
+  stop: z.enum(['delete', 'scale-to-zero']).default('delete'),
+  helm: helm.optional(),
+});
+
+const remote = z.strictObject({
+  url: z.string().regex(/^https?:\/\/\S+$/, { error: 'an http:// or https:// URL' }),
+  tls: tls.optional(),
+  token: envRef.optional().meta({ description: 'Bearer token, from an env reference only.' }),
+});
+
+export const deploymentSchema = z.strictObject({
+  mode: z.enum(DEPLOYMENT_MODES),
+  binary: binary.optional(),
+  docker: docker.optional(),
+  'docker-compose': dockerCompose.optional(),
+  kubernetes: kubernetes.optional(),
+  remote: remote.optional(),
+});
+
+export type Deployment = z.output<typeof deploymentSchema>;

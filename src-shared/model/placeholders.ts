@@ -1,0 +1,15 @@
+/**
+ * `${home}` and `${registry_dir}` in registry strings: where a service's files live differs per
+ * machine, so paths are written relative to the provisioning home or the registry file.
+ */
+
+export const PLACEHOLDERS = ['home', 'registry_dir'] as const;
+export type Placeholder = (typeof PLACEHOLDERS)[number];
+
+const REFERENCE = /\$\{([^}]*)\}/g;
+
+/** Names used in the text that are not placeholders. */
+export function unknownPlaceholders(text: string): string[] {
+  return [...text.matchAll(REFERENCE)].map((match) => match[1]!).filter((name) => !(PLACEHOLDERS as readonly string[]).includes(name));
+}
+

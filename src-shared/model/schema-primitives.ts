@@ -1,0 +1,45 @@
+/** Small zod building blocks shared by the registry schemas. */
+import { z } from 'zod';
+import { DURATION_PATTERN, parseDuration } from './duration';
+
+/** A service name doubles as a container, release and DNS name, so it follows DNS label rules. */
+export const SERVICE_NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
+export const serviceName = z
+  .string()
+  .regex(SERVICE_NAME_PATTERN, {
+    error: 'a service name is lowercase letters, digits and dashes, starts with a letter, at most 63 characters',
+  })
+  .meta({ description: 'Name of a service in this registry.' });
+
+/** A duration string ("250ms", "5s", "1m30s"), parsed to milliseconds. */
+export const duration = z
+  .string()
+  .regex(new RegExp(DURATION_PATTERN), { error: 'a duration is a number with a unit: ms, s, m or h (e.g. "250ms", "5s", "1m30s")' })
+  .transform((text) => parseDuration(text)!)
+  .meta({ examples: ['250ms', '5s', '1m30s'] });
+
+export const port = z.number().int({ error: 'a port is a whole number' }).min(1).max(65535);
+
+/** A value read from the manager's environment at start time; the way to pass secrets. */
+export const envRef = z
+  .strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'an environment variable name' }) })
+  .meta({ description: 'Read the value from this environment variable when the service starts (never stored or logged).' });
+
+export const envValue = z.union([z.string(), envRef], {
+  error: 'expected a string or an env reference { env = "NAME" }',
+});
+
+export const envMap = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'an environment variable name' }), envValue);
+
+export const tls = z.strictObject({
+  ca_file: z.string().min(1).optional().meta({ description: 'PEM file of the CA that signed the server certificate.' }),
+  insecure: z.boolean().default(false).meta({ description: 'Skip certificate verification. Say so explicitly; never the default.' }),
+});
+
+/** "200", 200 or a range "200-299". */
+export const statusSpec = z.union([
+  z.number().int().min(100).max(599),
+  z.string().regex(/^[1-5]\d\d(-[1-5]\d\d)?$/, { error: 'a status code or range such as "200-299"' }),
+], { error: 'expected a status code (200) or a range ("200-299")' });
+
+export const nonEmpty = z.string().min(1);

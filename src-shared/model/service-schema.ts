@@ -1,0 +1,58 @@
+/** One service of the registry: what it is, how it is deployed, checked, started and limited. */
+import { z } from 'zod';
+import { deploymentSchema } from './deployment-schema';
+import { healthCheckSchema } from './health-check-schema';
+import { duration, nonEmpty, port, serviceName } from './schema-primitives';
+
+export const RESTART_POLICIES = ['no', 'on-failure', 'always'] as const;
+
+const startup = z.strictObject({
+  timeout: duration.prefault('30s').meta({ description: 'Time the service has to become healthy after it starts.' }),
+  restart: z.enum(RESTART_POLICIES).default('on-failure'),
+  stop_timeout: duration.prefault('10s').meta({ description: 'Time between SIGTERM and SIGKILL on stop.' }),
+});
+
+const resources = z.strictObject({
+  cpus: z.number().positive().optional().meta({ description: 'CPU limit in cores, e.g. 0.5.' }),
+  memory: z
+    .string()
+    .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|K|M|G)?$/, { error: 'a size such as "512Mi", "1Gi" or "256M"' })
+    .optional(),
+});
+
+/** `8080` or `"5353/udp"`: a port the service listens on, checked for clashes and before start. */
+const listenPort = z.union([port, z.string().regex(/^\d{1,5}\/(tcp|udp)$/, { error: 'a port such as 8080 or "5353/udp"' })], {
+  error: 'expected a port number (8080) or "5353/udp"',
+});
+
+export const serviceSchema = z.strictObject({
+  description: z.string().default(''),
+  order: z.number().int().min(0).default(100).meta({
+    description: 'Startup priority among services whose dependencies are ready (lower first). Never overrides dependencies.',
+  }),
+  auto_start: z.boolean().default(false).meta({ description: 'Started by `platform start` without names.' }),
+  dependencies: z.array(serviceName).default([]),
+  conflicts: z.array(nonEmpty).default([]).meta({
+    description: 'Services of this registry, or outside processes by name (e.g. "dnsmasq"), that must not run at the same time.',
+  }),
+  required_for: z
+    .array(z.string().regex(/^[a-z][a-z0-9-]*$/, { error: 'an operation name such as "server" or "workflow"' }))
+    .default([])
+    .meta({ description: 'Operations (server, workflow, test, …) that need this service running.' }),
+  ports: z.array(listenPort).default([]).meta({ description: 'Host ports the service listens on.' }),
+  deployment: deploymentSchema,
+  health_check: healthCheckSchema.optional(),
+  startup: startup.prefault({}),
+  resources: resources.optional(),
+});
+
+export type ServiceConfig = z.output<typeof serviceSchema>;
+export type ServiceDefinition = ServiceConfig & { readonly name: string };
+
+export const registrySchema = z
+  .strictObject({ services: z.record(serviceName, serviceSchema) })
+  .meta({ title: 'Provisioning service registry', description: 'services.toml of the Provisioning Control Center.' });
+
+export interface Registry {
+  readonly services: readonly ServiceDefinition[];
+}

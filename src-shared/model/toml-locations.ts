@@ -1,0 +1,215 @@
+/**
+ * Where each table, key and array element of a TOML document is written, by key path.
+ * smol-toml gives values but not their positions, and every registry error must name
+ * file:line:col. The scanner assumes a document that smol-toml has already accepted.
+ */
+import type { KeyPath } from './registry-issue';
+
+export interface SourcePosition {
+  readonly line: number;
+  readonly column: number;
+}
+
+type Segment = string | number;
+
+const encode = (path: readonly Segment[]): string =>
+  path.map((part) => (typeof part === 'number' ? `[${part}]` : part)).join('\u0000');
+
+export class TomlLocations {
+  readonly #positions: Map<string, SourcePosition>;
+
+  constructor(text: string) {
+    this.#positions = new Scanner(text).document();
+  }
+
+  /** Where the path is written, else where its nearest written ancestor is. */
+  locate(path: KeyPath): SourcePosition {
+    for (let length = path.length; length > 0; length--) {
+      const position = this.#positions.get(encode(path.slice(0, length)));
+      if (position) return position;
+    }
+    return { line: 1, column: 1 };
+  }
+}
+
+class Scanner {
+  #i = 0;
+  #line = 1;
+  #lineStart = 0;
+  readonly #positions = new Map<string, SourcePosition>();
+  /** Element counts of arrays of tables (`[[x]]`), so later headers resolve into the last element. */
+  readonly #arrays = new Map<string, number>();
+
+  constructor(private readonly text: string) {}
+
+  document(): Map<string, SourcePosition> {
+    let table: Segment[] = [];
+    for (;;) {
+      this.#skipTrivia();
+      if (this.#i >= this.text.length) return this.#positions;
+      const at = this.#here();
+      if (this.text.startsWith('[[', this.#i)) {
+        this.#i += 2;
+        const key = this.#key();
+        const base = [...this.#resolve(key.slice(0, -1)), key[key.length - 1]!];
+        const index = this.#arrays.get(encode(base)) ?? 0;
+        this.#arrays.set(encode(base), index + 1);
+        table = [...base, index];
+        this.#recordAll(table, at, 0);
+        this.#skipTo(']]');
+      } else if (this.text[this.#i] === '[') {
+        this.#i += 1;
+        table = this.#resolve(this.#key());
+        this.#recordAll(table, at, 0);
+        this.#skipTo(']');
+      } else {
+        this.#keyValue(table);
+      }
+    }
+  }
+
+  #keyValue(table: readonly Segment[]): void {
+    const at = this.#here();
+    const path = [...table, ...this.#key()];
+    this.#recordAll(path, at, table.length);
+    this.#skipTo('=');
+    this.#skipSpaces();
+    this.#value(path);
+  }
+
+  #value(path: readonly Segment[]): void {
+    const c = this.text[this.#i];
+    if (c === '"' || c === "'") return this.#string();
+    if (c === '[') return this.#array(path);
+    if (c === '{') return this.#inlineTable(path);
+    while (this.#i < this.text.length && !',]}#\r\n'.includes(this.text[this.#i]!)) this.#i++;
+  }
+
+  #array(path: readonly Segment[]): void {
+    this.#i += 1;
+    for (let index = 0; ; index++) {
+      this.#skipTrivia();
+      if (this.text[this.#i] === ']') break;
+      const element = [...path, index];
+      this.#record(element, this.#here());
+      this.#value(element);
+      this.#skipTrivia();
+      if (this.text[this.#i] === ',') this.#i += 1;
+    }
+    this.#i += 1;
+  }
+
+  #inlineTable(path: readonly Segment[]): void {
+    this.#i += 1;
+    for (;;) {
+      this.#skipTrivia();
+      if (this.text[this.#i] === '}') break;
+      this.#keyValue(path);
+      this.#skipTrivia();
+      if (this.text[this.#i] === ',') this.#i += 1;
+    }
+    this.#i += 1;
+  }
+
+  /** A dotted key: bare, "basic" or 'literal' parts. */
+  #key(): string[] {
+    const parts: string[] = [];
+    for (;;) {
+      this.#skipSpaces();
+      const start = this.#i;
+      const c = this.text[this.#i];
+      if (c === '"' || c === "'") {
+        this.#string();
+        const raw = this.text.slice(start + 1, this.#i - 1);
+        parts.push(c === "'" ? raw : unescapeBasic(raw));
+      } else {
+        while (this.#i < this.text.length && /[A-Za-z0-9_-]/.test(this.text[this.#i]!)) this.#i++;
+        parts.push(this.text.slice(start, this.#i));
+      }
+      this.#skipSpaces();
+      if (this.text[this.#i] !== '.') return parts;
+      this.#i += 1;
+    }
+  }
+
+  #string(): void {
+    const quote = this.text[this.#i]!;
+    const multiline = this.text.startsWith(quote.repeat(3), this.#i);
+    const delimiter = multiline ? quote.repeat(3) : quote;
+    this.#i += delimiter.length;
+    while (this.#i < this.text.length) {
+      const c = this.text[this.#i]!;
+      if (c === '\\' && quote === '"') {
+        this.#i += 1;
+        if (this.text[this.#i] === '\n') this.#newline();
+      } else if (c === '\n') this.#newline();
+      else if (this.text.startsWith(delimiter, this.#i)) {
+        this.#i += delimiter.length;
+        // A multi-line string may end with up to two quotes right before its delimiter.
+        while (multiline && this.text[this.#i] === quote) this.#i += 1;
+        return;
+      }
+      this.#i += 1;
+    }
+  }
+
+  #resolve(key: readonly string[]): Segment[] {
+    const path: Segment[] = [];
+    for (const part of key) {
+      path.push(part);
+      const count = this.#arrays.get(encode(path));
+      if (count !== undefined) path.push(count - 1);
+    }
+    return path;
+  }
+
+  /** Records the path and its prefixes longer than `from` segments (dotted keys define tables too). */
+  #recordAll(path: readonly Segment[], at: SourcePosition, from: number): void {
+    for (let length = from + 1; length <= path.length; length++) this.#record(path.slice(0, length), at);
+  }
+
+  #record(path: readonly Segment[], at: SourcePosition): void {
+    const key = encode(path);
+    if (!this.#positions.has(key)) this.#positions.set(key, at);
+  }
+
+  #here(): SourcePosition {
+    return { line: this.#line, column: this.#i - this.#lineStart + 1 };
+  }
+
+  #skipTo(token: string): void {
+    this.#skipSpaces();
+    this.#i += token.length;
+  }
+
+  #skipSpaces(): void {
+    while (this.text[this.#i] === ' ' || this.text[this.#i] === '\t') this.#i++;
+  }
+
+  /** Spaces, comments and line breaks. */
+  #skipTrivia(): void {
+    for (;;) {
+      this.#skipSpaces();
+      const c = this.text[this.#i];
+      if (c === '#') while (this.#i < this.text.length && this.text[this.#i] !== '\n') this.#i++;
+      else if (c === '\r') this.#i += 1;
+      else if (c === '\n') {
+        this.#newline();
+        this.#i += 1;
+      } else return;
+    }
+  }
+
+  #newline(): void {
+    this.#line += 1;
+    this.#lineStart = this.#i + 1;
+  }
+}
+
+function unescapeBasic(raw: string): string {
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return raw;
+  }
+}
