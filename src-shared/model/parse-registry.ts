@@ -57,7 +57,7 @@ export function parseRegistry(text: string, file: string): RegistryParseResult {
 
 function locate(issues: readonly RegistryIssue[], text: string, file: string): LocatedIssue[] {
   if (issues.length === 0) return [];
-  const locations = new TomlLocations(text);
+  const locations = new TomlLocations(text, issues.map((issue) => issue.path));
   return issues
     .map((issue) => ({ ...issue, file, ...locations.locate(issue.path) }))
     .sort((a, b) => a.line - b.line || a.column - b.column);

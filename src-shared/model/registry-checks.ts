@@ -17,6 +17,7 @@ const isTable = (value: unknown): value is Table => typeof value === 'object' &&
 export function checkRegistry(raw: Table, services: readonly ServiceDefinition[]): RegistryIssue[] {
   const issues: RegistryIssue[] = [];
   const names = Object.keys(raw);
+  const known = new Set(names);
   for (const name of names) {
     const service = raw[name];
     if (!isTable(service)) continue;
@@ -24,7 +25,7 @@ export function checkRegistry(raw: Table, services: readonly ServiceDefinition[]
     issues.push(...selectedSubTable(service, name, 'health_check', 'type', HEALTH_CHECK_TYPES));
     issues.push(...nameList(service, name, 'dependencies', (entry) =>
       entry === name ? 'a service cannot depend on itself'
-      : names.includes(entry) ? undefined
+      : known.has(entry) ? undefined
       : `unknown service '${entry}'${suggestion(entry, names)}`));
     issues.push(...nameList(service, name, 'conflicts', (entry) =>
       entry === name ? 'a service cannot conflict with itself' : undefined));
@@ -90,6 +91,7 @@ function cycleIssue(services: readonly ServiceDefinition[], cycle: readonly stri
 function impossibleConflicts(graph: DependencyGraph, services: readonly ServiceDefinition[]): RegistryIssue[] {
   const byName = new Map(services.map((s) => [s.name, s]));
   return services.flatMap((service) => {
+    if (service.conflicts.length === 0) return [];
     const needs = new Set(dependenciesOf(graph, [service.name]));
     return service.conflicts.flatMap((other, i): RegistryIssue[] => {
       const path = ['services', service.name, 'conflicts', i];
@@ -145,13 +147,25 @@ function ordersBeforeDependencies(services: readonly ServiceDefinition[]): Regis
 }
 
 /** Every string but the description may use `${home}` and `${registry_dir}`; anything else is a typo. */
-function placeholderReferences(value: unknown, path: KeyPath): RegistryIssue[] {
-  if (typeof value === 'string') {
-    return unknownPlaceholders(value).map((name) =>
-      error(path, `unknown placeholder \${${name}}; known: ${PLACEHOLDERS.map((p) => `\${${p}}`).join(', ')}${suggestion(name, PLACEHOLDERS)}`));
-  }
-  if (Array.isArray(value)) return value.flatMap((item, i) => placeholderReferences(item, [...path, i]));
-  if (!isTable(value)) return [];
-  return Object.entries(value).flatMap(([key, item]) =>
-    path.length === 2 && key === 'description' ? [] : placeholderReferences(item, [...path, key]));
+function placeholderReferences(service: Table, at: KeyPath): RegistryIssue[] {
+  const issues: RegistryIssue[] = [];
+  const path: (string | number)[] = [...at];
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (!value.includes('${')) return;
+      for (const name of unknownPlaceholders(value)) {
+        const known = PLACEHOLDERS.map((p) => `\${${p}}`).join(', ');
+        issues.push(error([...path], `unknown placeholder \${${name}}; known: ${known}${suggestion(name, PLACEHOLDERS)}`));
+      }
+    } else if (Array.isArray(value) || isTable(value)) {
+      for (const [key, item] of Object.entries(value)) {
+        if (path.length === at.length && key === 'description') continue;
+        path.push(Array.isArray(value) ? Number(key) : key);
+        visit(item);
+        path.pop();
+      }
+    }
+  };
+  visit(service);
+  return issues;
 }

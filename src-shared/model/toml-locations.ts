@@ -12,14 +12,18 @@ export interface SourcePosition {
 
 type Segment = string | number;
 
-const encode = (path: readonly Segment[]): string =>
-  path.map((part) => (typeof part === 'number' ? `[${part}]` : part)).join('\u0000');
+/** Paths are kept as encoded strings, extended one segment at a time: the scan is linear in the text. */
+const append = (key: string, part: Segment): string => `${key}\u0000${typeof part === 'number' ? `[${part}]` : part}`;
+const encode = (path: readonly Segment[]): string => path.reduce<string>(append, '');
 
 export class TomlLocations {
   readonly #positions: Map<string, SourcePosition>;
 
-  constructor(text: string) {
-    this.#positions = new Scanner(text).document();
+  /** Scans the text once, keeping the positions of the wanted paths and their ancestors. */
+  constructor(text: string, wanted: Iterable<KeyPath>) {
+    const keys = new Set<string>();
+    for (const path of wanted) path.reduce<string>((key, part) => (keys.add((key = append(key, part))), key), '');
+    this.#positions = new Scanner(text, keys).document();
   }
 
   /** Where the path is written, else where its nearest written ancestor is. */
@@ -40,10 +44,13 @@ class Scanner {
   /** Element counts of arrays of tables (`[[x]]`), so later headers resolve into the last element. */
   readonly #arrays = new Map<string, number>();
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly wanted: ReadonlySet<string>,
+  ) {}
 
   document(): Map<string, SourcePosition> {
-    let table: Segment[] = [];
+    let table = '';
     for (;;) {
       this.#skipTrivia();
       if (this.#i >= this.text.length) return this.#positions;
@@ -51,16 +58,16 @@ class Scanner {
       if (this.text.startsWith('[[', this.#i)) {
         this.#i += 2;
         const key = this.#key();
-        const base = [...this.#resolve(key.slice(0, -1)), key[key.length - 1]!];
-        const index = this.#arrays.get(encode(base)) ?? 0;
-        this.#arrays.set(encode(base), index + 1);
-        table = [...base, index];
-        this.#recordAll(table, at, 0);
+        const base = append(this.#resolve(key.slice(0, -1), at), key[key.length - 1]!);
+        const index = this.#arrays.get(base) ?? 0;
+        this.#arrays.set(base, index + 1);
+        this.#record(base, at);
+        table = append(base, index);
+        this.#record(table, at);
         this.#skipTo(']]');
       } else if (this.text[this.#i] === '[') {
         this.#i += 1;
-        table = this.#resolve(this.#key());
-        this.#recordAll(table, at, 0);
+        table = this.#resolve(this.#key(), at);
         this.#skipTo(']');
       } else {
         this.#keyValue(table);
@@ -68,16 +75,17 @@ class Scanner {
     }
   }
 
-  #keyValue(table: readonly Segment[]): void {
+  /** `a.b.c = value`: the dotted parts define tables too, so each prefix is recorded. */
+  #keyValue(table: string): void {
     const at = this.#here();
-    const path = [...table, ...this.#key()];
-    this.#recordAll(path, at, table.length);
+    let path = table;
+    for (const part of this.#key()) this.#record((path = append(path, part)), at);
     this.#skipTo('=');
     this.#skipSpaces();
     this.#value(path);
   }
 
-  #value(path: readonly Segment[]): void {
+  #value(path: string): void {
     const c = this.text[this.#i];
     if (c === '"' || c === "'") return this.#string();
     if (c === '[') return this.#array(path);
@@ -85,12 +93,12 @@ class Scanner {
     while (this.#i < this.text.length && !',]}#\r\n'.includes(this.text[this.#i]!)) this.#i++;
   }
 
-  #array(path: readonly Segment[]): void {
+  #array(path: string): void {
     this.#i += 1;
     for (let index = 0; ; index++) {
       this.#skipTrivia();
       if (this.text[this.#i] === ']') break;
-      const element = [...path, index];
+      const element = append(path, index);
       this.#record(element, this.#here());
       this.#value(element);
       this.#skipTrivia();
@@ -99,7 +107,7 @@ class Scanner {
     this.#i += 1;
   }
 
-  #inlineTable(path: readonly Segment[]): void {
+  #inlineTable(path: string): void {
     this.#i += 1;
     for (;;) {
       this.#skipTrivia();
@@ -153,24 +161,19 @@ class Scanner {
     }
   }
 
-  #resolve(key: readonly string[]): Segment[] {
-    const path: Segment[] = [];
+  /** A header's path, recording each table it opens; an array of tables resolves to its last element. */
+  #resolve(key: readonly string[], at: SourcePosition): string {
+    let path = '';
     for (const part of key) {
-      path.push(part);
-      const count = this.#arrays.get(encode(path));
-      if (count !== undefined) path.push(count - 1);
+      this.#record((path = append(path, part)), at);
+      const count = this.#arrays.get(path);
+      if (count !== undefined) path = append(path, count - 1);
     }
     return path;
   }
 
-  /** Records the path and its prefixes longer than `from` segments (dotted keys define tables too). */
-  #recordAll(path: readonly Segment[], at: SourcePosition, from: number): void {
-    for (let length = from + 1; length <= path.length; length++) this.#record(path.slice(0, length), at);
-  }
-
-  #record(path: readonly Segment[], at: SourcePosition): void {
-    const key = encode(path);
-    if (!this.#positions.has(key)) this.#positions.set(key, at);
+  #record(path: string, at: SourcePosition): void {
+    if (this.wanted.has(path) && !this.#positions.has(path)) this.#positions.set(path, at);
   }
 
   #here(): SourcePosition {

@@ -54,7 +54,7 @@ function whole(ctx: CommandContext, graph: DependencyGraph, direction: TreeDirec
   }
   const { bold, dim } = ctx.paint;
   for (const tree of forest) ctx.out(renderTree(tree, label(ctx)));
-  ctx.out(bold('\nStart waves') + dim(` (${graph.names.length} services; each wave needs only waves above it, so a wave's services can start together)`));
+  ctx.out(bold('\nStart waves') + dim(` (${graph.names.length} services by dependency depth; services in one wave do not need each other)`));
   waves.forEach((wave, i) => ctx.out(`  ${String(i + 1).padStart(2)}  ${wave.join(', ')}`));
 }
 

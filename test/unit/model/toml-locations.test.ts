@@ -5,7 +5,7 @@ import { TomlLocations } from '@shared/model/toml-locations';
 
 const at = (text: string, path: (string | number)[]) => {
   parse(text); // the scanner only sees documents smol-toml accepted
-  const { line, column } = new TomlLocations(text).locate(path);
+  const { line, column } = new TomlLocations(text, [path]).locate(path);
   return `${line}:${column}`;
 };
 

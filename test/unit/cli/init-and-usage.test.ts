@@ -1,0 +1,54 @@
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, tempDir } from '../../support/cli-run';
+
+describe('provisioning init', () => {
+  it("writes the platform registry and its schema into the user's private home, which then becomes the default", async () => {
+    const home = join(tempDir(), 'home');
+    const first = await cli(['init'], { env: { PROVISIONING_HOME: home } });
+    expect(first.code).toBe(0);
+    const registry = join(home, 'config', 'services.toml');
+    expect(first.stdout).toContain(`wrote ${registry}`);
+    expect(readFileSync(registry, 'utf8')).toBe(readFileSync('config/services.toml', 'utf8'));
+    expect(existsSync(join(home, 'config', 'services.schema.json'))).toBe(true);
+    expect(statSync(home).mode & 0o777).toBe(0o700);
+    const list = await cli(['services', 'list', '--json'], { env: { PROVISIONING_HOME: home } });
+    expect(JSON.parse(list.stdout)).toMatchObject({ registry: { source: 'user', path: registry } });
+  });
+
+  it('refuses to overwrite without --force, and keeps a backup with it', async () => {
+    const home = join(tempDir(), 'home');
+    await cli(['init'], { env: { PROVISIONING_HOME: home } });
+    const registry = join(home, 'config', 'services.toml');
+    writeFileSync(registry, '# my edits\n');
+    const refused = await cli(['init'], { env: { PROVISIONING_HOME: home } });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('already exists');
+    expect(readFileSync(registry, 'utf8')).toBe('# my edits\n');
+    const forced = await cli(['init', '--force'], { env: { PROVISIONING_HOME: home } });
+    expect(forced.code).toBe(0);
+    expect(readFileSync(`${registry}.bak`, 'utf8')).toBe('# my edits\n');
+    expect(readFileSync(registry, 'utf8')).toBe(readFileSync('config/services.toml', 'utf8'));
+  });
+});
+
+describe('usage', () => {
+  it.each([
+    [['services', 'frobnicate']],
+    [['services', 'list', '--bogus']],
+    [['services', 'dependencies', '--format', 'png']],
+    [['nothing-here']],
+  ])('exits 2 on a usage error: %j', async (argv) => {
+    const { code, stderr } = await cli(argv);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/error:/);
+  });
+
+  it('exits 0 for --help and lists only the commands that exist', async () => {
+    const { code, stdout } = await cli(['services', '--help']);
+    expect(code).toBe(0);
+    const commands = stdout.split('Commands:')[1]!.split('\n').filter((line) => /^ {2}\S/.test(line)).map((line) => line.trim().split(/\s+/)[0]);
+    expect(commands).toEqual(['list', 'dependencies', 'validate', 'help']);
+  });
+});
