@@ -1,5 +1,5 @@
 /** The installed `provisioning` command as a real process: exit codes, streams, npx. */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -41,5 +41,17 @@ describe('provisioning (process)', () => {
     expect(stdout).toBe('');
     expect(stderr).toContain("unknown command 'lst'");
     expect(stderr).toContain('(Did you mean list?)');
+  });
+
+  it('stops quietly when its reader closes the pipe early (… | head)', async () => {
+    const child = spawn(process.execPath, ['bin/provisioning.js', 'services', 'dependencies', '--format', 'dot', '--config', 'config/services.toml'], {
+      env: { ...process.env, PROVISIONING_HOME: tempDir('pcc-home-') },
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });
