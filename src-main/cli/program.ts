@@ -16,6 +16,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (cause) {
     if (cause instanceof CliExit) return cause.exitCode;
     if (cause instanceof CommanderError) return cause.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    // A file system refusal (permissions, a path through a file, …) is the user's to fix: say it plainly.
+    if (cause instanceof Error && typeof (cause as NodeJS.ErrnoException).syscall === 'string') {
+      io.stderr.write(`provisioning: ${cause.message}\n`);
+      return EXIT.invalid;
+    }
     throw cause;
   }
 }

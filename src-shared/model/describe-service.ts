@@ -1,28 +1,5 @@
-/** One-line summaries of a service's deployment and health check, for tables, cards and tooltips. */
+/** One-line summary of a service's health check, for tables, cards and tooltips. */
 import type { HealthCheck } from './health-check-schema';
-import type { Deployment } from './deployment-schema';
-
-export function describeDeployment(deployment: Deployment): string {
-  switch (deployment.mode) {
-    case 'binary': {
-      const binary = deployment.binary;
-      return binary ? [binary.command, ...binary.args].join(' ') : '';
-    }
-    case 'docker':
-      return deployment.docker?.image ?? '';
-    case 'docker-compose': {
-      const compose = deployment['docker-compose'];
-      return compose ? `${compose.file}${compose.service ? `#${compose.service}` : ''}` : '';
-    }
-    case 'kubernetes': {
-      const kubernetes = deployment.kubernetes;
-      if (!kubernetes) return '';
-      return kubernetes.helm ? `helm ${kubernetes.helm.chart}` : `${kubernetes.namespace}/${kubernetes.manifests.join(',')}`;
-    }
-    case 'remote':
-      return deployment.remote?.url ?? '';
-  }
-}
 
 export function describeHealthCheck(check: HealthCheck | undefined): string {
   if (!check) return '';

@@ -30,5 +30,5 @@ export async function servicesList(ctx: CommandContext): Promise<void> {
   ]);
   const header = ['NAME', 'MODE', 'ORDER', 'AUTO', 'DEPENDS ON', 'HEALTH CHECK', 'DESCRIPTION'].map(dim);
   ctx.out(renderTable(header, rows, { width: ctx.io.stdout.isTTY ? ctx.io.stdout.columns : undefined }));
-  ctx.out(dim(`\n${services.length} services · ${loaded.displayPath} (${SOURCE_LABELS[loaded.location.source]})`));
+  ctx.out(dim(`\n${services.length} service${services.length === 1 ? '' : 's'} · ${loaded.displayPath} (${SOURCE_LABELS[loaded.location.source]})`));
 }

@@ -1,6 +1,6 @@
 /** Reads and validates a registry file. Never starts or changes anything. */
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import { parseRegistry, type LocatedIssue, type Registry } from '@shared/model';
 import type { RegistryLocation } from './discover-registry';
 
@@ -8,15 +8,13 @@ export interface LoadedRegistry {
   readonly location: RegistryLocation;
   /** The path as shown to people: relative to the working directory when inside it. */
   readonly displayPath: string;
-  /** Relative paths in the registry (commands, compose files, manifests) start here. */
-  readonly baseDir: string;
   readonly registry: Registry | undefined;
   readonly issues: readonly LocatedIssue[];
 }
 
 export async function loadRegistry(location: RegistryLocation, cwd: string): Promise<LoadedRegistry> {
   const displayPath = displayPathOf(location.path, cwd);
-  const base = { location, displayPath, baseDir: dirname(location.path) };
+  const base = { location, displayPath };
   let text: string;
   try {
     text = await readFile(location.path, 'utf8');

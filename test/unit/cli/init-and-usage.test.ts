@@ -31,6 +31,14 @@ describe('provisioning init', () => {
     expect(readFileSync(`${registry}.bak`, 'utf8')).toBe('# my edits\n');
     expect(readFileSync(registry, 'utf8')).toBe(readFileSync('config/services.toml', 'utf8'));
   });
+
+  it('says plainly when the home cannot be created, and exits 1', async () => {
+    const file = join(tempDir(), 'a-file');
+    writeFileSync(file, '');
+    const { code, stderr } = await cli(['init'], { env: { PROVISIONING_HOME: join(file, 'home') } });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^provisioning: ENOTDIR: not a directory, mkdir '.*a-file\/home'\n$/);
+  });
 });
 
 describe('usage', () => {

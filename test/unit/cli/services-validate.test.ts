@@ -9,7 +9,7 @@ describe('provisioning services validate', () => {
     for (const file of ['config/services.toml', 'config/demo.toml']) {
       const { code, stdout } = await cli(['services', 'validate', '--config', file]);
       expect(code).toBe(0);
-      expect(stdout).toMatch(new RegExp(`^✓ ${file}: \\d services valid\\n$`));
+      expect(stdout).toMatch(new RegExp(`^✓ ${file}: \\d services, valid\\n$`));
     }
   });
 
@@ -48,6 +48,6 @@ describe('provisioning services validate', () => {
     const { code, stdout } = await cli(['services', 'validate', '--config', file]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/warning: 50 is lower than the order of its dependency 'b' \(60\)/);
-    expect(stdout).toMatch(/✓ .*: 2 services valid \(1 warning\)\n$/);
+    expect(stdout).toMatch(/✓ .*: 2 services, valid \(1 warning\)\n$/);
   });
 });
