@@ -1,0 +1,94 @@
+/**
+ * Reads a service log across its rotated files: the last N lines, or every line after a seq as it is
+ * written. Sequence numbers make it exact: a follower that sees a rotation re-reads the rotated files
+ * for lines after its last seq, so nothing is lost or repeated.
+ */
+import { existsSync } from 'node:fs';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { parseLogLine, type LogLine } from './log-line';
+import type { LogFiles } from './log-files';
+
+/** Oldest first: the rotated generations that exist, then the current file. */
+function generations(files: LogFiles): string[] {
+  const paths: string[] = [];
+  for (let generation = 1; existsSync(files.rotated(generation)); generation++) paths.unshift(files.rotated(generation));
+  return [...paths, files.current];
+}
+
+async function linesOf(path: string): Promise<LogLine[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return [];
+  }
+  return text.split('\n').flatMap((raw) => parseLogLine(raw) ?? []);
+}
+
+/** The last `count` lines (all of them when count is undefined), oldest first. */
+export async function tailLog(files: LogFiles, count?: number): Promise<LogLine[]> {
+  const collected: LogLine[][] = [];
+  let total = 0;
+  for (const path of generations(files).reverse()) {
+    const lines = await linesOf(path);
+    collected.unshift(lines);
+    total += lines.length;
+    if (count !== undefined && total >= count) break;
+  }
+  const all = collected.flat();
+  return count === undefined ? all : all.slice(Math.max(0, all.length - count));
+}
+
+export interface FollowOptions {
+  /** Yield lines with a greater seq (0: from the oldest kept line). */
+  readonly afterSeq: number;
+  readonly signal?: AbortSignal;
+  readonly pollMs?: number;
+}
+
+/** Every line after `afterSeq`, then each new one as it is written, until the signal aborts. */
+export async function* followLog(files: LogFiles, options: FollowOptions): AsyncGenerator<LogLine> {
+  let last = options.afterSeq;
+  let inode = -1;
+  let offset = 0;
+  const pollMs = options.pollMs ?? 100;
+  const fresh = function* (lines: readonly LogLine[]) {
+    for (const line of lines) {
+      if (line.seq <= last) continue;
+      last = line.seq;
+      yield line;
+    }
+  };
+  while (!options.signal?.aborted) {
+    // Read through one open handle: a rotation between a stat and a read cannot mix two files.
+    const handle = await open(files.current, 'r').catch(() => undefined);
+    if (handle) {
+      try {
+        const { ino, size } = await handle.stat();
+        if (ino !== inode) {
+          // First look, or a rotation: catch up through every generation by seq, then reread this file.
+          for (const path of generations(files)) yield* fresh(await linesOf(path));
+          inode = ino;
+          offset = 0;
+        } else if (size > offset) {
+          const { lines, consumed } = await readFrom(handle, offset, size);
+          offset += consumed;
+          yield* fresh(lines);
+        }
+      } finally {
+        await handle.close();
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
+/** Whole lines between two byte offsets, and how many bytes they took. */
+async function readFrom(handle: FileHandle, from: number, to: number): Promise<{ lines: LogLine[]; consumed: number }> {
+  const buffer = Buffer.alloc(to - from);
+  const { bytesRead } = await handle.read(buffer, 0, buffer.length, from);
+  const end = buffer.lastIndexOf(10, bytesRead - 1);
+  if (end < 0) return { lines: [], consumed: 0 };
+  const lines = buffer.toString('utf8', 0, end).split('\n').flatMap((raw) => parseLogLine(raw) ?? []);
+  return { lines, consumed: end + 1 };
+}

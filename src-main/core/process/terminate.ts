@@ -1,0 +1,65 @@
+/**
+ * Stops a service's processes: SIGTERM to its process group, a grace period, SIGKILL to the group,
+ * then every process still carrying the instance marker (grandchildren that left the group too).
+ * A pid or group is signalled only while it provably belongs to the instance: never a reused pid.
+ */
+import { isAlive, type ProcessIdentity } from './process-identity';
+import { managedProcesses } from './managed-processes';
+
+export interface TerminateTarget {
+  readonly home: string;
+  readonly instance: string;
+  /** The process we spawned; it leads its own process group (pgid = pid). */
+  readonly leader: ProcessIdentity;
+}
+
+export interface TerminateResult {
+  /** SIGKILL was needed. */
+  readonly forced: boolean;
+  /** Pids still alive at the end: always empty unless the kernel refused a signal. */
+  readonly survivors: readonly number[];
+}
+
+const POLL_MS = 25;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function terminate(target: TerminateTarget, stopTimeoutMs: number): Promise<TerminateResult> {
+  signalAll(target, 'SIGTERM');
+  if (await gone(target, stopTimeoutMs)) return { forced: false, survivors: [] };
+  signalAll(target, 'SIGKILL');
+  await gone(target, 2_000);
+  return { forced: true, survivors: remaining(target).map((p) => p.pid) };
+}
+
+function remaining(target: TerminateTarget) {
+  const members = managedProcesses(target.home, target.instance);
+  if (isAlive(target.leader) && !members.some((p) => p.pid === target.leader.pid)) {
+    members.push({ ...target.leader, pgid: target.leader.pid, service: '', instance: target.instance });
+  }
+  return members;
+}
+
+function signalAll(target: TerminateTarget, signal: NodeJS.Signals): void {
+  const members = remaining(target);
+  // The group id is the leader's pid; it is still ours while the leader lives or a marked member is in it.
+  const groupIsOurs = members.some((p) => p.pgid === target.leader.pid);
+  if (groupIsOurs) send(-target.leader.pid, signal);
+  for (const member of members) if (member.pgid !== target.leader.pid) send(member.pid, signal);
+}
+
+function send(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+async function gone(target: TerminateTarget, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (remaining(target).length === 0) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(POLL_MS);
+  }
+}

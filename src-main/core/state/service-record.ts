@@ -1,0 +1,34 @@
+/** What the state store keeps per service: enough to find, verify, stop and explain its process. */
+import { z } from 'zod';
+
+const exitSchema = z.object({
+  code: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  at: z.number(),
+  /** Why it ended, when we know more than the code ("stopped by user", "not our child: code unknown"). */
+  reason: z.string(),
+});
+
+export const serviceRecordSchema = z.object({
+  name: z.string(),
+  /** Whether the user wants it running: what adoption and restart policies act on. */
+  desired: z.enum(['running', 'stopped']),
+  /** The running instance, absent once it has exited. */
+  process: z
+    .object({
+      instance: z.string(),
+      pid: z.number().int().positive(),
+      startTime: z.string(),
+      pgid: z.number().int().positive(),
+      command: z.array(z.string()),
+      configHash: z.string(),
+      startedAt: z.number(),
+    })
+    .optional(),
+  restarts: z.number().int().min(0),
+  lastExit: exitSchema.optional(),
+});
+
+export type ServiceRecord = z.infer<typeof serviceRecordSchema>;
+export type ExitRecord = z.infer<typeof exitSchema>;
+export type ProcessRecord = NonNullable<ServiceRecord['process']>;
