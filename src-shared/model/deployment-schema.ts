@@ -1,6 +1,6 @@
 /** The five deployment modes of the seed, each with its own sub-table under `deployment`. */
 import { z } from 'zod';
-import { envMap, envRef, nonEmpty, tls } from './schema-primitives';
+import { envMap, envRef, nonEmpty, portsInRange, tls } from './schema-primitives';
 
 export const DEPLOYMENT_MODES = ['binary', 'docker', 'docker-compose', 'kubernetes', 'remote'] as const;
 export type DeploymentMode = (typeof DEPLOYMENT_MODES)[number];
@@ -20,7 +20,14 @@ const docker = z.strictObject({
   image: nonEmpty,
   container_name: nonEmpty.optional().meta({ description: 'Default: the service name.' }),
   command: z.array(z.string()).optional().meta({ description: "Overrides the image's CMD." }),
-  ports: z.array(z.string().regex(DOCKER_PORT_PATTERN, { error: 'a port mapping such as "8080", "8054:8080" or "127.0.0.1:5353:53/udp"' })).default([]),
+  ports: z
+    .array(
+      z
+        .string()
+        .regex(DOCKER_PORT_PATTERN, { error: 'a port mapping such as "8080", "8054:8080" or "127.0.0.1:5353:53/udp"' })
+        .refine(portsInRange, { error: 'ports are 1 to 65535' }),
+    )
+    .default([]),
   volumes: z.array(nonEmpty).default([]),
   env: envMap.default({}),
   network: nonEmpty.default('provisioning-net'),

@@ -1,6 +1,6 @@
 /** The seed's four health check types, each with its own sub-table under `health_check`. */
 import { z } from 'zod';
-import { duration, envMap, nonEmpty, port, statusSpec, tls } from './schema-primitives';
+import { duration, envMap, nonEmpty, port, positiveDuration, statusSpec, tls } from './schema-primitives';
 
 export const HEALTH_CHECK_TYPES = ['http', 'tcp', 'command', 'file'] as const;
 export type HealthCheckType = (typeof HEALTH_CHECK_TYPES)[number];
@@ -33,8 +33,8 @@ const file = z.strictObject({
 
 export const healthCheckSchema = z.strictObject({
   type: z.enum(HEALTH_CHECK_TYPES),
-  interval: duration.prefault('10s').meta({ description: 'Time between checks once running.' }),
-  timeout: duration.prefault('5s').meta({ description: 'Time one check may take.' }),
+  interval: positiveDuration.prefault('10s').meta({ description: 'Time between checks once running.' }),
+  timeout: positiveDuration.prefault('5s').meta({ description: 'Time one check may take.' }),
   retries: z.number().int().min(0).default(3).meta({ description: 'Consecutive failures before the service is unhealthy.' }),
   grace_period: duration.prefault('0s').meta({ description: 'Failures right after start do not count for this long.' }),
   http: http.optional(),

@@ -15,8 +15,9 @@ const TYPE_NAMES: Record<string, string> = {
   boolean: 'true or false',
 };
 
+/** What was found instead. Strings are not repeated: the wrong value may be a secret written in place. */
 function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'string') return 'a string';
   if (Array.isArray(value)) return 'an array';
   if (value !== null && typeof value === 'object') return value instanceof Date ? 'a date' : 'a table';
   return String(value);
@@ -29,9 +30,10 @@ export function messageFor(issue: RawIssue): string | undefined {
       if (issue.input === undefined) return 'required';
       return `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}, got ${describe(issue.input)}`;
     case 'invalid_value': {
+      if (issue.input === undefined) return 'required';
       const choices = issue.values.map((value) => JSON.stringify(value)).join(', ');
-      const typo = typeof issue.input === 'string' ? suggestion(issue.input, issue.values.map(String)) : '';
-      return `must be one of ${choices}; got ${describe(issue.input)}${typo}`;
+      if (typeof issue.input !== 'string') return `must be one of ${choices}; got ${describe(issue.input)}`;
+      return `must be one of ${choices}; got ${JSON.stringify(issue.input)}${suggestion(issue.input, issue.values.map(String))}`;
     }
     case 'too_small':
       if (issue.origin === 'string' && Number(issue.minimum) === 1) return 'must not be empty';
@@ -39,6 +41,8 @@ export function messageFor(issue: RawIssue): string | undefined {
       return `must be ${issue.inclusive ? 'at least' : 'more than'} ${issue.minimum}, got ${describe(issue.input)}`;
     case 'too_big':
       return `must be ${issue.inclusive ? 'at most' : 'less than'} ${issue.maximum}, got ${describe(issue.input)}`;
+    case 'invalid_key':
+      return issue.issues[0]?.message;
     default:
       return undefined;
   }

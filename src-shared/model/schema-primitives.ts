@@ -18,11 +18,21 @@ export const duration = z
   .transform((text) => parseDuration(text)!)
   .meta({ examples: ['250ms', '5s', '1m30s'] });
 
+/** A duration that must not be zero (intervals, timeouts). */
+export const positiveDuration = duration.refine((ms) => ms > 0, { error: 'must be longer than 0' });
+
 export const port = z.number().int({ error: 'a port is a whole number' }).min(1).max(65535);
+
+/** Every number in a port text (host and container ports of a mapping) is a valid port. */
+export const portsInRange = (text: string): boolean =>
+  [...text.replace(/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):/, '').matchAll(/\d+/g)].every(([n]) => Number(n) >= 1 && Number(n) <= 65535);
 
 /** A value read from the manager's environment at start time; the way to pass secrets. */
 export const envRef = z
-  .strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'an environment variable name' }) })
+  .strictObject(
+    { env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'an environment variable name' }) },
+    { error: (issue) => (issue.code === 'invalid_type' ? 'must be an env reference { env = "NAME" }: secrets are read from the environment, never written here' : undefined) },
+  )
   .meta({ description: 'Read the value from this environment variable when the service starts (never stored or logged).' });
 
 export const envValue = z.union([z.string(), envRef], {

@@ -2,12 +2,12 @@
 import { z } from 'zod';
 import { deploymentSchema } from './deployment-schema';
 import { healthCheckSchema } from './health-check-schema';
-import { duration, nonEmpty, port, serviceName } from './schema-primitives';
+import { duration, nonEmpty, port, portsInRange, positiveDuration, serviceName } from './schema-primitives';
 
 export const RESTART_POLICIES = ['no', 'on-failure', 'always'] as const;
 
 const startup = z.strictObject({
-  timeout: duration.prefault('30s').meta({ description: 'Time the service has to become healthy after it starts.' }),
+  timeout: positiveDuration.prefault('30s').meta({ description: 'Time the service has to become healthy after it starts.' }),
   restart: z.enum(RESTART_POLICIES).default('on-failure'),
   stop_timeout: duration.prefault('10s').meta({ description: 'Time between SIGTERM and SIGKILL on stop.' }),
 });
@@ -21,7 +21,10 @@ const resources = z.strictObject({
 });
 
 /** `8080` or `"5353/udp"`: a port the service listens on, checked for clashes and before start. */
-const listenPort = z.union([port, z.string().regex(/^\d{1,5}\/(tcp|udp)$/, { error: 'a port such as 8080 or "5353/udp"' })], {
+const listenPort = z.union([
+  port,
+  z.string().regex(/^\d{1,5}\/(tcp|udp)$/, { error: 'a port such as 8080 or "5353/udp"' }).refine(portsInRange, { error: 'ports are 1 to 65535' }),
+], {
   error: 'expected a port number (8080) or "5353/udp"',
 });
 

@@ -14,9 +14,8 @@ export async function init(ctx: CommandContext, options: { force: boolean }): Pr
     ctx.err(ctx.paint.red(`${target} already exists; run \`provisioning init --force\` to replace it (the old file is kept as services.toml.bak)`));
     throw new CliExit(EXIT.invalid);
   }
-  // The provisioning home holds state and logs too: private to the user.
-  await mkdir(home, { recursive: true, mode: 0o700 });
-  await chmod(home, 0o700);
+  // A home we create holds state and logs too: private to the user. An existing folder keeps its mode.
+  if ((await mkdir(home, { recursive: true })) !== undefined) await chmod(home, 0o700);
   await mkdir(dirname(target), { recursive: true });
   if (exists) await copyFile(target, `${target}.bak`);
   await writeAtomically(target, await readFile(platformRegistryPath()));

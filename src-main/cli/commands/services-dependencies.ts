@@ -10,6 +10,7 @@ import {
   startWaves,
   toDot,
   toMermaid,
+  topologicalOrder,
   type DependencyGraph,
   type TreeDirection,
   type TreeNode,
@@ -49,7 +50,7 @@ function whole(ctx: CommandContext, graph: DependencyGraph, direction: TreeDirec
   const forest = dependencyForest(graph, direction);
   const waves = startWaves(graph);
   if (ctx.options.json) {
-    ctx.json({ startOrder: waves.flat(), waves, tree: forest });
+    ctx.json({ startOrder: topologicalOrder(graph), waves, tree: forest });
     return;
   }
   const { bold, dim } = ctx.paint;

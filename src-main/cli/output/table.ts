@@ -19,7 +19,14 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
 
 const pad = (cell: string, width: number): string => cell + ' '.repeat(width - visibleLength(cell));
 
-/** Cuts plain text; a colored line is left whole rather than cut through an escape sequence. */
+/** Cuts to `width` visible characters, keeping escape sequences whole (and closing colors). */
 function cut(line: string, width: number): string {
-  return visibleLength(line) === line.length ? `${line.slice(0, width - 1)}…` : line;
+  let visible = 0;
+  let result = '';
+  // eslint-disable-next-line no-control-regex -- escape sequences are what this walks over
+  for (const [piece] of line.matchAll(/\u001b\[[0-9;]*m|[^\u001b]/gu)) {
+    if (piece.startsWith('\u001b')) result += piece;
+    else if (visible++ < width - 1) result += piece;
+  }
+  return `${result}…${result.length > visibleLength(result) ? '\u001b[0m' : ''}`;
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../../support/cli-run';
@@ -58,5 +58,14 @@ describe('usage', () => {
     expect(code).toBe(0);
     const commands = stdout.split('Commands:')[1]!.split('\n').filter((line) => /^ {2}\S/.test(line)).map((line) => line.trim().split(/\s+/)[0]);
     expect(commands).toEqual(['list', 'dependencies', 'validate', 'help']);
+  });
+});
+
+describe('provisioning init on an existing folder', () => {
+  it('leaves the mode of a home it did not create alone', async () => {
+    const home = tempDir();
+    chmodSync(home, 0o755);
+    expect((await cli(['init'], { env: { PROVISIONING_HOME: home } })).code).toBe(0);
+    expect(statSync(home).mode & 0o777).toBe(0o755);
   });
 });

@@ -70,7 +70,7 @@ describe('provisioning services dependencies', () => {
 
   it('prints JSON for the whole registry', async () => {
     const parsed = JSON.parse((await cli(['services', 'dependencies', '--json', ...PLATFORM])).stdout) as { startOrder: string[]; waves: string[][] };
-    expect(parsed.startOrder).toEqual(['orchestrator', 'coredns', 'oci-registry', 'gitea', 'control-center', 'mcp-server', 'api-gateway']);
+    expect(parsed.startOrder).toEqual(['orchestrator', 'coredns', 'control-center', 'oci-registry', 'gitea', 'mcp-server', 'api-gateway']);
     expect(parsed.waves).toHaveLength(2);
   });
 

@@ -21,7 +21,7 @@ describe('provisioning services validate', () => {
     expect(code).toBe(1);
     expect(stdout).toBe(
       [
-        'services.toml:2:1 services.a.order: expected a number, got "x"',
+        'services.toml:2:1 services.a.order: expected a number, got a string',
         'services.toml:3:14 services.a.conflicts[0]: a service cannot conflict with itself',
         "services.toml:8:22 services.b.dependencies[1]: unknown service 'c'",
         '✗ services.toml: 3 errors',

@@ -35,16 +35,16 @@ const cases: [string, string, string[]][] = [
     'services.toml:3:35 services.a.deployment.binary.env.TOKEN: expected a string or an env reference { env = "NAME" }',
   ]],
   ['remote token written literally', '[services.r.deployment]\nmode = "remote"\nremote = { url = "https://x", token = "s3cret" }\n', [
-    'services.toml:3:31 services.r.deployment.remote.token: expected a table, got "s3cret"',
+    'services.toml:3:31 services.r.deployment.remote.token: must be an env reference { env = "NAME" }: secrets are read from the environment, never written here',
   ]],
   ['remote url not http', '[services.r.deployment]\nmode = "remote"\nremote = { url = "ftp://x" }\n', ['services.toml:3:12 services.r.deployment.remote.url: an http:// or https:// URL']],
   ['kubernetes without manifests or helm', '[services.k.deployment]\nmode = "kubernetes"\nkubernetes = { namespace = "dev" }\n', [
     'services.toml:3:1 services.k.deployment.kubernetes: needs `manifests` or a `helm` chart',
   ]],
   ['unknown key with typo', `${binaryService('a', 'dependecies = []')}`, ["services.toml:2:1 services.a.dependecies: unknown key (did you mean 'dependencies'?)"]],
-  ['order is a string', binaryService('a', 'order = "10"'), ['services.toml:2:1 services.a.order: expected a number, got "10"']],
+  ['order is a string', binaryService('a', 'order = "10"'), ['services.toml:2:1 services.a.order: expected a number, got a string']],
   ['order is negative', binaryService('a', 'order = -1'), ['services.toml:2:1 services.a.order: must be at least 0, got -1']],
-  ['auto_start is a string', binaryService('a', 'auto_start = "yes"'), ['services.toml:2:1 services.a.auto_start: expected true or false, got "yes"']],
+  ['auto_start is a string', binaryService('a', 'auto_start = "yes"'), ['services.toml:2:1 services.a.auto_start: expected true or false, got a string']],
   ['unknown dependency with typo', `${ok}${binaryService('ui', 'dependencies = ["orchestrater"]')}`, [
     "services.toml:7:17 services.ui.dependencies[0]: unknown service 'orchestrater' (did you mean 'orchestrator'?)",
   ]],
@@ -101,6 +101,29 @@ const cases: [string, string, string[]][] = [
   ['unknown placeholder', '[services.a.deployment]\nmode = "binary"\nbinary = { command = "${hom}/bin/a" }\n', [
     "services.toml:3:12 services.a.deployment.binary.command: unknown placeholder ${hom}; known: ${home}, ${registry_dir} (did you mean 'home'?)",
   ]],
+  ['port text out of range', binaryService('a', 'ports = ["99999/tcp"]'), ['services.toml:2:10 services.a.ports[0]: ports are 1 to 65535']],
+  ['docker port out of range', '[services.g.deployment]\nmode = "docker"\ndocker = { image = "x", ports = ["1.2.3.4:70000:80"] }\n', [
+    'services.toml:3:34 services.g.deployment.docker.ports[0]: ports are 1 to 65535',
+  ]],
+  ['port listed twice in one service', binaryService('a', 'ports = [8080, "8080/tcp"]'), ['services.toml:2:16 services.a.ports[1]: port 8080/tcp is listed twice']],
+  ['a clash behind a shared conflict', `${binaryService('a', 'ports = [8080]')}${binaryService('b', 'ports = [8080]\nconflicts = ["a"]')}${binaryService('c', 'ports = [8080]\nconflicts = ["a"]')}`, [
+    "services.toml:13:10 services.c.ports[0]: port 8080/tcp is also used by 'b' (services.b.ports[0])",
+  ]],
+  ['conflict declared by a dependency', `${binaryService('b', 'dependencies = ["c"]')}${binaryService('c', 'conflicts = ["b"]')}`, [
+    "services.toml:7:14 services.c.conflicts[0]: conflicts with 'b', which depends on it",
+  ]],
+  ['cycle reported while a member has another error', `${binaryService('a', 'dependencies = ["b"]')}${binaryService('b', 'dependencies = ["a"]\nports = [0]')}`, [
+    'services.toml:2:17 services.a.dependencies[0]: dependency cycle: a → b → a',
+    'services.toml:8:10 services.b.ports[0]: must be at least 1, got 0',
+  ]],
+  ['bad environment variable name', '[services.a.deployment]\nmode = "binary"\nbinary = { command = "x", env = { "bad key" = "v" } }\n', [
+    'services.toml:3:35 services.a.deployment.binary.env."bad key": an environment variable name',
+  ]],
+  ['missing mode', '[services.a.deployment]\ndocker = { image = "x" }\n', ['services.toml:1:1 services.a.deployment.mode: required']],
+  ['zero interval', `${ok}[services.orchestrator.health_check]\ntype = "tcp"\ninterval = "0s"\ntcp = { port = 1 }\n`, [
+    'services.toml:8:1 services.orchestrator.health_check.interval: must be longer than 0',
+  ]],
+  ['a TOML 1.1 escape in a quoted key', '[services.a]\ndeployment = { mode = "binary", binary = { command = "x" } }\n"\\x41" = 1\n', ['services.toml:3:1 services.a.A: unknown key']],
   ['a date where a string belongs', binaryService('a', 'description = 2024-01-01'), ['services.toml:2:1 services.a.description: expected a string, got a date']],
 ];
 
@@ -117,7 +140,7 @@ describe('malformed registries', () => {
       '[services.c]\ndeployment = { mode = "docker" }\n',
     ].join('');
     expect(issuesOf(text)).toEqual([
-      'services.toml:2:1 services.a.order: expected a number, got "x"',
+      'services.toml:2:1 services.a.order: expected a number, got a string',
       "services.toml:7:17 services.b.dependencies[0]: unknown service 'nope'",
       'services.toml:12:1 services.c.deployment.docker: required when mode = "docker"',
     ]);

@@ -98,3 +98,10 @@ describe('registry schema', () => {
     expect(readFileSync(configFile('services.schema.json'), 'utf8')).toBe(registryJsonSchema());
   });
 });
+
+describe('placeholders', () => {
+  it('accepts $${ as a literal ${ for a shell command', () => {
+    const text = '[services.a.deployment]\nmode = "binary"\nbinary = { command = "echo $${PATH} ${home}", shell = true }\n';
+    expect(parseRegistry(text, 'services.toml').issues).toEqual([]);
+  });
+});
