@@ -10,6 +10,12 @@ const startup = z.strictObject({
   timeout: positiveDuration.prefault('30s').meta({ description: 'Time the service has to become healthy after it starts.' }),
   restart: z.enum(RESTART_POLICIES).default('on-failure'),
   stop_timeout: duration.prefault('10s').meta({ description: 'Time between SIGTERM and SIGKILL on stop.' }),
+  restart_delay: positiveDuration.prefault('1s').meta({ description: 'First wait before a restart; doubles after each failure in a row.' }),
+  restart_delay_max: positiveDuration.prefault('30s').meta({ description: 'Longest wait between restarts.' }),
+  start_limit: z.number().int().min(1).default(5).meta({
+    description: 'Starts within `start_limit_window` after which the service is in crash-loop and waits `restart_delay_max`.',
+  }),
+  start_limit_window: positiveDuration.prefault('60s').meta({ description: 'A run this long counts as stable and resets the failure count.' }),
 });
 
 const resources = z.strictObject({

@@ -1,0 +1,82 @@
+/**
+ * Native processes. Each service runs in its own session and process group, with its stdout and
+ * stderr appended straight to files, so it outlives the manager that started it; markers in its
+ * environment let any later manager find it again.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, existsSync, openSync } from 'node:fs';
+import type { ServiceDefinition } from '@shared/model';
+import { markers } from '../../process/managed-processes';
+import { identify, isAlive } from '../../process/process-identity';
+import { terminate } from '../../process/terminate';
+import type { ProcessRecord } from '../../state/service-record';
+import { StartError, type ExitReport, type RunContext, type RunningService, type ServiceDriver } from '../driver';
+import { launchSpec } from './launch-spec';
+
+/** How often an adopted process (not our child, so no exit event) is checked. */
+const ADOPTED_POLL_MS = 250;
+
+export class BinaryDriver implements ServiceDriver {
+  async start(service: ServiceDefinition, instance: string, configHash: string, context: RunContext): Promise<RunningService> {
+    const spec = launchSpec(service, context);
+    if (!existsSync(spec.cwd)) throw new StartError(`working directory missing: ${spec.cwd}`);
+    const stdout = openSync(context.logs.rawStdout, 'a', 0o600);
+    const stderr = openSync(context.logs.rawStderr, 'a', 0o600);
+    let child: ChildProcess;
+    try {
+      child = spawn(spec.command, spec.args, {
+        cwd: spec.cwd,
+        env: { ...spec.env, ...markers(context.home, service.name, instance) },
+        shell: spec.shell,
+        detached: true,
+        stdio: ['ignore', stdout, stderr],
+      });
+      const exited = new Promise<ExitReport>((resolve) => child.once('exit', (code, signal) => resolve(describeExit(code, signal))));
+      await Promise.race([once(child, 'spawn'), once(child, 'error').then(([error]) => Promise.reject(error as Error))]);
+      child.unref();
+      const identity = identify(child.pid!);
+      const record: ProcessRecord = {
+        instance,
+        pid: child.pid!,
+        // An instant exit can beat us to /proc; the exit promise then tells the story.
+        startTime: identity?.startTime ?? 'exited',
+        pgid: child.pid!,
+        command: [spec.command, ...spec.args],
+        configHash,
+        startedAt: Date.now(),
+      };
+      return { process: record, exited };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new StartError(`command not found: ${spec.command}${spec.command.includes('/') ? '' : ' (not on PATH)'}`);
+      if (code === 'EACCES') throw new StartError(`not executable: ${spec.command}`);
+      throw error;
+    } finally {
+      closeSync(stdout);
+      closeSync(stderr);
+    }
+  }
+
+  adopt(record: ProcessRecord): RunningService | undefined {
+    const identity = { pid: record.pid, startTime: record.startTime };
+    if (!isAlive(identity)) return undefined;
+    const exited = new Promise<ExitReport>((resolve) => {
+      const timer = setInterval(() => {
+        if (isAlive(identity)) return;
+        clearInterval(timer);
+        resolve({ code: null, signal: null, reason: 'exited (code unknown: started by an earlier manager)' });
+      }, ADOPTED_POLL_MS);
+      timer.unref();
+    });
+    return { process: record, exited };
+  }
+
+  stop(record: ProcessRecord, service: ServiceDefinition, context: RunContext) {
+    return terminate({ home: context.home, instance: record.instance, leader: { pid: record.pid, startTime: record.startTime } }, service.startup.stop_timeout);
+  }
+}
+
+export function describeExit(code: number | null, signal: NodeJS.Signals | null): ExitReport {
+  return { code, signal, reason: signal ? `killed by ${signal}` : `exited with code ${code}` };
+}

@@ -1,0 +1,44 @@
+/**
+ * Turns a binary service's registry entry into what to execute: placeholders expanded, relative
+ * paths resolved at the registry, env references read from the manager's environment.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { expandPlaceholders, type ServiceDefinition } from '@shared/model';
+import { StartError, type RunContext } from '../driver';
+
+export interface LaunchSpec {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly env: Record<string, string>;
+  readonly shell: boolean;
+}
+
+export function launchSpec(service: ServiceDefinition, context: RunContext): LaunchSpec {
+  const binary = service.deployment.binary;
+  if (!binary) throw new StartError(`services.${service.name}.deployment.binary is missing`);
+  const expand = (text: string) => expandPlaceholders(text, { home: context.home, registry_dir: context.registryDir });
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(context.env)) if (value !== undefined) env[key] = value;
+  for (const [key, value] of Object.entries(binary.env)) {
+    if (typeof value === 'string') {
+      env[key] = expand(value);
+      continue;
+    }
+    const fromManager = context.env[value.env];
+    if (fromManager === undefined) {
+      throw new StartError(`environment variable ${value.env} is not set (services.${service.name}.deployment.binary.env.${key})`);
+    }
+    env[key] = fromManager;
+  }
+  const command = expand(binary.command);
+  // A bare name is looked up on PATH; anything with a slash is a path, relative to the registry.
+  const isPath = !binary.shell && command.includes('/');
+  return {
+    command: isPath && !isAbsolute(command) ? resolve(context.registryDir, command) : command,
+    args: binary.args.map(expand),
+    cwd: resolve(context.registryDir, expand(binary.cwd ?? '.')),
+    env,
+    shell: binary.shell,
+  };
+}

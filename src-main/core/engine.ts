@@ -1,0 +1,135 @@
+/**
+ * The engine: one supervisor per service of the registry, the log pipeline, and the event stream.
+ * Created by one function with its seams injected, so the daemon, the desktop app and the tests all
+ * build the same engine. It never imports a face (CLI, web, electron).
+ */
+import { createHash } from 'node:crypto';
+import type { ServiceStatus, StateEvent } from '@shared/contract/service-state';
+import type { DeploymentMode, Registry, ServiceDefinition } from '@shared/model';
+import { BinaryDriver } from './drivers/binary/binary-driver';
+import type { ServiceDriver } from './drivers/driver';
+import { logFiles } from './logs/log-files';
+import { LogWriter, type RotationPolicy } from './logs/log-writer';
+import { RawLogIngestor } from './logs/raw-log-ingestor';
+import { managedProcesses } from './process/managed-processes';
+import { StateStore } from './state/state-store';
+import { ServiceSupervisor, type Clock } from './supervisor/service-supervisor';
+
+export interface EngineOptions {
+  readonly home: string;
+  readonly registry: Registry;
+  readonly registryDir: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly rotation?: RotationPolicy;
+  readonly clock?: Clock;
+  /** Deployment modes this engine can run; the others are listed but not started. */
+  readonly drivers?: Partial<Record<DeploymentMode, ServiceDriver>>;
+  /** How often service output is moved into the logs. */
+  readonly ingestEveryMs?: number;
+}
+
+export class EngineError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
+
+type Listener = (event: StateEvent) => void;
+
+export interface Engine {
+  readonly home: string;
+  status(): ServiceStatus[];
+  start(name: string): Promise<ServiceStatus>;
+  stop(name: string): Promise<ServiceStatus>;
+  restart(name: string): Promise<ServiceStatus>;
+  /** True while any service has a live process. */
+  anyRunning(): boolean;
+  subscribe(listener: Listener): () => void;
+  /** Stops supervising (services keep running; the next engine adopts them). */
+  close(): Promise<void>;
+  readonly warnings: readonly string[];
+}
+
+export async function createEngine(options: EngineOptions): Promise<Engine> {
+  const warnings: string[] = [];
+  const store = await StateStore.open(options.home, (message) => warnings.push(message));
+  const drivers = options.drivers ?? { binary: new BinaryDriver() };
+  const listeners = new Set<Listener>();
+  const emit = (status: ServiceStatus) => listeners.forEach((listener) => listener({ type: 'state', status }));
+  const supervisors = new Map<string, ServiceSupervisor>();
+  const pipelines: { writer: LogWriter; ingestor: RawLogIngestor }[] = [];
+
+  for (const service of options.registry.services) {
+    const driver = drivers[service.deployment.mode];
+    if (!driver) continue;
+    const logs = logFiles(store.dirs.logs, service.name);
+    const writer = new LogWriter(logs, options.rotation);
+    const ingestor = await RawLogIngestor.open(logs, writer);
+    pipelines.push({ writer, ingestor });
+    const context = { home: options.home, registryDir: options.registryDir, env: options.env, logs };
+    const supervisor = new ServiceSupervisor(
+      service,
+      { driver, store, context, writer, ingestor, configHash: configHash(service), emit, ...(options.clock ? { clock: options.clock } : {}) },
+      await store.read(service.name),
+    );
+    supervisors.set(service.name, supervisor);
+  }
+
+  const found = managedProcesses(options.home);
+  await Promise.all([...supervisors].map(([name, supervisor]) => supervisor.adopt(found.filter((p) => p.service === name))));
+
+  let ingesting = Promise.resolve();
+  const ingest = setInterval(() => {
+    ingesting = ingesting.then(() => Promise.all(pipelines.map((p) => p.ingestor.drain()))).then(() => undefined);
+  }, options.ingestEveryMs ?? 200);
+  ingest.unref();
+
+  const supervisor = (name: string): ServiceSupervisor => {
+    const found = supervisors.get(name);
+    if (found) return found;
+    const service = options.registry.services.find((s) => s.name === name);
+    if (service) throw new EngineError(`'${name}' is a ${service.deployment.mode} service; that deployment mode is not supported yet`);
+    throw new EngineError(`unknown service '${name}'`);
+  };
+
+  return {
+    home: options.home,
+    warnings,
+    status: () =>
+      options.registry.services.map(
+        (service) => supervisors.get(service.name)?.status ?? unsupported(service),
+      ),
+    start: (name) => supervisor(name).start(),
+    stop: (name) => supervisor(name).stop(),
+    restart: (name) => supervisor(name).restart(),
+    anyRunning: () => [...supervisors.values()].some((s) => s.running),
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close: async () => {
+      clearInterval(ingest);
+      await ingesting;
+      await Promise.all(pipelines.map((p) => p.ingestor.drain()));
+      pipelines.forEach((p) => p.writer.close());
+      listeners.clear();
+    },
+  };
+}
+
+/** Identifies a service's configuration: a changed hash means the running instance is out of date. */
+export function configHash(service: ServiceDefinition): string {
+  return createHash('sha256').update(JSON.stringify(service)).digest('hex').slice(0, 16);
+}
+
+function unsupported(service: ServiceDefinition): ServiceStatus {
+  return {
+    name: service.name,
+    mode: service.deployment.mode,
+    state: 'stopped',
+    reason: `${service.deployment.mode} services are not supported yet`,
+    since: 0,
+    restarts: 0,
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * When to start a service again after it ended: the registry's policy (no | on-failure | always),
+ * exponential backoff with jitter and a cap, and a start limit that declares a crash loop.
+ * Pure and clock-free: callers pass times in.
+ */
+import type { ServiceConfig } from '@shared/model';
+import type { ExitReport } from '../drivers/driver';
+
+export interface RestartDecision {
+  readonly restart: boolean;
+  readonly delayMs: number;
+  /** The start limit was reached: the wait is the longest one. */
+  readonly crashLoop: boolean;
+}
+
+export const isFailure = (exit: ExitReport): boolean => !(exit.code === 0 && exit.signal === null);
+
+export class RestartTracker {
+  #starts: number[] = [];
+  #failuresInRow = 0;
+
+  constructor(
+    private readonly startup: ServiceConfig['startup'],
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  recordStart(at: number): void {
+    this.#starts = [...this.#starts.filter((start) => at - start < this.startup.start_limit_window), at];
+  }
+
+  /** A user's start or stop wipes the slate. */
+  reset(): void {
+    this.#starts = [];
+    this.#failuresInRow = 0;
+  }
+
+  decide(exit: ExitReport, ranMs: number, now: number): RestartDecision {
+    const { restart, restart_delay, restart_delay_max, start_limit, start_limit_window } = this.startup;
+    const wanted = restart === 'always' || (restart === 'on-failure' && isFailure(exit));
+    if (!wanted) return { restart: false, delayMs: 0, crashLoop: false };
+    this.#failuresInRow = ranMs >= start_limit_window ? 1 : this.#failuresInRow + 1;
+    const recent = this.#starts.filter((start) => now - start < start_limit_window).length;
+    if (recent >= start_limit) return { restart: true, delayMs: restart_delay_max, crashLoop: true };
+    const base = Math.min(restart_delay_max, restart_delay * 2 ** (this.#failuresInRow - 1));
+    // ±10% jitter, so services that failed together do not retry in lockstep.
+    return { restart: true, delayMs: Math.round(Math.min(restart_delay_max, base * (0.9 + 0.2 * this.random()))), crashLoop: false };
+  }
+}

@@ -1,0 +1,278 @@
+/**
+ * Keeps one service in the state the user asked for: starts it, watches it, restarts it by its policy,
+ * stops it, and adopts it after a manager restart. Operations on one service run one at a time, so
+ * ten concurrent starts make one process.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ExitInfo, ServiceState, ServiceStatus } from '@shared/contract/service-state';
+import { formatDuration, type ServiceDefinition } from '@shared/model';
+import { StartError, type ExitReport, type RunContext, type RunningService, type ServiceDriver } from '../drivers/driver';
+import { tailLog } from '../logs/log-reader';
+import type { LogWriter } from '../logs/log-writer';
+import type { RawLogIngestor } from '../logs/raw-log-ingestor';
+import type { ManagedProcess } from '../process/managed-processes';
+import { terminate } from '../process/terminate';
+import type { ProcessRecord, ServiceRecord } from '../state/service-record';
+import type { StateStore } from '../state/state-store';
+import { RestartTracker } from './restart-policy';
+
+/** Without a health check, a process that survives this long has started. */
+export const SETTLE_MS = 500;
+/** Lines of the log quoted when a service fails to start. */
+const TAIL_LINES = 10;
+
+export interface Clock {
+  now(): number;
+  setTimeout(run: () => void, ms: number): { unref(): unknown };
+  clearTimeout(timer: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (run, ms) => setTimeout(run, ms),
+  clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
+};
+
+export interface SupervisorDeps {
+  readonly driver: ServiceDriver;
+  readonly store: StateStore;
+  readonly context: RunContext;
+  readonly writer: LogWriter;
+  readonly ingestor: RawLogIngestor;
+  readonly configHash: string;
+  readonly emit: (status: ServiceStatus) => void;
+  readonly clock?: Clock;
+}
+
+export class ServiceSupervisor {
+  readonly #clock: Clock;
+  readonly #tracker: RestartTracker;
+  #status: ServiceStatus;
+  #record: ServiceRecord;
+  #running: { run: RunningService; handled: Promise<void>; stopping: boolean } | undefined;
+  #retry: unknown;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly service: ServiceDefinition,
+    private readonly deps: SupervisorDeps,
+    record: ServiceRecord | undefined,
+  ) {
+    this.#clock = deps.clock ?? systemClock;
+    this.#tracker = new RestartTracker(service.startup);
+    this.#record = record ?? { name: service.name, desired: 'stopped', restarts: 0 };
+    this.#status = {
+      name: service.name,
+      mode: service.deployment.mode,
+      state: 'stopped',
+      reason: record?.lastExit ? `last run ${record.lastExit.reason}` : 'not started',
+      since: this.#clock.now(),
+      restarts: this.#record.restarts,
+      ...(record?.lastExit ? { lastExit: record.lastExit } : {}),
+    };
+  }
+
+  get status(): ServiceStatus {
+    return this.#status;
+  }
+
+  get running(): boolean {
+    return this.#running !== undefined;
+  }
+
+  start(): Promise<ServiceStatus> {
+    return this.#enqueue(async () => {
+      this.#tracker.reset();
+      return this.#start('started by user');
+    });
+  }
+
+  stop(): Promise<ServiceStatus> {
+    return this.#enqueue(() => this.#stop());
+  }
+
+  restart(): Promise<ServiceStatus> {
+    return this.#enqueue(async () => {
+      await this.#stop();
+      this.#tracker.reset();
+      return this.#start('restarted by user');
+    });
+  }
+
+  /**
+   * After a manager restart: takes over the recorded process if it still runs, else the instance found
+   * by its markers; stops duplicates and leftovers; restarts a service that died while nobody watched.
+   */
+  adopt(found: readonly ManagedProcess[]): Promise<ServiceStatus> {
+    return this.#enqueue(async () => {
+      const recorded = this.#record.process;
+      const adopted =
+        (recorded && this.deps.driver.adopt(recorded, this.deps.context)) ||
+        found
+          .filter((p) => p.pid === p.pgid)
+          .map((p) => this.deps.driver.adopt(leaderRecord(p, this.deps.configHash), this.deps.context))
+          .find((run) => run !== undefined);
+      for (const instance of new Set(found.map((p) => p.instance))) {
+        if (instance === adopted?.process.instance) continue;
+        const leader = found.find((p) => p.instance === instance && p.pid === p.pgid) ?? found.find((p) => p.instance === instance)!;
+        await terminate({ home: this.deps.context.home, instance, leader }, this.service.startup.stop_timeout);
+        this.#log(`stopped a duplicate instance ${instance} (pid ${leader.pid})`);
+      }
+      if (adopted) {
+        this.#watch(adopted);
+        await this.#save({ desired: 'running', process: adopted.process });
+        return this.#transition('healthy', `adopted (pid ${adopted.process.pid})`);
+      }
+      if (recorded && this.#record.desired === 'running') {
+        const exit = { code: null, signal: null, reason: 'exited while no manager was running (code unknown)' };
+        return this.#afterExit(exit, this.#clock.now() - recorded.startedAt, false);
+      }
+      return this.#status;
+    });
+  }
+
+  #enqueue<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(operation);
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async #start(why: string): Promise<ServiceStatus> {
+    this.#cancelRetry();
+    if (this.#running) return this.#status;
+    const instance = `${this.service.name}-${randomUUID()}`;
+    this.#transition('starting', why);
+    let run: RunningService;
+    try {
+      this.#tracker.recordStart(this.#clock.now());
+      run = await this.deps.driver.start(this.service, instance, this.deps.configHash, this.deps.context);
+    } catch (error) {
+      if (!(error instanceof StartError)) throw error;
+      await this.#save({ desired: 'stopped', process: undefined });
+      return this.#transition('failed', error.message);
+    }
+    await this.#save({ desired: 'running', process: run.process });
+    this.#log(`started pid ${run.process.pid}: ${run.process.command.join(' ')}`);
+    const watched = this.#watch(run);
+    const settled = await Promise.race([watched.then(() => false), sleep(this.#clock, SETTLE_MS).then(() => true)]);
+    if (settled && this.#isCurrent(run)) return this.#transition('healthy', `running (pid ${run.process.pid})`);
+    return this.#status;
+  }
+
+  async #stop(): Promise<ServiceStatus> {
+    this.#cancelRetry();
+    this.#tracker.reset();
+    const current = this.#running;
+    if (!current) {
+      await this.#save({ desired: 'stopped' });
+      return this.#status.state === 'stopped' ? this.#status : this.#transition('stopped', 'stopped by user');
+    }
+    current.stopping = true;
+    this.#transition('stopping', `stopping pid ${current.run.process.pid}`);
+    const result = await this.deps.driver.stop(current.run.process, this.service, this.deps.context);
+    await current.handled;
+    await this.#save({ desired: 'stopped' });
+    const how = result.forced ? `did not stop within ${formatDuration(this.service.startup.stop_timeout)}; killed` : 'stopped by user';
+    return this.#transition('stopped', result.survivors.length ? `${how}; still alive: ${result.survivors.join(', ')}` : how);
+  }
+
+  /** Follows a run until it ends; the returned promise settles once its end is recorded. */
+  #watch(run: RunningService): Promise<void> {
+    const entry = { run, stopping: false, handled: Promise.resolve() };
+    entry.handled = run.exited.then((exit) => this.#ended(entry, exit));
+    this.#running = entry;
+    return entry.handled;
+  }
+
+  async #ended(entry: { run: RunningService; stopping: boolean }, exit: ExitReport): Promise<void> {
+    if (!this.#isCurrent(entry.run)) return;
+    this.#running = undefined;
+    await this.deps.ingestor.drain();
+    // The main process is gone; anything it left behind goes too (no orphans).
+    const leader = { pid: entry.run.process.pid, startTime: entry.run.process.startTime };
+    await terminate({ home: this.deps.context.home, instance: entry.run.process.instance, leader }, 1_000);
+    if (entry.stopping) {
+      await this.#recordExit({ ...exit, reason: 'stopped by user' });
+      return;
+    }
+    await this.#afterExit(exit, this.#clock.now() - entry.run.process.startedAt, true);
+  }
+
+  async #afterExit(exit: ExitReport, ranMs: number, observed: boolean): Promise<ServiceStatus> {
+    const duringStartup = observed && ranMs < SETTLE_MS;
+    const tail = duringStartup ? (await tailLog(this.deps.context.logs, TAIL_LINES * 3)).filter((l) => l.stream !== 'evt').slice(-TAIL_LINES) : [];
+    const reason = `${exit.reason}${duringStartup ? ' during startup' : ''}`;
+    await this.#recordExit({ ...exit, reason });
+    const decision = this.#tracker.decide(exit, ranMs, this.#clock.now());
+    const logTail = tail.map((line) => line.text);
+    if (!decision.restart) {
+      await this.#save({ desired: exit.code === 0 && exit.signal === null ? 'stopped' : this.#record.desired, process: undefined });
+      const state: ServiceState = exit.code === 0 && exit.signal === null ? 'stopped' : 'failed';
+      return this.#transition(state, reason, { logTail });
+    }
+    const nextRetryAt = this.#clock.now() + decision.delayMs;
+    this.#retry = this.#clock.setTimeout(() => {
+      this.#retry = undefined;
+      void this.#enqueue(async () => {
+        await this.#save({ restarts: this.#record.restarts + 1 });
+        return this.#start(`restart ${this.#record.restarts}`);
+      });
+    }, decision.delayMs);
+    const wait = formatDuration(decision.delayMs);
+    return decision.crashLoop
+      ? this.#transition('crash-loop', `${reason}; ${this.service.startup.start_limit} starts within ${formatDuration(this.service.startup.start_limit_window)}; next try in ${wait}`, { nextRetryAt, logTail })
+      : this.#transition('failed', `${reason}; restarting in ${wait}`, { nextRetryAt, logTail });
+  }
+
+  async #recordExit(exit: ExitReport): Promise<void> {
+    const lastExit: ExitInfo = { ...exit, at: this.#clock.now() };
+    await this.#save({ process: undefined, lastExit });
+  }
+
+  #isCurrent(run: RunningService): boolean {
+    return this.#running?.run === run;
+  }
+
+  #cancelRetry(): void {
+    if (this.#retry === undefined) return;
+    this.#clock.clearTimeout(this.#retry);
+    this.#retry = undefined;
+  }
+
+  async #save(change: Partial<ServiceRecord>): Promise<void> {
+    this.#record = { ...this.#record, ...change };
+    if ('process' in change && change.process === undefined) delete this.#record.process;
+    await this.deps.store.write(this.#record);
+  }
+
+  #transition(state: ServiceState, reason: string, extra: Partial<ServiceStatus> = {}): ServiceStatus {
+    const process = this.#running?.run.process;
+    this.#status = {
+      name: this.service.name,
+      mode: this.service.deployment.mode,
+      state,
+      reason,
+      since: this.#clock.now(),
+      restarts: this.#record.restarts,
+      ...(process ? { pid: process.pid, startedAt: process.startedAt } : {}),
+      ...(this.#record.lastExit ? { lastExit: this.#record.lastExit } : {}),
+      ...extra,
+    };
+    this.#log(`${state}: ${reason}`);
+    this.deps.emit(this.#status);
+    return this.#status;
+  }
+
+  /** Lifecycle events go inline into the service's own log, marked as such. */
+  #log(text: string): void {
+    this.deps.writer.write('evt', [text]);
+  }
+}
+
+function leaderRecord(found: ManagedProcess, configHash: string): ProcessRecord {
+  return { instance: found.instance, pid: found.pid, startTime: found.startTime, pgid: found.pid, command: [], configHash, startedAt: Date.now() };
+}
+
+function sleep(clock: Clock, ms: number): Promise<void> {
+  return new Promise((resolve) => clock.setTimeout(resolve, ms));
+}

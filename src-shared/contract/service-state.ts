@@ -1,0 +1,54 @@
+/**
+ * One vocabulary of service states everywhere: CLI, graph, cards, tray (design.md).
+ * Every transition is an event with a time and a reason.
+ */
+import { z } from 'zod';
+
+export const SERVICE_STATES = [
+  'stopped',
+  'blocked',
+  'starting',
+  'healthy',
+  'unhealthy',
+  'degraded',
+  'stopping',
+  'failed',
+  'crash-loop',
+  'external',
+  'conflict',
+] as const;
+
+export const serviceStateSchema = z.enum(SERVICE_STATES);
+export type ServiceState = z.infer<typeof serviceStateSchema>;
+
+export const exitInfoSchema = z.object({
+  code: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  at: z.number(),
+  reason: z.string(),
+});
+export type ExitInfo = z.infer<typeof exitInfoSchema>;
+
+export const serviceStatusSchema = z.object({
+  name: z.string(),
+  mode: z.string(),
+  state: serviceStateSchema,
+  /** Why it is in this state, in words ("exited with code 1; restarting in 2s"). */
+  reason: z.string(),
+  since: z.number(),
+  pid: z.number().int().optional(),
+  startedAt: z.number().optional(),
+  restarts: z.number().int(),
+  lastExit: exitInfoSchema.optional(),
+  /** When a restart is scheduled (failed or crash-loop). */
+  nextRetryAt: z.number().optional(),
+  /** The service's last output lines, when it failed to start. */
+  logTail: z.array(z.string()).optional(),
+});
+export type ServiceStatus = z.infer<typeof serviceStatusSchema>;
+
+export const stateEventSchema = z.object({
+  type: z.literal('state'),
+  status: serviceStatusSchema,
+});
+export type StateEvent = z.infer<typeof stateEventSchema>;

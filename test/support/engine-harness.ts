@@ -1,0 +1,61 @@
+/** Engines on real processes for tests: a private home, a registry from TOML text, recorded events. */
+import { join } from 'node:path';
+import type { ServiceStatus } from '@shared/contract/service-state';
+import { parseRegistry } from '@shared/model';
+import { createEngine, type Engine } from '../../src-main/core/engine';
+import { managedProcesses } from '../../src-main/core/process/managed-processes';
+import { identify } from '../../src-main/core/process/process-identity';
+import { tempDir } from './cli-run';
+
+export const FIXTURES = join(process.cwd(), 'test', 'fixtures');
+export const DEMO = join(process.cwd(), 'platform', 'demo');
+
+/** A binary service running `node <args…>`; `extra` lines go into the service table. */
+export function nodeService(name: string, args: string[], extra = '', startup = ''): string {
+  return [
+    `[services.${name}]`,
+    extra,
+    `[services.${name}.deployment]`,
+    'mode = "binary"',
+    `binary = { command = ${JSON.stringify(process.execPath)}, args = ${JSON.stringify(args)} }`,
+    startup ? `[services.${name}.startup]\n${startup}` : '',
+    '',
+  ].join('\n');
+}
+
+export interface Harness {
+  readonly home: string;
+  readonly engine: Engine;
+  readonly events: ServiceStatus[];
+  /** A new engine on the same home and registry, as after a manager restart. */
+  reopen(): Promise<Harness>;
+  processes(service: string): number[];
+}
+
+export async function harness(registryText: string, home = tempDir('pcc-engine-')): Promise<Harness> {
+  const { registry, issues } = parseRegistry(registryText, 'test.toml');
+  if (!registry) throw new Error(issues.map((i) => `${i.line}:${i.column} ${i.message}`).join('\n'));
+  const events: ServiceStatus[] = [];
+  const engine = await createEngine({ home, registry, registryDir: FIXTURES, env: process.env, ingestEveryMs: 50 });
+  engine.subscribe((event) => events.push(event.status));
+  return {
+    home,
+    engine,
+    events,
+    reopen: () => harness(registryText, home),
+    processes: (service) => managedProcesses(home).filter((p) => p.service === service).map((p) => p.pid),
+  };
+}
+
+export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Alive and not a zombie (a dead process its parent has not reaped yet). */
+export const alive = (pid: number): boolean => identify(pid) !== undefined;
