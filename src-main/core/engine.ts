@@ -109,6 +109,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       return () => listeners.delete(listener);
     },
     close: async () => {
+      supervisors.forEach((s) => s.detach());
       clearInterval(ingest);
       await ingesting;
       await Promise.all(pipelines.map((p) => p.ingestor.drain()));

@@ -51,6 +51,7 @@ export class ServiceSupervisor {
   #record: ServiceRecord;
   #running: { run: RunningService; handled: Promise<void>; stopping: boolean } | undefined;
   #retry: unknown;
+  #detached = false;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -131,6 +132,12 @@ export class ServiceSupervisor {
     });
   }
 
+  /** Stops supervising: no more restarts or exit handling; the process keeps running for the next owner. */
+  detach(): void {
+    this.#detached = true;
+    this.#cancelRetry();
+  }
+
   #enqueue<T>(operation: () => Promise<T>): Promise<T> {
     const result = this.#queue.then(operation);
     this.#queue = result.catch(() => undefined);
@@ -185,7 +192,7 @@ export class ServiceSupervisor {
   }
 
   async #ended(entry: { run: RunningService; stopping: boolean }, exit: ExitReport): Promise<void> {
-    if (!this.#isCurrent(entry.run)) return;
+    if (this.#detached || !this.#isCurrent(entry.run)) return;
     this.#running = undefined;
     await this.deps.ingestor.drain();
     // The main process is gone; anything it left behind goes too (no orphans).

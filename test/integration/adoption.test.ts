@@ -1,0 +1,84 @@
+/** A new manager finds what an earlier one started: adoption, corrupt state, reused pids, duplicates. */
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { markers } from '../../src-main/core/process/managed-processes';
+import { alive, DEMO, harness, nodeService, type Harness } from '../support/engine-harness';
+
+const opened: Harness[] = [];
+const track = (h: Harness) => (opened.push(h), h);
+afterEach(async () => {
+  for (const h of opened.splice(0).reverse()) {
+    for (const s of h.engine.status()) if (s.pid) await h.engine.stop(s.name).catch(() => undefined);
+    await h.engine.close();
+  }
+});
+
+const text = [
+  nodeService('web', [join(DEMO, 'service.mjs'), '--name', 'web'], '', 'restart = "no"'),
+  nodeService('api', [join(DEMO, 'service.mjs'), '--name', 'api']),
+].join('\n');
+
+describe('adoption', () => {
+  it('adopts a running service exactly once after the manager goes away', async () => {
+    const first = await harness(text);
+    const started = await first.engine.start('web');
+    await first.engine.close();
+    const second = track(await first.reopen());
+    expect(second.engine.status().find((s) => s.name === 'web')).toMatchObject({ state: 'healthy', reason: `adopted (pid ${started.pid})` });
+    expect(second.processes('web')).toEqual([started.pid]);
+    expect((await second.engine.start('web')).pid).toBe(started.pid);
+    expect(second.processes('web')).toEqual([started.pid]);
+  });
+
+  it('recovers from a corrupt state file with a warning, finding the process by its markers', async () => {
+    const first = await harness(text);
+    const web = await first.engine.start('web');
+    const api = await first.engine.start('api');
+    await first.engine.close();
+    writeFileSync(join(first.home, 'services', 'state', 'web.json'), '{"name": "web", "desi');
+    const second = track(await first.reopen());
+    expect(second.engine.warnings).toEqual([expect.stringMatching(/^state of 'web' was unreadable and was moved to .*web\.json\.corrupt-\d+/)]);
+    const status = Object.fromEntries(second.engine.status().map((s) => [s.name, s]));
+    expect(status['web']).toMatchObject({ state: 'healthy', pid: web.pid });
+    expect(status['api']).toMatchObject({ state: 'healthy', reason: `adopted (pid ${api.pid})` });
+    expect(JSON.parse(readFileSync(join(first.home, 'services', 'state', 'web.json'), 'utf8')).process.pid).toBe(web.pid);
+  });
+
+  it('never signals a reused pid: the record is stale, the stranger lives', async () => {
+    const first = await harness(text);
+    await first.engine.close();
+    const stranger = spawn('sleep', ['30'], { stdio: 'ignore' });
+    const record = {
+      name: 'web',
+      desired: 'running',
+      restarts: 0,
+      process: { instance: 'web-old', pid: stranger.pid, startTime: '1', pgid: stranger.pid, command: ['x'], configHash: 'x', startedAt: 0 },
+    };
+    writeFileSync(join(first.home, 'services', 'state', 'web.json'), JSON.stringify(record));
+    const second = track(await first.reopen());
+    expect(second.engine.status().find((s) => s.name === 'web')).toMatchObject({
+      state: 'failed',
+      reason: 'exited while no manager was running (code unknown)',
+    });
+    await second.engine.stop('web');
+    expect(alive(stranger.pid!)).toBe(true);
+    stranger.kill();
+  });
+
+  it('stops a duplicate instance left by a start that was interrupted', async () => {
+    const first = await harness(text);
+    const started = await first.engine.start('api');
+    await first.engine.close();
+    const duplicate = spawn(process.execPath, [join(DEMO, 'service.mjs'), '--name', 'api'], {
+      detached: true,
+      stdio: 'ignore',
+      env: { ...process.env, ...markers(first.home, 'api', 'api-interrupted') },
+    });
+    duplicate.unref();
+    const second = track(await first.reopen());
+    expect(second.processes('api')).toEqual([started.pid]);
+    expect(alive(duplicate.pid!)).toBe(false);
+  });
+});
