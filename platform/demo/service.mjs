@@ -27,7 +27,7 @@ const ms = (text) => {
   if (!match) throw new Error(`not a duration: ${text}`);
   return Number(match[1]) * (match[2] === 's' ? 1000 : 1);
 };
-const log = (message) => console.log(`${new Date().toISOString()} ${values.name}: ${message}`);
+const log = (message) => console.log(`${values.name}: ${message}`);
 
 let ready = false;
 const closers = [];

@@ -1,8 +1,11 @@
 /** What every command gets: global options, output helpers, and the registry (loaded on demand). */
 import type { Registry } from '@shared/model';
 import { formatIssue, type LocatedIssue } from '@shared/model';
+import { join } from 'node:path';
+import { packageRoot, provisioningHome } from '../core/paths';
 import { discoverRegistry } from '../core/registry/discover-registry';
 import { loadRegistry, type LoadedRegistry } from '../core/registry/load-registry';
+import { connectToOwner, type OwnerClient } from '../daemon/owner-client';
 import { CliExit, EXIT, type CliIo } from './cli-io';
 import { colorEnabled, palette, type Palette } from './output/palette';
 
@@ -50,6 +53,30 @@ export class CommandContext {
     this.err(this.paint.red(`✗ cannot use ${loaded.displayPath}; \`provisioning services validate\` re-checks it after a fix`));
     throw new CliExit(EXIT.invalid);
   }
+
+  get home(): string {
+    return provisioningHome(this.io.env);
+  }
+
+  /** A client of the engine that owns supervision, started on demand; closed when the command ends. */
+  async owner(): Promise<{ client: OwnerClient; registry: Registry }> {
+    const { loaded, registry } = await this.registry();
+    const client = await connectToOwner({
+      home: this.home,
+      registryPath: loaded.location.path,
+      env: this.io.env,
+      cli: join(packageRoot(), 'bin', 'provisioning.js'),
+    });
+    this.#clients.push(client);
+    return { client, registry };
+  }
+
+  /** Closes what the command opened. */
+  dispose(): void {
+    this.#clients.forEach((client) => client.close());
+  }
+
+  readonly #clients: OwnerClient[] = [];
 
   printIssues(issues: readonly LocatedIssue[], write: (line: string) => void): void {
     for (const issue of issues) {

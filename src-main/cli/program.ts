@@ -1,11 +1,15 @@
 /** The `provisioning` command tree. Only commands that really work are registered. */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CliExit, EXIT, type CliIo } from './cli-io';
 import { CommandContext, type GlobalOptions } from './command-context';
 import { init } from './commands/init';
 import { GRAPH_FORMATS, servicesDependencies } from './commands/services-dependencies';
 import { servicesList } from './commands/services-list';
 import { servicesValidate } from './commands/services-validate';
+import { daemonRun, daemonStatus, daemonStop } from './commands/daemon';
+import { servicesLifecycle } from './commands/services-lifecycle';
+import { servicesLogs, type LogsOptions } from './commands/services-logs';
+import { servicesStatus } from './commands/services-status';
 
 /** Runs one invocation and returns its exit code. Never calls process.exit, so tests can run it in-process. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -16,14 +20,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (cause) {
     if (cause instanceof CliExit) return cause.exitCode;
     if (cause instanceof CommanderError) return cause.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    // A file system refusal (permissions, a path through a file, …) is the user's to fix: say it plainly.
-    if (cause instanceof Error && typeof (cause as NodeJS.ErrnoException).syscall === 'string') {
+    // A refusal the user can act on — a file system error, the engine or the daemon saying no — is said plainly.
+    if (cause instanceof Error && (typeof (cause as NodeJS.ErrnoException).syscall === 'string' || USER_FACING.has(cause.name))) {
       io.stderr.write(`provisioning: ${cause.message}\n`);
       return EXIT.invalid;
     }
     throw cause;
   }
 }
+
+/** Errors whose message is the whole story (engine and daemon refusals, also as rebuilt from the wire). */
+const USER_FACING = new Set(['EngineError', 'OwnerMismatchError', 'OwnerUnavailableError', 'ProtocolError']);
 
 function createProgram(io: CliIo): Command {
   const program = new Command('provisioning')
@@ -41,7 +48,11 @@ function createProgram(io: CliIo): Command {
     async (...args: unknown[]): Promise<void> => {
       const command = args[args.length - 1] as Command;
       const ctx = new CommandContext(io, command.optsWithGlobals<GlobalOptions>());
-      await run(ctx, ...(args.slice(0, -1) as A));
+      try {
+        await run(ctx, ...(args.slice(0, -1) as A));
+      } finally {
+        ctx.dispose();
+      }
     };
 
   const services = program.command('services').description('inspect and validate the service registry');
@@ -60,6 +71,32 @@ function createProgram(io: CliIo): Command {
     .command('validate')
     .description('check the registry file; report every problem at once with file:line:col')
     .action(action(servicesValidate));
+  for (const [verb, what] of [
+    ['start', 'start a service (the daemon that supervises it starts on demand)'],
+    ['stop', 'stop a service: SIGTERM to its process group, SIGKILL after its stop_timeout'],
+    ['restart', 'stop, then start a service'],
+  ] as const) {
+    services
+      .command(`${verb} <name>`)
+      .description(what)
+      .action(action((ctx, name: string) => servicesLifecycle(ctx, verb, name)));
+  }
+  services
+    .command('status [name]')
+    .description('state, pid, uptime, restarts and last exit of each service')
+    .action(action((ctx, name: string | undefined) => servicesStatus(ctx, name)));
+  services
+    .command('logs <name>')
+    .description("a service's log: its output and lifecycle events, time-stamped")
+    .option('-n, --lines <count>', 'how many recent lines', (value) => positiveInteger(value, '--lines'), 100)
+    .option('-f, --follow', 'keep printing new lines until Ctrl-C', false)
+    .option('--since <when>', 'only lines since a duration ago ("10m") or a time ("2026-01-31T12:00:00Z")')
+    .action(action((ctx, name: string, options: LogsOptions) => servicesLogs(ctx, name, options)));
+
+  const daemon = program.command('daemon').description('the headless engine that supervises services while no desktop app runs');
+  daemon.command('run').description('run it in the foreground (the CLI starts it in the background on demand)').action(action(daemonRun));
+  daemon.command('stop').description('stop supervising; services keep running and are adopted by the next owner').action(action(daemonStop));
+  daemon.command('status').description('whether a daemon runs, its pid and registry').action(action(daemonStatus));
 
   program
     .command('init')
@@ -68,4 +105,10 @@ function createProgram(io: CliIo): Command {
     .action(action((ctx, options: { force: boolean }) => init(ctx, options)));
 
   return program;
+}
+
+function positiveInteger(value: string, option: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError(`${option} takes a whole number of 1 or more`);
+  return number;
 }

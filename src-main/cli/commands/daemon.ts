@@ -1,0 +1,42 @@
+/**
+ * `daemon run|stop|status`: the headless owner of supervision. The CLI starts it on demand;
+ * `run` keeps it in the foreground (for service managers and debugging).
+ */
+import { runDaemon } from '../../daemon/run-daemon';
+import { daemonSocketPath } from '../../daemon/daemon-paths';
+import { OwnerClient } from '../../daemon/owner-client';
+import { dirname } from 'node:path';
+import type { CommandContext } from '../command-context';
+
+export async function daemonRun(ctx: CommandContext): Promise<void> {
+  const { loaded, registry } = await ctx.registry();
+  await runDaemon({
+    home: ctx.home,
+    registry,
+    registryPath: loaded.location.path,
+    registryDir: dirname(loaded.location.path),
+    env: ctx.io.env,
+    log: (line) => ctx.out(`${new Date().toISOString()} ${line}`),
+  });
+}
+
+export async function daemonStop(ctx: CommandContext): Promise<void> {
+  const client = await OwnerClient.connect(daemonSocketPath(ctx.home)).catch(() => undefined);
+  if (!client) return ctx.out('no daemon is running');
+  const { pid } = await client.call('hello');
+  await client.call('shutdown');
+  client.close();
+  ctx.out(`daemon (pid ${pid}) stopped; services keep running and the next owner adopts them`);
+}
+
+export async function daemonStatus(ctx: CommandContext): Promise<void> {
+  const client = await OwnerClient.connect(daemonSocketPath(ctx.home)).catch(() => undefined);
+  if (!client) {
+    if (ctx.options.json) return ctx.json({ running: false });
+    return ctx.out('no daemon is running');
+  }
+  const hello = await client.call('hello');
+  client.close();
+  if (ctx.options.json) return ctx.json({ running: true, ...hello });
+  ctx.out(`daemon pid ${hello.pid} owns ${hello.home} (registry ${hello.registry})`);
+}

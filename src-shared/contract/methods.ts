@@ -1,0 +1,25 @@
+/**
+ * The typed API every face speaks to the engine: request methods with zod-checked params and
+ * results. Transports (local socket now; Electron IPC and WebSocket later) only move these.
+ */
+import { z } from 'zod';
+import { serviceStatusSchema } from './service-state';
+
+const nameParams = z.object({ name: z.string().min(1) });
+
+export const methods = {
+  /** Who owns supervision, and of which registry. */
+  hello: { params: z.object({}), result: z.object({ pid: z.number(), home: z.string(), registry: z.string() }) },
+  status: { params: z.object({}), result: z.array(serviceStatusSchema) },
+  start: { params: nameParams, result: serviceStatusSchema },
+  stop: { params: nameParams, result: serviceStatusSchema },
+  restart: { params: nameParams, result: serviceStatusSchema },
+  /** From now on, every state event is pushed to this connection. */
+  subscribe: { params: z.object({}), result: z.object({}) },
+  /** Ends supervision; services keep running and the next owner adopts them. */
+  shutdown: { params: z.object({}), result: z.object({}) },
+} as const;
+
+export type MethodName = keyof typeof methods;
+export type Params<M extends MethodName> = z.infer<(typeof methods)[M]['params']>;
+export type Result<M extends MethodName> = z.infer<(typeof methods)[M]['result']>;
