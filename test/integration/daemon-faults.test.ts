@@ -1,0 +1,86 @@
+/**
+ * The CLI and the daemon as real processes, killed with SIGKILL at bad moments: every service is
+ * found again, exactly once, and nothing is left behind.
+ */
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { alive, DEMO, nodeService, waitFor } from '../support/engine-harness';
+import { privateHome, type Home } from '../support/cli-process';
+
+const registry = nodeService('web', [join(DEMO, 'service.mjs'), '--name', 'web', '--log-every', '100ms']);
+const homes: Home[] = [];
+const home = () => {
+  const created = privateHome(registry);
+  homes.push(created);
+  return created;
+};
+afterEach(async () => {
+  for (const h of homes.splice(0)) await h.cleanup();
+});
+
+const status = async (h: Home) => JSON.parse((await h.run(['services', 'status', 'web', '--json'])).stdout) as { state: string; pid?: number; reason: string };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('daemon and CLI faults', () => {
+  it('starts, reports and stops through an on-demand daemon', async () => {
+    const h = home();
+    const started = await h.run(['services', 'start', 'web']);
+    expect(started).toMatchObject({ code: 0, stdout: expect.stringMatching(/^web healthy · running \(pid \d+\)\n$/) });
+    const running = await status(h);
+    expect(running.state).toBe('healthy');
+    expect(h.processes('web')).toEqual([running.pid]);
+    expect(await h.daemonPid()).toBeGreaterThan(0);
+    const stopped = await h.run(['services', 'stop', 'web']);
+    expect(stopped).toMatchObject({ code: 0, stdout: 'web stopped · stopped by user\n' });
+    expect(alive(running.pid!)).toBe(false);
+  });
+
+  it('adopts every running service exactly once after the daemon is killed with SIGKILL', async () => {
+    const h = home();
+    await h.run(['services', 'start', 'web']);
+    const before = await status(h);
+    process.kill((await h.daemonPid())!, 'SIGKILL');
+    const after = await status(h);
+    expect(after).toMatchObject({ state: 'healthy', pid: before.pid, reason: `adopted (pid ${before.pid})` });
+    expect(h.processes('web')).toEqual([before.pid]);
+  });
+
+  it('keeps exactly one instance when the daemon is killed while a start is in progress', async () => {
+    const h = home();
+    await h.run(['daemon', 'status']);
+    const starting = h.run(['services', 'start', 'web']);
+    const pid = await waitFor(() => h.processes('web')[0]);
+    process.kill((await waitFor(() => h.daemonPid()))!, 'SIGKILL');
+    expect((await starting).code).toBe(1);
+    const again = await h.run(['services', 'start', 'web']);
+    expect(again.code).toBe(0);
+    expect(h.processes('web')).toEqual([pid]);
+  });
+
+  it('survives the CLI being killed with SIGKILL at random moments of a start (20 trials)', async () => {
+    const h = home();
+    const outcomes = { killedBeforeStart: 0, killedDuringStart: 0 };
+    for (let trial = 0; trial < 20; trial++) {
+      const cli = h.spawn(['services', 'start', 'web']);
+      await sleep(Math.random() * 600);
+      cli.kill('SIGKILL');
+      outcomes[h.processes('web').length > 0 ? 'killedDuringStart' : 'killedBeforeStart']++;
+      const again = await h.run(['services', 'start', 'web']);
+      expect(again.code, again.stderr).toBe(0);
+      expect(h.processes('web')).toHaveLength(1);
+      expect((await status(h)).state).toBe('healthy');
+      expect((await h.run(['services', 'stop', 'web'])).code).toBe(0);
+      expect(h.processes('web')).toEqual([]);
+    }
+    expect(outcomes.killedBeforeStart + outcomes.killedDuringStart).toBe(20);
+  }, 90_000);
+
+  it('makes one process out of ten concurrent `services start` from separate CLIs', async () => {
+    const h = home();
+    const results = await Promise.all(Array.from({ length: 10 }, () => h.run(['services', 'start', 'web'])));
+    expect(results.map((r) => r.code)).toEqual(Array(10).fill(0));
+    expect(h.processes('web')).toHaveLength(1);
+    await sleep(300);
+    expect(h.processes('web')).toHaveLength(1);
+  });
+});

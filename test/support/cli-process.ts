@@ -1,0 +1,51 @@
+/** The real `provisioning` CLI as child processes on a private home, and cleanup of what they leave. */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { managedProcesses } from '../../src-main/core/process/managed-processes';
+import { tempDir } from './cli-run';
+
+export interface CliProcessResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface Home {
+  readonly home: string;
+  readonly registry: string;
+  run(args: string[]): Promise<CliProcessResult>;
+  spawn(args: string[]): ChildProcess;
+  /** Pids of live processes of a service (main process and descendants). */
+  processes(service: string): number[];
+  /** Pid of the daemon that owns this home, if any. */
+  daemonPid(): Promise<number | undefined>;
+  cleanup(): Promise<void>;
+}
+
+export function privateHome(registryText: string): Home {
+  const home = tempDir('pcc-home-');
+  const registry = join(tempDir('pcc-registry-'), 'services.toml');
+  writeFileSync(registry, registryText);
+  const env = { ...process.env, PROVISIONING_HOME: home, PROVISIONING_CONFIG: registry, NO_COLOR: '1' };
+  const cli = join(process.cwd(), 'bin', 'provisioning.js');
+  const run = (args: string[]) =>
+    new Promise<CliProcessResult>((resolve) =>
+      execFile(process.execPath, [cli, ...args], { env }, (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr })),
+    );
+  return {
+    home,
+    registry,
+    run,
+    spawn: (args) => spawn(process.execPath, [cli, ...args], { env, stdio: 'ignore' }),
+    processes: (service) => managedProcesses(home).filter((p) => p.service === service).map((p) => p.pid),
+    daemonPid: async () => {
+      const { stdout } = await run(['daemon', 'status', '--json']);
+      return (JSON.parse(stdout) as { pid?: number }).pid;
+    },
+    cleanup: async () => {
+      await run(['daemon', 'stop']);
+      for (const p of managedProcesses(home)) process.kill(p.pid, 'SIGKILL');
+    },
+  };
+}
