@@ -4,6 +4,8 @@
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { daemonSocketPath } from '../../src-main/daemon/daemon-paths';
+import { OwnerClient } from '../../src-main/daemon/owner-client';
 import { alive, DEMO, nodeService, waitFor } from '../support/engine-harness';
 import { privateHome, type Home } from '../support/cli-process';
 
@@ -82,5 +84,22 @@ describe('daemon and CLI faults', () => {
     expect(h.processes('web')).toHaveLength(1);
     await sleep(300);
     expect(h.processes('web')).toHaveLength(1);
+  });
+});
+
+describe('event stream over the local socket', () => {
+  it('pushes every state transition to a subscriber, in order', async () => {
+    const h = home();
+    await h.run(['daemon', 'status']);
+    const starting = h.run(['services', 'start', 'web']);
+    await waitFor(() => h.daemonPid());
+    await starting;
+    const client = await OwnerClient.connect(daemonSocketPath(h.home));
+    const seen: string[] = [];
+    client.onEvent((event) => seen.push(`${event.status.name} ${event.status.state}`));
+    await client.call('subscribe');
+    await client.call('restart', { name: 'web' });
+    client.close();
+    expect(seen).toEqual(['web stopping', 'web stopped', 'web starting', 'web healthy']);
   });
 });
