@@ -23,9 +23,19 @@ export function markers(home: string, service: string, instance: string): Record
   return { [OWNER_VARIABLE]: home, [SERVICE_VARIABLE]: service, [INSTANCE_VARIABLE]: instance };
 }
 
+/** Concurrent stops each poll for leftovers; one scan of /proc serves all polls within this window. */
+const SCAN_REUSE_MS = 10;
+let lastScan: { home: string; at: number; found: ManagedProcess[] } | undefined;
+
 /** Live processes started by this home, optionally of one instance. */
 export function managedProcesses(home: string, instance?: string): ManagedProcess[] {
   if (process.platform !== 'linux') return [];
+  const now = performance.now();
+  if (lastScan?.home !== home || now - lastScan.at > SCAN_REUSE_MS) lastScan = { home, at: now, found: scan(home) };
+  return instance === undefined ? [...lastScan.found] : lastScan.found.filter((p) => p.instance === instance);
+}
+
+function scan(home: string): ManagedProcess[] {
   const owner = `${OWNER_VARIABLE}=${home}`;
   const found: ManagedProcess[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -39,7 +49,6 @@ export function managedProcesses(home: string, instance?: string): ManagedProces
     }
     if (!environ.includes(owner)) continue;
     const value = (name: string) => environ.find((pair) => pair.startsWith(`${name}=`))?.slice(name.length + 1) ?? '';
-    if (instance !== undefined && value(INSTANCE_VARIABLE) !== instance) continue;
     const identity = identify(pid);
     if (!identity) continue;
     found.push({ pid, startTime: identity.startTime, pgid: processGroupOf(pid), service: value(SERVICE_VARIABLE), instance: value(INSTANCE_VARIABLE) });

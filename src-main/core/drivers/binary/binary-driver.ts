@@ -18,6 +18,9 @@ import { launchSpec } from './launch-spec';
 const ADOPTED_POLL_MS = 250;
 
 export class BinaryDriver implements ServiceDriver {
+  /** Our own children, by instance: unreferenced so a manager can exit while they run. */
+  readonly #children = new Map<string, ChildProcess>();
+
   async start(service: ServiceDefinition, instance: string, configHash: string, context: RunContext): Promise<RunningService> {
     const spec = launchSpec(service, context);
     if (!existsSync(spec.cwd)) throw new StartError(`working directory missing: ${spec.cwd}`);
@@ -35,6 +38,8 @@ export class BinaryDriver implements ServiceDriver {
       const exited = new Promise<ExitReport>((resolve) => child.once('exit', (code, signal) => resolve(describeExit(code, signal))));
       await Promise.race([once(child, 'spawn'), once(child, 'error').then(([error]) => Promise.reject(error as Error))]);
       child.unref();
+      this.#children.set(instance, child);
+      void exited.then(() => this.#children.delete(instance));
       const identity = identify(child.pid!);
       const record: ProcessRecord = {
         instance,
@@ -73,6 +78,8 @@ export class BinaryDriver implements ServiceDriver {
   }
 
   stop(record: ProcessRecord, service: ServiceDefinition, context: RunContext) {
+    // While we stop it, we wait for its exit event: hold the event loop open until it comes.
+    this.#children.get(record.instance)?.ref();
     return terminate({ home: context.home, instance: record.instance, leader: { pid: record.pid, startTime: record.startTime } }, service.startup.stop_timeout);
   }
 }
