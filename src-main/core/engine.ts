@@ -43,8 +43,8 @@ export interface Engine {
   start(name: string): Promise<ServiceStatus>;
   stop(name: string): Promise<ServiceStatus>;
   restart(name: string): Promise<ServiceStatus>;
-  /** True while any service has a live process. */
-  anyRunning(): boolean;
+  /** True while any service has a live process or a scheduled restart. */
+  anyActive(): boolean;
   subscribe(listener: Listener): () => void;
   /** Stops supervising (services keep running; the next engine adopts them). */
   close(): Promise<void>;
@@ -103,7 +103,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     start: (name) => supervisor(name).start(),
     stop: (name) => supervisor(name).stop(),
     restart: (name) => supervisor(name).restart(),
-    anyRunning: () => [...supervisors.values()].some((s) => s.running),
+    anyActive: () => [...supervisors.values()].some((s) => s.active),
     subscribe: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

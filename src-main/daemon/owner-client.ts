@@ -20,7 +20,7 @@ export class OwnerClient {
   private constructor(private readonly socket: Socket) {
     createInterface({ input: socket }).on('line', (line) => this.#receive(line));
     socket.on('close', () => {
-      for (const { reject } of this.#pending.values()) reject(new Error('the owning daemon closed the connection'));
+      for (const { reject } of this.#pending.values()) reject(new OwnerUnavailableError('the daemon closed the connection before answering; run the command again to see the state'));
       this.#pending.clear();
     });
   }

@@ -1,6 +1,7 @@
 /**
  * The headless owner: takes the home's owner lock, runs the engine (adopting what runs), serves the
- * contract on the local socket, and exits once no managed service runs and no client is connected —
+ * contract on the local socket, and exits once no managed service runs or waits for a restart and no
+ * client is connected —
  * or on `daemon stop`. Services keep running when it exits; the next owner adopts them.
  */
 import type { Registry } from '@shared/model';
@@ -38,7 +39,7 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
 
   let idleSince = Date.now();
   const idle = setInterval(() => {
-    if (engine.anyRunning() || server.clients > 0) idleSince = Date.now();
+    if (engine.anyActive() || server.clients > 0) idleSince = Date.now();
     else if (Date.now() - idleSince >= (options.idleMs ?? 5_000)) stop();
   }, 250);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stop());

@@ -103,3 +103,29 @@ describe('event stream over the local socket', () => {
     expect(seen).toEqual(['web stopping', 'web stopped', 'web starting', 'web healthy']);
   });
 });
+
+describe('the daemon', () => {
+  it('stays while a restart is scheduled, so restart policies outlive the CLI', async () => {
+    // Nothing runs during the 6 s backoff, longer than the daemon's 5 s idle limit.
+    const crashy = nodeService('crashy', ['-e', 'setTimeout(() => process.exit(1), 600)'], '', 'restart_delay = "6s"\nrestart_delay_max = "6s"');
+    const h = privateHome(crashy);
+    homes.push(h);
+    await h.run(['services', 'start', 'crashy']);
+    const daemon = await h.daemonPid();
+    await waitFor(() => h.processes('crashy').length === 0);
+    await sleep(6_500);
+    expect(alive(daemon!)).toBe(true);
+    const state = JSON.parse((await h.run(['services', 'status', 'crashy', '--json'])).stdout) as { restarts: number };
+    expect(state.restarts).toBe(1);
+  }, 20_000);
+
+  it('says plainly what it cannot do', async () => {
+    const h = privateHome(`${registry}[services.db]\ndeployment = { mode = "docker", docker = { image = "postgres" } }\n`);
+    homes.push(h);
+    expect(await h.run(['services', 'start', 'nope'])).toMatchObject({ code: 1, stderr: "provisioning: unknown service 'nope'\n" });
+    expect(await h.run(['services', 'start', 'db'])).toMatchObject({
+      code: 1,
+      stderr: "provisioning: 'db' is a docker service; that deployment mode is not supported yet\n",
+    });
+  });
+});

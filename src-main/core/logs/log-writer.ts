@@ -23,6 +23,7 @@ export class LogWriter {
   #fd: number;
   #size: number;
   #seq: number;
+  #closed = false;
 
   constructor(
     private readonly files: LogFiles,
@@ -40,6 +41,7 @@ export class LogWriter {
   }
 
   write(stream: LogStream, texts: readonly string[]): LogLine[] {
+    if (this.#closed) return [];
     const time = this.now().toISOString();
     const lines = texts.map((text) => ({ seq: ++this.#seq, time, stream, text }));
     let chunk = '';
@@ -53,7 +55,9 @@ export class LogWriter {
     return lines;
   }
 
+  /** Later writes are dropped: a manager shutting down may still see a late lifecycle event. */
   close(): void {
+    this.#closed = true;
     closeSync(this.#fd);
   }
 

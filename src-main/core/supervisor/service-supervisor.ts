@@ -77,8 +77,9 @@ export class ServiceSupervisor {
     return this.#status;
   }
 
-  get running(): boolean {
-    return this.#running !== undefined;
+  /** A process runs, or a restart is scheduled: someone must stay to supervise. */
+  get active(): boolean {
+    return this.#running !== undefined || this.#retry !== undefined;
   }
 
   start(): Promise<ServiceStatus> {
@@ -154,9 +155,10 @@ export class ServiceSupervisor {
       this.#tracker.recordStart(this.#clock.now());
       run = await this.deps.driver.start(this.service, instance, this.deps.configHash, this.deps.context);
     } catch (error) {
-      if (!(error instanceof StartError)) throw error;
+      // A StartError says what is wrong in registry terms; anything else (a refused log file…) as it is.
+      const message = error instanceof StartError ? error.message : `could not start: ${(error as Error).message}`;
       await this.#save({ desired: 'stopped', process: undefined });
-      return this.#transition('failed', error.message);
+      return this.#transition('failed', message);
     }
     await this.#save({ desired: 'running', process: run.process });
     this.#log(`started pid ${run.process.pid}: ${run.process.command.join(' ')}`);
