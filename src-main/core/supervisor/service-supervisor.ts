@@ -219,7 +219,8 @@ export class ServiceSupervisor {
       const state: ServiceState = exit.code === 0 && exit.signal === null ? 'stopped' : 'failed';
       return this.#transition(state, reason, { logTail });
     }
-    const nextRetryAt = this.#clock.now() + decision.delayMs;
+    const since = this.#clock.now();
+    const nextRetryAt = since + decision.delayMs;
     this.#retry = this.#clock.setTimeout(() => {
       this.#retry = undefined;
       void this.#enqueue(async () => {
@@ -229,8 +230,8 @@ export class ServiceSupervisor {
     }, decision.delayMs);
     const wait = formatDuration(decision.delayMs);
     return decision.crashLoop
-      ? this.#transition('crash-loop', `${reason}; ${this.service.startup.start_limit} starts within ${formatDuration(this.service.startup.start_limit_window)}; next try in ${wait}`, { nextRetryAt, logTail })
-      : this.#transition('failed', `${reason}; restarting in ${wait}`, { nextRetryAt, logTail });
+      ? this.#transition('crash-loop', `${reason}; ${this.service.startup.start_limit} starts within ${formatDuration(this.service.startup.start_limit_window)}; next try in ${wait}`, { since, nextRetryAt, logTail })
+      : this.#transition('failed', `${reason}; restarting in ${wait}`, { since, nextRetryAt, logTail });
   }
 
   async #recordExit(exit: ExitReport): Promise<void> {
