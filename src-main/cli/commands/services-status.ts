@@ -22,7 +22,7 @@ export async function servicesStatus(ctx: CommandContext, name: string | undefin
     uptime(s, now),
     String(s.restarts),
     lastExit(s),
-    s.reason,
+    s.nextRetryAt && s.nextRetryAt > now ? `${s.reason} (next try at ${new Date(s.nextRetryAt).toLocaleTimeString()})` : s.reason,
   ]);
   const header = ['NAME', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'LAST EXIT', 'REASON'].map(ctx.paint.dim);
   ctx.out(renderTable(header, rows, { width: ctx.io.stdout.isTTY ? ctx.io.stdout.columns : undefined }));

@@ -15,6 +15,28 @@ function generations(files: LogFiles): string[] {
   return [...paths, files.current];
 }
 
+/** The generations that may hold `seq` or later lines: from the newest one starting at or before it. */
+async function generationsFrom(files: LogFiles, seq: number): Promise<string[]> {
+  const paths = generations(files);
+  for (let i = paths.length - 1; i > 0; i--) {
+    const first = await firstSeq(paths[i]!);
+    if (first !== undefined && first <= seq) return paths.slice(i);
+  }
+  return paths;
+}
+
+async function firstSeq(path: string): Promise<number | undefined> {
+  const handle = await open(path, 'r').catch(() => undefined);
+  if (!handle) return undefined;
+  try {
+    const buffer = Buffer.alloc(4096);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return parseLogLine(buffer.toString('utf8', 0, bytesRead).split('\n')[0] ?? '')?.seq;
+  } finally {
+    await handle.close();
+  }
+}
+
 async function linesOf(path: string): Promise<LogLine[]> {
   let text: string;
   try {
@@ -66,8 +88,8 @@ export async function* followLog(files: LogFiles, options: FollowOptions): Async
       try {
         const { ino, size } = await handle.stat();
         if (ino !== inode) {
-          // First look, or a rotation: catch up through every generation by seq, then reread this file.
-          for (const path of generations(files)) yield* fresh(await linesOf(path));
+          // First look, or a rotation: catch up by seq from the file holding the next line, then reread this one.
+          for (const path of await generationsFrom(files, last + 1)) yield* fresh(await linesOf(path));
           inode = ino;
           offset = 0;
         } else if (size > offset) {
