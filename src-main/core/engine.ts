@@ -13,6 +13,7 @@ import { LogWriter, type RotationPolicy } from './logs/log-writer';
 import { RawLogIngestor } from './logs/raw-log-ingestor';
 import { managedProcesses } from './process/managed-processes';
 import { StateStore } from './state/state-store';
+import { Strays } from './supervisor/strays';
 import { ServiceSupervisor, type Clock } from './supervisor/service-supervisor';
 
 export interface EngineOptions {
@@ -26,6 +27,8 @@ export interface EngineOptions {
   readonly drivers?: Partial<Record<DeploymentMode, ServiceDriver>>;
   /** How often service output is moved into the logs. */
   readonly ingestEveryMs?: number;
+  /** Told each distinct problem that does not stop the engine (a corrupt state file, a log write error). */
+  readonly onWarning?: (message: string) => void;
 }
 
 export class EngineError extends Error {
@@ -53,7 +56,12 @@ export interface Engine {
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   const warnings: string[] = [];
-  const store = await StateStore.open(options.home, (message) => warnings.push(message));
+  const warn = (message: string) => {
+    if (warnings.includes(message)) return;
+    warnings.push(message);
+    options.onWarning?.(message);
+  };
+  const store = await StateStore.open(options.home, warn);
   const drivers = options.drivers ?? { binary: new BinaryDriver() };
   const listeners = new Set<Listener>();
   const emit = (status: ServiceStatus) => listeners.forEach((listener) => listener({ type: 'state', status }));
@@ -65,7 +73,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     if (!driver) continue;
     const logs = logFiles(store.dirs.logs, service.name);
     const writer = new LogWriter(logs, options.rotation);
-    const ingestor = await RawLogIngestor.open(logs, writer);
+    const ingestor = new RawLogIngestor(logs, writer, (error) => warn(`logs of '${service.name}': ${error.message}`));
     pipelines.push({ writer, ingestor });
     const context = { home: options.home, registryDir: options.registryDir, env: options.env, logs };
     const supervisor = new ServiceSupervisor(
@@ -78,6 +86,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
   const found = managedProcesses(options.home);
   await Promise.all([...supervisors].map(([name, supervisor]) => supervisor.adopt(found.filter((p) => p.service === name))));
+  const strays = new Strays(options.home, found.filter((p) => !supervisors.has(p.service)));
 
   let ingesting = Promise.resolve();
   const ingest = setInterval(() => {
@@ -96,20 +105,23 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   return {
     home: options.home,
     warnings,
-    status: () =>
-      options.registry.services.map(
-        (service) => supervisors.get(service.name)?.status ?? unsupported(service),
-      ),
+    status: () => [
+      ...options.registry.services.map((service) => supervisors.get(service.name)?.status ?? strays.status(service.name) ?? unsupported(service)),
+      ...strays.names().filter((name) => !options.registry.services.some((s) => s.name === name)).map((name) => strays.status(name)!),
+    ],
     start: (name) => supervisor(name).start(),
-    stop: (name) => supervisor(name).stop(),
+    stop: (name) => (strays.has(name) && !supervisors.has(name) ? strays.stop(name) : supervisor(name).stop()),
     restart: (name) => supervisor(name).restart(),
-    anyActive: () => [...supervisors.values()].some((s) => s.active),
+    anyActive: () => strays.names().length > 0 || [...supervisors.values()].some((s) => s.active),
     subscribe: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     close: async () => {
-      supervisors.forEach((s) => s.detach());
+      // Let an operation under way (a stop waiting out its stop_timeout) finish before the lock goes.
+      const inFlight = Promise.all([...supervisors.values()].map((s) => s.detach()));
+      const deadline = Math.max(0, ...options.registry.services.map((s) => s.startup.stop_timeout)) + 5_000;
+      await Promise.race([inFlight, new Promise((resolve) => setTimeout(resolve, deadline).unref())]);
       clearInterval(ingest);
       await ingesting;
       await Promise.all(pipelines.map((p) => p.ingestor.drain()));

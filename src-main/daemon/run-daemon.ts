@@ -29,8 +29,7 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
     options.log(`another manager already owns ${options.home}; exiting`);
     return false;
   }
-  const engine = await createEngine(options);
-  engine.warnings.forEach((warning) => options.log(`warning: ${warning}`));
+  const engine = await createEngine({ ...options, onWarning: (warning) => options.log(`warning: ${warning}`) });
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   const server = new ContractServer(engine, { pid: process.pid, home: options.home, registry: options.registryPath }, () => stop());

@@ -3,8 +3,10 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { logFiles } from '../../src-main/core/logs/log-files';
+import { tailLog } from '../../src-main/core/logs/log-reader';
 import { markers } from '../../src-main/core/process/managed-processes';
-import { alive, DEMO, harness, nodeService, type Harness } from '../support/engine-harness';
+import { alive, DEMO, FIXTURES, harness, nodeService, waitFor, type Harness } from '../support/engine-harness';
 
 const opened: Harness[] = [];
 const track = (h: Harness) => (opened.push(h), h);
@@ -80,5 +82,42 @@ describe('adoption', () => {
     const second = track(await first.reopen());
     expect(second.processes('api')).toEqual([started.pid]);
     expect(alive(duplicate.pid!)).toBe(false);
+  });
+
+  it('lists a process of a service that left the registry as external, and stops it by name', async () => {
+    const first = await harness(text);
+    const started = await first.engine.start('api');
+    await first.engine.close();
+    const second = track(await harness(nodeService('web', [join(DEMO, 'service.mjs'), '--name', 'web']), first.home));
+    expect(second.engine.status().find((s) => s.name === 'api')).toMatchObject({ state: 'external', pid: started.pid });
+    expect(second.engine.anyActive()).toBe(true);
+    expect(await second.engine.stop('api')).toMatchObject({ state: 'stopped' });
+    expect(alive(started.pid!)).toBe(false);
+    expect(second.engine.status().map((s) => s.name)).toEqual(['web']);
+  });
+
+  it('makes a restart that was due when the previous manager went away', async () => {
+    const crashing = nodeService('crashy', ['-e', 'setTimeout(() => process.exit(1), 600)'], '', 'restart_delay = "5s"');
+    const first = await harness(crashing);
+    await first.engine.start('crashy');
+    await waitFor(() => first.events.find((s) => s.state === 'failed' && s.nextRetryAt));
+    await first.engine.close();
+    const second = track(await first.reopen());
+    expect(second.engine.status()[0]).toMatchObject({ state: 'healthy', reason: expect.stringMatching(/^running \(pid \d+\)$/) });
+    const events = (await tailLog(logFiles(join(first.home, 'services', 'logs'), 'crashy'))).filter((l) => l.stream === 'evt');
+    expect(events.map((l) => l.text)).toContain('starting: restart that was due when the previous manager stopped');
+  });
+});
+
+describe('a stop while an exit is being handled', () => {
+  it('wins: the service stays stopped and nothing is restarted', async () => {
+    const leaver = nodeService('leaver', [join(FIXTURES, 'leaver.mjs')], '', 'restart_delay = "100ms"');
+    const h = track(await harness(leaver));
+    await h.engine.start('leaver');
+    await new Promise((resolve) => setTimeout(resolve, 1_200)); // its main process has exited; its child is being stopped
+    expect(await h.engine.stop('leaver')).toMatchObject({ state: 'stopped', reason: 'stopped by user' });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(h.engine.status()[0]).toMatchObject({ state: 'stopped' });
+    expect(h.processes('leaver')).toEqual([]);
   });
 });

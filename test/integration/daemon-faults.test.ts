@@ -129,3 +129,33 @@ describe('the daemon', () => {
     });
   });
 });
+
+describe('logs across daemon crashes', () => {
+  it('keeps every line exactly once while the daemon is killed with SIGKILL again and again', async () => {
+    const total = 40_000;
+    const h = privateHome(nodeService('writer', [join(process.cwd(), 'test', 'fixtures', 'numbered-writer.mjs'), String(total), String(1024 * 1024), 'stay']));
+    homes.push(h);
+    await h.run(['services', 'start', 'writer']);
+    for (let kill = 0; kill < 6; kill++) {
+      await sleep(200 + Math.random() * 400);
+      const pid = await h.daemonPid();
+      if (pid) process.kill(pid, 'SIGKILL');
+      await h.run(['services', 'status']);
+    }
+    const logged = async () => {
+      const { stdout } = await h.run(['services', 'logs', 'writer', '--lines', String(total * 2), '--json']);
+      return stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { stream: string; text: string })
+        .filter((line) => line.stream === 'out')
+        .map((line) => Number(line.text.split(' ')[1]));
+    };
+    await waitFor(async () => (await logged()).at(-1) === total, 30_000);
+    await sleep(500);
+    const numbers = await logged();
+    expect(h.processes('writer')).toHaveLength(1);
+    expect(numbers).toHaveLength(total);
+    expect(numbers.every((n, i) => n === i + 1)).toBe(true);
+  }, 60_000);
+});

@@ -18,7 +18,7 @@ describe('log pipeline', () => {
     const started = performance.now();
     const child = spawn(process.execPath, ['test/fixtures/numbered-writer.mjs', String(total), String(12 * 1024 * 1024)], { stdio: ['ignore', out, 'ignore'] });
     const writer = new LogWriter(files, { maxBytes: 4 * 1024 * 1024, keep: 20 });
-    const ingestor = await RawLogIngestor.open(files, writer);
+    const ingestor = new RawLogIngestor(files, writer, (error) => { throw error; });
     const abort = new AbortController();
     const followed: number[] = [];
     const following = (async () => {
@@ -58,12 +58,26 @@ describe('log pipeline', () => {
     const write = (text: string) => appendFileSync(files.rawStdout, text);
     write('one\ntwo\nthr');
     const first = new LogWriter(files);
-    await (await RawLogIngestor.open(files, first)).drain();
+    await new RawLogIngestor(files, first, (error) => { throw error; }).drain();
     first.close();
     write('ee\nfour\n');
     const second = new LogWriter(files);
-    await (await RawLogIngestor.open(files, second)).drain();
+    await new RawLogIngestor(files, second, (error) => { throw error; }).drain();
     expect((await tailLog(files)).map((l) => [l.seq, l.text])).toEqual([[1, 'one'], [2, 'two'], [3, 'three'], [4, 'four']]);
+    second.close();
+  });
+
+  it('finds its place behind a rotation and later lifecycle events', async () => {
+    const files = logFiles(tempDir(), 'svc');
+    appendFileSync(files.rawStdout, 'a\nb\n');
+    const first = new LogWriter(files, { maxBytes: 10, keep: 3 });
+    await new RawLogIngestor(files, first, (error) => { throw error; }).drain();
+    first.write('evt', ['stopped: stopped by user']);
+    first.close();
+    appendFileSync(files.rawStdout, 'c\n');
+    const second = new LogWriter(files, { maxBytes: 10, keep: 3 });
+    await new RawLogIngestor(files, second, (error) => { throw error; }).drain();
+    expect((await tailLog(files)).map((l) => `${l.seq} ${l.stream} ${l.text}`)).toEqual(['1 out a', '2 out b', '3 evt stopped: stopped by user', '4 out c']);
     second.close();
   });
 });

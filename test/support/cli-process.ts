@@ -31,7 +31,7 @@ export function privateHome(registryText: string): Home {
   const cli = join(process.cwd(), 'bin', 'provisioning.js');
   const run = (args: string[]) =>
     new Promise<CliProcessResult>((resolve) =>
-      execFile(process.execPath, [cli, ...args], { env }, (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr })),
+      execFile(process.execPath, [cli, ...args], { env, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr })),
     );
   return {
     home,

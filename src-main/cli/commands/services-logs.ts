@@ -29,8 +29,8 @@ export async function servicesLogs(ctx: CommandContext, name: string, options: L
     throw new CliExit(EXIT.usage);
   }
   const files = logFiles(stateDirs(ctx.home).logs, name);
-  const recent = (await tailLog(files, since === undefined ? options.lines : undefined)).filter((l) => since === undefined || l.time >= since);
-  const shown = since === undefined ? recent : recent.slice(-options.lines);
+  const read = await tailLog(files, since === undefined ? options.lines : undefined);
+  const shown = (since === undefined ? read : read.filter((l) => l.time >= since)).slice(-options.lines);
   shown.forEach((line) => print(ctx, line));
   if (!options.follow) return;
   const stop = new AbortController();
@@ -38,7 +38,8 @@ export async function servicesLogs(ctx: CommandContext, name: string, options: L
   process.once('SIGINT', onSigint);
   signal?.addEventListener('abort', onSigint);
   try {
-    for await (const line of followLog(files, { afterSeq: shown.at(-1)?.seq ?? recent.at(-1)?.seq ?? 0, signal: stop.signal })) print(ctx, line);
+    // Follow from the newest line on disk, whether or not --since showed it.
+    for await (const line of followLog(files, { afterSeq: read.at(-1)?.seq ?? 0, signal: stop.signal })) print(ctx, line);
   } finally {
     process.off('SIGINT', onSigint);
   }

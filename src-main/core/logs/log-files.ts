@@ -5,8 +5,6 @@ export interface LogFiles {
   /** Appended by the service itself (its stdout/stderr), so it keeps logging when no manager runs. */
   readonly rawStdout: string;
   readonly rawStderr: string;
-  /** Read positions of the raw files, so a new owner resumes where the last one stopped. */
-  readonly offsets: string;
   /** The log: `<name>.log`, then `<name>.log.1` (newer) … `<name>.log.<keep>` (oldest). */
   readonly current: string;
   rotated(generation: number): string;
@@ -17,7 +15,6 @@ export function logFiles(logsDir: string, service: string): LogFiles {
   return {
     rawStdout: `${base}.stdout`,
     rawStderr: `${base}.stderr`,
-    offsets: `${base}.offsets.json`,
     current: `${base}.log`,
     rotated: (generation) => `${base}.log.${generation}`,
   };

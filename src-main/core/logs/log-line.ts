@@ -27,3 +27,20 @@ export function parseLogLine(raw: string): LogLine | undefined {
   if (!Number.isSafeInteger(seq)) return undefined;
   return { seq, time: raw.slice(first + 1, second), stream, text: raw.slice(third + 1) };
 }
+
+/**
+ * Where ingestion stood in the raw files after the lines before it: `# raw <stdout> <stderr>`.
+ * Written in the same write as those lines, so a crash can never separate lines from position,
+ * and a new owner resumes exactly after the last line logged. Readers skip it (it has no seq).
+ */
+export interface RawPositions {
+  readonly stdout: number;
+  readonly stderr: number;
+}
+
+export const formatPositions = (positions: RawPositions): string => `# raw ${positions.stdout} ${positions.stderr}\n`;
+
+export function parsePositions(raw: string): RawPositions | undefined {
+  const match = /^# raw (\d+) (\d+)$/.exec(raw);
+  return match ? { stdout: Number(match[1]), stderr: Number(match[2]) } : undefined;
+}

@@ -68,6 +68,9 @@ export interface FollowOptions {
   readonly pollMs?: number;
 }
 
+/** Tries before a gap is accepted (the lines were rotated away before the follower could read them). */
+const CATCH_UP_ATTEMPTS = 5;
+
 /** Every line after `afterSeq`, then each new one as it is written, until the signal aborts. */
 export async function* followLog(files: LogFiles, options: FollowOptions): AsyncGenerator<LogLine> {
   let last = options.afterSeq;
@@ -89,7 +92,21 @@ export async function* followLog(files: LogFiles, options: FollowOptions): Async
         const { ino, size } = await handle.stat();
         if (ino !== inode) {
           // First look, or a rotation: catch up by seq from the file holding the next line, then reread this one.
-          for (const path of await generationsFrom(files, last + 1)) yield* fresh(await linesOf(path));
+          // Files are read by name, so a rotation during the catch-up can shift them: a gap in the seqs
+          // means a file moved past us, and the catch-up starts over from the last line seen.
+          for (let attempt = 0; attempt < CATCH_UP_ATTEMPTS; attempt++) {
+            let gap = false;
+            for (const path of await generationsFrom(files, last + 1)) {
+              const lines = await linesOf(path);
+              const next = lines.find((line) => line.seq > last);
+              if (last > 0 && next && next.seq !== last + 1 && attempt + 1 < CATCH_UP_ATTEMPTS) {
+                gap = true;
+                break;
+              }
+              yield* fresh(lines);
+            }
+            if (!gap) break;
+          }
           inode = ino;
           offset = 0;
         } else if (size > offset) {

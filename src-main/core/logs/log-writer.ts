@@ -4,7 +4,7 @@
  * lifecycle events land in one ordered stream.
  */
 import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { formatLogLine, parseLogLine, type LogLine, type LogStream } from './log-line';
+import { formatLogLine, formatPositions, parseLogLine, parsePositions, type LogLine, type LogStream, type RawPositions } from './log-line';
 import type { LogFiles } from './log-files';
 
 export interface RotationPolicy {
@@ -14,9 +14,6 @@ export interface RotationPolicy {
   readonly keep: number;
 }
 
-/** Lines are written in chunks of about this size (a file may pass maxBytes by one chunk). */
-const CHUNK_CHARS = 256 * 1024;
-
 export const DEFAULT_ROTATION: RotationPolicy = { maxBytes: 10 * 1024 * 1024, keep: 5 };
 
 export class LogWriter {
@@ -24,13 +21,15 @@ export class LogWriter {
   #size: number;
   #seq: number;
   #closed = false;
+  /** The raw positions last written, carried to the top of each new file so a scan of one file finds them. */
+  #positions: RawPositions | undefined;
 
   constructor(
     private readonly files: LogFiles,
     private readonly rotation: RotationPolicy = DEFAULT_ROTATION,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.#seq = lastSeq(files);
+    ({ seq: this.#seq, positions: this.#positions } = scanTail(files));
     this.#fd = openSync(files.current, 'a', 0o600);
     this.#size = statSync(files.current).size;
   }
@@ -40,18 +39,16 @@ export class LogWriter {
     return this.#seq;
   }
 
-  write(stream: LogStream, texts: readonly string[]): LogLine[] {
+  /**
+   * Appends the lines in one write (a file may pass maxBytes by one batch), followed by the raw
+   * positions they were read up to, when they came from the raw files.
+   */
+  write(stream: LogStream, texts: readonly string[], positions?: RawPositions): LogLine[] {
     if (this.#closed) return [];
     const time = this.now().toISOString();
     const lines = texts.map((text) => ({ seq: ++this.#seq, time, stream, text }));
-    let chunk = '';
-    for (const line of lines) {
-      chunk += formatLogLine(line);
-      if (chunk.length < CHUNK_CHARS) continue;
-      this.#append(chunk);
-      chunk = '';
-    }
-    if (chunk) this.#append(chunk);
+    this.#positions = positions ?? this.#positions;
+    this.#append(lines.map(formatLogLine).join('') + (positions ? formatPositions(positions) : ''));
     return lines;
   }
 
@@ -78,28 +75,40 @@ export class LogWriter {
     else rmSync(this.files.current, { force: true });
     this.#fd = openSync(this.files.current, 'a', 0o600);
     this.#size = 0;
+    if (this.#positions) this.#size += writeSync(this.#fd, formatPositions(this.#positions));
   }
 }
 
-/** The seq of the newest line on disk: read from the end of the newest non-empty file. */
-function lastSeq(files: LogFiles): number {
+/** How far back from the end of a file lines are looked for: a little, then more than one ingested batch. */
+const TAIL_READS = [64 * 1024, 4 * 1024 * 1024];
+
+/** The newest seq and raw positions on disk, looked for from the end of the current file, then the last rotated one. */
+export function scanTail(files: LogFiles): { seq: number; positions: RawPositions | undefined } {
+  let seq: number | undefined;
+  let positions: RawPositions | undefined;
   for (const path of [files.current, files.rotated(1)]) {
     if (!existsSync(path)) continue;
     const size = statSync(path).size;
-    if (size === 0) continue;
-    const length = Math.min(size, 64 * 1024);
-    const buffer = Buffer.alloc(length);
-    const fd = openSync(path, 'r');
-    try {
-      readSync(fd, buffer, 0, length, size - length);
-    } finally {
-      closeSync(fd);
+    for (const want of TAIL_READS) {
+      const lines = readTail(path, size, Math.min(size, want)).split('\n');
+      for (let i = lines.length - 1; i >= 0 && (seq === undefined || positions === undefined); i--) {
+        seq ??= parseLogLine(lines[i]!)?.seq;
+        positions ??= parsePositions(lines[i]!);
+      }
+      if ((seq !== undefined && positions !== undefined) || want >= size) break;
     }
-    const lines = buffer.toString('utf8').split('\n').filter(Boolean);
-    for (let i = lines.length - 1; i >= 0; i--) {
-      const line = parseLogLine(lines[i]!);
-      if (line) return line.seq;
-    }
+    if (seq !== undefined && positions !== undefined) break;
   }
-  return 0;
+  return { seq: seq ?? 0, positions };
+}
+
+function readTail(path: string, size: number, length: number): string {
+  const buffer = Buffer.alloc(length);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, buffer, 0, length, size - length);
+  } finally {
+    closeSync(fd);
+  }
+  return buffer.toString('utf8');
 }

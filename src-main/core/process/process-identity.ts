@@ -61,3 +61,12 @@ export function isAlive(identity: ProcessIdentity): boolean {
 export function processGroupOf(pid: number): number | undefined {
   return linux ? procStat(pid)?.pgid : undefined;
 }
+
+let bootTime: number | undefined;
+
+/** When a live process started, in epoch ms (Linux: boot time + start ticks; ticks are 1/100 s there). */
+export function startedAt(identity: ProcessIdentity): number | undefined {
+  if (!linux || !/^\d+$/.test(identity.startTime)) return undefined;
+  bootTime ??= Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]) * 1000;
+  return bootTime + Number(identity.startTime) * 10;
+}

@@ -11,7 +11,8 @@ import { tailLog } from '../logs/log-reader';
 import type { LogWriter } from '../logs/log-writer';
 import type { RawLogIngestor } from '../logs/raw-log-ingestor';
 import type { ManagedProcess } from '../process/managed-processes';
-import { terminate } from '../process/terminate';
+import { startedAt } from '../process/process-identity';
+import { terminate, type TerminateResult } from '../process/terminate';
 import type { ProcessRecord, ServiceRecord } from '../state/service-record';
 import type { StateStore } from '../state/state-store';
 import { RestartTracker } from './restart-policy';
@@ -33,6 +34,19 @@ export const systemClock: Clock = {
   clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
 };
 
+/**
+ * A watched run. It stays the current run until its end is fully recorded (`handled`), so a start or
+ * stop that arrives while it ends waits for that instead of racing it.
+ */
+interface RunEntry {
+  readonly run: RunningService;
+  handled: Promise<void>;
+  /** A user's stop: its end is not a failure and never restarts it. */
+  stopping: boolean;
+  /** Its main process has ended; the end is being recorded. */
+  exiting: boolean;
+}
+
 export interface SupervisorDeps {
   readonly driver: ServiceDriver;
   readonly store: StateStore;
@@ -49,7 +63,7 @@ export class ServiceSupervisor {
   readonly #tracker: RestartTracker;
   #status: ServiceStatus;
   #record: ServiceRecord;
-  #running: { run: RunningService; handled: Promise<void>; stopping: boolean } | undefined;
+  #running: RunEntry | undefined;
   #retry: unknown;
   #detached = false;
   #queue: Promise<unknown> = Promise.resolve();
@@ -125,18 +139,21 @@ export class ServiceSupervisor {
         await this.#save({ desired: 'running', process: adopted.process });
         return this.#transition('healthy', `adopted (pid ${adopted.process.pid})`);
       }
-      if (recorded && this.#record.desired === 'running') {
-        const exit = { code: null, signal: null, reason: 'exited while no manager was running (code unknown)' };
-        return this.#afterExit(exit, this.#clock.now() - recorded.startedAt, false);
-      }
-      return this.#status;
+      if (this.#record.desired !== 'running') return this.#status;
+      if (!recorded) return this.#start('restart that was due when the previous manager stopped');
+      const exit = { code: null, signal: null, reason: 'exited while no manager was running (code unknown)' };
+      return this.#afterExit(exit, this.#clock.now() - recorded.startedAt, undefined);
     });
   }
 
-  /** Stops supervising: no more restarts or exit handling; the process keeps running for the next owner. */
-  detach(): void {
+  /**
+   * Stops supervising: no more restarts or exit handling; the process keeps running for the next
+   * owner. Resolves when the operation under way (if any) has finished, so the lock is released after.
+   */
+  detach(): Promise<unknown> {
     this.#detached = true;
     this.#cancelRetry();
+    return this.#queue;
   }
 
   #enqueue<T>(operation: () => Promise<T>): Promise<T> {
@@ -146,8 +163,9 @@ export class ServiceSupervisor {
   }
 
   async #start(why: string): Promise<ServiceStatus> {
+    if (this.#running?.exiting) await this.#running.handled;
     this.#cancelRetry();
-    if (this.#running) return this.#status;
+    if (this.#running || this.#detached) return this.#status;
     const instance = `${this.service.name}-${randomUUID()}`;
     this.#transition('starting', why);
     let run: RunningService;
@@ -177,8 +195,11 @@ export class ServiceSupervisor {
       return this.#status.state === 'stopped' ? this.#status : this.#transition('stopped', 'stopped by user');
     }
     current.stopping = true;
-    this.#transition('stopping', `stopping pid ${current.run.process.pid}`);
-    const result = await this.deps.driver.stop(current.run.process, this.service, this.deps.context);
+    let result: TerminateResult = { forced: false, survivors: [] };
+    if (!current.exiting) {
+      this.#transition('stopping', `stopping pid ${current.run.process.pid}`);
+      result = await this.deps.driver.stop(current.run.process, this.service, this.deps.context);
+    }
     await current.handled;
     await this.#save({ desired: 'stopped' });
     const how = result.forced ? `did not stop within ${formatDuration(this.service.startup.stop_timeout)}; killed` : 'stopped by user';
@@ -187,35 +208,46 @@ export class ServiceSupervisor {
 
   /** Follows a run until it ends; the returned promise settles once its end is recorded. */
   #watch(run: RunningService): Promise<void> {
-    const entry = { run, stopping: false, handled: Promise.resolve() };
+    const entry: RunEntry = { run, stopping: false, exiting: false, handled: Promise.resolve() };
     entry.handled = run.exited.then((exit) => this.#ended(entry, exit));
     this.#running = entry;
     return entry.handled;
   }
 
-  async #ended(entry: { run: RunningService; stopping: boolean }, exit: ExitReport): Promise<void> {
+  async #ended(entry: RunEntry, exit: ExitReport): Promise<void> {
     if (this.#detached || !this.#isCurrent(entry.run)) return;
-    this.#running = undefined;
-    await this.deps.ingestor.drain();
+    entry.exiting = true;
+    // Its last output goes before its end in the log; a log problem must not stop supervision.
+    await this.deps.ingestor.drain().catch(() => undefined);
     // The main process is gone; anything it left behind goes too (no orphans).
     const leader = { pid: entry.run.process.pid, startTime: entry.run.process.startTime };
     await terminate({ home: this.deps.context.home, instance: entry.run.process.instance, leader }, 1_000);
     if (entry.stopping) {
       await this.#recordExit({ ...exit, reason: 'stopped by user' });
+      this.#running = undefined;
       return;
     }
-    await this.#afterExit(exit, this.#clock.now() - entry.run.process.startedAt, true);
+    await this.#afterExit(exit, this.#clock.now() - entry.run.process.startedAt, entry);
   }
 
-  async #afterExit(exit: ExitReport, ranMs: number, observed: boolean): Promise<ServiceStatus> {
-    const duringStartup = observed && ranMs < SETTLE_MS;
+  /**
+   * Records an end and acts on the restart policy. `entry` is the run that ended while we watched
+   * (undefined when it ended while no manager ran); it is released only once everything is recorded.
+   */
+  async #afterExit(exit: ExitReport, ranMs: number, entry: RunEntry | undefined): Promise<ServiceStatus> {
+    const duringStartup = entry !== undefined && ranMs < SETTLE_MS;
     const tail = duringStartup ? (await tailLog(this.deps.context.logs, TAIL_LINES * 3)).filter((l) => l.stream !== 'evt').slice(-TAIL_LINES) : [];
     const reason = `${exit.reason}${duringStartup ? ' during startup' : ''}`;
     await this.#recordExit({ ...exit, reason });
     const decision = this.#tracker.decide(exit, ranMs, this.#clock.now());
     const logTail = tail.map((line) => line.text);
+    // Desired stays 'running' only while a restart is due, so a new owner knows to make it.
+    if (!decision.restart) await this.#save({ desired: 'stopped' });
+    if (entry) {
+      if (this.#isCurrent(entry.run)) this.#running = undefined;
+      if (entry.stopping) return this.#status; // a stop arrived meanwhile: it reports the outcome
+    }
     if (!decision.restart) {
-      await this.#save({ desired: exit.code === 0 && exit.signal === null ? 'stopped' : this.#record.desired, process: undefined });
       const state: ServiceState = exit.code === 0 && exit.signal === null ? 'stopped' : 'failed';
       return this.#transition(state, reason, { logTail });
     }
@@ -279,8 +311,10 @@ export class ServiceSupervisor {
   }
 }
 
+/** A record rebuilt from a process found by its markers (its state file was lost). */
 function leaderRecord(found: ManagedProcess, configHash: string): ProcessRecord {
-  return { instance: found.instance, pid: found.pid, startTime: found.startTime, pgid: found.pid, command: [], configHash, startedAt: Date.now() };
+  const started = startedAt(found) ?? Date.now();
+  return { instance: found.instance, pid: found.pid, startTime: found.startTime, pgid: found.pid, command: [], configHash, startedAt: started };
 }
 
 function sleep(clock: Clock, ms: number): Promise<void> {
