@@ -16,7 +16,7 @@ describe('log pipeline', () => {
     const total = 400_000; // ~36 MB at ~90 bytes a line
     const out = openSync(files.rawStdout, 'a');
     const started = performance.now();
-    const child = spawn(process.execPath, ['test/fixtures/numbered-writer.mjs', String(total), String(12 * 1024 * 1024)], { stdio: ['ignore', out, 'ignore'] });
+    const child = spawn(process.execPath, ['test/fixtures/numbered-writer.mjs', String(total), String(24 * 1024 * 1024)], { stdio: ['ignore', out, 'ignore'] });
     const writer = new LogWriter(files, { maxBytes: 4 * 1024 * 1024, keep: 20 });
     const ingestor = new RawLogIngestor(files, writer, (error) => { throw error; });
     const abort = new AbortController();
