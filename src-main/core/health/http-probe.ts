@@ -1,0 +1,80 @@
+/**
+ * HTTP(S) check: method, expected status (code or range), optional body match, headers whose values
+ * may come from env references (never echoed), TLS with a custom CA or an explicit insecure flag.
+ */
+import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { resolve } from 'node:path';
+import type { HealthCheck } from '@shared/model';
+import { expand, ProbeError, type ProbeContext, type ProbeOutcome } from './probe-context';
+
+type HttpCheck = NonNullable<HealthCheck['http']>;
+
+/** Body bytes kept for `body_contains`: enough for a health document, bounded for a runaway one. */
+const MAX_BODY = 64 * 1024;
+
+export function statusMatches(status: number, expected: HttpCheck['expected_status']): boolean {
+  if (typeof expected === 'number') return status === expected;
+  const [low, high = low] = expected.split('-').map(Number);
+  return status >= low! && status <= high!;
+}
+
+export function httpProbe(check: HttpCheck, context: ProbeContext): Promise<ProbeOutcome> {
+  const url = new URL(expand(check.url, context));
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(check.headers)) {
+    const resolved = typeof value === 'string' ? value : context.env[value.env];
+    if (resolved === undefined) throw new ProbeError(`header ${name}: environment variable ${(value as { env: string }).env} is not set`);
+    headers[name] = resolved;
+  }
+  const tls = check.tls;
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((settle) => {
+    const req = request(
+      url,
+      {
+        method: check.method,
+        headers,
+        timeout: context.timeoutMs,
+        ...(url.protocol === 'https:'
+          ? { rejectUnauthorized: !(tls?.insecure ?? false), ...(tls?.ca_file ? { ca: readFileSync(resolve(context.registryDir, expand(tls.ca_file, context))) } : {}) }
+          : {}),
+      },
+      (response) => {
+        const status = response.statusCode ?? 0;
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          if (body.length < MAX_BODY) body += chunk;
+        });
+        response.on('end', () => {
+          if (!statusMatches(status, check.expected_status)) return settle({ ok: false, message: `HTTP ${status}, expected ${check.expected_status}` });
+          if (check.body_contains !== undefined && !body.includes(check.body_contains)) {
+            return settle({ ok: false, message: `HTTP ${status}, body lacks ${JSON.stringify(check.body_contains)}` });
+          }
+          settle({ ok: true, message: `HTTP ${status}` });
+        });
+        response.on('error', (error) => settle({ ok: false, message: error.message }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${context.timeoutMs}ms`)));
+    req.on('error', (error: NodeJS.ErrnoException) => settle({ ok: false, message: describeNetworkError(error) }));
+    req.end();
+  });
+}
+
+export function describeNetworkError(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ENOTFOUND':
+      return 'host not found';
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+      return `TLS: certificate not trusted (${error.code}); set tls.ca_file, or tls.insecure = true`;
+    default:
+      return error.message;
+  }
+}
