@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ServiceStatus, StateEvent } from '@shared/contract/service-state';
-import type { DeploymentMode, Registry, ServiceDefinition } from '@shared/model';
+import type { DeploymentMode, HealthCheck, Registry, ServiceDefinition } from '@shared/model';
 import { BinaryDriver } from './drivers/binary/binary-driver';
 import type { ServiceDriver } from './drivers/driver';
 import { logFiles } from './logs/log-files';
@@ -14,7 +14,10 @@ import { RawLogIngestor } from './logs/raw-log-ingestor';
 import { managedProcesses } from './process/managed-processes';
 import { StateStore } from './state/state-store';
 import { Strays } from './supervisor/strays';
-import { ServiceSupervisor, type Clock } from './supervisor/service-supervisor';
+import { HealthMonitor } from './health/health-monitor';
+import { runProbe } from './health/run-probe';
+import { systemClock, type Clock } from './supervisor/clock';
+import { ServiceSupervisor } from './supervisor/service-supervisor';
 
 export interface EngineOptions {
   readonly home: string;
@@ -66,6 +69,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const listeners = new Set<Listener>();
   const emit = (status: ServiceStatus) => listeners.forEach((listener) => listener({ type: 'state', status }));
   const supervisors = new Map<string, ServiceSupervisor>();
+  const probeContext = { home: options.home, registryDir: options.registryDir, env: options.env };
+  const probe = (check: HealthCheck) => runProbe(check, probeContext);
+  const monitor = new HealthMonitor(probe, options.clock ?? systemClock);
   const pipelines: { writer: LogWriter; ingestor: RawLogIngestor }[] = [];
 
   for (const service of options.registry.services) {
@@ -78,7 +84,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     const context = { home: options.home, registryDir: options.registryDir, env: options.env, logs };
     const supervisor = new ServiceSupervisor(
       service,
-      { driver, store, context, writer, ingestor, configHash: configHash(service), emit, ...(options.clock ? { clock: options.clock } : {}) },
+      { driver, store, context, writer, ingestor, configHash: configHash(service), emit, probe, monitor, ...(options.clock ? { clock: options.clock } : {}) },
       await store.read(service.name),
     );
     supervisors.set(service.name, supervisor);
@@ -123,6 +129,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       const deadline = Math.max(0, ...options.registry.services.map((s) => s.startup.stop_timeout)) + 5_000;
       await Promise.race([inFlight, new Promise((resolve) => setTimeout(resolve, deadline).unref())]);
       clearInterval(ingest);
+      monitor.close();
       await ingesting;
       await Promise.all(pipelines.map((p) => p.ingestor.drain()));
       pipelines.forEach((p) => p.writer.close());

@@ -3,6 +3,7 @@
  * Every transition is an event with a time and a reason.
  */
 import { z } from 'zod';
+import { probeResultSchema } from './health';
 
 export const SERVICE_STATES = [
   'stopped',
@@ -42,6 +43,8 @@ export const serviceStatusSchema = z.object({
   lastExit: exitInfoSchema.optional(),
   /** When a restart is scheduled (failed or crash-loop). */
   nextRetryAt: z.number().optional(),
+  /** The last health check result, while it runs. */
+  health: probeResultSchema.optional(),
   /** The service's last output lines, when it failed to start. */
   logTail: z.array(z.string()).optional(),
 });

@@ -5,7 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ExitInfo, ServiceState, ServiceStatus } from '@shared/contract/service-state';
-import { formatDuration, type ServiceDefinition } from '@shared/model';
+import type { ProbeResult } from '@shared/contract/health';
+import { formatDuration, type HealthCheck, type ServiceDefinition } from '@shared/model';
+import { waitUntilReady, type HealthMonitor } from '../health/health-monitor';
 import { StartError, type ExitReport, type RunContext, type RunningService, type ServiceDriver } from '../drivers/driver';
 import { tailLog } from '../logs/log-reader';
 import type { LogWriter } from '../logs/log-writer';
@@ -15,24 +17,13 @@ import { startedAt } from '../process/process-identity';
 import { terminate, type TerminateResult } from '../process/terminate';
 import type { ProcessRecord, ServiceRecord } from '../state/service-record';
 import type { StateStore } from '../state/state-store';
+import { systemClock, type Clock } from './clock';
 import { RestartTracker } from './restart-policy';
 
 /** Without a health check, a process that survives this long has started. */
 export const SETTLE_MS = 500;
 /** Lines of the log quoted when a service fails to start. */
 const TAIL_LINES = 10;
-
-export interface Clock {
-  now(): number;
-  setTimeout(run: () => void, ms: number): { unref(): unknown };
-  clearTimeout(timer: unknown): void;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (run, ms) => setTimeout(run, ms),
-  clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
-};
 
 /**
  * A watched run. It stays the current run until its end is fully recorded (`handled`), so a start or
@@ -45,6 +36,10 @@ interface RunEntry {
   stopping: boolean;
   /** Its main process has ended; the end is being recorded. */
   exiting: boolean;
+  /** It has started (passed its health check, or survived the settle window). */
+  ready: boolean;
+  /** Why we ended it ourselves (not healthy in time): recorded as the reason of its end. */
+  failure?: string;
 }
 
 export interface SupervisorDeps {
@@ -55,6 +50,9 @@ export interface SupervisorDeps {
   readonly ingestor: RawLogIngestor;
   readonly configHash: string;
   readonly emit: (status: ServiceStatus) => void;
+  /** Runs the service's health check once. */
+  readonly probe: (check: HealthCheck) => Promise<ProbeResult>;
+  readonly monitor: HealthMonitor;
   readonly clock?: Clock;
 }
 
@@ -65,6 +63,7 @@ export class ServiceSupervisor {
   #record: ServiceRecord;
   #running: RunEntry | undefined;
   #retry: unknown;
+  #health: ProbeResult | undefined;
   #detached = false;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -135,7 +134,9 @@ export class ServiceSupervisor {
         this.#log(`stopped a duplicate instance ${instance} (pid ${leader.pid})`);
       }
       if (adopted) {
-        this.#watch(adopted);
+        this.#watch(adopted).catch(() => undefined);
+        this.#running!.ready = true;
+        this.#monitorHealth(adopted);
         await this.#save({ desired: 'running', process: adopted.process });
         return this.#transition('healthy', `adopted (pid ${adopted.process.pid})`);
       }
@@ -181,9 +182,53 @@ export class ServiceSupervisor {
     await this.#save({ desired: 'running', process: run.process });
     this.#log(`started pid ${run.process.pid}: ${run.process.command.join(' ')}`);
     const watched = this.#watch(run);
-    const settled = await Promise.race([watched.then(() => false), sleep(this.#clock, SETTLE_MS).then(() => true)]);
-    if (settled && this.#isCurrent(run)) return this.#transition('healthy', `running (pid ${run.process.pid})`);
+    const check = this.service.health_check;
+    if (!check) {
+      const settled = await Promise.race([watched.then(() => false), sleep(this.#clock, SETTLE_MS).then(() => true)]);
+      if (settled && this.#isCurrent(run)) return this.#ready(run, `running (pid ${run.process.pid})`);
+      return this.#status;
+    }
+    const deadline = run.process.startedAt + this.service.startup.timeout;
+    const readiness = await waitUntilReady(() => this.deps.probe(check), { deadline, ended: watched, clock: this.#clock });
+    this.#health = readiness.result ?? this.#health;
+    if (!this.#isCurrent(run)) return this.#status;
+    if (readiness.ready) {
+      const after = formatDuration(this.#clock.now() - run.process.startedAt);
+      return this.#ready(run, `${readiness.result!.message} after ${after} (pid ${run.process.pid})`);
+    }
+    if (!readiness.ended) {
+      // Not healthy in time: end it, and let its end count as a failed start (restart policy applies).
+      const entry = this.#running!;
+      entry.failure = `not healthy within ${formatDuration(this.service.startup.timeout)}: ${readiness.result?.message ?? 'no check ran'}`;
+      await this.deps.driver.stop(run.process, this.service, this.deps.context);
+      await entry.handled;
+    }
     return this.#status;
+  }
+
+  /** The run has started: steady health checks begin. */
+  #ready(run: RunningService, reason: string): ServiceStatus {
+    this.#running!.ready = true;
+    this.#monitorHealth(run);
+    return this.#transition('healthy', reason);
+  }
+
+  #monitorHealth(run: RunningService): void {
+    const check = this.service.health_check;
+    if (!check) return;
+    this.deps.monitor.watch({
+      name: this.service.name,
+      check,
+      startedAt: run.process.startedAt,
+      onResult: (result, healthy) => {
+        if (!this.#isCurrent(run) || this.#running?.exiting) return;
+        this.#health = result;
+        if (healthy && this.#status.state === 'unhealthy') this.#transition('healthy', `recovered: ${result.message}`);
+        else if (!healthy && this.#status.state === 'healthy') {
+          this.#transition('unhealthy', `${check.retries} checks in a row failed: ${result.message}`);
+        } else this.#status = { ...this.#status, health: result };
+      },
+    });
   }
 
   async #stop(): Promise<ServiceStatus> {
@@ -208,7 +253,7 @@ export class ServiceSupervisor {
 
   /** Follows a run until it ends; the returned promise settles once its end is recorded. */
   #watch(run: RunningService): Promise<void> {
-    const entry: RunEntry = { run, stopping: false, exiting: false, handled: Promise.resolve() };
+    const entry: RunEntry = { run, stopping: false, exiting: false, ready: false, handled: Promise.resolve() };
     entry.handled = run.exited.then((exit) => this.#ended(entry, exit));
     this.#running = entry;
     return entry.handled;
@@ -217,6 +262,7 @@ export class ServiceSupervisor {
   async #ended(entry: RunEntry, exit: ExitReport): Promise<void> {
     if (this.#detached || !this.#isCurrent(entry.run)) return;
     entry.exiting = true;
+    this.deps.monitor.unwatch(this.service.name);
     // Its last output goes before its end in the log; a log problem must not stop supervision.
     await this.deps.ingestor.drain().catch(() => undefined);
     // The main process is gone; anything it left behind goes too (no orphans).
@@ -227,7 +273,7 @@ export class ServiceSupervisor {
       this.#running = undefined;
       return;
     }
-    await this.#afterExit(exit, this.#clock.now() - entry.run.process.startedAt, entry);
+    await this.#afterExit(entry.failure ? { ...exit, reason: entry.failure } : exit, this.#clock.now() - entry.run.process.startedAt, entry);
   }
 
   /**
@@ -235,7 +281,7 @@ export class ServiceSupervisor {
    * (undefined when it ended while no manager ran); it is released only once everything is recorded.
    */
   async #afterExit(exit: ExitReport, ranMs: number, entry: RunEntry | undefined): Promise<ServiceStatus> {
-    const duringStartup = entry !== undefined && ranMs < SETTLE_MS;
+    const duringStartup = entry !== undefined && !entry.ready && entry.failure === undefined;
     const tail = duringStartup ? (await tailLog(this.deps.context.logs, TAIL_LINES * 3)).filter((l) => l.stream !== 'evt').slice(-TAIL_LINES) : [];
     const reason = `${exit.reason}${duringStartup ? ' during startup' : ''}`;
     await this.#recordExit({ ...exit, reason });
@@ -298,6 +344,7 @@ export class ServiceSupervisor {
       restarts: this.#record.restarts,
       ...(process ? { pid: process.pid, startedAt: process.startedAt } : {}),
       ...(this.#record.lastExit ? { lastExit: this.#record.lastExit } : {}),
+      ...(this.#health && process ? { health: this.#health } : {}),
       ...extra,
     };
     this.#log(`${state}: ${reason}`);

@@ -1,0 +1,127 @@
+/**
+ * One scheduler for every service's steady health checks: a single timer on the earliest due check
+ * (no timer per service drifting apart), bounded concurrency, each check due again one interval after
+ * its last due time. A service turns unhealthy after `retries` failures in a row outside its grace
+ * period, and healthy again on the first success.
+ */
+import type { ProbeResult } from '@shared/contract/health';
+import type { HealthCheck } from '@shared/model';
+import type { Clock } from '../supervisor/clock';
+
+export interface HealthWatch {
+  readonly name: string;
+  readonly check: HealthCheck;
+  /** When the service started: failures within the grace period after it do not count. */
+  readonly startedAt: number;
+  /** Every result, with the verdict after thresholds. */
+  readonly onResult: (result: ProbeResult, healthy: boolean) => void;
+}
+
+interface Entry {
+  readonly watch: HealthWatch;
+  due: number;
+  failures: number;
+  healthy: boolean;
+  probing: boolean;
+}
+
+export class HealthMonitor {
+  readonly #entries = new Map<string, Entry>();
+  readonly #queue: Entry[] = [];
+  #active = 0;
+  #timer: unknown;
+
+  constructor(
+    private readonly probe: (check: HealthCheck) => Promise<ProbeResult>,
+    private readonly clock: Clock,
+    private readonly concurrency = 16,
+  ) {}
+
+  /** Starts steady checks of a service that has just become ready. */
+  watch(watch: HealthWatch): void {
+    this.#entries.set(watch.name, { watch, due: this.clock.now() + watch.check.interval, failures: 0, healthy: true, probing: false });
+    this.#arm();
+  }
+
+  unwatch(name: string): void {
+    this.#entries.delete(name);
+    this.#arm();
+  }
+
+  close(): void {
+    this.#entries.clear();
+    this.#arm();
+  }
+
+  #arm(): void {
+    if (this.#timer !== undefined) this.clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const waiting = [...this.#entries.values()].filter((entry) => !entry.probing);
+    if (waiting.length === 0) return;
+    const next = Math.min(...waiting.map((entry) => entry.due));
+    const timer = this.clock.setTimeout(() => this.#tick(), Math.max(0, next - this.clock.now()));
+    timer.unref();
+    this.#timer = timer;
+  }
+
+  #tick(): void {
+    this.#timer = undefined;
+    const now = this.clock.now();
+    for (const entry of this.#entries.values()) {
+      if (entry.probing || entry.due > now) continue;
+      entry.probing = true;
+      this.#queue.push(entry);
+    }
+    this.#pump();
+    this.#arm();
+  }
+
+  #pump(): void {
+    while (this.#active < this.concurrency && this.#queue.length > 0) void this.#run(this.#queue.shift()!);
+  }
+
+  async #run(entry: Entry): Promise<void> {
+    this.#active++;
+    const result = await this.probe(entry.watch.check);
+    this.#active--;
+    entry.probing = false;
+    if (this.#entries.get(entry.watch.name) === entry) {
+      const { check, startedAt } = entry.watch;
+      const now = this.clock.now();
+      if (result.ok) {
+        entry.failures = 0;
+        entry.healthy = true;
+      } else if (now - startedAt >= check.grace_period && ++entry.failures >= Math.max(1, check.retries)) {
+        entry.healthy = false;
+      }
+      // Due one interval after the last due time, not after the probe ended: no drift. A check that fell
+      // behind (a slow probe, a busy machine) skips ahead instead of bursting.
+      entry.due = Math.max(entry.due + check.interval, now);
+      entry.watch.onResult(result, entry.healthy);
+    }
+    this.#pump();
+    this.#arm();
+  }
+}
+
+/**
+ * Probes a starting service on a fast schedule (50 ms, growing to 100 ms) until it answers, its
+ * process ends, or the deadline passes: readiness is seen within about 100 ms of it happening.
+ */
+export async function waitUntilReady(
+  probe: () => Promise<ProbeResult>,
+  options: { readonly deadline: number; readonly ended: Promise<unknown>; readonly clock: Clock },
+): Promise<{ ready: boolean; result: ProbeResult | undefined; ended: boolean }> {
+  let ended = false;
+  void options.ended.then(() => (ended = true));
+  let delay = 50;
+  let result: ProbeResult | undefined;
+  for (;;) {
+    if (ended) return { ready: false, result, ended };
+    result = await probe();
+    if (result.ok) return { ready: true, result, ended: false };
+    if (options.clock.now() + delay > options.deadline) return { ready: false, result, ended };
+    await Promise.race([new Promise((resolve) => options.clock.setTimeout(() => resolve(undefined), delay)), options.ended]);
+    delay = Math.min(100, delay * 1.5);
+  }
+}

@@ -1,0 +1,59 @@
+/** Health checks driving service states on real processes: readiness, unhealthy and recovery, startup timeout. */
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO, harness, nodeService, waitFor, type Harness } from '../support/engine-harness';
+import { tempDir } from '../support/cli-run';
+
+const opened: Harness[] = [];
+afterEach(async () => {
+  for (const h of opened.splice(0)) {
+    for (const s of h.engine.status()) if (s.pid) await h.engine.stop(s.name).catch(() => undefined);
+    await h.engine.close();
+  }
+});
+const open = async (text: string) => {
+  const h = await harness(text);
+  opened.push(h);
+  return h;
+};
+const idle = ['-e', 'setInterval(() => {}, 1000)'];
+
+describe('health-checked services', () => {
+  it('become healthy as soon as their check passes, not before', async () => {
+    const port = 47_000 + Math.floor(Math.random() * 1000);
+    const text = `${nodeService('slow', [join(DEMO, 'service.mjs'), '--name', 'slow', '--http', String(port), '--ready-after', '700ms'])}[services.slow.health_check]\ntype = "http"\nhttp = { url = "http://127.0.0.1:${port}/health" }\n`;
+    const h = await open(text);
+    const started = performance.now();
+    const status = await h.engine.start('slow');
+    const took = performance.now() - started;
+    expect(status).toMatchObject({ state: 'healthy', health: { ok: true, message: 'HTTP 200' } });
+    expect(status.reason).toMatch(/^HTTP 200 after \d+ms \(pid \d+\)$|^HTTP 200 after [\d.]+s \(pid \d+\)$/);
+    expect(took).toBeGreaterThan(700);
+    expect(took).toBeLessThan(700 + 1_500);
+    expect(h.events.map((s) => s.state)).toEqual(['starting', 'healthy']);
+  });
+
+  it('turn unhealthy after `retries` failed checks and recover on the next success', async () => {
+    const flag = join(tempDir(), 'up');
+    writeFileSync(flag, 'up');
+    const text = `${nodeService('svc', idle)}[services.svc.health_check]\ntype = "file"\ninterval = "150ms"\ntimeout = "100ms"\nretries = 2\nfile = { path = ${JSON.stringify(flag)} }\n`;
+    const h = await open(text);
+    expect((await h.engine.start('svc')).state).toBe('healthy');
+    rmSync(flag);
+    const unhealthy = await waitFor(() => h.events.find((s) => s.state === 'unhealthy'));
+    expect(unhealthy.reason).toBe(`2 checks in a row failed: ${flag} does not exist`);
+    writeFileSync(flag, 'up');
+    const recovered = await waitFor(() => h.events.find((s) => s.state === 'healthy' && s.reason.startsWith('recovered')));
+    expect(recovered.reason).toMatch(/^recovered: .* modified \d+ms ago$/);
+    expect(h.events.map((s) => s.state)).toEqual(['starting', 'healthy', 'unhealthy', 'healthy']);
+  });
+
+  it('fail a start that is not healthy within the startup timeout, and end its process', async () => {
+    const text = `${nodeService('never', idle, '', 'timeout = "800ms"\nrestart = "no"')}[services.never.health_check]\ntype = "tcp"\ntcp = { port = 1 }\n`;
+    const h = await open(text);
+    const status = await h.engine.start('never');
+    expect(status).toMatchObject({ state: 'failed', reason: 'not healthy within 800ms: connection refused' });
+    expect(h.processes('never')).toEqual([]);
+  });
+});
