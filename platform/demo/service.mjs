@@ -45,7 +45,10 @@ if (values.http) {
 function becomeReady() {
   ready = true;
   if (values.tcp) {
-    const server = createTcpServer((socket) => socket.end(`${values.name} ok\n`));
+    const server = createTcpServer((socket) => {
+      socket.on('error', () => {}); // a health check may hang up first
+      socket.end(`${values.name} ok\n`);
+    });
     server.listen(Number(values.tcp), '127.0.0.1', () => log(`tcp on 127.0.0.1:${values.tcp}`));
     closers.push(() => server.close());
   }

@@ -9,6 +9,7 @@ import { servicesValidate } from './commands/services-validate';
 import { daemonRun, daemonStatus, daemonStop } from './commands/daemon';
 import { servicesLifecycle } from './commands/services-lifecycle';
 import { servicesLogs, type LogsOptions } from './commands/services-logs';
+import { servicesHealth } from './commands/services-health';
 import { servicesStatus } from './commands/services-status';
 
 /** Runs one invocation and returns its exit code. Never calls process.exit, so tests can run it in-process. */
@@ -85,6 +86,10 @@ function createProgram(io: CliIo): Command {
     .command('status [name]')
     .description('state, pid, uptime, restarts and last exit of each service')
     .action(action((ctx, name: string | undefined) => servicesStatus(ctx, name)));
+  services
+    .command('health [name]')
+    .description('run the health checks now and show each result with its latency')
+    .action(action((ctx, name: string | undefined) => servicesHealth(ctx, name)));
   services
     .command('logs <name>')
     .description("a service's log: its output and lifecycle events, time-stamped")

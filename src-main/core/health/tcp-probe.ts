@@ -8,7 +8,9 @@ export function tcpProbe(check: NonNullable<HealthCheck['tcp']>, context: ProbeC
   return new Promise((settle) => {
     const socket = connect({ host: check.host, port: check.port, timeout: context.timeoutMs });
     socket.once('connect', () => {
-      socket.destroy();
+      // Hang up politely (FIN, not RST): a check must not hurt the service it checks.
+      socket.on('error', () => undefined);
+      socket.end();
       settle({ ok: true, message: `connected to ${check.host}:${check.port}` });
     });
     socket.once('timeout', () => {
