@@ -31,7 +31,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 }
 
 /** Errors whose message is the whole story (engine and daemon refusals, also as rebuilt from the wire). */
-const USER_FACING = new Set(['EngineError', 'OwnerMismatchError', 'OwnerUnavailableError', 'ProtocolError']);
+const USER_FACING = new Set(['EngineError', 'OwnerMismatchError', 'OwnerUnavailableError', 'PreflightError', 'ProtocolError']);
 
 function createProgram(io: CliIo): Command {
   const program = new Command('provisioning')

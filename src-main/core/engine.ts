@@ -16,6 +16,7 @@ import { StateStore } from './state/state-store';
 import { Strays } from './supervisor/strays';
 import { HealthMonitor } from './health/health-monitor';
 import { runProbe } from './health/run-probe';
+import { preflight } from './preflight/preflight';
 import { systemClock, type Clock } from './supervisor/clock';
 import { ServiceSupervisor } from './supervisor/service-supervisor';
 
@@ -84,7 +85,19 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     const context = { home: options.home, registryDir: options.registryDir, env: options.env, logs };
     const supervisor = new ServiceSupervisor(
       service,
-      { driver, store, context, writer, ingestor, configHash: configHash(service), emit, probe, monitor, ...(options.clock ? { clock: options.clock } : {}) },
+      {
+        driver,
+        store,
+        context,
+        writer,
+        ingestor,
+        configHash: configHash(service),
+        emit,
+        probe,
+        monitor,
+        preflight: () => preflight({ service, context, statusOf: (name) => statusOf(name) }),
+        ...(options.clock ? { clock: options.clock } : {}),
+      },
       await store.read(service.name),
     );
     supervisors.set(service.name, supervisor);
@@ -100,6 +113,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   }, options.ingestEveryMs ?? 200);
   ingest.unref();
 
+  const statusOf = (name: string) => supervisors.get(name)?.status ?? strays.status(name);
   const supervisor = (name: string): ServiceSupervisor => {
     const found = supervisors.get(name);
     if (found) return found;

@@ -71,9 +71,10 @@ describe('binary services', () => {
     expect(status.logTail).toEqual(['loading config', 'boom: no config']);
   });
 
-  it('says so when the command does not exist', async () => {
+  it('refuses to start a command that does not exist (preflight)', async () => {
     const h = await open(nodeService('ghost', []).replace(JSON.stringify(process.execPath), '"no-such-command-here"'));
-    expect(await h.engine.start('ghost')).toMatchObject({ state: 'failed', reason: 'command not found: no-such-command-here (not on PATH)' });
+    await expect(h.engine.start('ghost')).rejects.toThrow('cannot start ghost:\n  - command not found: no-such-command-here (not on PATH)');
+    expect(h.engine.status()[0]!.state).toBe('stopped');
   });
 
   it('restarts a crashing service with growing backoff, then shows crash-loop with the next try', async () => {

@@ -8,6 +8,7 @@ import type { ExitInfo, ServiceState, ServiceStatus } from '@shared/contract/ser
 import type { ProbeResult } from '@shared/contract/health';
 import { formatDuration, type HealthCheck, type ServiceDefinition } from '@shared/model';
 import { waitUntilReady, type HealthMonitor } from '../health/health-monitor';
+import { PreflightError } from '../preflight/preflight';
 import { StartError, type ExitReport, type RunContext, type RunningService, type ServiceDriver } from '../drivers/driver';
 import { tailLog } from '../logs/log-reader';
 import type { LogWriter } from '../logs/log-writer';
@@ -53,6 +54,8 @@ export interface SupervisorDeps {
   /** Runs the service's health check once. */
   readonly probe: (check: HealthCheck) => Promise<ProbeResult>;
   readonly monitor: HealthMonitor;
+  /** What would stop a start (empty when none); checked before a user's start, inside the queue. */
+  readonly preflight: () => Promise<string[]>;
   readonly clock?: Clock;
 }
 
@@ -97,6 +100,8 @@ export class ServiceSupervisor {
 
   start(): Promise<ServiceStatus> {
     return this.#enqueue(async () => {
+      if (this.#running && !this.#running.exiting) return this.#status;
+      await this.#preflight();
       this.#tracker.reset();
       return this.#start('started by user');
     });
@@ -109,6 +114,7 @@ export class ServiceSupervisor {
   restart(): Promise<ServiceStatus> {
     return this.#enqueue(async () => {
       await this.#stop();
+      await this.#preflight();
       this.#tracker.reset();
       return this.#start('restarted by user');
     });
@@ -155,6 +161,11 @@ export class ServiceSupervisor {
     this.#detached = true;
     this.#cancelRetry();
     return this.#queue;
+  }
+
+  async #preflight(): Promise<void> {
+    const problems = await this.deps.preflight();
+    if (problems.length > 0) throw new PreflightError(this.service.name, problems);
   }
 
   #enqueue<T>(operation: () => Promise<T>): Promise<T> {

@@ -14,15 +14,31 @@ export interface LaunchSpec {
   readonly shell: boolean;
 }
 
-export function launchSpec(service: ServiceDefinition, context: RunContext): LaunchSpec {
+/** What to execute and where: placeholders expanded, relative paths resolved at the registry. */
+export function commandSpec(service: ServiceDefinition, context: RunContext): Omit<LaunchSpec, 'env'> {
   const binary = service.deployment.binary;
   if (!binary) throw new StartError(`services.${service.name}.deployment.binary is missing`);
   const expand = (text: string) => expandPlaceholders(text, { home: context.home, registry_dir: context.registryDir });
+  const command = expand(binary.command);
+  // A bare name is looked up on PATH; anything with a slash is a path, relative to the registry.
+  const isPath = !binary.shell && command.includes('/');
+  return {
+    command: isPath && !isAbsolute(command) ? resolve(context.registryDir, command) : command,
+    args: binary.args.map(expand),
+    cwd: resolve(context.registryDir, expand(binary.cwd ?? '.')),
+    shell: binary.shell,
+  };
+}
+
+/** The command spec plus its environment: the manager's, the registry's, env references read. */
+export function launchSpec(service: ServiceDefinition, context: RunContext): LaunchSpec {
+  const spec = commandSpec(service, context);
+  const binary = service.deployment.binary!;
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(context.env)) if (value !== undefined) env[key] = value;
   for (const [key, value] of Object.entries(binary.env)) {
     if (typeof value === 'string') {
-      env[key] = expand(value);
+      env[key] = expandPlaceholders(value, { home: context.home, registry_dir: context.registryDir });
       continue;
     }
     const fromManager = context.env[value.env];
@@ -31,14 +47,5 @@ export function launchSpec(service: ServiceDefinition, context: RunContext): Lau
     }
     env[key] = fromManager;
   }
-  const command = expand(binary.command);
-  // A bare name is looked up on PATH; anything with a slash is a path, relative to the registry.
-  const isPath = !binary.shell && command.includes('/');
-  return {
-    command: isPath && !isAbsolute(command) ? resolve(context.registryDir, command) : command,
-    args: binary.args.map(expand),
-    cwd: resolve(context.registryDir, expand(binary.cwd ?? '.')),
-    env,
-    shell: binary.shell,
-  };
+  return { ...spec, env };
 }

@@ -1,0 +1,104 @@
+/**
+ * Everything that would stop a start, found before anything starts and reported all at once: the
+ * command exists and is executable, env references are set, no declared conflict runs, the ports
+ * it listens on are free. A failed preflight starts nothing.
+ */
+import { constants, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { basename, delimiter, join } from 'node:path';
+import type { ServiceStatus } from '@shared/contract/service-state';
+import type { ServiceDefinition } from '@shared/model';
+import type { RunContext } from '../drivers/driver';
+import { commandSpec } from '../drivers/binary/launch-spec';
+import { portOwner } from './port-owners';
+
+export class PreflightError extends Error {
+  constructor(
+    readonly service: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`cannot start ${service}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'PreflightError';
+  }
+}
+
+const RUNNING = new Set<ServiceStatus['state']>(['starting', 'healthy', 'unhealthy', 'degraded', 'stopping', 'external']);
+
+export interface PreflightInput {
+  readonly service: ServiceDefinition;
+  readonly context: RunContext;
+  /** The current state of the other registry services. */
+  readonly statusOf: (name: string) => ServiceStatus | undefined;
+}
+
+export async function preflight({ service, context, statusOf }: PreflightInput): Promise<string[]> {
+  const problems: string[] = [];
+  if (service.deployment.mode === 'binary') problems.push(...(await binaryProblems(service, context)));
+  problems.push(...envProblems(service, context.env));
+  for (const other of service.conflicts) {
+    const status = statusOf(other);
+    if (status && RUNNING.has(status.state)) problems.push(`conflicts with '${other}', which is ${status.state}${status.pid ? ` (pid ${status.pid})` : ''}`);
+    else if (!status) {
+      const pid = processNamed(other);
+      if (pid) problems.push(`conflicts with ${other}, which is running (pid ${pid})`);
+    }
+  }
+  for (const port of service.ports) {
+    const [number, protocol] = typeof port === 'number' ? [port, 'tcp' as const] : [Number(port.split('/')[0]), port.split('/')[1] as 'tcp' | 'udp'];
+    const owner = await portOwner(number, protocol);
+    if (owner) problems.push(`port ${number}/${protocol} is taken${owner.pid ? ` by pid ${owner.pid} (${owner.command ?? 'unknown command'})` : ''}`);
+  }
+  return problems;
+}
+
+async function binaryProblems(service: ServiceDefinition, context: RunContext): Promise<string[]> {
+  const spec = commandSpec(service, context);
+  const problems: string[] = [];
+  if (!existsSync(spec.cwd)) problems.push(`working directory missing: ${spec.cwd}`);
+  if (spec.shell) return problems;
+  const path = spec.command.includes('/') ? spec.command : findOnPath(spec.command, context.env['PATH'] ?? '');
+  if (!path) problems.push(`command not found: ${spec.command} (not on PATH)`);
+  else if (!existsSync(path)) problems.push(`command not found: ${path}`);
+  else if (!(await access(path, constants.X_OK).then(() => true, () => false))) problems.push(`not executable: ${path}`);
+  return problems;
+}
+
+function findOnPath(command: string, path: string): string | undefined {
+  return path
+    .split(delimiter)
+    .filter(Boolean)
+    .map((dir) => join(dir, command))
+    .find((candidate) => existsSync(candidate));
+}
+
+/** Env references anywhere in the service (deployment env, check headers, remote token) must be set. */
+function envProblems(service: ServiceDefinition, env: RunContext['env']): string[] {
+  const references: { name: string; where: string }[] = [];
+  const collect = (value: unknown, where: string): void => {
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      const table = value as Record<string, unknown>;
+      if (Object.keys(table).length === 1 && typeof table['env'] === 'string') references.push({ name: table['env'], where });
+      else for (const [key, item] of Object.entries(table)) collect(item, `${where}.${key}`);
+    }
+  };
+  collect(service.deployment, `services.${service.name}.deployment`);
+  collect(service.health_check, `services.${service.name}.health_check`);
+  return references.filter((r) => env[r.name] === undefined).map((r) => `environment variable ${r.name} is not set (${r.where})`);
+}
+
+/** A live process whose name (or command's file name) is this one: an outside conflict such as dnsmasq. */
+function processNamed(name: string): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name) return pid;
+      const argv0 = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\u0000')[0];
+      if (argv0 && basename(argv0) === name) return pid;
+    } catch {
+      // gone
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,53 @@
+/** Preflight on real processes and ports: every problem at once, and nothing starts. */
+import { spawn } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { harness, nodeService, waitFor, type Harness } from '../support/engine-harness';
+import { portOwner } from '../../src-main/core/preflight/port-owners';
+
+const opened: Harness[] = [];
+const cleanups: (() => void)[] = [];
+afterEach(async () => {
+  cleanups.splice(0).forEach((cleanup) => cleanup());
+  for (const h of opened.splice(0)) {
+    for (const s of h.engine.status()) if (s.pid) await h.engine.stop(s.name).catch(() => undefined);
+    await h.engine.close();
+  }
+});
+const open = async (text: string) => {
+  const h = await harness(text);
+  opened.push(h);
+  return h;
+};
+const idle = ['-e', 'setInterval(() => {}, 1000)'];
+
+describe('preflight', () => {
+  it('names the pid and command that hold a port the service needs, and starts nothing', async () => {
+    const port = 46_000 + Math.floor(Math.random() * 1000);
+    const script = `require('http').createServer().listen(${port}, '127.0.0.1')`;
+    const holder = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
+    cleanups.push(() => holder.kill());
+    await waitFor(() => portOwner(port));
+    const h = await open(nodeService('web', idle, `ports = [${port}]`));
+    await expect(h.engine.start('web')).rejects.toThrow(`cannot start web:\n  - port ${port}/tcp is taken by pid ${holder.pid} (${process.execPath} -e ${script})`);
+    expect(h.processes('web')).toEqual([]);
+    expect(h.engine.status()[0]!.state).toBe('stopped');
+  });
+
+  it('refuses while a conflicting registry service or outside process runs', async () => {
+    const outside = spawn('sleep', ['30'], { stdio: 'ignore' });
+    cleanups.push(() => outside.kill());
+    const h = await open(`${nodeService('a', idle)}${nodeService('b', idle, 'conflicts = ["a", "sleep"]')}`);
+    await h.engine.start('a');
+    await expect(h.engine.start('b')).rejects.toThrow(
+      new RegExp(`^cannot start b:\\n  - conflicts with 'a', which is healthy \\(pid \\d+\\)\\n  - conflicts with sleep, which is running \\(pid \\d+\\)$`),
+    );
+  });
+
+  it('reports a missing command and a missing environment variable together', async () => {
+    const text = '[services.x.deployment]\nmode = "binary"\nbinary = { command = "no-such-tool", env = { TOKEN = { env = "PCC_TEST_UNSET_TOKEN" } } }\n';
+    const h = await open(text);
+    await expect(h.engine.start('x')).rejects.toThrow(
+      'cannot start x:\n  - command not found: no-such-tool (not on PATH)\n  - environment variable PCC_TEST_UNSET_TOKEN is not set (services.x.deployment.binary.env.TOKEN)',
+    );
+  });
+});
