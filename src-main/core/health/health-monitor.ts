@@ -105,7 +105,7 @@ export class HealthMonitor {
 }
 
 /**
- * Probes a starting service on a fast schedule (50 ms, growing to 100 ms) until it answers, its
+ * Probes a starting service on a fast schedule (50 ms, growing to 75 ms) until it answers, its
  * process ends, or the deadline passes: readiness is seen within about 100 ms of it happening.
  */
 export async function waitUntilReady(
@@ -122,6 +122,6 @@ export async function waitUntilReady(
     if (result.ok) return { ready: true, result, ended: false };
     if (options.clock.now() + delay > options.deadline) return { ready: false, result, ended };
     await Promise.race([new Promise((resolve) => options.clock.setTimeout(() => resolve(undefined), delay)), options.ended]);
-    delay = Math.min(100, delay * 1.5);
+    delay = Math.min(75, delay * 1.5);
   }
 }
