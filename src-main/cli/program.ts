@@ -9,7 +9,9 @@ import { servicesValidate } from './commands/services-validate';
 import { daemonRun, daemonStatus, daemonStop } from './commands/daemon';
 import { servicesLifecycle } from './commands/services-lifecycle';
 import { servicesLogs, type LogsOptions } from './commands/services-logs';
+import { servicesCheck } from './commands/services-check';
 import { servicesHealth } from './commands/services-health';
+import { servicesReadiness } from './commands/services-readiness';
 import { servicesStatus } from './commands/services-status';
 
 /** Runs one invocation and returns its exit code. Never calls process.exit, so tests can run it in-process. */
@@ -91,12 +93,24 @@ function createProgram(io: CliIo): Command {
     .description('run the health checks now and show each result with its latency')
     .action(action((ctx, name: string | undefined) => servicesHealth(ctx, name)));
   services
+    .command('readiness')
+    .description('per service: ready, would start, or blocked — with the reasons')
+    .action(action(servicesReadiness));
+  services
+    .command('check <operation>')
+    .description('the services an operation (server, workflow, test, …) needs, and whether they run')
+    .option('-a, --auto-start', 'start the missing ones, with their dependencies', false)
+    .action(action((ctx, operation: string, options: { autoStart: boolean }) => servicesCheck(ctx, operation, options)));
+  services
     .command('logs <name>')
     .description("a service's log: its output and lifecycle events, time-stamped")
     .option('-n, --lines <count>', 'how many recent lines', (value) => positiveInteger(value, '--lines'), 100)
     .option('-f, --follow', 'keep printing new lines until Ctrl-C', false)
     .option('--since <when>', 'only lines since a duration ago ("10m") or a time ("2026-01-31T12:00:00Z")')
     .action(action((ctx, name: string, options: LogsOptions) => servicesLogs(ctx, name, options)));
+
+  const platform = program.command('platform').description('the platform as a whole');
+  platform.command('health').description('readiness of every service: ready, would start, or blocked, with reasons').action(action(servicesReadiness));
 
   const daemon = program.command('daemon').description('the headless engine that supervises services while no desktop app runs');
   daemon.command('run').description('run it in the foreground (the CLI starts it in the background on demand)').action(action(daemonRun));

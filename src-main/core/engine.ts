@@ -4,6 +4,7 @@
  * build the same engine. It never imports a face (CLI, web, electron).
  */
 import { createHash } from 'node:crypto';
+import type { Readiness } from '@shared/contract/health';
 import type { ServiceStatus, StateEvent } from '@shared/contract/service-state';
 import type { DeploymentMode, HealthCheck, Registry, ServiceDefinition } from '@shared/model';
 import { BinaryDriver } from './drivers/binary/binary-driver';
@@ -50,6 +51,7 @@ export interface Engine {
   start(name: string): Promise<ServiceStatus>;
   stop(name: string): Promise<ServiceStatus>;
   restart(name: string): Promise<ServiceStatus>;
+  readiness(): Promise<Readiness[]>;
   /** True while any service has a live process or a scheduled restart. */
   anyActive(): boolean;
   subscribe(listener: Listener): () => void;
@@ -132,6 +134,19 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     start: (name) => supervisor(name).start(),
     stop: (name) => (strays.has(name) && !supervisors.has(name) ? strays.stop(name) : supervisor(name).stop()),
     restart: (name) => supervisor(name).restart(),
+    readiness: () =>
+      Promise.all(
+        options.registry.services.map(async (service): Promise<Readiness> => {
+          const status = statusOf(service.name);
+          if (status?.state === 'healthy') return { name: service.name, verdict: 'ready', reasons: [status.reason] };
+          const found = supervisors.get(service.name);
+          if (!found) return { name: service.name, verdict: 'blocked', reasons: [unsupported(service).reason] };
+          const waiting = service.dependencies.filter((d) => statusOf(d)?.state !== 'healthy').map((d) => `needs ${d} (${statusOf(d)?.state ?? 'unknown'}) first`);
+          const problems = status?.pid ? [] : await found.preflightProblems();
+          if (problems.length > 0) return { name: service.name, verdict: 'blocked', reasons: [...problems, ...waiting] };
+          return { name: service.name, verdict: 'would start', reasons: status?.pid ? [`${status.state}: ${status.reason}`] : waiting };
+        }),
+      ),
     anyActive: () => strays.names().length > 0 || [...supervisors.values()].some((s) => s.active),
     subscribe: (listener) => {
       listeners.add(listener);

@@ -23,6 +23,7 @@ export class ContractServer {
       start: ({ name }) => engine.start(name),
       stop: ({ name }) => engine.stop(name),
       restart: ({ name }) => engine.restart(name),
+      readiness: () => engine.readiness(),
       subscribe: async () => ({}),
       shutdown: async () => {
         setImmediate(shutdown);

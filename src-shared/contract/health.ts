@@ -10,3 +10,11 @@ export const probeResultSchema = z.object({
   at: z.number(),
 });
 export type ProbeResult = z.infer<typeof probeResultSchema>;
+
+/** Per service: running and healthy, would start now, or blocked — with the reasons. */
+export const readinessSchema = z.object({
+  name: z.string(),
+  verdict: z.enum(['ready', 'would start', 'blocked']),
+  reasons: z.array(z.string()),
+});
+export type Readiness = z.infer<typeof readinessSchema>;

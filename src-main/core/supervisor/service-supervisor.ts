@@ -163,6 +163,11 @@ export class ServiceSupervisor {
     return this.#queue;
   }
 
+  /** What would stop a start now (nothing when it runs). */
+  preflightProblems(): Promise<string[]> {
+    return this.#running ? Promise.resolve([]) : this.deps.preflight();
+  }
+
   async #preflight(): Promise<void> {
     const problems = await this.deps.preflight();
     if (problems.length > 0) throw new PreflightError(this.service.name, problems);

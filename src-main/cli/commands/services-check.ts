@@ -1,0 +1,36 @@
+/**
+ * `services check <operation> [--auto-start]`: the services an operation needs (`required_for`),
+ * which run, and with --auto-start the missing ones started with their dependencies — the seed's
+ * dispatcher integration ("orchestrator auto-starts when a workflow is submitted").
+ */
+import { buildGraph, startSet } from '@shared/graph';
+import { suggestion } from '@shared/model';
+import { CliExit, EXIT } from '../cli-io';
+import type { CommandContext } from '../command-context';
+import { printOutcome } from './services-lifecycle';
+
+export async function servicesCheck(ctx: CommandContext, operation: string, options: { autoStart: boolean }): Promise<void> {
+  const { client, registry } = await ctx.owner();
+  const required = registry.services.filter((s) => s.required_for.includes(operation)).map((s) => s.name);
+  if (required.length === 0) {
+    const known = [...new Set(registry.services.flatMap((s) => s.required_for))];
+    ctx.err(ctx.paint.red(`no service is required for '${operation}'${suggestion(operation, known)}; operations: ${known.join(', ') || 'none'}`));
+    throw new CliExit(EXIT.invalid);
+  }
+  const healthy = new Set((await client.call('status')).filter((s) => s.state === 'healthy').map((s) => s.name));
+  const missing = required.filter((name) => !healthy.has(name));
+  const started: string[] = [];
+  if (options.autoStart && missing.length > 0) {
+    for (const name of startSet(buildGraph(registry.services), missing).filter((n) => !healthy.has(n))) {
+      const status = await client.call('start', { name });
+      if (!ctx.options.json) printOutcome(ctx, status);
+      if (status.state !== 'healthy') throw new CliExit(EXIT.invalid);
+      started.push(name);
+    }
+  }
+  const stillMissing = missing.filter((name) => !started.includes(name));
+  if (ctx.options.json) ctx.json({ operation, required, running: required.filter((n) => healthy.has(n)), missing: stillMissing, started });
+  else if (stillMissing.length === 0) ctx.out(ctx.paint.green(`✓ ${operation}: ${required.join(', ')} running`));
+  else ctx.out(ctx.paint.red(`✗ ${operation} needs ${stillMissing.join(', ')} (not running); \`provisioning services check ${operation} --auto-start\` starts them`));
+  if (stillMissing.length > 0) throw new CliExit(EXIT.invalid);
+}

@@ -1,0 +1,19 @@
+/** `services readiness` (and `platform health`): per service ready / would start / blocked, with reasons. */
+import { CliExit, EXIT } from '../cli-io';
+import type { CommandContext } from '../command-context';
+import { renderTable } from '../output/table';
+
+export async function servicesReadiness(ctx: CommandContext): Promise<void> {
+  const { client } = await ctx.owner();
+  const report = await client.call('readiness');
+  if (ctx.options.json) ctx.json(report);
+  else {
+    const { green, yellow, red, bold, dim } = ctx.paint;
+    const paint = { ready: green, 'would start': yellow, blocked: red } as const;
+    const rows = report.map((r) => [bold(r.name), paint[r.verdict](r.verdict), r.reasons.join('; ')]);
+    ctx.out(renderTable(['NAME', 'READINESS', 'WHY'].map(dim), rows, { width: ctx.io.stdout.isTTY ? ctx.io.stdout.columns : undefined }));
+    const ready = report.filter((r) => r.verdict === 'ready').length;
+    ctx.out(dim(`\n${ready} of ${report.length} ready`));
+  }
+  if (report.some((r) => r.verdict === 'blocked')) throw new CliExit(EXIT.invalid);
+}

@@ -1,0 +1,45 @@
+/** Readiness report and `services check <operation>` through the CLI and its daemon. */
+import { spawn } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { portOwner } from '../../src-main/core/preflight/port-owners';
+import { privateHome, type Home } from '../support/cli-process';
+import { nodeService, waitFor } from '../support/engine-harness';
+
+const homes: Home[] = [];
+const cleanups: (() => void)[] = [];
+afterEach(async () => {
+  cleanups.splice(0).forEach((cleanup) => cleanup());
+  for (const h of homes.splice(0)) await h.cleanup();
+});
+const idle = ['-e', 'setInterval(() => {}, 1000)'];
+
+describe('readiness and operation checks', () => {
+  it('starts what an operation needs, with dependencies, only when asked', async () => {
+    const h = privateHome(`${nodeService('db', idle)}${nodeService('api', idle, 'dependencies = ["db"]\nrequired_for = ["test"]')}${nodeService('other', idle)}`);
+    homes.push(h);
+    const check = await h.run(['services', 'check', 'test', '--json']);
+    expect(check.code).toBe(1);
+    expect(JSON.parse(check.stdout)).toEqual({ operation: 'test', required: ['api'], running: [], missing: ['api'], started: [] });
+    const started = await h.run(['services', 'check', 'test', '--auto-start', '--json']);
+    expect(started.code).toBe(0);
+    expect(JSON.parse(started.stdout)).toMatchObject({ missing: [], started: ['db', 'api'] });
+    expect(h.processes('other')).toEqual([]);
+  });
+
+  it('reports ready, would start and blocked, with reasons, and exits 1 when something is blocked', async () => {
+    const port = 44_000 + Math.floor(Math.random() * 1000);
+    const holder = spawn(process.execPath, ['-e', `require('net').createServer().listen(${port}, '127.0.0.1')`], { stdio: 'ignore' });
+    cleanups.push(() => holder.kill());
+    await waitFor(() => portOwner(port));
+    const h = privateHome(`${nodeService('db', idle)}${nodeService('api', idle, 'dependencies = ["db"]')}${nodeService('web', idle, `ports = [${port}]`)}`);
+    homes.push(h);
+    await h.run(['services', 'start', 'db']);
+    const report = await h.run(['platform', 'health', '--json']);
+    expect(report.code).toBe(1);
+    expect(JSON.parse(report.stdout)).toEqual([
+      { name: 'db', verdict: 'ready', reasons: [expect.stringMatching(/^running \(pid \d+\)$/)] },
+      { name: 'api', verdict: 'would start', reasons: [] },
+      { name: 'web', verdict: 'blocked', reasons: [expect.stringMatching(new RegExp(`^port ${port}/tcp is taken by pid ${holder.pid} `))] },
+    ]);
+  });
+});
