@@ -4,7 +4,7 @@
  * build the same engine. It never imports a face (CLI, web, electron).
  */
 import { createHash } from 'node:crypto';
-import type { Readiness } from '@shared/contract/health';
+import type { ProbeResult, Readiness } from '@shared/contract/health';
 import type { ServiceStatus, StateEvent } from '@shared/contract/service-state';
 import type { DeploymentMode, HealthCheck, Registry, ServiceDefinition } from '@shared/model';
 import { BinaryDriver } from './drivers/binary/binary-driver';
@@ -52,6 +52,7 @@ export interface Engine {
   stop(name: string): Promise<ServiceStatus>;
   restart(name: string): Promise<ServiceStatus>;
   readiness(): Promise<Readiness[]>;
+  healthHistory(name: string): readonly ProbeResult[];
   /** True while any service has a live process or a scheduled restart. */
   anyActive(): boolean;
   subscribe(listener: Listener): () => void;
@@ -70,8 +71,33 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const store = await StateStore.open(options.home, warn);
   const drivers = options.drivers ?? { binary: new BinaryDriver() };
   const listeners = new Set<Listener>();
-  const emit = (status: ServiceStatus) => listeners.forEach((listener) => listener({ type: 'state', status }));
+  const emit = (status: ServiceStatus) => {
+    listeners.forEach((listener) => listener({ type: 'state', status }));
+    propagate();
+  };
+  /** Running services whose dependency is not healthy are degraded, with the cause; and back. */
+  let propagating = false;
+  const propagate = () => {
+    if (propagating) return;
+    propagating = true;
+    try {
+      // Repeat until nothing changes: a service turning degraded can degrade its own dependents.
+      for (let changed = true; changed; ) {
+        changed = false;
+        for (const supervisor of supervisors.values()) {
+          const before = supervisor.status;
+          const troubled = supervisor.service.dependencies.map((name) => statusOf(name)).find((s) => s && s.state !== 'healthy');
+          supervisor.dependencyProblem(troubled ? `dependency ${troubled.name} is ${troubled.state}: ${troubled.reason}` : undefined);
+          changed ||= supervisor.status !== before;
+        }
+      }
+    } finally {
+      propagating = false;
+    }
+  };
   const supervisors = new Map<string, ServiceSupervisor>();
+  const strays = new Strays(options.home);
+  const statusOf = (name: string) => supervisors.get(name)?.status ?? strays.status(name);
   const probeContext = { home: options.home, registryDir: options.registryDir, env: options.env };
   const probe = (check: HealthCheck) => runProbe(check, probeContext);
   const monitor = new HealthMonitor(probe, options.clock ?? systemClock);
@@ -107,7 +133,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
   const found = managedProcesses(options.home);
   await Promise.all([...supervisors].map(([name, supervisor]) => supervisor.adopt(found.filter((p) => p.service === name))));
-  const strays = new Strays(options.home, found.filter((p) => !supervisors.has(p.service)));
+  strays.add(found.filter((p) => !supervisors.has(p.service)));
 
   let ingesting = Promise.resolve();
   const ingest = setInterval(() => {
@@ -115,7 +141,6 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   }, options.ingestEveryMs ?? 200);
   ingest.unref();
 
-  const statusOf = (name: string) => supervisors.get(name)?.status ?? strays.status(name);
   const supervisor = (name: string): ServiceSupervisor => {
     const found = supervisors.get(name);
     if (found) return found;
@@ -134,6 +159,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     start: (name) => supervisor(name).start(),
     stop: (name) => (strays.has(name) && !supervisors.has(name) ? strays.stop(name) : supervisor(name).stop()),
     restart: (name) => supervisor(name).restart(),
+    healthHistory: (name) => supervisor(name).healthHistory,
     readiness: () =>
       Promise.all(
         options.registry.services.map(async (service): Promise<Readiness> => {

@@ -57,3 +57,27 @@ describe('health-checked services', () => {
     expect(h.processes('never')).toEqual([]);
   });
 });
+
+describe('degraded', () => {
+  it('marks running dependents degraded while a dependency is unhealthy, and healthy when it recovers', async () => {
+    const flag = join(tempDir(), 'up');
+    writeFileSync(flag, 'up');
+    const text = [
+      `${nodeService('db', idle)}[services.db.health_check]\ntype = "file"\ninterval = "150ms"\ntimeout = "100ms"\nretries = 1\nfile = { path = ${JSON.stringify(flag)} }\n`,
+      nodeService('api', idle, 'dependencies = ["db"]'),
+      nodeService('web', idle, 'dependencies = ["api"]'),
+    ].join('');
+    const h = await open(text);
+    for (const name of ['db', 'api', 'web']) await h.engine.start(name);
+    rmSync(flag);
+    await waitFor(() => h.engine.status().every((s) => s.state !== 'healthy'));
+    const states = Object.fromEntries(h.engine.status().map((s) => [s.name, `${s.state}: ${s.reason}`]));
+    expect(states['db']).toBe(`unhealthy: the check failed: ${flag} does not exist`);
+    expect(states['api']).toBe(`degraded: dependency db is unhealthy: the check failed: ${flag} does not exist`);
+    expect(states['web']).toMatch(/^degraded: dependency api is degraded: dependency db is unhealthy/);
+    writeFileSync(flag, 'up');
+    await waitFor(() => h.engine.status().every((s) => s.state === 'healthy'));
+    expect(h.engine.status().find((s) => s.name === 'web')!.reason).toBe('its dependencies are healthy again');
+    expect(h.engine.healthHistory('db').map((r) => r.ok)).toContain(false);
+  });
+});

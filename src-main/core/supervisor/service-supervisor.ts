@@ -23,6 +23,8 @@ import { RestartTracker } from './restart-policy';
 
 /** Without a health check, a process that survives this long has started. */
 export const SETTLE_MS = 500;
+/** Health check results kept per service. */
+const HISTORY_LENGTH = 60;
 /** Lines of the log quoted when a service fails to start. */
 const TAIL_LINES = 10;
 
@@ -67,6 +69,7 @@ export class ServiceSupervisor {
   #running: RunEntry | undefined;
   #retry: unknown;
   #health: ProbeResult | undefined;
+  #history: ProbeResult[] = [];
   #detached = false;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -163,6 +166,21 @@ export class ServiceSupervisor {
     return this.#queue;
   }
 
+  /** The latest health check results, oldest first (for sparklines and --json). */
+  get healthHistory(): readonly ProbeResult[] {
+    return this.#history;
+  }
+
+  /**
+   * A dependency's trouble (or its end): a healthy service becomes degraded with the cause, and
+   * healthy again once its dependencies are.
+   */
+  dependencyProblem(cause: string | undefined): void {
+    if (!this.#running || this.#running.exiting) return;
+    if (cause && this.#status.state === 'healthy') this.#transition('degraded', cause);
+    else if (!cause && this.#status.state === 'degraded') this.#transition('healthy', 'its dependencies are healthy again');
+  }
+
   /** What would stop a start now (nothing when it runs). */
   preflightProblems(): Promise<string[]> {
     return this.#running ? Promise.resolve([]) : this.deps.preflight();
@@ -239,9 +257,11 @@ export class ServiceSupervisor {
       onResult: (result, healthy) => {
         if (!this.#isCurrent(run) || this.#running?.exiting) return;
         this.#health = result;
+        this.#history = [...this.#history.slice(1 - HISTORY_LENGTH), result];
         if (healthy && this.#status.state === 'unhealthy') this.#transition('healthy', `recovered: ${result.message}`);
-        else if (!healthy && this.#status.state === 'healthy') {
-          this.#transition('unhealthy', `${check.retries} checks in a row failed: ${result.message}`);
+        else if (!healthy && (this.#status.state === 'healthy' || this.#status.state === 'degraded')) {
+          const failed = check.retries > 1 ? `${check.retries} checks in a row failed` : 'the check failed';
+          this.#transition('unhealthy', `${failed}: ${result.message}`);
         } else this.#status = { ...this.#status, health: result };
       },
     });

@@ -14,10 +14,10 @@ export class Strays {
   readonly #byService = new Map<string, ManagedProcess[]>();
   readonly #since = Date.now();
 
-  constructor(
-    private readonly home: string,
-    found: readonly ManagedProcess[],
-  ) {
+  constructor(private readonly home: string) {}
+
+  /** Takes note of processes found by their markers that no supervisor took. */
+  add(found: readonly ManagedProcess[]): void {
     for (const process of found) this.#byService.set(process.service, [...(this.#byService.get(process.service) ?? []), process]);
   }
 
