@@ -11,6 +11,7 @@ import { servicesLifecycle } from './commands/services-lifecycle';
 import { servicesLogs, type LogsOptions } from './commands/services-logs';
 import { servicesCheck } from './commands/services-check';
 import { servicesHealth } from './commands/services-health';
+import { servicesMonitor } from './commands/services-monitor';
 import { servicesReadiness } from './commands/services-readiness';
 import { servicesStatus } from './commands/services-status';
 
@@ -92,6 +93,11 @@ function createProgram(io: CliIo): Command {
     .command('health [name]')
     .description('run the health checks now and show each result with its latency')
     .action(action((ctx, name: string | undefined) => servicesHealth(ctx, name)));
+  services
+    .command('monitor [name]')
+    .description('run the health checks every few seconds until Ctrl-C: a live table, or a line per change')
+    .option('-i, --interval <seconds>', 'seconds between rounds', (value) => positiveInteger(value, '--interval'), 5)
+    .action(action((ctx, name: string | undefined, options: { interval: number }) => servicesMonitor(ctx, name, options)));
   services
     .command('readiness')
     .description('per service: ready, would start, or blocked — with the reasons')

@@ -1,0 +1,55 @@
+/**
+ * `services monitor [name] --interval N`: runs the health checks every N seconds until Ctrl-C. On a
+ * terminal the table is redrawn in place; otherwise (or with --json) one line per change of result.
+ */
+import { dirname } from 'node:path';
+import type { ProbeResult } from '@shared/contract/health';
+import { suggestion } from '@shared/model';
+import { runProbe } from '../../core/health/run-probe';
+import { CliExit, EXIT } from '../cli-io';
+import type { CommandContext } from '../command-context';
+import { renderTable } from '../output/table';
+
+export async function servicesMonitor(ctx: CommandContext, name: string | undefined, options: { interval: number }): Promise<void> {
+  const { loaded, registry } = await ctx.registry();
+  const services = registry.services.filter((s) => s.health_check && (name === undefined || s.name === name));
+  if (services.length === 0) {
+    const known = registry.services.filter((s) => s.health_check).map((s) => s.name);
+    ctx.err(ctx.paint.red(name ? `no health-checked service '${name}'${suggestion(name, known)}` : 'no service has a health check'));
+    throw new CliExit(EXIT.invalid);
+  }
+  const context = { home: ctx.home, registryDir: dirname(loaded.location.path), env: ctx.io.env };
+  const live = ctx.io.stdout.isTTY === true && !ctx.options.json;
+  const last = new Map<string, boolean>();
+  const stop = new AbortController();
+  const onSigint = () => stop.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    while (!stop.signal.aborted) {
+      const results = await Promise.all(services.map(async (s) => ({ name: s.name, result: await runProbe(s.health_check!, context) })));
+      if (live) redraw(ctx, results, options.interval);
+      else for (const { name, result } of results) if (last.get(name) !== result.ok) printChange(ctx, name, result);
+      for (const { name, result } of results) last.set(name, result.ok);
+      await new Promise((resolve) => {
+        const timer = setTimeout(resolve, options.interval * 1000);
+        stop.signal.addEventListener('abort', () => (clearTimeout(timer), resolve(undefined)), { once: true });
+      });
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function printChange(ctx: CommandContext, name: string, result: ProbeResult): void {
+  if (ctx.options.json) return ctx.out(JSON.stringify({ name, ...result }));
+  const verdict = result.ok ? ctx.paint.green('healthy') : ctx.paint.red('failing');
+  ctx.out(`${new Date(result.at).toISOString()} ${name} ${verdict} ${result.latencyMs}ms ${result.message}`);
+}
+
+function redraw(ctx: CommandContext, results: { name: string; result: ProbeResult }[], interval: number): void {
+  const { green, red, dim, bold } = ctx.paint;
+  const rows = results.map(({ name, result }) => [bold(name), result.ok ? green('healthy') : red('failing'), `${result.latencyMs}ms`, result.message]);
+  ctx.io.stdout.write('\u001b[H\u001b[2J');
+  ctx.out(dim(`every ${interval}s · ${new Date().toLocaleTimeString()} · Ctrl-C to stop\n`));
+  ctx.out(renderTable(['NAME', 'RESULT', 'LATENCY', 'MESSAGE'].map(dim), rows, { width: ctx.io.stdout.columns }));
+}
