@@ -2,20 +2,13 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { logFiles } from '../../src-main/core/logs/log-files';
 import { tailLog } from '../../src-main/core/logs/log-reader';
 import { markers } from '../../src-main/core/process/managed-processes';
-import { alive, DEMO, FIXTURES, harness, nodeService, waitFor, type Harness } from '../support/engine-harness';
+import { alive, DEMO, FIXTURES, harness, harnesses, nodeService, waitFor } from '../support/engine-harness';
 
-const opened: Harness[] = [];
-const track = (h: Harness) => (opened.push(h), h);
-afterEach(async () => {
-  for (const h of opened.splice(0).reverse()) {
-    for (const s of h.engine.status()) if (s.pid) await h.engine.stop(s.name).catch(() => undefined);
-    await h.engine.close();
-  }
-});
+const { track } = harnesses();
 
 const text = [
   nodeService('web', [join(DEMO, 'service.mjs'), '--name', 'web'], '', 'restart = "no"'),

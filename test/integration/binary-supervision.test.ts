@@ -1,23 +1,12 @@
 /** The binary driver and supervisor on real processes: start, stop, logs, stubborn trees, failures. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { logFiles } from '../../src-main/core/logs/log-files';
 import { tailLog } from '../../src-main/core/logs/log-reader';
-import { alive, DEMO, FIXTURES, harness, nodeService, waitFor, type Harness } from '../support/engine-harness';
+import { alive, DEMO, FIXTURES, harnesses, nodeService, waitFor } from '../support/engine-harness';
 
-const opened: Harness[] = [];
-const open = async (text: string) => {
-  const h = await harness(text);
-  opened.push(h);
-  return h;
-};
-afterEach(async () => {
-  for (const h of opened.splice(0)) {
-    await Promise.all(h.engine.status().filter((s) => s.pid).map((s) => h.engine.stop(s.name).catch(() => undefined)));
-    await h.engine.close();
-  }
-});
+const { open } = harnesses();
 
 const web = nodeService('web', [join(DEMO, 'service.mjs'), '--name', 'web', '--log-every', '50ms']);
 

@@ -1,22 +1,11 @@
 /** Health checks driving service states on real processes: readiness, unhealthy and recovery, startup timeout. */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { DEMO, harness, nodeService, waitFor, type Harness } from '../support/engine-harness';
+import { describe, expect, it } from 'vitest';
+import { DEMO, harnesses, nodeService, waitFor } from '../support/engine-harness';
 import { tempDir } from '../support/cli-run';
 
-const opened: Harness[] = [];
-afterEach(async () => {
-  for (const h of opened.splice(0)) {
-    for (const s of h.engine.status()) if (s.pid) await h.engine.stop(s.name).catch(() => undefined);
-    await h.engine.close();
-  }
-});
-const open = async (text: string) => {
-  const h = await harness(text);
-  opened.push(h);
-  return h;
-};
+const { open } = harnesses();
 const idle = ['-e', 'setInterval(() => {}, 1000)'];
 
 describe('health-checked services', () => {

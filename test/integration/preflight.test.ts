@@ -1,23 +1,12 @@
 /** Preflight on real processes and ports: every problem at once, and nothing starts. */
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { harness, nodeService, waitFor, type Harness } from '../support/engine-harness';
+import { harnesses, nodeService, waitFor } from '../support/engine-harness';
 import { portOwner } from '../../src-main/core/preflight/port-owners';
 
-const opened: Harness[] = [];
+const { open } = harnesses();
 const cleanups: (() => void)[] = [];
-afterEach(async () => {
-  cleanups.splice(0).forEach((cleanup) => cleanup());
-  for (const h of opened.splice(0)) {
-    for (const s of h.engine.status()) if (s.pid) await h.engine.stop(s.name).catch(() => undefined);
-    await h.engine.close();
-  }
-});
-const open = async (text: string) => {
-  const h = await harness(text);
-  opened.push(h);
-  return h;
-};
+afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
 const idle = ['-e', 'setInterval(() => {}, 1000)'];
 
 describe('preflight', () => {

@@ -1,5 +1,6 @@
 /** Engines on real processes for tests: a private home, a registry from TOML text, recorded events. */
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import type { ServiceStatus } from '@shared/contract/service-state';
 import { parseRegistry } from '@shared/model';
 import { createEngine, type Engine } from '../../src-main/core/engine';
@@ -59,3 +60,22 @@ export async function waitFor<T>(probe: () => T | undefined | false | Promise<T 
 
 /** Alive and not a zombie (a dead process its parent has not reaped yet). */
 export const alive = (pid: number): boolean => identify(pid) !== undefined;
+
+/**
+ * Harnesses for one test file: `open` makes one, `track` takes one made elsewhere (a reopen); after
+ * each test every running service is stopped and every engine closed.
+ */
+export function harnesses(): { open: (text: string) => Promise<Harness>; track: (h: Harness) => Harness } {
+  const opened: Harness[] = [];
+  afterEach(async () => {
+    for (const h of opened.splice(0).reverse()) {
+      for (const s of h.engine.status()) if (s.pid) await h.engine.stop(s.name).catch(() => undefined);
+      await h.engine.close();
+    }
+  });
+  const track = (h: Harness) => {
+    opened.push(h);
+    return h;
+  };
+  return { open: async (text) => track(await harness(text)), track };
+}
