@@ -75,6 +75,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     listeners.forEach((listener) => listener({ type: 'state', status }));
     propagate();
   };
+  const dependencyTrouble = (service: ServiceDefinition): string | undefined => {
+    const troubled = service.dependencies.map((name) => statusOf(name)).find((s) => s && s.state !== 'healthy');
+    return troubled ? `dependency ${troubled.name} is ${troubled.state}: ${troubled.reason}` : undefined;
+  };
   /** Running services whose dependency is not healthy are degraded, with the cause; and back. */
   let propagating = false;
   const propagate = () => {
@@ -86,8 +90,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         changed = false;
         for (const supervisor of supervisors.values()) {
           const before = supervisor.status;
-          const troubled = supervisor.service.dependencies.map((name) => statusOf(name)).find((s) => s && s.state !== 'healthy');
-          supervisor.dependencyProblem(troubled ? `dependency ${troubled.name} is ${troubled.state}: ${troubled.reason}` : undefined);
+          supervisor.dependencyProblem(dependencyTrouble(supervisor.service));
           changed ||= supervisor.status !== before;
         }
       }
@@ -124,6 +127,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         probe,
         monitor,
         preflight: () => preflight({ service, context, statusOf: (name) => statusOf(name) }),
+        dependencyTrouble: () => dependencyTrouble(service),
         ...(options.clock ? { clock: options.clock } : {}),
       },
       await store.read(service.name),
@@ -165,12 +169,13 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         options.registry.services.map(async (service): Promise<Readiness> => {
           const status = statusOf(service.name);
           if (status?.state === 'healthy') return { name: service.name, verdict: 'ready', reasons: [status.reason] };
+          if (status?.pid) return { name: service.name, verdict: 'blocked', reasons: [`running but ${status.state}: ${status.reason}`] };
           const found = supervisors.get(service.name);
           if (!found) return { name: service.name, verdict: 'blocked', reasons: [unsupported(service).reason] };
           const waiting = service.dependencies.filter((d) => statusOf(d)?.state !== 'healthy').map((d) => `needs ${d} (${statusOf(d)?.state ?? 'unknown'}) first`);
-          const problems = status?.pid ? [] : await found.preflightProblems();
+          const problems = await found.preflightProblems();
           if (problems.length > 0) return { name: service.name, verdict: 'blocked', reasons: [...problems, ...waiting] };
-          return { name: service.name, verdict: 'would start', reasons: status?.pid ? [`${status.state}: ${status.reason}`] : waiting };
+          return { name: service.name, verdict: 'would start', reasons: waiting };
         }),
       ),
     anyActive: () => strays.names().length > 0 || [...supervisors.values()].some((s) => s.active),

@@ -31,6 +31,11 @@ afterAll(() => servers.forEach((server) => server.close()));
 
 function app(request: IncomingMessage, response: ServerResponse): void {
   if (request.url === '/slow') return void setTimeout(() => response.end('late'), 2_000);
+  if (request.url === '/drip') {
+    response.writeHead(200);
+    const drip = setInterval(() => response.write('.'), 100);
+    return void response.on('close', () => clearInterval(drip));
+  }
   if (request.url === '/down') return void response.writeHead(503).end('down');
   if (request.url === '/auth') return void response.writeHead(request.headers.authorization === 'Bearer s3cret' ? 200 : 401).end();
   response.end('{"status":"ok"}');
@@ -50,6 +55,7 @@ describe('http probe', () => {
   it('fails on a wrong status, a missing body text, a slow answer and a refused connection', async () => {
     expect(await runProbe(http('/down'), context)).toMatchObject({ ok: false, message: 'HTTP 503, expected 200-299' });
     expect(await runProbe(http('/health', ', body_contains = "green"'), context)).toMatchObject({ ok: false, message: 'HTTP 200, body lacks "green"' });
+    expect(await runProbe(http('/drip', ', body_contains = "ok"'), context)).toMatchObject({ ok: false, message: 'no answer within 500ms' });
     const slow = await runProbe(http('/slow'), context);
     expect(slow).toMatchObject({ ok: false, message: 'no answer within 500ms' });
     expect(slow.latencyMs).toBeLessThan(1_000);
@@ -100,6 +106,14 @@ describe('command probe', () => {
   it('passes on exit 0 with its output as the message, fails otherwise', async () => {
     expect(await runProbe(check(`type = "command"\ncommand = { command = ${node}, args = ["-e", "console.log('3 jobs queued')"] }`), context)).toMatchObject({ ok: true, message: '3 jobs queued' });
     expect(await runProbe(check(`type = "command"\ncommand = { command = ${node}, args = ["-e", "console.error('db down'); process.exit(2)"] }`), context)).toMatchObject({ ok: false, message: 'exit 2: db down' });
+  });
+
+  it('decides on the exit even when a background child holds the output open, and ends that child', async () => {
+    const result = await runProbe(check(`type = "command"\ntimeout = "2s"\ncommand = { command = "sleep 30 & echo ready $!", shell = true }`), context);
+    expect(result).toMatchObject({ ok: true, message: expect.stringMatching(/^ready \d+$/) });
+    expect(result.latencyMs).toBeLessThan(1_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(identify(Number(result.message.split(' ')[1]))).toBeUndefined();
   });
 
   it('kills a command that hangs, and its children, at the timeout', async () => {

@@ -1,8 +1,11 @@
 /** Preflight on real processes and ports: every problem at once, and nothing starts. */
 import { spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { harnesses, nodeService, waitFor } from '../support/engine-harness';
 import { portOwner } from '../../src-main/core/preflight/port-owners';
+import { tempDir } from '../support/cli-run';
 
 const { open } = harnesses();
 const cleanups: (() => void)[] = [];
@@ -38,5 +41,17 @@ describe('preflight', () => {
     await expect(h.engine.start('x')).rejects.toThrow(
       'cannot start x:\n  - command not found: no-such-tool (not on PATH)\n  - environment variable PCC_TEST_UNSET_TOKEN is not set (services.x.deployment.binary.env.TOKEN)',
     );
+  });
+
+  it("looks a command up on the PATH the service will get, skipping what is not executable", async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'first'));
+    mkdirSync(join(dir, 'second'));
+    writeFileSync(join(dir, 'first', 'mysvc'), '#!/bin/sh\nexit 1\n'); // not executable: exec skips it
+    writeFileSync(join(dir, 'second', 'mysvc'), '#!/bin/sh\nexec sleep 30\n');
+    chmodSync(join(dir, 'second', 'mysvc'), 0o755);
+    const path = `${join(dir, 'first')}:${join(dir, 'second')}:/usr/bin:/bin`;
+    const h = await open(`[services.mine.deployment]\nmode = "binary"\nbinary = { command = "mysvc", env = { PATH = ${JSON.stringify(path)} } }\n`);
+    expect((await h.engine.start('mine')).state).toBe('healthy');
   });
 });

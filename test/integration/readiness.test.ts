@@ -42,4 +42,13 @@ describe('readiness and operation checks', () => {
       { name: 'web', verdict: 'blocked', reasons: [expect.stringMatching(new RegExp(`^port ${port}/tcp is taken by pid ${holder.pid} `))] },
     ]);
   });
+
+  it('starts nothing for an operation when any service it needs is blocked', async () => {
+    const h = privateHome(`${nodeService('base', idle)}[services.broken]\ndependencies = ["base"]\nrequired_for = ["workflow"]\ndeployment = { mode = "binary", binary = { command = "no-such-tool" } }\n`);
+    homes.push(h);
+    const result = await h.run(['services', 'check', 'workflow', '--auto-start', '--json']);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({ started: [], problem: 'broken is blocked: command not found: no-such-tool (not on PATH); needs base (stopped) first' });
+    expect(h.processes('base')).toEqual([]);
+  });
 });

@@ -17,20 +17,28 @@ export async function servicesCheck(ctx: CommandContext, operation: string, opti
     ctx.err(ctx.paint.red(`no service is required for '${operation}'${suggestion(operation, known)}; operations: ${known.join(', ') || 'none'}`));
     throw new CliExit(EXIT.invalid);
   }
-  const healthy = new Set((await client.call('status')).filter((s) => s.state === 'healthy').map((s) => s.name));
-  const missing = required.filter((name) => !healthy.has(name));
+  // Running means a live process, whatever its health; what is missing has none.
+  const running = new Set((await client.call('status')).filter((s) => s.pid !== undefined).map((s) => s.name));
+  const missing = required.filter((name) => !running.has(name));
   const started: string[] = [];
-  if (options.autoStart && missing.length > 0) {
-    for (const name of startSet(buildGraph(registry.services), missing).filter((n) => !healthy.has(n))) {
-      const status = await client.call('start', { name });
-      if (!ctx.options.json) printOutcome(ctx, status);
-      if (status.state !== 'healthy') throw new CliExit(EXIT.invalid);
-      started.push(name);
-    }
+  const report = (problem?: string) => {
+    const stillMissing = missing.filter((name) => !started.includes(name));
+    if (ctx.options.json) ctx.json({ operation, required, running: required.filter((n) => running.has(n)), missing: stillMissing, started, ...(problem ? { problem } : {}) });
+    else if (problem) ctx.out(ctx.paint.red(`✗ ${operation}: ${problem}`));
+    else if (stillMissing.length === 0) ctx.out(ctx.paint.green(`✓ ${operation}: ${required.join(', ')} running`));
+    else ctx.out(ctx.paint.red(`✗ ${operation} needs ${stillMissing.join(', ')} (not running); \`provisioning services check ${operation} --auto-start\` starts them`));
+    if (problem || stillMissing.length > 0) throw new CliExit(EXIT.invalid);
+  };
+  if (!options.autoStart || missing.length === 0) return report();
+  const toStart = startSet(buildGraph(registry.services), missing).filter((name) => !running.has(name));
+  // Nothing starts unless everything can: a blocked service anywhere in the set stops the whole start.
+  const blocked = (await client.call('readiness')).filter((r) => toStart.includes(r.name) && r.verdict === 'blocked');
+  if (blocked.length > 0) return report(blocked.map((r) => `${r.name} is blocked: ${r.reasons.join('; ')}`).join('; '));
+  for (const name of toStart) {
+    const status = await client.call('start', { name });
+    if (!ctx.options.json) printOutcome(ctx, status);
+    if (status.state !== 'healthy' && status.state !== 'degraded') return report(`${name} did not start: ${status.reason}`);
+    started.push(name);
   }
-  const stillMissing = missing.filter((name) => !started.includes(name));
-  if (ctx.options.json) ctx.json({ operation, required, running: required.filter((n) => healthy.has(n)), missing: stillMissing, started });
-  else if (stillMissing.length === 0) ctx.out(ctx.paint.green(`✓ ${operation}: ${required.join(', ')} running`));
-  else ctx.out(ctx.paint.red(`✗ ${operation} needs ${stillMissing.join(', ')} (not running); \`provisioning services check ${operation} --auto-start\` starts them`));
-  if (stillMissing.length > 0) throw new CliExit(EXIT.invalid);
+  report();
 }

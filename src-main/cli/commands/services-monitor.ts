@@ -5,6 +5,7 @@
 import { dirname } from 'node:path';
 import type { ProbeResult } from '@shared/contract/health';
 import { suggestion } from '@shared/model';
+import { killRunningChecks } from '../../core/health/command-probe';
 import { runProbe } from '../../core/health/run-probe';
 import { CliExit, EXIT } from '../cli-io';
 import type { CommandContext } from '../command-context';
@@ -26,7 +27,11 @@ export async function servicesMonitor(ctx: CommandContext, name: string | undefi
   process.once('SIGINT', onSigint);
   try {
     while (!stop.signal.aborted) {
-      const results = await Promise.all(services.map(async (s) => ({ name: s.name, result: await runProbe(s.health_check!, context) })));
+      const round = Promise.all(services.map(async (s) => ({ name: s.name, result: await runProbe(s.health_check!, context) })));
+      const aborted = new Promise<undefined>((resolve) => stop.signal.addEventListener('abort', () => resolve(undefined), { once: true }));
+      // Ctrl-C does not wait for a slow check: its process group is ended instead.
+      const results = await Promise.race([round, aborted]);
+      if (!results) break;
       if (live) redraw(ctx, results, options.interval);
       else for (const { name, result } of results) if (last.get(name) !== result.ok) printChange(ctx, name, result);
       for (const { name, result } of results) last.set(name, result.ok);
@@ -37,6 +42,7 @@ export async function servicesMonitor(ctx: CommandContext, name: string | undefi
     }
   } finally {
     process.off('SIGINT', onSigint);
+    killRunningChecks();
   }
 }
 

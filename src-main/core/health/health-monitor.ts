@@ -11,6 +11,8 @@ import type { Clock } from '../supervisor/clock';
 export interface HealthWatch {
   readonly name: string;
   readonly check: HealthCheck;
+  /** The verdict it starts from (true after a passing readiness check). */
+  readonly healthy: boolean;
   /** When the service started: failures within the grace period after it do not count. */
   readonly startedAt: number;
   /** Every result, with the verdict after thresholds. */
@@ -39,7 +41,7 @@ export class HealthMonitor {
 
   /** Starts steady checks of a service that has just become ready. */
   watch(watch: HealthWatch): void {
-    this.#entries.set(watch.name, { watch, due: this.clock.now() + watch.check.interval, failures: 0, healthy: true, probing: false });
+    this.#entries.set(watch.name, { watch, due: this.clock.now() + watch.check.interval, failures: 0, healthy: watch.healthy, probing: false });
     this.#arm();
   }
 

@@ -30,35 +30,42 @@ export function httpProbe(check: HttpCheck, context: ProbeContext): Promise<Prob
   }
   const tls = check.tls;
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((settle) => {
+  return new Promise((finish) => {
+    // One deadline for the whole exchange: a server that drips headers or body never goes idle.
+    let done = false;
+    const settle = (outcome: ProbeOutcome) => {
+      if (done) return;
+      done = true;
+      clearTimeout(deadline);
+      req.destroy();
+      finish(outcome);
+    };
+    const deadline = setTimeout(() => settle({ ok: false, message: `no answer within ${context.timeoutMs}ms` }), context.timeoutMs);
     const req = request(
       url,
       {
         method: check.method,
         headers,
-        timeout: context.timeoutMs,
         ...(url.protocol === 'https:'
           ? { rejectUnauthorized: !(tls?.insecure ?? false), ...(tls?.ca_file ? { ca: readFileSync(resolve(context.registryDir, expand(tls.ca_file, context))) } : {}) }
           : {}),
       },
       (response) => {
         const status = response.statusCode ?? 0;
+        if (!statusMatches(status, check.expected_status)) return settle({ ok: false, message: `HTTP ${status}, expected ${check.expected_status}` });
+        const wanted = check.body_contains;
+        if (wanted === undefined) return settle({ ok: true, message: `HTTP ${status}` });
         let body = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => {
-          if (body.length < MAX_BODY) body += chunk;
+          body += chunk;
+          if (body.includes(wanted)) settle({ ok: true, message: `HTTP ${status}` });
+          else if (body.length >= MAX_BODY) settle({ ok: false, message: `HTTP ${status}, body lacks ${JSON.stringify(wanted)}` });
         });
-        response.on('end', () => {
-          if (!statusMatches(status, check.expected_status)) return settle({ ok: false, message: `HTTP ${status}, expected ${check.expected_status}` });
-          if (check.body_contains !== undefined && !body.includes(check.body_contains)) {
-            return settle({ ok: false, message: `HTTP ${status}, body lacks ${JSON.stringify(check.body_contains)}` });
-          }
-          settle({ ok: true, message: `HTTP ${status}` });
-        });
+        response.on('end', () => settle({ ok: false, message: `HTTP ${status}, body lacks ${JSON.stringify(wanted)}` }));
         response.on('error', (error) => settle({ ok: false, message: error.message }));
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${context.timeoutMs}ms`)));
     req.on('error', (error: NodeJS.ErrnoException) => settle({ ok: false, message: describeNetworkError(error) }));
     req.end();
   });

@@ -14,9 +14,9 @@ export function tcpProbe(check: NonNullable<HealthCheck['tcp']>, context: ProbeC
     }, context.timeoutMs);
     socket.once('connect', () => {
       clearTimeout(timer);
-      // Hang up politely (FIN, not RST): a check must not hurt the service it checks.
-      socket.on('error', () => undefined);
-      socket.end();
+      // Closing a connected socket with nothing unread sends FIN, not RST: a check must not hurt the
+      // service it checks, nor keep a half-open socket when the peer never answers.
+      socket.destroy();
       settle({ ok: true, message: `connected to ${check.host}:${check.port}` });
     });
     socket.once('error', (error: NodeJS.ErrnoException) => {

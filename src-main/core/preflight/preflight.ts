@@ -3,7 +3,7 @@
  * command exists and is executable, env references are set, no declared conflict runs, the ports
  * it listens on are free. A failed preflight starts nothing.
  */
-import { constants, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { basename, delimiter, join } from 'node:path';
 import type { ServiceStatus } from '@shared/contract/service-state';
@@ -56,19 +56,30 @@ async function binaryProblems(service: ServiceDefinition, context: RunContext): 
   const problems: string[] = [];
   if (!existsSync(spec.cwd)) problems.push(`working directory missing: ${spec.cwd}`);
   if (spec.shell) return problems;
-  const path = spec.command.includes('/') ? spec.command : findOnPath(spec.command, context.env['PATH'] ?? '');
+  // The child's PATH decides the lookup: the registry may set its own.
+  const childPath = service.deployment.binary?.env['PATH'];
+  const searchPath = typeof childPath === 'string' ? childPath : (context.env['PATH'] ?? '');
+  const path = spec.command.includes('/') ? spec.command : findOnPath(spec.command, searchPath);
   if (!path) problems.push(`command not found: ${spec.command} (not on PATH)`);
   else if (!existsSync(path)) problems.push(`command not found: ${path}`);
   else if (!(await access(path, constants.X_OK).then(() => true, () => false))) problems.push(`not executable: ${path}`);
   return problems;
 }
 
+/** As exec does: the first regular, executable file of that name on the PATH. */
 function findOnPath(command: string, path: string): string | undefined {
   return path
     .split(delimiter)
     .filter(Boolean)
     .map((dir) => join(dir, command))
-    .find((candidate) => existsSync(candidate));
+    .find((candidate) => {
+      try {
+        accessSync(candidate, constants.X_OK);
+        return statSync(candidate).isFile();
+      } catch {
+        return false;
+      }
+    });
 }
 
 /** Env references anywhere in the service (deployment env, check headers, remote token) must be set. */

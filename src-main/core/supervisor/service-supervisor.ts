@@ -56,6 +56,8 @@ export interface SupervisorDeps {
   /** Runs the service's health check once. */
   readonly probe: (check: HealthCheck) => Promise<ProbeResult>;
   readonly monitor: HealthMonitor;
+  /** Why a dependency is not healthy, if one is (a healthy service with such a dependency is degraded). */
+  readonly dependencyTrouble: () => string | undefined;
   /** What would stop a start (empty when none); checked before a user's start, inside the queue. */
   readonly preflight: () => Promise<string[]>;
   readonly clock?: Clock;
@@ -145,8 +147,13 @@ export class ServiceSupervisor {
       if (adopted) {
         this.#watch(adopted).catch(() => undefined);
         this.#running!.ready = true;
-        this.#monitorHealth(adopted);
         await this.#save({ desired: 'running', process: adopted.process });
+        // A service found running is checked before it is called healthy.
+        const check = this.service.health_check;
+        const result = check ? await this.deps.probe(check) : undefined;
+        this.#health = result;
+        this.#monitorHealth(adopted, result?.ok ?? true);
+        if (result && !result.ok) return this.#transition('unhealthy', `adopted (pid ${adopted.process.pid}); its check fails: ${result.message}`);
         return this.#transition('healthy', `adopted (pid ${adopted.process.pid})`);
       }
       if (this.#record.desired !== 'running') return this.#status;
@@ -223,9 +230,14 @@ export class ServiceSupervisor {
       return this.#status;
     }
     const deadline = run.process.startedAt + this.service.startup.timeout;
-    const readiness = await waitUntilReady(() => this.deps.probe(check), { deadline, ended: watched, clock: this.#clock });
+    // Raced against the process's own end, not the recording of it: a check passing after the process
+    // died (a leftover child answering) must not make it healthy.
+    const readiness = await waitUntilReady(() => this.deps.probe(check), { deadline, ended: run.exited, clock: this.#clock });
     this.#health = readiness.result ?? this.#health;
-    if (!this.#isCurrent(run)) return this.#status;
+    if (!this.#isCurrent(run) || this.#exiting() || readiness.ended) {
+      await watched;
+      return this.#status;
+    }
     if (readiness.ready) {
       const after = formatDuration(this.#clock.now() - run.process.startedAt);
       return this.#ready(run, `${readiness.result!.message} after ${after} (pid ${run.process.pid})`);
@@ -240,25 +252,31 @@ export class ServiceSupervisor {
     return this.#status;
   }
 
-  /** The run has started: steady health checks begin. */
+  /** The run has started: steady health checks begin (healthy, or degraded when a dependency is not). */
   #ready(run: RunningService, reason: string): ServiceStatus {
     this.#running!.ready = true;
-    this.#monitorHealth(run);
-    return this.#transition('healthy', reason);
+    this.#monitorHealth(run, true);
+    const trouble = this.deps.dependencyTrouble();
+    return trouble ? this.#transition('degraded', trouble) : this.#transition('healthy', reason);
   }
 
-  #monitorHealth(run: RunningService): void {
+  #monitorHealth(run: RunningService, healthy: boolean): void {
     const check = this.service.health_check;
-    if (!check) return;
+    if (!check || this.#running?.exiting) return;
     this.deps.monitor.watch({
       name: this.service.name,
       check,
+      healthy,
       startedAt: run.process.startedAt,
       onResult: (result, healthy) => {
         if (!this.#isCurrent(run) || this.#running?.exiting) return;
         this.#health = result;
         this.#history = [...this.#history.slice(1 - HISTORY_LENGTH), result];
-        if (healthy && this.#status.state === 'unhealthy') this.#transition('healthy', `recovered: ${result.message}`);
+        if (healthy && this.#status.state === 'unhealthy') {
+          const trouble = this.deps.dependencyTrouble();
+          if (trouble) this.#transition('degraded', `recovered: ${result.message}; but ${trouble}`);
+          else this.#transition('healthy', `recovered: ${result.message}`);
+        }
         else if (!healthy && (this.#status.state === 'healthy' || this.#status.state === 'degraded')) {
           const failed = check.retries > 1 ? `${check.retries} checks in a row failed` : 'the check failed';
           this.#transition('unhealthy', `${failed}: ${result.message}`);
@@ -351,6 +369,10 @@ export class ServiceSupervisor {
   async #recordExit(exit: ExitReport): Promise<void> {
     const lastExit: ExitInfo = { ...exit, at: this.#clock.now() };
     await this.#save({ process: undefined, lastExit });
+  }
+
+  #exiting(): boolean {
+    return this.#running?.exiting === true;
   }
 
   #isCurrent(run: RunningService): boolean {

@@ -12,8 +12,8 @@ describe('HealthMonitor', () => {
     const clock = new FakeClock();
     const calls: string[] = [];
     const monitor = new HealthMonitor(async (c) => (calls.push(`${c.interval}@${clock.now()}`), result(true, clock.now())), clock);
-    monitor.watch({ name: 'a', check: check(), startedAt: 0, onResult: () => undefined });
-    monitor.watch({ name: 'b', check: check({ interval: 1_500 }), startedAt: 0, onResult: () => undefined });
+    monitor.watch({ name: 'a', check: check(), healthy: true, startedAt: 0, onResult: () => undefined });
+    monitor.watch({ name: 'b', check: check({ interval: 1_500 }), healthy: true, startedAt: 0, onResult: () => undefined });
     await clock.advance(4_600);
     expect(calls).toEqual(['1000@1000', '1500@1500', '1000@2000', '1000@3000', '1500@3000', '1000@4000', '1500@4500']);
   });
@@ -29,7 +29,7 @@ describe('HealthMonitor', () => {
       active--;
       return result(true, clock.now());
     }, clock, 2);
-    for (const name of ['a', 'b', 'c', 'd', 'e']) monitor.watch({ name, check: check(), startedAt: 0, onResult: () => undefined });
+    for (const name of ['a', 'b', 'c', 'd', 'e']) monitor.watch({ name, check: check(), healthy: true, startedAt: 0, onResult: () => undefined });
     await clock.advance(1_000);
     expect(peak).toBe(2);
     while (release.length) {
@@ -44,7 +44,7 @@ describe('HealthMonitor', () => {
     const outcomes = [false, false, false, false, true, false];
     const verdicts: boolean[] = [];
     const monitor = new HealthMonitor(async () => result(outcomes.shift() ?? true, clock.now()), clock);
-    monitor.watch({ name: 'a', check: check({ grace_period: 1_500 }), startedAt: 0, onResult: (_, healthy) => verdicts.push(healthy) });
+    monitor.watch({ name: 'a', check: check({ grace_period: 1_500 }), healthy: true, startedAt: 0, onResult: (_, healthy) => verdicts.push(healthy) });
     await clock.advance(6_000);
     // 1s: in grace; 2s, 3s: failures 1–2; 4s: third failure → unhealthy; 5s: recovered; 6s: one failure is not enough.
     expect(verdicts).toEqual([true, true, true, false, true, true]);
@@ -54,7 +54,7 @@ describe('HealthMonitor', () => {
     const clock = new FakeClock();
     let calls = 0;
     const monitor = new HealthMonitor(async () => (calls++, result(true, clock.now())), clock);
-    monitor.watch({ name: 'a', check: check(), startedAt: 0, onResult: () => undefined });
+    monitor.watch({ name: 'a', check: check(), healthy: true, startedAt: 0, onResult: () => undefined });
     await clock.advance(2_000);
     monitor.unwatch('a');
     await clock.advance(5_000);
