@@ -24,6 +24,7 @@ export class ContractServer {
       stop: ({ name }) => engine.stop(name),
       restart: ({ name }) => engine.restart(name),
       readiness: () => engine.readiness(),
+      history: async ({ name }) => [...engine.healthHistory(name)],
       subscribe: async () => ({}),
       shutdown: async () => {
         setImmediate(shutdown);

@@ -3,7 +3,7 @@
  * results. Transports (local socket now; Electron IPC and WebSocket later) only move these.
  */
 import { z } from 'zod';
-import { readinessSchema } from './health';
+import { probeResultSchema, readinessSchema } from './health';
 import { serviceStatusSchema } from './service-state';
 
 const nameParams = z.object({ name: z.string().min(1) });
@@ -15,6 +15,8 @@ export const methods = {
   start: { params: nameParams, result: serviceStatusSchema },
   stop: { params: nameParams, result: serviceStatusSchema },
   restart: { params: nameParams, result: serviceStatusSchema },
+  /** The latest health check results of a service, oldest first (sparklines, --json). */
+  history: { params: nameParams, result: z.array(probeResultSchema) },
   /** Per service: ready, would start, or blocked, with reasons (preflight, dependencies). */
   readiness: { params: z.object({}), result: z.array(readinessSchema) },
   /** From now on, every state event is pushed to this connection. */

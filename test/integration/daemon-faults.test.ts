@@ -30,6 +30,7 @@ describe('daemon and CLI faults', () => {
     expect(started).toMatchObject({ code: 0, stdout: expect.stringMatching(/^web healthy · running \(pid \d+\)\n$/) });
     const running = await status(h);
     expect(running.state).toBe('healthy');
+    expect((running as unknown as { history: unknown[] }).history).toEqual([]); // no health check: no history
     expect(h.processes('web')).toEqual([running.pid]);
     expect(await h.daemonPid()).toBeGreaterThan(0);
     const stopped = await h.run(['services', 'stop', 'web']);

@@ -1,8 +1,11 @@
 /** Readiness report and `services check <operation>` through the CLI and its daemon. */
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { portOwner } from '../../src-main/core/preflight/port-owners';
 import { privateHome, type Home } from '../support/cli-process';
+import { tempDir } from '../support/cli-run';
 import { nodeService, waitFor } from '../support/engine-harness';
 
 const homes: Home[] = [];
@@ -50,5 +53,18 @@ describe('readiness and operation checks', () => {
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toMatchObject({ started: [], problem: 'broken is blocked: command not found: no-such-tool (not on PATH); needs base (stopped) first' });
     expect(h.processes('base')).toEqual([]);
+  });
+
+  it('keeps a history of check results, shown by status --json', async () => {
+    const flag = join(tempDir(), 'up');
+    writeFileSync(flag, 'up');
+    const h = privateHome(`${nodeService('svc', idle)}[services.svc.health_check]\ntype = "file"\ninterval = "200ms"\ntimeout = "100ms"\nfile = { path = ${JSON.stringify(flag)} }\n`);
+    homes.push(h);
+    expect((await h.run(['services', 'start', 'svc'])).code).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const status = JSON.parse((await h.run(['services', 'status', 'svc', '--json'])).stdout) as { health: { ok: boolean }; history: { ok: boolean; latencyMs: number }[] };
+    expect(status.health.ok).toBe(true);
+    expect(status.history.length).toBeGreaterThanOrEqual(3);
+    expect(status.history.every((r) => r.ok && r.latencyMs >= 0)).toBe(true);
   });
 });

@@ -13,7 +13,7 @@ export async function servicesStatus(ctx: CommandContext, name: string | undefin
     ctx.err(ctx.paint.red(`unknown service '${name}'${suggestion(name, all.map((s) => s.name))}`));
     throw new CliExit(EXIT.invalid);
   }
-  if (ctx.options.json) return ctx.json(name === undefined ? shown : shown[0]);
+  if (ctx.options.json) return ctx.json(name === undefined ? shown : { ...shown[0], history: await client.call('history', { name }) });
   const now = Date.now();
   const rows = shown.map((s) => [
     ctx.paint.bold(s.name),
