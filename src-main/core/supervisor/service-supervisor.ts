@@ -6,20 +6,18 @@
 import { randomUUID } from 'node:crypto';
 import type { ExitInfo, ServiceState, ServiceStatus } from '@shared/contract/service-state';
 import type { ProbeResult } from '@shared/contract/health';
-import { formatDuration, type HealthCheck, type ServiceDefinition } from '@shared/model';
-import { waitUntilReady, type HealthMonitor } from '../health/health-monitor';
+import { formatDuration, type ServiceDefinition } from '@shared/model';
+import { waitUntilReady } from '../health/health-monitor';
 import { PreflightError } from '../preflight/preflight';
-import { StartError, type ExitReport, type RunContext, type RunningService, type ServiceDriver } from '../drivers/driver';
+import { StartError, type ExitReport, type RunningService } from '../drivers/driver';
 import { tailLog } from '../logs/log-reader';
-import type { LogWriter } from '../logs/log-writer';
-import type { RawLogIngestor } from '../logs/raw-log-ingestor';
 import type { ManagedProcess } from '../process/managed-processes';
 import { startedAt } from '../process/process-identity';
 import { terminate, type TerminateResult } from '../process/terminate';
 import type { ProcessRecord, ServiceRecord } from '../state/service-record';
-import type { StateStore } from '../state/state-store';
 import { systemClock, type Clock } from './clock';
 import { RestartTracker } from './restart-policy';
+import type { RunEntry, SupervisorDeps } from './supervisor-deps';
 
 /** Without a health check, a process that survives this long has started. */
 export const SETTLE_MS = 500;
@@ -27,41 +25,6 @@ export const SETTLE_MS = 500;
 const HISTORY_LENGTH = 60;
 /** Lines of the log quoted when a service fails to start. */
 const TAIL_LINES = 10;
-
-/**
- * A watched run. It stays the current run until its end is fully recorded (`handled`), so a start or
- * stop that arrives while it ends waits for that instead of racing it.
- */
-interface RunEntry {
-  readonly run: RunningService;
-  handled: Promise<void>;
-  /** A user's stop: its end is not a failure and never restarts it. */
-  stopping: boolean;
-  /** Its main process has ended; the end is being recorded. */
-  exiting: boolean;
-  /** It has started (passed its health check, or survived the settle window). */
-  ready: boolean;
-  /** Why we ended it ourselves (not healthy in time): recorded as the reason of its end. */
-  failure?: string;
-}
-
-export interface SupervisorDeps {
-  readonly driver: ServiceDriver;
-  readonly store: StateStore;
-  readonly context: RunContext;
-  readonly writer: LogWriter;
-  readonly ingestor: RawLogIngestor;
-  readonly configHash: string;
-  readonly emit: (status: ServiceStatus) => void;
-  /** Runs the service's health check once. */
-  readonly probe: (check: HealthCheck) => Promise<ProbeResult>;
-  readonly monitor: HealthMonitor;
-  /** Why a dependency is not healthy, if one is (a healthy service with such a dependency is degraded). */
-  readonly dependencyTrouble: () => string | undefined;
-  /** What would stop a start (empty when none); checked before a user's start, inside the queue. */
-  readonly preflight: () => Promise<string[]>;
-  readonly clock?: Clock;
-}
 
 export class ServiceSupervisor {
   readonly #clock: Clock;
