@@ -1,5 +1,5 @@
 /** The candidate closest to `word` by edit distance, when it is close enough to be a likely typo. */
-export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
+function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   // Close enough: a third of the word may differ (at least one letter), but never all of it.
   let bestDistance = Math.min(Math.max(1, Math.floor(word.length / 3)), word.length - 1) + 1;

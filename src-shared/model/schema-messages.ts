@@ -24,7 +24,7 @@ function describe(value: unknown): string {
 }
 
 /** Messages for zod's default cases; schemas with their own `error` keep theirs. */
-export function messageFor(issue: RawIssue): string | undefined {
+function messageFor(issue: RawIssue): string | undefined {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return 'required';

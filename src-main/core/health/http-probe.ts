@@ -14,7 +14,7 @@ type HttpCheck = NonNullable<HealthCheck['http']>;
 /** Body bytes kept for `body_contains`: enough for a health document, bounded for a runaway one. */
 const MAX_BODY = 64 * 1024;
 
-export function statusMatches(status: number, expected: HttpCheck['expected_status']): boolean {
+function statusMatches(status: number, expected: HttpCheck['expected_status']): boolean {
   if (typeof expected === 'number') return status === expected;
   const [low, high = low] = expected.split('-').map(Number);
   return status >= low! && status <= high!;

@@ -14,7 +14,7 @@ export interface RotationPolicy {
   readonly keep: number;
 }
 
-export const DEFAULT_ROTATION: RotationPolicy = { maxBytes: 10 * 1024 * 1024, keep: 5 };
+const DEFAULT_ROTATION: RotationPolicy = { maxBytes: 10 * 1024 * 1024, keep: 5 };
 
 export class LogWriter {
   #fd: number;

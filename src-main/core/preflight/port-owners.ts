@@ -58,7 +58,7 @@ function ownerOfInodes(inodes: Set<string>): PortOwner {
   return { pid: undefined, command: undefined };
 }
 
-export function commandLine(pid: number): string | undefined {
+function commandLine(pid: number): string | undefined {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\u0000').filter(Boolean).join(' ') || undefined;
   } catch {

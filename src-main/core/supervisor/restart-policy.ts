@@ -13,7 +13,7 @@ export interface RestartDecision {
   readonly crashLoop: boolean;
 }
 
-export const isFailure = (exit: ExitReport): boolean => !(exit.code === 0 && exit.signal === null);
+const isFailure = (exit: ExitReport): boolean => !(exit.code === 0 && exit.signal === null);
 
 export class RestartTracker {
   #starts: number[] = [];

@@ -84,6 +84,6 @@ export class BinaryDriver implements ServiceDriver {
   }
 }
 
-export function describeExit(code: number | null, signal: NodeJS.Signals | null): ExitReport {
+function describeExit(code: number | null, signal: NodeJS.Signals | null): ExitReport {
   return { code, signal, reason: signal ? `killed by ${signal}` : `exited with code ${code}` };
 }
