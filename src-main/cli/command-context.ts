@@ -1,13 +1,14 @@
 /** What every command gets: global options, output helpers, and the registry (loaded on demand). */
 import type { Registry } from '@shared/model';
-import { formatIssue, type LocatedIssue } from '@shared/model';
-import { join } from 'node:path';
+import { formatIssue, suggestion, type LocatedIssue } from '@shared/model';
+import { dirname, join } from 'node:path';
 import { packageRoot, provisioningHome } from '../core/paths';
 import { discoverRegistry } from '../core/registry/discover-registry';
 import { loadRegistry, type LoadedRegistry } from '../core/registry/load-registry';
 import { connectToOwner, type OwnerClient } from '../daemon/owner-client';
 import { CliExit, EXIT, type CliIo } from './cli-io';
 import { colorEnabled, palette, type Palette } from './output/palette';
+import { renderTable } from './output/table';
 
 export interface GlobalOptions {
   readonly config?: string;
@@ -35,6 +36,17 @@ export class CommandContext {
 
   json(value: unknown): void {
     this.out(JSON.stringify(value, null, 2));
+  }
+
+  /** Aligned columns, cut to the terminal's width when printing to one. */
+  table(header: readonly string[], rows: readonly (readonly string[])[]): void {
+    this.out(renderTable(header.map(this.paint.dim), rows, { width: this.io.stdout.isTTY ? this.io.stdout.columns : undefined }));
+  }
+
+  /** Says which service is unknown, with a suggestion, and ends the command with exit 1. */
+  unknownService(name: string, known: readonly string[], what = 'service'): never {
+    this.err(this.paint.red(`unknown ${what} '${name}'${suggestion(name, known)}`));
+    throw new CliExit(EXIT.invalid);
   }
 
   /** Discovers and loads the registry without judging it. */
@@ -69,6 +81,11 @@ export class CommandContext {
     });
     this.#clients.push(client);
     return { client, registry };
+  }
+
+  /** What a health check run from the CLI needs: placeholders and env references resolve as in the engine. */
+  checkContext(loaded: LoadedRegistry): { home: string; registryDir: string; env: CliIo['env'] } {
+    return { home: this.home, registryDir: dirname(loaded.location.path), env: this.io.env };
   }
 
   /** Closes what the command opened. */

@@ -15,8 +15,7 @@ import {
   type TreeDirection,
   type TreeNode,
 } from '@shared/graph';
-import { suggestion, type Registry } from '@shared/model';
-import { CliExit, EXIT } from '../cli-io';
+import { type Registry } from '@shared/model';
 import type { CommandContext } from '../command-context';
 import { renderTree } from '../output/tree';
 
@@ -31,10 +30,7 @@ export interface DependenciesOptions {
 export async function servicesDependencies(ctx: CommandContext, name: string | undefined, options: DependenciesOptions): Promise<void> {
   const { registry } = await ctx.registry();
   const graph = buildGraph(registry.services);
-  if (name !== undefined && !graph.index.has(name)) {
-    ctx.err(ctx.paint.red(`unknown service '${name}'${suggestion(name, graph.names)}`));
-    throw new CliExit(EXIT.invalid);
-  }
+  if (name !== undefined && !graph.index.has(name)) ctx.unknownService(name, graph.names);
   const direction: TreeDirection = options.reverse ? 'dependents' : 'dependencies';
   if (options.format !== 'tree') {
     const shown = name === undefined ? graph : subgraph(registry, options.reverse ? blastRadius(graph, [name]) : startSet(graph, [name]));

@@ -2,21 +2,16 @@
  * `services health [name]`: runs the health checks now, from this process (a check only reads), and
  * prints each result with its latency. Exit 1 when a check fails.
  */
-import { dirname } from 'node:path';
-import { describeHealthCheck, suggestion } from '@shared/model';
+import { describeHealthCheck } from '@shared/model';
 import { runProbe } from '../../core/health/run-probe';
 import { CliExit, EXIT } from '../cli-io';
 import type { CommandContext } from '../command-context';
-import { renderTable } from '../output/table';
 
 export async function servicesHealth(ctx: CommandContext, name: string | undefined): Promise<void> {
   const { loaded, registry } = await ctx.registry();
   const services = name === undefined ? registry.services : registry.services.filter((s) => s.name === name);
-  if (services.length === 0) {
-    ctx.err(ctx.paint.red(`unknown service '${name}'${suggestion(name!, registry.services.map((s) => s.name))}`));
-    throw new CliExit(EXIT.invalid);
-  }
-  const context = { home: ctx.home, registryDir: dirname(loaded.location.path), env: ctx.io.env };
+  if (services.length === 0) ctx.unknownService(name!, registry.services.map((s) => s.name));
+  const context = ctx.checkContext(loaded);
   const results = await Promise.all(
     services.map(async (service) => ({
       name: service.name,
@@ -34,7 +29,7 @@ export async function servicesHealth(ctx: CommandContext, name: string | undefin
       check,
       result?.message ?? '',
     ]);
-    ctx.out(renderTable(['NAME', 'RESULT', 'LATENCY', 'CHECK', 'MESSAGE'].map(dim), rows, { width: ctx.io.stdout.isTTY ? ctx.io.stdout.columns : undefined }));
+    ctx.table(['NAME', 'RESULT', 'LATENCY', 'CHECK', 'MESSAGE'], rows);
   }
   if (results.some((r) => r.result && !r.result.ok)) throw new CliExit(EXIT.invalid);
 }

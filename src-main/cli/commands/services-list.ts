@@ -3,7 +3,6 @@ import { buildGraph, topologicalOrder } from '@shared/graph';
 import { describeHealthCheck, type Registry, type ServiceDefinition } from '@shared/model';
 import { SOURCE_LABELS } from '../../core/registry/discover-registry';
 import type { CommandContext } from '../command-context';
-import { renderTable } from '../output/table';
 
 /** Services sorted the way they start: dependencies first, then by `order`. */
 export function inStartOrder(registry: Registry): ServiceDefinition[] {
@@ -28,7 +27,6 @@ export async function servicesList(ctx: CommandContext): Promise<void> {
     describeHealthCheck(s.health_check),
     s.description,
   ]);
-  const header = ['NAME', 'MODE', 'ORDER', 'AUTO', 'DEPENDS ON', 'HEALTH CHECK', 'DESCRIPTION'].map(dim);
-  ctx.out(renderTable(header, rows, { width: ctx.io.stdout.isTTY ? ctx.io.stdout.columns : undefined }));
+  ctx.table(['NAME', 'MODE', 'ORDER', 'AUTO', 'DEPENDS ON', 'HEALTH CHECK', 'DESCRIPTION'], rows);
   ctx.out(dim(`\n${services.length} service${services.length === 1 ? '' : 's'} · ${loaded.displayPath} (${SOURCE_LABELS[loaded.location.source]})`));
 }

@@ -2,7 +2,7 @@
  * `services logs <name>`: the service's log, read straight from its files (no daemon needed):
  * the last N lines, lines since a time, and with --follow every new line until Ctrl-C.
  */
-import { parseDuration, suggestion } from '@shared/model';
+import { parseDuration } from '@shared/model';
 import type { LogLine } from '../../core/logs/log-line';
 import { logFiles } from '../../core/logs/log-files';
 import { followLog, tailLog } from '../../core/logs/log-reader';
@@ -19,10 +19,7 @@ export interface LogsOptions {
 export async function servicesLogs(ctx: CommandContext, name: string, options: LogsOptions, signal?: AbortSignal): Promise<void> {
   const { registry } = await ctx.registry();
   const names = registry.services.map((s) => s.name);
-  if (!names.includes(name)) {
-    ctx.err(ctx.paint.red(`unknown service '${name}'${suggestion(name, names)}`));
-    throw new CliExit(EXIT.invalid);
-  }
+  if (!names.includes(name)) ctx.unknownService(name, names);
   const since = options.since === undefined ? undefined : sinceTime(options.since);
   if (since === null) {
     ctx.err(ctx.paint.red(`--since takes a duration ("10m") or a time ("2026-01-31T12:00:00Z"), not '${options.since}'`));

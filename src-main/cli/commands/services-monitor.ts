@@ -2,24 +2,21 @@
  * `services monitor [name] --interval N`: runs the health checks every N seconds until Ctrl-C. On a
  * terminal the table is redrawn in place; otherwise (or with --json) one line per change of result.
  */
-import { dirname } from 'node:path';
 import type { ProbeResult } from '@shared/contract/health';
-import { suggestion } from '@shared/model';
 import { killRunningChecks } from '../../core/health/command-probe';
 import { runProbe } from '../../core/health/run-probe';
 import { CliExit, EXIT } from '../cli-io';
 import type { CommandContext } from '../command-context';
-import { renderTable } from '../output/table';
 
 export async function servicesMonitor(ctx: CommandContext, name: string | undefined, options: { interval: number }): Promise<void> {
   const { loaded, registry } = await ctx.registry();
   const services = registry.services.filter((s) => s.health_check && (name === undefined || s.name === name));
   if (services.length === 0) {
-    const known = registry.services.filter((s) => s.health_check).map((s) => s.name);
-    ctx.err(ctx.paint.red(name ? `no health-checked service '${name}'${suggestion(name, known)}` : 'no service has a health check'));
+    if (name) ctx.unknownService(name, registry.services.filter((s) => s.health_check).map((s) => s.name), 'health-checked service');
+    ctx.err(ctx.paint.red('no service has a health check'));
     throw new CliExit(EXIT.invalid);
   }
-  const context = { home: ctx.home, registryDir: dirname(loaded.location.path), env: ctx.io.env };
+  const context = ctx.checkContext(loaded);
   const live = ctx.io.stdout.isTTY === true && !ctx.options.json;
   const last = new Map<string, boolean>();
   const stop = new AbortController();
@@ -57,5 +54,5 @@ function redraw(ctx: CommandContext, results: { name: string; result: ProbeResul
   const rows = results.map(({ name, result }) => [bold(name), result.ok ? green('healthy') : red('failing'), `${result.latencyMs}ms`, result.message]);
   ctx.io.stdout.write('\u001b[H\u001b[2J');
   ctx.out(dim(`every ${interval}s · ${new Date().toLocaleTimeString()} · Ctrl-C to stop\n`));
-  ctx.out(renderTable(['NAME', 'RESULT', 'LATENCY', 'MESSAGE'].map(dim), rows, { width: ctx.io.stdout.columns }));
+  ctx.table(['NAME', 'RESULT', 'LATENCY', 'MESSAGE'], rows);
 }

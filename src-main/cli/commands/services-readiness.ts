@@ -1,7 +1,6 @@
 /** `services readiness` (and `platform health`): per service ready / would start / blocked, with reasons. */
 import { CliExit, EXIT } from '../cli-io';
 import type { CommandContext } from '../command-context';
-import { renderTable } from '../output/table';
 
 export async function servicesReadiness(ctx: CommandContext): Promise<void> {
   const { client } = await ctx.owner();
@@ -11,7 +10,7 @@ export async function servicesReadiness(ctx: CommandContext): Promise<void> {
     const { green, yellow, red, bold, dim } = ctx.paint;
     const paint = { ready: green, 'would start': yellow, blocked: red } as const;
     const rows = report.map((r) => [bold(r.name), paint[r.verdict](r.verdict), r.reasons.join('; ')]);
-    ctx.out(renderTable(['NAME', 'READINESS', 'WHY'].map(dim), rows, { width: ctx.io.stdout.isTTY ? ctx.io.stdout.columns : undefined }));
+    ctx.table(['NAME', 'READINESS', 'WHY'], rows);
     const ready = report.filter((r) => r.verdict === 'ready').length;
     ctx.out(dim(`\n${ready} of ${report.length} ready`));
   }
