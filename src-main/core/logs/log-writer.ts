@@ -34,9 +34,9 @@ export class LogWriter {
     this.#size = statSync(files.current).size;
   }
 
-  /** The seq of the last line written (0 when the log is empty). */
-  get seq(): number {
-    return this.#seq;
+  /** How far the raw files were read, as last written to this log (undefined before any ingestion). */
+  get positions(): RawPositions | undefined {
+    return this.#positions;
   }
 
   /**
@@ -83,7 +83,7 @@ export class LogWriter {
 const TAIL_READS = [64 * 1024, 4 * 1024 * 1024];
 
 /** The newest seq and raw positions on disk, looked for from the end of the current file, then the last rotated one. */
-export function scanTail(files: LogFiles): { seq: number; positions: RawPositions | undefined } {
+function scanTail(files: LogFiles): { seq: number; positions: RawPositions | undefined } {
   let seq: number | undefined;
   let positions: RawPositions | undefined;
   for (const path of [files.current, files.rotated(1)]) {

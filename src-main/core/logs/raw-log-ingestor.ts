@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import type { LogStream } from './log-line';
 import type { LogFiles } from './log-files';
-import { scanTail, type LogWriter } from './log-writer';
+import type { LogWriter } from './log-writer';
 
 const READ_BYTES = 1024 * 1024;
 /** A line longer than this without a newline is cut, so one runaway line cannot hold memory. */
@@ -32,7 +32,8 @@ export class RawLogIngestor {
     /** A log problem (a full disk…) is reported, never thrown: supervision goes on. */
     private readonly onError: (error: Error) => void,
   ) {
-    const offsets = scanTail(files).positions ?? { stdout: 0, stderr: 0 };
+    // The writer read the last positions from the log when it opened it.
+    const offsets = writer.positions ?? { stdout: 0, stderr: 0 };
     this.#sources = [
       { stream: 'out', path: files.rawStdout, offset: offsets.stdout, punched: 0 },
       { stream: 'err', path: files.rawStderr, offset: offsets.stderr, punched: 0 },
