@@ -104,7 +104,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const probeContext = { home: options.home, registryDir: options.registryDir, env: options.env };
   const probe = (check: HealthCheck) => runProbe(check, probeContext);
   const monitor = new HealthMonitor(probe, options.clock ?? systemClock);
-  const pipelines: { writer: LogWriter; ingestor: RawLogIngestor }[] = [];
+  const pipelines: { writer: LogWriter; ingestor: RawLogIngestor; supervisor: ServiceSupervisor }[] = [];
 
   for (const service of options.registry.services) {
     const driver = drivers[service.deployment.mode];
@@ -112,7 +112,6 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     const logs = logFiles(store.dirs.logs, service.name);
     const writer = new LogWriter(logs, options.rotation);
     const ingestor = new RawLogIngestor(logs, writer, (error) => warn(`logs of '${service.name}': ${error.message}`));
-    pipelines.push({ writer, ingestor });
     const context = { home: options.home, registryDir: options.registryDir, env: options.env, logs };
     const supervisor = new ServiceSupervisor(
       service,
@@ -133,6 +132,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       await store.read(service.name),
     );
     supervisors.set(service.name, supervisor);
+    pipelines.push({ writer, ingestor, supervisor });
   }
 
   const found = managedProcesses(options.home);
@@ -141,7 +141,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
   let ingesting = Promise.resolve();
   const ingest = setInterval(() => {
-    ingesting = ingesting.then(() => Promise.all(pipelines.map((p) => p.ingestor.drain()))).then(() => undefined);
+    // Only a live process writes new output; a service's last output is drained when it ends.
+    const live = pipelines.filter((p) => p.supervisor.active);
+    ingesting = ingesting.then(() => Promise.all(live.map((p) => p.ingestor.drain()))).then(() => undefined);
   }, options.ingestEveryMs ?? 200);
   ingest.unref();
 
