@@ -32,6 +32,7 @@ export class HealthMonitor {
   readonly #queue: Entry[] = [];
   #active = 0;
   #timer: unknown;
+  #armedFor = Infinity;
 
   constructor(
     private readonly probe: (check: HealthCheck) => Promise<ProbeResult>,
@@ -41,27 +42,37 @@ export class HealthMonitor {
 
   /** Starts steady checks of a service that has just become ready. */
   watch(watch: HealthWatch): void {
-    this.#entries.set(watch.name, { watch, due: this.clock.now() + watch.check.interval, failures: 0, healthy: watch.healthy, probing: false });
-    this.#arm();
+    const entry: Entry = { watch, due: this.clock.now() + watch.check.interval, failures: 0, healthy: watch.healthy, probing: false };
+    this.#entries.set(watch.name, entry);
+    this.#armAt(entry.due);
   }
 
+  /** Its timer may still fire once, finding nothing due: cheaper than re-aiming it. */
   unwatch(name: string): void {
     this.#entries.delete(name);
-    this.#arm();
   }
 
   close(): void {
     this.#entries.clear();
-    this.#arm();
-  }
-
-  #arm(): void {
     if (this.#timer !== undefined) this.clock.clearTimeout(this.#timer);
     this.#timer = undefined;
-    const waiting = [...this.#entries.values()].filter((entry) => !entry.probing);
-    if (waiting.length === 0) return;
-    const next = Math.min(...waiting.map((entry) => entry.due));
-    const timer = this.clock.setTimeout(() => this.#tick(), Math.max(0, next - this.clock.now()));
+  }
+
+  /** Re-aims the one timer at the earliest due check, by a plain scan (no arrays: it runs every tick). */
+  #arm(): void {
+    let next = Infinity;
+    for (const entry of this.#entries.values()) if (!entry.probing && entry.due < next) next = entry.due;
+    this.#armAt(next);
+  }
+
+  /** Fires the timer at `due` unless it already fires earlier: a finished check costs no timer churn. */
+  #armAt(due: number): void {
+    if (this.#armedFor <= due && this.#timer !== undefined) return;
+    if (this.#timer !== undefined) this.clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#armedFor = due;
+    if (due === Infinity) return;
+    const timer = this.clock.setTimeout(() => this.#tick(), Math.max(0, due - this.clock.now()));
     timer.unref();
     this.#timer = timer;
   }
@@ -100,9 +111,9 @@ export class HealthMonitor {
       // behind (a slow probe, a busy machine) skips ahead instead of bursting.
       entry.due = Math.max(entry.due + check.interval, now);
       entry.watch.onResult(result, entry.healthy);
+      this.#armAt(entry.due);
     }
     this.#pump();
-    this.#arm();
   }
 }
 
