@@ -17,6 +17,7 @@ import { StateStore } from './state/state-store';
 import { Strays } from './supervisor/strays';
 import { HealthMonitor } from './health/health-monitor';
 import { runProbe } from './health/run-probe';
+import { environmentChecks } from './preflight/environment-checks';
 import { preflight } from './preflight/preflight';
 import { systemClock, type Clock } from './supervisor/clock';
 import { ServiceSupervisor } from './supervisor/service-supervisor';
@@ -104,6 +105,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const probeContext = { home: options.home, registryDir: options.registryDir, env: options.env };
   const probe = (check: HealthCheck) => runProbe(check, probeContext);
   const monitor = new HealthMonitor(probe, options.clock ?? systemClock);
+  const environment = environmentChecks(probeContext);
+  const preflightOf = (service: ServiceDefinition) => preflight({ service, context: probeContext, environment, statusOf });
   const pipelines: { writer: LogWriter; ingestor: RawLogIngestor; supervisor: ServiceSupervisor }[] = [];
 
   for (const service of options.registry.services) {
@@ -125,7 +128,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         emit,
         probe,
         monitor,
-        preflight: () => preflight({ service, context, statusOf: (name) => statusOf(name) }),
+        preflight: () => preflightOf(service),
         dependencyTrouble: () => dependencyTrouble(service),
         ...(options.clock ? { clock: options.clock } : {}),
       },
@@ -173,7 +176,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
           if (status?.state === 'healthy') return { name: service.name, verdict: 'ready', reasons: [status.reason] };
           if (status?.pid) return { name: service.name, verdict: 'blocked', reasons: [`running but ${status.state}: ${status.reason}`] };
           const found = supervisors.get(service.name);
-          if (!found) return { name: service.name, verdict: 'blocked', reasons: [unsupported(service).reason] };
+          if (!found) return { name: service.name, verdict: 'blocked', reasons: [unsupported(service).reason, ...(await preflightOf(service))] };
           const waiting = service.dependencies.filter((d) => statusOf(d)?.state !== 'healthy').map((d) => `needs ${d} (${statusOf(d)?.state ?? 'unknown'}) first`);
           const problems = await found.preflightProblems();
           if (problems.length > 0) return { name: service.name, verdict: 'blocked', reasons: [...problems, ...waiting] };

@@ -33,17 +33,19 @@ export interface Harness {
   processes(service: string): number[];
 }
 
-export async function harness(registryText: string, home = tempDir('pcc-engine-')): Promise<Harness> {
+type Env = Readonly<Record<string, string | undefined>>;
+
+export async function harness(registryText: string, home = tempDir('pcc-engine-'), env: Env = process.env): Promise<Harness> {
   const { registry, issues } = parseRegistry(registryText, 'test.toml');
   if (!registry) throw new Error(issues.map((i) => `${i.line}:${i.column} ${i.message}`).join('\n'));
   const events: ServiceStatus[] = [];
-  const engine = await createEngine({ home, registry, registryDir: FIXTURES, env: process.env, ingestEveryMs: 50 });
+  const engine = await createEngine({ home, registry, registryDir: FIXTURES, env, ingestEveryMs: 50 });
   engine.subscribe((event) => events.push(event.status));
   return {
     home,
     engine,
     events,
-    reopen: () => harness(registryText, home),
+    reopen: () => harness(registryText, home, env),
     processes: (service) => managedProcesses(home).filter((p) => p.service === service).map((p) => p.pid),
   };
 }
@@ -65,7 +67,7 @@ export const alive = (pid: number): boolean => identify(pid) !== undefined;
  * Harnesses for one test file: `open` makes one, `track` takes one made elsewhere (a reopen); after
  * each test every running service is stopped and every engine closed.
  */
-export function harnesses(): { open: (text: string) => Promise<Harness>; track: (h: Harness) => Harness } {
+export function harnesses(): { open: (text: string, env?: Env) => Promise<Harness>; track: (h: Harness) => Harness } {
   const opened: Harness[] = [];
   afterEach(async () => {
     for (const h of opened.splice(0).reverse()) {
@@ -77,5 +79,5 @@ export function harnesses(): { open: (text: string) => Promise<Harness>; track: 
     opened.push(h);
     return h;
   };
-  return { open: async (text) => track(await harness(text)), track };
+  return { open: async (text, env) => track(await harness(text, undefined, env)), track };
 }

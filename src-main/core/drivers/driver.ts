@@ -8,13 +8,17 @@ import type { LogFiles } from '../logs/log-files';
 import type { TerminateResult } from '../process/terminate';
 import type { ProcessRecord } from '../state/service-record';
 
-export interface RunContext {
+/** Where a registry's paths and env references are resolved. */
+export interface RegistryContext {
   /** The provisioning home: markers, `${home}`. */
   readonly home: string;
   /** Relative paths in the registry start here: `${registry_dir}`. */
   readonly registryDir: string;
   /** The manager's environment: env references are read from it. */
   readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface RunContext extends RegistryContext {
   readonly logs: LogFiles;
 }
 

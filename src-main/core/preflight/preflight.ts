@@ -1,15 +1,18 @@
 /**
  * Everything that would stop a start, found before anything starts and reported all at once: the
- * command exists and is executable, env references are set, no declared conflict runs, the ports
- * it listens on are free. A failed preflight starts nothing.
+ * command exists and is executable, what the deployment mode needs is there (Docker, Compose, helm,
+ * a reachable cluster), env references are set, no declared conflict runs, the ports it listens on
+ * are free. A failed preflight starts nothing.
  */
-import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { constants, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { basename, delimiter, join } from 'node:path';
+import { basename } from 'node:path';
 import type { ServiceStatus } from '@shared/contract/service-state';
 import type { ServiceDefinition } from '@shared/model';
-import type { RunContext } from '../drivers/driver';
+import type { RegistryContext } from '../drivers/driver';
 import { commandSpec } from '../drivers/binary/launch-spec';
+import type { EnvironmentChecks } from './environment-checks';
+import { findOnPath } from './find-on-path';
 import { portOwner } from './port-owners';
 
 export class PreflightError extends Error {
@@ -26,14 +29,17 @@ const RUNNING = new Set<ServiceStatus['state']>(['starting', 'healthy', 'unhealt
 
 export interface PreflightInput {
   readonly service: ServiceDefinition;
-  readonly context: RunContext;
+  readonly context: RegistryContext;
+  /** What its deployment mode needs from the machine (Docker, Compose, helm, a cluster). */
+  readonly environment: EnvironmentChecks;
   /** The current state of the other registry services. */
   readonly statusOf: (name: string) => ServiceStatus | undefined;
 }
 
-export async function preflight({ service, context, statusOf }: PreflightInput): Promise<string[]> {
+export async function preflight({ service, context, environment, statusOf }: PreflightInput): Promise<string[]> {
   const problems: string[] = [];
   if (service.deployment.mode === 'binary') problems.push(...(await binaryProblems(service, context)));
+  problems.push(...(await environment(service)));
   problems.push(...envProblems(service, context.env));
   for (const other of service.conflicts) {
     const status = statusOf(other);
@@ -51,7 +57,7 @@ export async function preflight({ service, context, statusOf }: PreflightInput):
   return problems;
 }
 
-async function binaryProblems(service: ServiceDefinition, context: RunContext): Promise<string[]> {
+async function binaryProblems(service: ServiceDefinition, context: RegistryContext): Promise<string[]> {
   const spec = commandSpec(service, context);
   const problems: string[] = [];
   if (!existsSync(spec.cwd)) problems.push(`working directory missing: ${spec.cwd}`);
@@ -66,24 +72,8 @@ async function binaryProblems(service: ServiceDefinition, context: RunContext): 
   return problems;
 }
 
-/** As exec does: the first regular, executable file of that name on the PATH. */
-function findOnPath(command: string, path: string): string | undefined {
-  return path
-    .split(delimiter)
-    .filter(Boolean)
-    .map((dir) => join(dir, command))
-    .find((candidate) => {
-      try {
-        accessSync(candidate, constants.X_OK);
-        return statSync(candidate).isFile();
-      } catch {
-        return false;
-      }
-    });
-}
-
 /** Env references anywhere in the service (deployment env, check headers, remote token) must be set. */
-function envProblems(service: ServiceDefinition, env: RunContext['env']): string[] {
+function envProblems(service: ServiceDefinition, env: RegistryContext['env']): string[] {
   const references: { name: string; where: string }[] = [];
   const collect = (value: unknown, where: string): void => {
     if (value && typeof value === 'object' && !Array.isArray(value)) {

@@ -4,7 +4,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { expandPlaceholders, type ServiceDefinition } from '@shared/model';
-import { StartError, type RunContext } from '../driver';
+import { StartError, type RegistryContext, type RunContext } from '../driver';
 
 export interface LaunchSpec {
   readonly command: string;
@@ -15,7 +15,7 @@ export interface LaunchSpec {
 }
 
 /** What to execute and where: placeholders expanded, relative paths resolved at the registry. */
-export function commandSpec(service: ServiceDefinition, context: RunContext): Omit<LaunchSpec, 'env'> {
+export function commandSpec(service: ServiceDefinition, context: RegistryContext): Omit<LaunchSpec, 'env'> {
   const binary = service.deployment.binary;
   if (!binary) throw new StartError(`services.${service.name}.deployment.binary is missing`);
   const expand = (text: string) => expandPlaceholders(text, { home: context.home, registry_dir: context.registryDir });

@@ -1,0 +1,30 @@
+/**
+ * Test groups that need an engine (Docker, …). Where the engine is absent (a laptop without Docker)
+ * the group is skipped with a loud one-line reason; with CI=true the summary reporter fails the run
+ * on any skip, so a missing engine on CI is a failure.
+ */
+import { execFileSync } from 'node:child_process';
+import { describe } from 'vitest';
+
+function answers(command: string, args: string[]): boolean {
+  try {
+    execFileSync(command, args, { stdio: 'ignore', timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const ENGINES = {
+  docker: { present: () => answers('docker', ['info']), start: 'scripts/infra/docker.sh' },
+} as const;
+
+const known = new Map<keyof typeof ENGINES, boolean>();
+
+/** `describe` when the engine answers; otherwise a skipped group and a loud reason on stderr. */
+export function describeWith(engine: keyof typeof ENGINES): typeof describe | typeof describe.skip {
+  if (!known.has(engine)) known.set(engine, ENGINES[engine].present());
+  if (known.get(engine)) return describe;
+  console.error(`!!! SKIPPING ${engine} tests: no ${engine} engine answers on this machine (start one with \`sudo ${ENGINES[engine].start}\`)`);
+  return describe.skip;
+}
