@@ -40,7 +40,11 @@ export class CommandContext {
 
   /** Aligned columns, cut to the terminal's width when printing to one. */
   table(header: readonly string[], rows: readonly (readonly string[])[]): void {
-    this.out(renderTable(header.map(this.paint.dim), rows, { width: this.io.stdout.isTTY ? this.io.stdout.columns : undefined }));
+    this.out(this.tableText(header, rows));
+  }
+
+  tableText(header: readonly string[], rows: readonly (readonly string[])[]): string {
+    return renderTable(header.map(this.paint.dim), rows, { width: this.io.stdout.isTTY ? this.io.stdout.columns : undefined });
   }
 
   /** Says which service is unknown, with a suggestion, and ends the command with exit 1. */

@@ -13,7 +13,10 @@ import { servicesCheck } from './commands/services-check';
 import { servicesHealth } from './commands/services-health';
 import { servicesMonitor } from './commands/services-monitor';
 import { servicesReadiness } from './commands/services-readiness';
-import { servicesStatus } from './commands/services-status';
+import { platformStatus, servicesStatus } from './commands/services-status';
+import { platformRestart, platformStart, platformStop, servicesStopCascade } from './commands/platform-lifecycle';
+import { servicesWhy } from './commands/services-why';
+import { platformUpdate } from './commands/platform-update';
 
 /** Runs one invocation and returns its exit code. Never calls process.exit, so tests can run it in-process. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -34,7 +37,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 }
 
 /** Errors whose message is the whole story (engine and daemon refusals, also as rebuilt from the wire). */
-const USER_FACING = new Set(['EngineError', 'OwnerMismatchError', 'OwnerUnavailableError', 'PreflightError', 'ProtocolError']);
+const USER_FACING = new Set(['EngineError', 'DependentsRunningError', 'OwnerMismatchError', 'OwnerUnavailableError', 'PreflightError', 'ProtocolError', 'RegistryError']);
 
 function createProgram(io: CliIo): Command {
   const program = new Command('provisioning')
@@ -77,7 +80,6 @@ function createProgram(io: CliIo): Command {
     .action(action(servicesValidate));
   for (const [verb, what] of [
     ['start', 'start a service (the daemon that supervises it starts on demand)'],
-    ['stop', 'stop a service: SIGTERM to its process group, SIGKILL after its stop_timeout'],
     ['restart', 'stop, then start a service'],
   ] as const) {
     services
@@ -85,6 +87,17 @@ function createProgram(io: CliIo): Command {
       .description(what)
       .action(action((ctx, name: string) => servicesLifecycle(ctx, verb, name)));
   }
+  services
+    .command('stop <name>')
+    .description('stop a service: SIGTERM to its process group, SIGKILL after its stop_timeout; refused while services that need it run')
+    .addOption(new Option('--cascade', 'stop the services that need it first (printed before)').conflicts('force'))
+    .addOption(new Option('--force', 'stop it even though services that need it run'))
+    .action(action((ctx, name: string, options: { cascade?: boolean; force?: boolean }) =>
+      options.cascade ? servicesStopCascade(ctx, name) : servicesLifecycle(ctx, 'stop', name, { force: options.force === true })));
+  services
+    .command('why <name>')
+    .description('why a service is not running, blocked or degraded: the chain down to the root cause, and the last start')
+    .action(action((ctx, name: string) => servicesWhy(ctx, name)));
   services
     .command('status [name]')
     .description('state, pid, uptime, restarts and last exit of each service')
@@ -113,9 +126,33 @@ function createProgram(io: CliIo): Command {
     .option('-n, --lines <count>', 'how many recent lines', (value) => positiveInteger(value, '--lines'), 100)
     .option('-f, --follow', 'keep printing new lines until Ctrl-C', false)
     .option('--since <when>', 'only lines since a duration ago ("10m") or a time ("2026-01-31T12:00:00Z")')
-    .action(action((ctx, name: string, options: LogsOptions) => servicesLogs(ctx, name, options)));
+    .action(action((ctx, name: string, options: LogsOptions) => servicesLogs(ctx, [name], options)));
 
   const platform = program.command('platform').description('the platform as a whole');
+  platform
+    .command('start [names...]')
+    .description('start the auto-start services (or the named ones) and what they need, each as soon as its dependencies are healthy')
+    .action(action((ctx, names: string[]) => platformStart(ctx, names)));
+  platform
+    .command('stop [names...]')
+    .description('stop everything (or the named services and what needs them), dependents first, in parallel where the graph allows')
+    .action(action((ctx, names: string[]) => platformStop(ctx, names)));
+  platform
+    .command('restart [names...]')
+    .description('stop, then start again what ran (or the named services and what needs them)')
+    .action(action((ctx, names: string[]) => platformRestart(ctx, names)));
+  platform.command('status').description('every service with its state, and the dependency tree with states').action(action(platformStatus));
+  platform
+    .command('update')
+    .description('re-read the registry: show what was added, removed and changed, and restart only what changed, in dependency order')
+    .action(action(platformUpdate));
+  platform
+    .command('logs [names...]')
+    .description('the logs of all services (or the named ones) merged by time, each line prefixed with its service')
+    .option('-n, --lines <count>', 'how many recent lines', (value) => positiveInteger(value, '--lines'), 100)
+    .option('-f, --follow', 'keep printing new lines until Ctrl-C', false)
+    .option('--since <when>', 'only lines since a duration ago ("10m") or a time ("2026-01-31T12:00:00Z")')
+    .action(action((ctx, names: string[], options: LogsOptions) => servicesLogs(ctx, names, options)));
   platform.command('health').description('readiness of every service: ready, would start, or blocked, with reasons').action(action(servicesReadiness));
 
   const daemon = program.command('daemon').description('the headless engine that supervises services while no desktop app runs');

@@ -6,7 +6,9 @@
 import { createHash } from 'node:crypto';
 import type { ProbeResult, Readiness } from '@shared/contract/health';
 import type { ServiceStatus, StateEvent } from '@shared/contract/service-state';
-import type { DeploymentMode, HealthCheck, Registry, ServiceDefinition } from '@shared/model';
+import type { PlatformReport } from '@shared/contract/platform';
+import { buildGraph, canStop } from '@shared/graph';
+import { suggestion, type DeploymentMode, type HealthCheck, type Registry, type ServiceDefinition } from '@shared/model';
 import { BinaryDriver } from './drivers/binary/binary-driver';
 import type { ServiceDriver } from './drivers/driver';
 import { logFiles } from './logs/log-files';
@@ -19,6 +21,8 @@ import { HealthMonitor } from './health/health-monitor';
 import { runProbe } from './health/run-probe';
 import { environmentChecks } from './preflight/environment-checks';
 import { preflight } from './preflight/preflight';
+import { readLastStart, writeLastStart } from './platform/last-start';
+import { startPlatform, stopPlatform, type PlatformDeps } from './platform/platform-operations';
 import { systemClock, type Clock } from './supervisor/clock';
 import { ServiceSupervisor } from './supervisor/service-supervisor';
 
@@ -44,14 +48,36 @@ export class EngineError extends Error {
   }
 }
 
+export class DependentsRunningError extends Error {
+  constructor(
+    readonly service: string,
+    readonly dependents: readonly string[],
+  ) {
+    super(`cannot stop ${service}: ${dependents.join(', ')} ${dependents.length === 1 ? 'needs it and is' : 'need it and are'} running; --cascade stops ${dependents.length === 1 ? 'it' : 'them'} first, --force stops ${service} anyway`);
+    this.name = 'DependentsRunningError';
+  }
+}
+
 type Listener = (event: StateEvent) => void;
+
+export interface PlatformOptions {
+  /** Aborting launches nothing more; what is under way finishes. */
+  readonly signal?: AbortSignal;
+}
 
 export interface Engine {
   readonly home: string;
   status(): ServiceStatus[];
   start(name: string): Promise<ServiceStatus>;
-  stop(name: string): Promise<ServiceStatus>;
+  /** With `dependents: 'refuse'`, refuses while services that need it run (the seed's can-stop). */
+  stop(name: string, options?: { readonly dependents?: 'refuse' | 'ignore' }): Promise<ServiceStatus>;
   restart(name: string): Promise<ServiceStatus>;
+  /** Starts the named services (or the auto-start ones) and their dependencies along the graph. */
+  platformStart(names: readonly string[], options?: PlatformOptions): Promise<PlatformReport>;
+  /** Stops the named services and what needs them (or everything), dependents first. */
+  platformStop(names: readonly string[], options?: PlatformOptions & { readonly dependents?: boolean }): Promise<PlatformReport>;
+  /** The report of the last platform start, if any (kept across restarts). */
+  lastStart(): Promise<PlatformReport | undefined>;
   readiness(): Promise<Readiness[]>;
   healthHistory(name: string): readonly ProbeResult[];
   /** True while any service has a live process or a scheduled restart. */
@@ -100,6 +126,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     }
   };
   const supervisors = new Map<string, ServiceSupervisor>();
+  const graph = buildGraph(options.registry.services);
   const strays = new Strays(options.home);
   const statusOf = (name: string) => supervisors.get(name)?.status ?? strays.status(name);
   const probeContext = { home: options.home, registryDir: options.registryDir, env: options.env };
@@ -155,7 +182,30 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     if (found) return found;
     const service = options.registry.services.find((s) => s.name === name);
     if (service) throw new EngineError(`'${name}' is a ${service.deployment.mode} service; that deployment mode is not supported yet`);
-    throw new EngineError(`unknown service '${name}'`);
+    throw new EngineError(`unknown service '${name}'${suggestion(name, graph.names)}`);
+  };
+  const known = (names: readonly string[]) => {
+    for (const name of names) if (!graph.index.has(name) && !strays.has(name)) supervisor(name);
+    return names;
+  };
+  const stop = async (name: string, { dependents = 'ignore' }: { readonly dependents?: 'refuse' | 'ignore' } = {}) => {
+    if (strays.has(name) && !supervisors.has(name)) return strays.stop(name);
+    const found = supervisor(name);
+    if (dependents === 'refuse') {
+      const check = canStop(graph, name, (other) => statusOf(other)?.pid !== undefined);
+      if (!check.ok && found.status.pid !== undefined) throw new DependentsRunningError(name, check.runningDependents);
+    }
+    return found.stop();
+  };
+  const platform: PlatformDeps = {
+    registry: options.registry,
+    graph,
+    statusOf,
+    start: (name) => supervisor(name).start(),
+    stop: (name) => stop(name),
+    block: (name, reason) => supervisors.get(name)?.block(reason),
+    strays: () => strays.names().filter((name) => !graph.index.has(name)),
+    now: () => (options.clock ?? systemClock).now(),
   };
 
   return {
@@ -166,8 +216,15 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       ...strays.names().filter((name) => !options.registry.services.some((s) => s.name === name)).map((name) => strays.status(name)!),
     ],
     start: (name) => supervisor(name).start(),
-    stop: (name) => (strays.has(name) && !supervisors.has(name) ? strays.stop(name) : supervisor(name).stop()),
+    stop,
     restart: (name) => supervisor(name).restart(),
+    platformStart: async (names, { signal } = {}) => {
+      const report = await startPlatform(platform, known(names), signal);
+      await writeLastStart(store.dirs.root, report).catch((error: Error) => warn(`could not keep the start report: ${error.message}`));
+      return report;
+    },
+    platformStop: (names, { signal, dependents = true } = {}) => stopPlatform(platform, known(names), { dependents, ...(signal ? { signal } : {}) }),
+    lastStart: () => readLastStart(store.dirs.root),
     healthHistory: (name) => supervisor(name).healthHistory,
     readiness: () =>
       Promise.all(
@@ -203,9 +260,13 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   };
 }
 
-/** Identifies a service's configuration: a changed hash means the running instance is out of date. */
+/**
+ * Identifies what a running instance was made from — how it is deployed, checked, started and
+ * limited: a changed hash means it is out of date. Descriptions, order and dependencies do not count.
+ */
 export function configHash(service: ServiceDefinition): string {
-  return createHash('sha256').update(JSON.stringify(service)).digest('hex').slice(0, 16);
+  const { deployment, health_check, startup, resources } = service;
+  return createHash('sha256').update(JSON.stringify({ deployment, health_check, startup, resources })).digest('hex').slice(0, 16);
 }
 
 function unsupported(service: ServiceDefinition): ServiceStatus {

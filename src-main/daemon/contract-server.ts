@@ -7,21 +7,38 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { methods, type MethodName, type Params, type Result } from '@shared/contract/methods';
 import { requestSchema, type Response } from '@shared/contract/wire';
-import type { Engine } from '../core/engine';
+import type { Registry } from '@shared/model';
+import type { ReloadableEngine } from '../core/reloadable-engine';
 
-type Handlers = { [M in MethodName]: (params: Params<M>) => Promise<Result<M>> };
+/** What a connection may cancel: its platform operations under way (closing it cancels them too). */
+type Connection = { readonly operations: Set<AbortController> };
+type Handlers = { [M in MethodName]: (params: Params<M>, connection: Connection) => Promise<Result<M>> };
 
 export class ContractServer {
   readonly #server: Server;
   readonly #clients = new Set<Socket>();
   readonly #handlers: Handlers;
 
-  constructor(engine: Engine, hello: Result<'hello'>, shutdown: () => void) {
+  constructor(
+    engine: ReloadableEngine,
+    hello: Result<'hello'>,
+    shutdown: () => void,
+    /** The registry file as it is now; throws when it is not valid. */
+    readRegistry: () => Promise<Registry>,
+  ) {
     this.#handlers = {
       hello: async () => hello,
       status: async () => engine.status(),
       start: ({ name }) => engine.start(name),
-      stop: ({ name }) => engine.stop(name),
+      stop: ({ name, force }) => engine.stop(name, { dependents: force ? 'ignore' : 'refuse' }),
+      platformStart: ({ names }, connection) => cancellable(connection, (signal) => engine.platformStart(names, { signal })),
+      platformStop: ({ names }, connection) => cancellable(connection, (signal) => engine.platformStop(names, { signal })),
+      cancel: async (_, { operations }) => {
+        operations.forEach((operation) => operation.abort());
+        return { cancelled: operations.size };
+      },
+      lastStart: async () => (await engine.lastStart()) ?? null,
+      update: async () => engine.update(await readRegistry()),
       restart: ({ name }) => engine.restart(name),
       readiness: () => engine.readiness(),
       history: async ({ name }) => [...engine.healthHistory(name)],
@@ -53,12 +70,14 @@ export class ContractServer {
     return new Promise((resolve) => this.#server.close(() => resolve()));
   }
 
-  #serve(socket: Socket, engine: Engine): void {
+  #serve(socket: Socket, engine: ReloadableEngine): void {
     this.#clients.add(socket);
     let unsubscribe = () => {};
+    const connection: Connection = { operations: new Set() };
     const send = (message: unknown) => socket.writable && socket.write(`${JSON.stringify(message)}\n`);
     socket.on('close', () => {
       this.#clients.delete(socket);
+      connection.operations.forEach((operation) => operation.abort());
       unsubscribe();
     });
     socket.on('error', () => socket.destroy());
@@ -67,22 +86,32 @@ export class ContractServer {
       if (!request.success) return void send({ id: -1, ok: false, error: { name: 'ProtocolError', message: 'malformed request' } });
       const { id, method, params } = request.data;
       if (method === 'subscribe') unsubscribe = engine.subscribe((event) => send({ event }));
-      send(await this.#dispatch(id, method, params));
+      send(await this.#dispatch(id, method, params, connection));
     });
   }
 
-  async #dispatch(id: number, method: string, params: unknown): Promise<Response> {
+  async #dispatch(id: number, method: string, params: unknown, connection: Connection): Promise<Response> {
     if (!(method in methods)) return { id, ok: false, error: { name: 'ProtocolError', message: `unknown method '${method}'` } };
     const name = method as MethodName;
     const parsed = methods[name].params.safeParse(params ?? {});
     if (!parsed.success) return { id, ok: false, error: { name: 'ProtocolError', message: `bad params for ${method}` } };
     try {
-      const handler = this.#handlers[name] as (params: unknown) => Promise<unknown>;
-      return { id, ok: true, result: await handler(parsed.data) };
+      const handler = this.#handlers[name] as (params: unknown, connection: Connection) => Promise<unknown>;
+      return { id, ok: true, result: await handler(parsed.data, connection) };
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
       return { id, ok: false, error: { name: failure.name, message: failure.message } };
     }
+  }
+}
+
+async function cancellable<T>(connection: Connection, operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  connection.operations.add(controller);
+  try {
+    return await operation(controller.signal);
+  } finally {
+    connection.operations.delete(controller);
   }
 }
 

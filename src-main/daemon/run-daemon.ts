@@ -5,7 +5,7 @@
  * or on `daemon stop`. Services keep running when it exits; the next owner adopts them.
  */
 import type { Registry } from '@shared/model';
-import { createEngine } from '../core/engine';
+import { createReloadableEngine } from '../core/reloadable-engine';
 import { stateDirs } from '../core/state/state-store';
 import { ContractServer } from './contract-server';
 import { daemonSocketPath } from './daemon-paths';
@@ -16,6 +16,8 @@ export interface DaemonOptions {
   readonly registry: Registry;
   readonly registryPath: string;
   readonly registryDir: string;
+  /** Reads the registry file again (`platform update`); throws when it is not valid. */
+  readonly readRegistry: () => Promise<Registry>;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log: (line: string) => void;
   /** Idle time (nothing running, nobody connected) before the daemon exits. */
@@ -29,10 +31,10 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
     options.log(`another manager already owns ${options.home}; exiting`);
     return false;
   }
-  const engine = await createEngine({ ...options, onWarning: (warning) => options.log(`warning: ${warning}`) });
+  const engine = await createReloadableEngine({ ...options, onWarning: (warning) => options.log(`warning: ${warning}`) });
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
-  const server = new ContractServer(engine, { pid: process.pid, home: options.home, registry: options.registryPath }, () => stop());
+  const server = new ContractServer(engine, { pid: process.pid, home: options.home, registry: options.registryPath }, () => stop(), options.readRegistry);
   await server.listen(daemonSocketPath(options.home));
   options.log(`pid ${process.pid} owns ${options.home} (registry ${options.registryPath})`);
 

@@ -4,17 +4,29 @@
  */
 import { z } from 'zod';
 import { probeResultSchema, readinessSchema } from './health';
+import { platformReportSchema, updateReportSchema } from './platform';
 import { serviceStatusSchema } from './service-state';
 
 const nameParams = z.object({ name: z.string().min(1) });
+const namesParams = z.object({ names: z.array(z.string().min(1)) });
 
 export const methods = {
   /** Who owns supervision, and of which registry. */
   hello: { params: z.object({}), result: z.object({ pid: z.number(), home: z.string(), registry: z.string() }) },
   status: { params: z.object({}), result: z.array(serviceStatusSchema) },
   start: { params: nameParams, result: serviceStatusSchema },
-  stop: { params: nameParams, result: serviceStatusSchema },
+  /** Refuses while services that need it run, unless `force`. */
+  stop: { params: nameParams.extend({ force: z.boolean().default(false) }), result: serviceStatusSchema },
   restart: { params: nameParams, result: serviceStatusSchema },
+  /** The named services (or the auto-start ones) and their dependencies, along the graph. */
+  platformStart: { params: namesParams, result: platformReportSchema },
+  /** The named services and what needs them (or everything), dependents first. */
+  platformStop: { params: namesParams, result: platformReportSchema },
+  /** Cancels this connection's platform operations: nothing more is launched. Closing it does too. */
+  cancel: { params: z.object({}), result: z.object({ cancelled: z.number() }) },
+  lastStart: { params: z.object({}), result: platformReportSchema.nullable() },
+  /** Re-reads the registry file and restarts what changed (added services are not started). */
+  update: { params: z.object({}), result: updateReportSchema },
   /** The latest health check results of a service, oldest first (sparklines, --json). */
   history: { params: nameParams, result: z.array(probeResultSchema) },
   /** Per service: ready, would start, or blocked, with reasons (preflight, dependencies). */

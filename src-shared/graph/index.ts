@@ -8,3 +8,4 @@ export * from './stop-safety';
 export * from './critical-path';
 export * from './conflicts';
 export * from './graph-export';
+export * from './trouble-chains';

@@ -5,6 +5,7 @@ import { healthCheckSchema } from './health-check-schema';
 import { duration, nonEmpty, port, portsInRange, positiveDuration, serviceName } from './schema-primitives';
 
 export const RESTART_POLICIES = ['no', 'on-failure', 'always'] as const;
+export const ON_DEPENDENCY_FAILURE = ['ignore', 'restart', 'stop'] as const;
 
 const startup = z.strictObject({
   timeout: positiveDuration.prefault('30s').meta({ description: 'Time the service has to become healthy after it starts.' }),
@@ -49,6 +50,10 @@ export const serviceSchema = z.strictObject({
     .default([])
     .meta({ description: 'Operations (server, workflow, test, …) that need this service running.' }),
   ports: z.array(listenPort).default([]).meta({ description: 'Host ports the service listens on.' }),
+  on_dependency_failure: z.enum(ON_DEPENDENCY_FAILURE).default('ignore').meta({
+    description:
+      'When a running dependency turns unhealthy or ends: ignore (shown degraded), restart (degraded, then restarted once it recovers), stop (stopped while it is down, started again after).',
+  }),
   deployment: deploymentSchema,
   health_check: healthCheckSchema.optional(),
   startup: startup.prefault({}),

@@ -8,9 +8,9 @@ export type LifecycleAction = 'start' | 'stop' | 'restart';
 
 const WANTED: Record<LifecycleAction, ServiceStatus['state']> = { start: 'healthy', stop: 'stopped', restart: 'healthy' };
 
-export async function servicesLifecycle(ctx: CommandContext, action: LifecycleAction, name: string): Promise<void> {
+export async function servicesLifecycle(ctx: CommandContext, action: LifecycleAction, name: string, options: { force?: boolean } = {}): Promise<void> {
   const { client } = await ctx.owner();
-  const status = await client.call(action, { name });
+  const status = action === 'stop' ? await client.call('stop', { name, force: options.force ?? false }) : await client.call(action, { name });
   if (ctx.options.json) ctx.json(status);
   else printOutcome(ctx, status);
   if (status.state !== WANTED[action]) throw new CliExit(EXIT.invalid);

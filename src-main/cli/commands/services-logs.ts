@@ -1,6 +1,7 @@
 /**
- * `services logs <name>`: the service's log, read straight from its files (no daemon needed):
- * the last N lines, lines since a time, and with --follow every new line until Ctrl-C.
+ * `services logs <name>` and `platform logs [names…]`: logs read straight from their files (no daemon
+ * needed): the last N lines, lines since a time, and with --follow every new line until Ctrl-C.
+ * Several services are merged by time, each line prefixed with its service in its own color.
  */
 import { parseDuration } from '@shared/model';
 import type { LogLine } from '../../core/logs/log-line';
@@ -16,37 +17,52 @@ export interface LogsOptions {
   readonly since?: string;
 }
 
-export async function servicesLogs(ctx: CommandContext, name: string, options: LogsOptions, signal?: AbortSignal): Promise<void> {
+/** With no names, every service of the registry. */
+export async function servicesLogs(ctx: CommandContext, names: readonly string[], options: LogsOptions, signal?: AbortSignal): Promise<void> {
   const { registry } = await ctx.registry();
-  const names = registry.services.map((s) => s.name);
-  if (!names.includes(name)) ctx.unknownService(name, names);
+  const all = registry.services.map((s) => s.name);
+  for (const name of names) if (!all.includes(name)) ctx.unknownService(name, all);
   const since = options.since === undefined ? undefined : sinceTime(options.since);
   if (since === null) {
     ctx.err(ctx.paint.red(`--since takes a duration ("10m") or a time ("2026-01-31T12:00:00Z"), not '${options.since}'`));
     throw new CliExit(EXIT.usage);
   }
-  const files = logFiles(stateDirs(ctx.home).logs, name);
-  const read = await tailLog(files, since === undefined ? options.lines : undefined);
-  const shown = (since === undefined ? read : read.filter((l) => l.time >= since)).slice(-options.lines);
-  shown.forEach((line) => print(ctx, line));
+  const shown = names.length > 0 ? names : all;
+  const width = Math.max(...shown.map((name) => name.length));
+  const sources = shown.map((name, i) => ({
+    name,
+    files: logFiles(stateDirs(ctx.home).logs, name),
+    prefix: shown.length > 1 ? `${ctx.paint.tint(i)(name.padEnd(width))} ${ctx.paint.dim('│')} ` : '',
+  }));
+  const read = await Promise.all(sources.map(async (source) => ({ source, lines: await tailLog(source.files, since === undefined ? options.lines : undefined) })));
+  // Merged by time; a stable sort keeps each service's own order among equal times.
+  const merged = read
+    .flatMap(({ source, lines }) => lines.filter((l) => since === undefined || l.time >= since).map((line) => ({ source, line })))
+    .sort((a, b) => (a.line.time < b.line.time ? -1 : a.line.time > b.line.time ? 1 : 0))
+    .slice(-options.lines);
+  merged.forEach(({ source, line }) => print(ctx, source, line));
   if (!options.follow) return;
   const stop = new AbortController();
   const onSigint = () => stop.abort();
   process.once('SIGINT', onSigint);
   signal?.addEventListener('abort', onSigint);
   try {
-    // Follow from the newest line on disk, whether or not --since showed it.
-    for await (const line of followLog(files, { afterSeq: read.at(-1)?.seq ?? 0, signal: stop.signal })) print(ctx, line);
+    // Each follows from its newest line on disk, whether or not --since showed it.
+    await Promise.all(
+      read.map(async ({ source, lines }) => {
+        for await (const line of followLog(source.files, { afterSeq: lines.at(-1)?.seq ?? 0, signal: stop.signal })) print(ctx, source, line);
+      }),
+    );
   } finally {
     process.off('SIGINT', onSigint);
   }
 }
 
-function print(ctx: CommandContext, line: LogLine): void {
-  if (ctx.options.json) return ctx.out(JSON.stringify(line));
+function print(ctx: CommandContext, source: { name: string; prefix: string }, line: LogLine): void {
+  if (ctx.options.json) return ctx.out(JSON.stringify({ service: source.name, ...line }));
   const { dim, cyan, red } = ctx.paint;
   const text = line.stream === 'evt' ? cyan(`── ${line.text}`) : line.stream === 'err' ? red(line.text) : line.text;
-  ctx.out(`${dim(line.time)} ${text}`);
+  ctx.out(`${source.prefix}${dim(line.time)} ${text}`);
 }
 
 /** An ISO time for "since": from a duration ago, or a date given outright; null when neither. */
@@ -56,4 +72,3 @@ function sinceTime(text: string): string | null {
   const date = new Date(text);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
-

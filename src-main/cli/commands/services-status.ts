@@ -1,6 +1,9 @@
-/** `services status [name]`: state, pid, uptime, restarts and last exit of each service, from the owner. */
+/** `services status [name]` and `platform status`: state, pid, uptime, restarts and last exit, from the owner. */
+import type { ServiceStatus } from '@shared/contract/service-state';
+import { buildGraph, dependencyForest, type TreeNode } from '@shared/graph';
 import type { CommandContext } from '../command-context';
 import { lastExit, paintState, uptime } from '../output/status-style';
+import { renderTree } from '../output/tree';
 
 export async function servicesStatus(ctx: CommandContext, name: string | undefined): Promise<void> {
   const { client } = await ctx.owner();
@@ -8,8 +11,25 @@ export async function servicesStatus(ctx: CommandContext, name: string | undefin
   const shown = name === undefined ? all : all.filter((s) => s.name === name);
   if (name !== undefined && shown.length === 0) ctx.unknownService(name, all.map((s) => s.name));
   if (ctx.options.json) return ctx.json(name === undefined ? shown : { ...shown[0], history: await client.call('history', { name }) });
+  statusTable(ctx, shown);
+}
+
+/** The table, then the dependency tree with each service's state. */
+export async function platformStatus(ctx: CommandContext): Promise<void> {
+  const { client, registry } = await ctx.owner();
+  const all = await client.call('status');
+  const forest = dependencyForest(buildGraph(registry.services));
+  if (ctx.options.json) return ctx.json({ services: all, tree: forest });
+  statusTable(ctx, all);
+  const states = new Map(all.map((s) => [s.name, s.state]));
+  const label = (node: TreeNode) => `${node.name} ${paintState(ctx.paint, states.get(node.name) ?? 'stopped')}${node.repeated ? ctx.paint.dim(' (see above)') : ''}`;
+  ctx.out('');
+  for (const tree of forest) ctx.out(renderTree(tree, label));
+}
+
+function statusTable(ctx: CommandContext, statuses: readonly ServiceStatus[]): void {
   const now = Date.now();
-  const rows = shown.map((s) => [
+  const rows = statuses.map((s) => [
     ctx.paint.bold(s.name),
     paintState(ctx.paint, s.state),
     s.pid ? String(s.pid) : '',

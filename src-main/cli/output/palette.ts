@@ -10,6 +10,8 @@ export interface Palette {
   readonly green: Paint;
   readonly yellow: Paint;
   readonly cyan: Paint;
+  /** One of a few distinct colors by index: telling services apart in merged output. */
+  readonly tint: (index: number) => Paint;
 }
 
 export function colorEnabled(isTTY: boolean | undefined, env: Readonly<Record<string, string | undefined>>, flag: boolean): boolean {
@@ -21,6 +23,9 @@ export function colorEnabled(isTTY: boolean | undefined, env: Readonly<Record<st
 const sgr = (enabled: boolean, open: number, close: number): Paint =>
   enabled ? (text) => `\u001b[${open}m${text}\u001b[${close}m` : (text) => text;
 
+/** Blue, magenta, cyan, green, yellow and their bright forms: not red, which means failure. */
+const TINTS = [34, 35, 36, 32, 33, 94, 95, 96, 92, 93];
+
 export function palette(enabled: boolean): Palette {
   return {
     enabled,
@@ -30,6 +35,7 @@ export function palette(enabled: boolean): Palette {
     green: sgr(enabled, 32, 39),
     yellow: sgr(enabled, 33, 39),
     cyan: sgr(enabled, 36, 39),
+    tint: (index) => sgr(enabled, TINTS[index % TINTS.length]!, 39),
   };
 }
 

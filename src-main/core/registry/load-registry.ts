@@ -1,7 +1,7 @@
 /** Reads and validates a registry file. Never starts or changes anything. */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative } from 'node:path';
-import { parseRegistry, type LocatedIssue, type Registry } from '@shared/model';
+import { formatIssue, parseRegistry, type LocatedIssue, type Registry } from '@shared/model';
 import type { RegistryLocation } from './discover-registry';
 
 export interface LoadedRegistry {
@@ -24,6 +24,20 @@ export async function loadRegistry(location: RegistryLocation, cwd: string): Pro
     return { ...base, registry: undefined, issues: [{ severity: 'error', path: [], message, file: displayPath, line: 1, column: 1 }] };
   }
   return { ...base, ...parseRegistry(text, displayPath) };
+}
+
+export class RegistryError extends Error {
+  constructor(loaded: LoadedRegistry) {
+    super(`${loaded.displayPath} is not valid; nothing changed:\n${loaded.issues.filter((i) => i.severity === 'error').map((i) => `  ${formatIssue(i)}`).join('\n')}`);
+    this.name = 'RegistryError';
+  }
+}
+
+/** The registry, or a RegistryError listing every located problem. */
+export async function readValidRegistry(location: RegistryLocation, cwd: string): Promise<Registry> {
+  const loaded = await loadRegistry(location, cwd);
+  if (!loaded.registry) throw new RegistryError(loaded);
+  return loaded.registry;
 }
 
 function displayPathOf(path: string, cwd: string): string {

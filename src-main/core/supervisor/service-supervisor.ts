@@ -37,6 +37,8 @@ export class ServiceSupervisor {
   #history: ProbeResult[] = [];
   #detached = false;
   #queue: Promise<unknown> = Promise.resolve();
+  /** What to do once its dependencies recover (by `on_dependency_failure`). */
+  #onRecovery: 'start' | 'restart' | undefined;
 
   constructor(
     readonly service: ServiceDefinition,
@@ -67,6 +69,7 @@ export class ServiceSupervisor {
   }
 
   start(): Promise<ServiceStatus> {
+    this.#onRecovery = undefined;
     return this.#enqueue(async () => {
       if (this.#running && !this.#running.exiting) return this.#status;
       await this.#preflight();
@@ -76,6 +79,7 @@ export class ServiceSupervisor {
   }
 
   stop(): Promise<ServiceStatus> {
+    this.#onRecovery = undefined;
     return this.#enqueue(() => this.#stop());
   }
 
@@ -142,13 +146,39 @@ export class ServiceSupervisor {
   }
 
   /**
-   * A dependency's trouble (or its end): a healthy service becomes degraded with the cause, and
-   * healthy again once its dependencies are.
+   * A dependency's trouble (or its end). By `on_dependency_failure`: ignore — a healthy service turns
+   * degraded with the cause, and healthy again with its dependencies; restart — the same, then a
+   * restart once they recover; stop — stopped (shown blocked) while they are down, started again after.
    */
   dependencyProblem(cause: string | undefined): void {
-    if (!this.#running || this.#running.exiting) return;
-    if (cause && this.#status.state === 'healthy') this.#transition('degraded', cause);
-    else if (!cause && this.#status.state === 'degraded') this.#transition('healthy', 'its dependencies are healthy again');
+    const policy = this.service.on_dependency_failure;
+    const live = this.#running !== undefined && !this.#running.exiting && !this.#running.stopping;
+    if (cause) {
+      if (!live) return;
+      if (policy === 'stop') {
+        this.#onRecovery = 'start';
+        void this.#enqueue(async () => {
+          await this.#stop();
+          return this.#transition('blocked', `stopped because ${cause}; starts again when it recovers`);
+        });
+      } else if (this.#status.state === 'healthy') {
+        this.#transition('degraded', cause);
+        if (policy === 'restart') this.#onRecovery = 'restart';
+      }
+      return;
+    }
+    const then = this.#onRecovery;
+    this.#onRecovery = undefined;
+    if (then === 'start') void this.start().catch(() => undefined);
+    else if (then === 'restart' && live) {
+      this.#transition('stopping', 'restarting: its dependencies recovered');
+      void this.restart().catch(() => undefined);
+    } else if (live && this.#status.state === 'degraded') this.#transition('healthy', 'its dependencies are healthy again');
+  }
+
+  /** Will not start because something it needs failed; shown until it is started or stopped. */
+  block(reason: string): void {
+    if (!this.active) this.#transition('blocked', reason);
   }
 
   /** What would stop a start now (nothing when it runs). */

@@ -1,0 +1,97 @@
+/**
+ * Runs a platform operation on the owner and shows it: on a terminal a live table of the services
+ * involved, redrawn as their states change; otherwise a plain line per change. Then a summary with
+ * what failed and why, and the chain that bounded the wall time. Ctrl-C cancels: nothing more is
+ * launched, what is under way finishes, and the summary says what was left.
+ */
+import type { PlatformReport, Step } from '@shared/contract/platform';
+import type { ServiceStatus } from '@shared/contract/service-state';
+import { formatDuration } from '@shared/model';
+import type { OwnerClient } from '../../daemon/owner-client';
+import { CliExit, EXIT } from '../cli-io';
+import type { CommandContext } from '../command-context';
+import { paintState } from '../output/status-style';
+
+/** Exit code of a run cut short by Ctrl-C, as shells report SIGINT. */
+const CANCELLED_EXIT = 130;
+
+export async function showOperation(
+  ctx: CommandContext,
+  client: OwnerClient,
+  involved: readonly string[],
+  run: () => Promise<PlatformReport>,
+): Promise<PlatformReport> {
+  const live = ctx.io.stdout.isTTY === true && !ctx.options.json;
+  const states = new Map((await client.call('status')).filter((s) => involved.includes(s.name)).map((s) => [s.name, s]));
+  let drawn = 0;
+  const redraw = () => {
+    const now = Date.now();
+    const rows = involved.map((name) => {
+      const s = states.get(name);
+      return [ctx.paint.bold(name), s ? paintState(ctx.paint, s.state) : '', s ? formatDuration(Math.max(0, now - s.since)) : '', s?.reason ?? ''];
+    });
+    const text = ctx.tableText(['SERVICE', 'STATE', 'FOR', 'WHY'], rows);
+    // Back over the previous drawing, then clear below: the table is redrawn in place.
+    ctx.io.stdout.write(`${drawn ? `\u001b[${drawn}F\u001b[J` : ''}${text}\n`);
+    drawn = text.split('\n').length;
+  };
+  client.onEvent(({ status }) => {
+    if (!involved.includes(status.name)) return;
+    states.set(status.name, status);
+    if (live) redraw();
+    else if (!ctx.options.json) printChange(ctx, status);
+  });
+  await client.call('subscribe');
+  if (live) redraw();
+  const onSigint = () => {
+    ctx.err(ctx.paint.yellow('cancelling: nothing more starts; waiting for what is under way (Ctrl-C again to leave now)'));
+    process.off('SIGINT', onSigint);
+    void client.call('cancel').catch(() => undefined);
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const report = await run();
+    if (ctx.options.json) ctx.json(report);
+    else summarize(ctx, report);
+    if (report.cancelled) throw new CliExit(CANCELLED_EXIT);
+    if (report.steps.some((s) => s.outcome === 'failed' || s.outcome === 'blocked')) throw new CliExit(EXIT.invalid);
+    return report;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+
+export function printChange(ctx: CommandContext, status: ServiceStatus): void {
+  const time = new Date(status.since).toISOString().slice(11, 23);
+  ctx.out(`${ctx.paint.dim(time)} ${ctx.paint.bold(status.name)} ${paintState(ctx.paint, status.state)} ${ctx.paint.dim('·')} ${status.reason}`);
+}
+
+const VERB: Record<PlatformReport['operation'], Record<Step['outcome'], string>> = {
+  start: { done: 'started', skipped: 'already running', failed: 'failed', blocked: 'blocked', cancelled: 'not started (cancelled)' },
+  stop: { done: 'stopped', skipped: 'not running', failed: 'failed to stop', blocked: 'left running', cancelled: 'not stopped (cancelled)' },
+};
+
+export function summarize(ctx: CommandContext, report: PlatformReport): void {
+  const { bold, dim, red, yellow, green } = ctx.paint;
+  const counts = new Map<Step['outcome'], number>();
+  for (const step of report.steps) counts.set(step.outcome, (counts.get(step.outcome) ?? 0) + 1);
+  const parts = (['done', 'skipped', 'failed', 'blocked', 'cancelled'] as const)
+    .filter((outcome) => counts.get(outcome))
+    .map((outcome) => {
+      const text = `${counts.get(outcome)} ${VERB[report.operation][outcome]}`;
+      return outcome === 'failed' || outcome === 'blocked' ? red(text) : outcome === 'cancelled' ? yellow(text) : green(text);
+    });
+  ctx.out(`\n${bold(`platform ${report.operation}`)}: ${parts.join(', ') || 'nothing to do'} ${dim(`in ${formatDuration(report.ended - report.began)}`)}`);
+  for (const step of report.steps.filter((s) => s.outcome === 'failed' || s.outcome === 'blocked')) {
+    ctx.out(`  ${red('✗')} ${bold(step.name)} ${VERB[report.operation][step.outcome]}: ${step.reason}`);
+  }
+  if (report.operation === 'start' && report.criticalPath.length > 1) {
+    const byName = new Map(report.steps.map((s) => [s.name, s]));
+    const chain = report.criticalPath.map((name) => {
+      const step = byName.get(name)!;
+      return `${name} ${dim(formatDuration((step.ended ?? report.ended) - (step.began ?? report.began)))}`;
+    });
+    ctx.out(dim('  critical path: ') + chain.join(dim(' → ')));
+  }
+}

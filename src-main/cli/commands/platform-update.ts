@@ -1,0 +1,27 @@
+/**
+ * `platform update`: a reconcile. The owner re-reads the registry, says what was added, removed and
+ * changed (by configuration hash), stops what was removed and restarts only what changed and ran,
+ * in dependency order. An invalid registry changes nothing.
+ */
+import { CliExit, EXIT } from '../cli-io';
+import type { CommandContext } from '../command-context';
+import { printChange, summarize } from './platform-operation';
+
+export async function platformUpdate(ctx: CommandContext): Promise<void> {
+  // Checked here first, so problems are shown with their locations before the owner is asked.
+  const { client } = await ctx.owner();
+  if (!ctx.options.json) client.onEvent(({ status }) => printChange(ctx, status));
+  await client.call('subscribe');
+  const report = await client.call('update');
+  if (ctx.options.json) return ctx.json(report);
+  const { bold, dim } = ctx.paint;
+  const list = (names: readonly string[]) => (names.length > 0 ? names.join(', ') : dim('none'));
+  ctx.out(`\n${bold('added')}    ${list(report.added)}${report.added.length > 0 ? dim(' (not started: `provisioning platform start <name>`)') : ''}`);
+  ctx.out(`${bold('removed')}  ${list(report.removed)}`);
+  ctx.out(`${bold('changed')}  ${list(report.changed)}`);
+  if (report.stop) summarize(ctx, report.stop);
+  if (report.start) summarize(ctx, report.start);
+  if (!report.stop && !report.start) ctx.out(dim('nothing running was out of date; nothing restarted'));
+  const failed = [report.stop, report.start].some((r) => r?.steps.some((s) => s.outcome === 'failed' || s.outcome === 'blocked'));
+  if (failed) throw new CliExit(EXIT.invalid);
+}

@@ -1,0 +1,75 @@
+/**
+ * An engine whose registry can be replaced while it runs (`platform update`): the running instances
+ * of changed services are stopped, the engine is rebuilt on the new registry (adopting everything
+ * else, as after a manager restart), and the changed services start again, in dependency order.
+ * Services removed from the registry are stopped. Subscribers keep their subscription across.
+ */
+import type { UpdateReport } from '@shared/contract/platform';
+import type { StateEvent } from '@shared/contract/service-state';
+import type { Registry } from '@shared/model';
+import { createEngine, type Engine, type EngineOptions } from './engine';
+import { registryDiff } from './platform/registry-diff';
+
+export interface ReloadableEngine extends Engine {
+  update(registry: Registry): Promise<UpdateReport>;
+}
+
+export async function createReloadableEngine(options: EngineOptions): Promise<ReloadableEngine> {
+  const listeners = new Set<(event: StateEvent) => void>();
+  const relay = (event: StateEvent) => listeners.forEach((listener) => listener(event));
+  let registry = options.registry;
+  let current = await createEngine(options);
+  let unsubscribe = current.subscribe(relay);
+  // One update at a time; other calls go to whichever engine is current.
+  let updating: Promise<unknown> = Promise.resolve();
+
+  const update = async (next: Registry): Promise<UpdateReport> => {
+    const diff = registryDiff(registry, next);
+    const running = new Set(current.status().filter((s) => s.pid !== undefined).map((s) => s.name));
+    const restart = diff.changed.filter((name) => running.has(name));
+    const ending = [...restart, ...diff.removed.filter((name) => running.has(name))];
+    const stop = ending.length > 0 ? await current.platformStop(ending, { dependents: false }) : undefined;
+    unsubscribe();
+    await current.close();
+    current = await createEngine({ ...options, registry: next });
+    registry = next;
+    unsubscribe = current.subscribe(relay);
+    current.status().forEach((status) => relay({ type: 'state', status }));
+    const start = restart.length > 0 ? await current.platformStart(restart) : undefined;
+    return { ...diff, ...(stop ? { stop } : {}), ...(start ? { start } : {}) };
+  };
+
+  return {
+    get home() {
+      return current.home;
+    },
+    get warnings() {
+      return current.warnings;
+    },
+    status: () => current.status(),
+    start: (name) => current.start(name),
+    stop: (name, stopOptions) => current.stop(name, stopOptions),
+    restart: (name) => current.restart(name),
+    platformStart: (names, platformOptions) => current.platformStart(names, platformOptions),
+    platformStop: (names, platformOptions) => current.platformStop(names, platformOptions),
+    lastStart: () => current.lastStart(),
+    readiness: () => current.readiness(),
+    healthHistory: (name) => current.healthHistory(name),
+    anyActive: () => current.anyActive(),
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    update: (next) => {
+      const result = updating.then(() => update(next));
+      updating = result.catch(() => undefined);
+      return result;
+    },
+    close: async () => {
+      await updating;
+      unsubscribe();
+      await current.close();
+      listeners.clear();
+    },
+  };
+}
