@@ -42,6 +42,8 @@ export async function showOperation(
     else if (!ctx.options.json) printChange(ctx, status);
   });
   await client.call('subscribe');
+  // Also redrawn each second so the time in each state keeps counting.
+  const ticker = live ? setInterval(redraw, 1000) : undefined;
   if (live) redraw();
   const onSigint = () => {
     ctx.err(ctx.paint.yellow('cancelling: nothing more starts; waiting for what is under way (Ctrl-C again to leave now)'));
@@ -51,12 +53,15 @@ export async function showOperation(
   process.on('SIGINT', onSigint);
   try {
     const report = await run();
+    clearInterval(ticker);
+    if (live) redraw();
     if (ctx.options.json) ctx.json(report);
     else summarize(ctx, report);
     if (report.cancelled) throw new CliExit(CANCELLED_EXIT);
     if (report.steps.some((s) => s.outcome === 'failed' || s.outcome === 'blocked')) throw new CliExit(EXIT.invalid);
     return report;
   } finally {
+    clearInterval(ticker);
     process.off('SIGINT', onSigint);
   }
 }

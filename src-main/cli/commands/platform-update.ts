@@ -10,7 +10,12 @@ import { printChange, summarize } from './platform-operation';
 export async function platformUpdate(ctx: CommandContext): Promise<void> {
   // Checked here first, so problems are shown with their locations before the owner is asked.
   const { client } = await ctx.owner();
-  if (!ctx.options.json) client.onEvent(({ status }) => printChange(ctx, status));
+  // Only changes are shown: the rebuilt engine announces every service's state, changed or not.
+  const states = new Map((await client.call('status')).map((s) => [s.name, s.state]));
+  client.onEvent(({ status }) => {
+    if (!ctx.options.json && states.get(status.name) !== status.state) printChange(ctx, status);
+    states.set(status.name, status.state);
+  });
   await client.call('subscribe');
   const report = await client.call('update');
   if (ctx.options.json) return ctx.json(report);

@@ -37,6 +37,10 @@ export async function servicesWhy(ctx: CommandContext, name: string): Promise<vo
     ctx.out(`${bold('a start now would be refused:')}`);
     for (const reason of readiness.reasons) ctx.out(`  - ${reason}`);
   }
+  const service = registry.services.find((s) => s.name === name)!;
+  if (status.state === 'stopped' && chains.length === 0 && !last?.steps.some((s) => s.name === name)) {
+    ctx.out(dim(`it was not part of the last platform start${service.auto_start ? '' : ' (auto_start is off)'}; \`provisioning platform start ${name}\` starts it with what it needs`));
+  }
   if (last && last.criticalPath.length > 0) {
     const steps = new Map(last.steps.map((s) => [s.name, s]));
     const mine = steps.get(name);

@@ -39,6 +39,7 @@ export class ServiceSupervisor {
   #queue: Promise<unknown> = Promise.resolve();
   /** What to do once its dependencies recover (by `on_dependency_failure`). */
   #onRecovery: 'start' | 'restart' | undefined;
+  #restartingForDependency = false;
 
   constructor(
     readonly service: ServiceDefinition,
@@ -171,9 +172,11 @@ export class ServiceSupervisor {
     this.#onRecovery = undefined;
     if (then === 'start') void this.start().catch(() => undefined);
     else if (then === 'restart' && live) {
-      this.#transition('stopping', 'restarting: its dependencies recovered');
-      void this.restart().catch(() => undefined);
-    } else if (live && this.#status.state === 'degraded') this.#transition('healthy', 'its dependencies are healthy again');
+      this.#restartingForDependency = true;
+      void this.restart()
+        .catch(() => undefined)
+        .finally(() => (this.#restartingForDependency = false));
+    } else if (live && this.#status.state === 'degraded' && !this.#restartingForDependency) this.#transition('healthy', 'its dependencies are healthy again');
   }
 
   /** Will not start because something it needs failed; shown until it is started or stopped. */
