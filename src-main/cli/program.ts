@@ -78,15 +78,10 @@ function createProgram(io: CliIo): Command {
     .command('validate')
     .description('check the registry file; report every problem at once with file:line:col')
     .action(action(servicesValidate));
-  for (const [verb, what] of [
-    ['start', 'start a service (the daemon that supervises it starts on demand)'],
-    ['restart', 'stop, then start a service'],
-  ] as const) {
-    services
-      .command(`${verb} <name>`)
-      .description(what)
-      .action(action((ctx, name: string) => servicesLifecycle(ctx, verb, name)));
-  }
+  services
+    .command('start <name>')
+    .description('start a service (the daemon that supervises it starts on demand)')
+    .action(action((ctx, name: string) => servicesLifecycle(ctx, 'start', name)));
   services
     .command('stop <name>')
     .description('stop a service: SIGTERM to its process group, SIGKILL after its stop_timeout; refused while services that need it run')
@@ -94,6 +89,10 @@ function createProgram(io: CliIo): Command {
     .addOption(new Option('--force', 'stop it even though services that need it run'))
     .action(action((ctx, name: string, options: { cascade?: boolean; force?: boolean }) =>
       options.cascade ? servicesStopCascade(ctx, name) : servicesLifecycle(ctx, 'stop', name, { force: options.force === true })));
+  services
+    .command('restart <name>')
+    .description('stop, then start a service')
+    .action(action((ctx, name: string) => servicesLifecycle(ctx, 'restart', name)));
   services
     .command('why <name>')
     .description('why a service is not running, blocked or degraded: the chain down to the root cause, and the last start')

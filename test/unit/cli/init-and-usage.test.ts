@@ -57,7 +57,10 @@ describe('usage', () => {
     const { code, stdout } = await cli(['services', '--help']);
     expect(code).toBe(0);
     const commands = stdout.split('Commands:')[1]!.split('\n').filter((line) => /^ {2}\S/.test(line)).map((line) => line.trim().split(/\s+/)[0]);
-    expect(commands).toEqual(['list', 'dependencies', 'validate', 'start', 'stop', 'restart', 'status', 'health', 'monitor', 'readiness', 'check', 'logs', 'help']);
+    expect(commands).toEqual(['list', 'dependencies', 'validate', 'start', 'stop', 'restart', 'why', 'status', 'health', 'monitor', 'readiness', 'check', 'logs', 'help']);
+    const platform = await cli(['platform', '--help']);
+    const platformCommands = platform.stdout.split('Commands:')[1]!.split('\n').filter((line) => /^ {2}\S/.test(line)).map((line) => line.trim().split(/\s+/)[0]);
+    expect(platformCommands).toEqual(['start', 'stop', 'restart', 'status', 'update', 'logs', 'health', 'help']);
   });
 });
 
