@@ -10,6 +10,8 @@ import type { PlatformReport } from '@shared/contract/platform';
 import { buildGraph, canStop } from '@shared/graph';
 import { suggestion, type DeploymentMode, type HealthCheck, type Registry, type ServiceDefinition } from '@shared/model';
 import { BinaryDriver } from './drivers/binary/binary-driver';
+import { ComposeDriver } from './drivers/compose/compose-driver';
+import { DockerDriver } from './drivers/docker/docker-driver';
 import type { ServiceDriver } from './drivers/driver';
 import { logFiles } from './logs/log-files';
 import { LogWriter, type RotationPolicy } from './logs/log-writer';
@@ -96,7 +98,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     options.onWarning?.(message);
   };
   const store = await StateStore.open(options.home, warn);
-  const drivers = options.drivers ?? { binary: new BinaryDriver() };
+  const drivers: Partial<Record<DeploymentMode, ServiceDriver>> = options.drivers ?? {
+    binary: new BinaryDriver(),
+    docker: new DockerDriver(options.env),
+    'docker-compose': new ComposeDriver(options.env),
+  };
   const listeners = new Set<Listener>();
   const emit = (status: ServiceStatus) => {
     listeners.forEach((listener) => listener({ type: 'state', status }));
@@ -165,9 +171,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     pipelines.push({ writer, ingestor, supervisor });
   }
 
-  const found = managedProcesses(options.home);
-  await Promise.all([...supervisors].map(([name, supervisor]) => supervisor.adopt(found.filter((p) => p.service === name))));
-  strays.add(found.filter((p) => !supervisors.has(p.service)));
+  await Promise.all([...supervisors.values()].map((supervisor) => supervisor.adopt()));
+  strays.add(managedProcesses(options.home).filter((p) => !supervisors.has(p.service)));
 
   let ingesting = Promise.resolve();
   const ingest = setInterval(() => {
@@ -255,6 +260,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       await ingesting;
       await Promise.all(pipelines.map((p) => p.ingestor.drain()));
       pipelines.forEach((p) => p.writer.close());
+      Object.values(drivers).forEach((driver) => driver.close?.());
       listeners.clear();
     },
   };

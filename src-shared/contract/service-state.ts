@@ -17,6 +17,8 @@ export const SERVICE_STATES = [
   'crash-loop',
   'external',
   'conflict',
+  /** The engine that runs it (Docker, a cluster) cannot be reached: its real state is not known. */
+  'unknown',
 ] as const;
 
 export const serviceStateSchema = z.enum(SERVICE_STATES);
@@ -45,6 +47,8 @@ export const serviceStatusSchema = z.object({
   nextRetryAt: z.number().optional(),
   /** The last health check result, while it runs. */
   health: probeResultSchema.optional(),
+  /** The verdict of the image's own HEALTHCHECK (docker, compose), shown beside our probe. */
+  engineHealth: z.string().optional(),
   /** The service's last output lines, when it failed to start. */
   logTail: z.array(z.string()).optional(),
 });

@@ -1,6 +1,6 @@
 /**
- * What every deployment mode provides: start, stop, adopt, and a promise of the end of what it
- * started. Adding a mode adds a folder with one of these, not branches across the engine.
+ * What every deployment mode provides: start, stop, adopt, reap, and a promise of the end of what
+ * it started. Adding a mode adds a folder with one of these, not branches across the engine.
  */
 import type { ExitInfo } from '@shared/contract/service-state';
 import type { ServiceDefinition } from '@shared/model';
@@ -24,17 +24,44 @@ export interface RunContext extends RegistryContext {
 
 export type ExitReport = Omit<ExitInfo, 'at'>;
 
+/** What an engine behind a run (Docker) reports besides its end. */
+export type RunSignal =
+  | { readonly kind: 'unreachable'; readonly reason: string }
+  | { readonly kind: 'reachable' }
+  /** The image's own HEALTHCHECK verdict (starting, healthy, unhealthy), shown beside our probe. */
+  | { readonly kind: 'engine-health'; readonly status: string };
+
 export interface RunningService {
   readonly process: ProcessRecord;
   /** Settles when the service's main process has ended. */
   readonly exited: Promise<ExitReport>;
+  /** Subscribes to what the engine behind it reports while it runs. */
+  readonly signals?: (listener: (signal: RunSignal) => void) => void;
+  /** When it has a health check of its own (a container HEALTHCHECK): settles once that passes. */
+  readonly untilHealthy?: Promise<string>;
+  /** Adopted while the engine behind it cannot be reached: why (its state is unknown until it answers). */
+  readonly unreachable?: string;
+}
+
+export interface Adoption {
+  readonly run?: RunningService;
+  /** What adoption did besides (a duplicate instance stopped), for the service's log. */
+  readonly notes: readonly string[];
 }
 
 export interface ServiceDriver {
-  start(service: ServiceDefinition, instance: string, configHash: string, context: RunContext): Promise<RunningService>;
-  /** Watches a process an earlier manager started, if it still runs. */
-  adopt(record: ProcessRecord, context: RunContext): RunningService | undefined;
+  /** `progress` tells what a long start is doing (pulling an image). */
+  start(service: ServiceDefinition, instance: string, configHash: string, context: RunContext, progress: (text: string) => void): Promise<RunningService>;
+  /**
+   * After a manager restart: watches the instance an earlier manager started, if it still runs — the
+   * recorded one, else one found by its own means (markers, labels) — and stops any other instance.
+   */
+  adopt(service: ServiceDefinition, record: ProcessRecord | undefined, configHash: string, context: RunContext): Promise<Adoption>;
   stop(record: ProcessRecord, service: ServiceDefinition, context: RunContext): Promise<TerminateResult>;
+  /** After its main process ended: ends what it left behind. */
+  reap(record: ProcessRecord, context: RunContext): Promise<void>;
+  /** Releases what the driver holds open (event streams); what runs keeps running. */
+  close?(): void;
 }
 
 /** A start that cannot happen, said in the registry's terms. */

@@ -23,6 +23,8 @@ export const serviceRecordSchema = z.object({
       command: z.array(z.string()),
       configHash: z.string(),
       startedAt: z.number(),
+      /** The container's id, for docker and compose services. */
+      container: z.string().optional(),
     })
     .optional(),
   restarts: z.number().int().min(0),

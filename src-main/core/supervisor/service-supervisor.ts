@@ -11,10 +11,8 @@ import { waitUntilReady } from '../health/health-monitor';
 import { PreflightError } from '../preflight/preflight';
 import { StartError, type ExitReport, type RunningService } from '../drivers/driver';
 import { tailLog } from '../logs/log-reader';
-import type { ManagedProcess } from '../process/managed-processes';
-import { startedAt } from '../process/process-identity';
-import { terminate, type TerminateResult } from '../process/terminate';
-import type { ProcessRecord, ServiceRecord } from '../state/service-record';
+import type { TerminateResult } from '../process/terminate';
+import type { ServiceRecord } from '../state/service-record';
 import { systemClock, type Clock } from './clock';
 import { RestartTracker } from './restart-policy';
 import type { RunEntry, SupervisorDeps } from './supervisor-deps';
@@ -40,6 +38,7 @@ export class ServiceSupervisor {
   /** What to do once its dependencies recover (by `on_dependency_failure`). */
   #onRecovery: 'start' | 'restart' | undefined;
   #restartingForDependency = false;
+  #engineHealth: string | undefined;
 
   constructor(
     readonly service: ServiceDefinition,
@@ -94,28 +93,19 @@ export class ServiceSupervisor {
   }
 
   /**
-   * After a manager restart: takes over the recorded process if it still runs, else the instance found
-   * by its markers; stops duplicates and leftovers; restarts a service that died while nobody watched.
+   * After a manager restart: takes over the instance the driver finds running (it stops duplicates);
+   * restarts a service that died while nobody watched.
    */
-  adopt(found: readonly ManagedProcess[]): Promise<ServiceStatus> {
+  adopt(): Promise<ServiceStatus> {
     return this.#enqueue(async () => {
       const recorded = this.#record.process;
-      const adopted =
-        (recorded && this.deps.driver.adopt(recorded, this.deps.context)) ||
-        found
-          .filter((p) => p.pid === p.pgid)
-          .map((p) => this.deps.driver.adopt(leaderRecord(p, this.deps.configHash), this.deps.context))
-          .find((run) => run !== undefined);
-      for (const instance of new Set(found.map((p) => p.instance))) {
-        if (instance === adopted?.process.instance) continue;
-        const leader = found.find((p) => p.instance === instance && p.pid === p.pgid) ?? found.find((p) => p.instance === instance)!;
-        await terminate({ home: this.deps.context.home, instance, leader }, this.service.startup.stop_timeout);
-        this.#log(`stopped a duplicate instance ${instance} (pid ${leader.pid})`);
-      }
+      const { run: adopted, notes } = await this.deps.driver.adopt(this.service, recorded, this.deps.configHash, this.deps.context);
+      notes.forEach((note) => this.#log(note));
       if (adopted) {
         this.#watch(adopted).catch(() => undefined);
         this.#running!.ready = true;
         await this.#save({ desired: 'running', process: adopted.process });
+        if (adopted.unreachable) return this.#transition('unknown', adopted.unreachable);
         // A service found running is checked before it is called healthy.
         const check = this.service.health_check;
         const result = check ? await this.deps.probe(check) : undefined;
@@ -209,7 +199,7 @@ export class ServiceSupervisor {
     let run: RunningService;
     try {
       this.#tracker.recordStart(this.#clock.now());
-      run = await this.deps.driver.start(this.service, instance, this.deps.configHash, this.deps.context);
+      run = await this.deps.driver.start(this.service, instance, this.deps.configHash, this.deps.context, (text) => this.#transition('starting', text));
     } catch (error) {
       // A StartError says what is wrong in registry terms; anything else (a refused log file…) as it is.
       const message = error instanceof StartError ? error.message : `could not start: ${(error as Error).message}`;
@@ -221,9 +211,13 @@ export class ServiceSupervisor {
     const watched = this.#watch(run);
     const check = this.service.health_check;
     if (!check) {
-      const settled = await Promise.race([watched.then(() => false), sleep(this.#clock, SETTLE_MS).then(() => true)]);
-      if (settled && this.#isCurrent(run)) return this.#ready(run, `running (pid ${run.process.pid})`);
-      return this.#status;
+      // Its container's own HEALTHCHECK, when it has one; else surviving the settle window.
+      const ready = run.untilHealthy ?? sleep(this.#clock, SETTLE_MS).then(() => 'running');
+      const late = sleep(this.#clock, this.service.startup.timeout).then(() => undefined);
+      const outcome = await Promise.race([watched.then(() => null), ready, late]);
+      if (!this.#isCurrent(run) || this.#exiting() || outcome === null) return this.#status;
+      if (outcome !== undefined) return this.#ready(run, `${outcome} (pid ${run.process.pid})`);
+      return this.#notReadyInTime(run, 'its container HEALTHCHECK did not pass');
     }
     const deadline = run.process.startedAt + this.service.startup.timeout;
     // Raced against the process's own end, not the recording of it: a check passing after the process
@@ -238,13 +232,16 @@ export class ServiceSupervisor {
       const after = formatDuration(this.#clock.now() - run.process.startedAt);
       return this.#ready(run, `${readiness.result!.message} after ${after} (pid ${run.process.pid})`);
     }
-    if (!readiness.ended) {
-      // Not healthy in time: end it, and let its end count as a failed start (restart policy applies).
-      const entry = this.#running!;
-      entry.failure = `not healthy within ${formatDuration(this.service.startup.timeout)}: ${readiness.result?.message ?? 'no check ran'}`;
-      await this.deps.driver.stop(run.process, this.service, this.deps.context);
-      await entry.handled;
-    }
+    if (!readiness.ended) return this.#notReadyInTime(run, readiness.result?.message ?? 'no check ran');
+    return this.#status;
+  }
+
+  /** Not healthy in time: end it, and let its end count as a failed start (restart policy applies). */
+  async #notReadyInTime(run: RunningService, why: string): Promise<ServiceStatus> {
+    const entry = this.#running!;
+    entry.failure = `not healthy within ${formatDuration(this.service.startup.timeout)}: ${why}`;
+    await this.deps.driver.stop(run.process, this.service, this.deps.context);
+    await entry.handled;
     return this.#status;
   }
 
@@ -306,6 +303,17 @@ export class ServiceSupervisor {
     const entry: RunEntry = { run, stopping: false, exiting: false, ready: false, handled: Promise.resolve() };
     entry.handled = run.exited.then((exit) => this.#ended(entry, exit));
     this.#running = entry;
+    this.#engineHealth = undefined;
+    run.signals?.((signal) => {
+      if (!this.#isCurrent(run) || entry.exiting || entry.stopping) return;
+      if (signal.kind === 'engine-health') {
+        this.#engineHealth = signal.status;
+        this.#status = { ...this.#status, engineHealth: signal.status };
+        this.deps.emit(this.#status);
+      } else if (signal.kind === 'unreachable') this.#transition('unknown', signal.reason);
+      // Its check decides from here; until it runs, the last known good state stands.
+      else if (this.#status.state === 'unknown') this.#transition(entry.ready ? 'healthy' : 'starting', 'its engine is reachable again');
+    });
     return entry.handled;
   }
 
@@ -316,8 +324,7 @@ export class ServiceSupervisor {
     // Its last output goes before its end in the log; a log problem must not stop supervision.
     await this.deps.ingestor.drain().catch(() => undefined);
     // The main process is gone; anything it left behind goes too (no orphans).
-    const leader = { pid: entry.run.process.pid, startTime: entry.run.process.startTime };
-    await terminate({ home: this.deps.context.home, instance: entry.run.process.instance, leader }, 1_000);
+    await this.deps.driver.reap(entry.run.process, this.deps.context);
     if (entry.stopping) {
       await this.#recordExit({ ...exit, reason: 'stopped by user' });
       this.#running = undefined;
@@ -399,6 +406,7 @@ export class ServiceSupervisor {
       ...(process ? { pid: process.pid, startedAt: process.startedAt } : {}),
       ...(this.#record.lastExit ? { lastExit: this.#record.lastExit } : {}),
       ...(this.#health && process ? { health: this.#health } : {}),
+      ...(this.#engineHealth && process ? { engineHealth: this.#engineHealth } : {}),
       ...extra,
     };
     this.#log(`${state}: ${reason}`);
@@ -412,11 +420,6 @@ export class ServiceSupervisor {
   }
 }
 
-/** A record rebuilt from a process found by its markers (its state file was lost). */
-function leaderRecord(found: ManagedProcess, configHash: string): ProcessRecord {
-  const started = startedAt(found) ?? Date.now();
-  return { instance: found.instance, pid: found.pid, startTime: found.startTime, pgid: found.pid, command: [], configHash, startedAt: started };
-}
 
 function sleep(clock: Clock, ms: number): Promise<void> {
   return new Promise((resolve) => clock.setTimeout(resolve, ms));

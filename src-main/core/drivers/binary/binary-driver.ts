@@ -7,11 +7,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import type { ServiceDefinition } from '@shared/model';
-import { markers } from '../../process/managed-processes';
-import { identify, isAlive } from '../../process/process-identity';
+import { managedProcesses, markers, type ManagedProcess } from '../../process/managed-processes';
+import { identify, isAlive, startedAt } from '../../process/process-identity';
 import { terminate } from '../../process/terminate';
 import type { ProcessRecord } from '../../state/service-record';
-import { StartError, type ExitReport, type RunContext, type RunningService, type ServiceDriver } from '../driver';
+import { StartError, type Adoption, type ExitReport, type RunContext, type RunningService, type ServiceDriver } from '../driver';
 import { launchSpec } from './launch-spec';
 
 /** How often an adopted process (not our child, so no exit event) is checked. */
@@ -63,18 +63,22 @@ export class BinaryDriver implements ServiceDriver {
     }
   }
 
-  adopt(record: ProcessRecord): RunningService | undefined {
-    const identity = { pid: record.pid, startTime: record.startTime };
-    if (!isAlive(identity)) return undefined;
-    const exited = new Promise<ExitReport>((resolve) => {
-      const timer = setInterval(() => {
-        if (isAlive(identity)) return;
-        clearInterval(timer);
-        resolve({ code: null, signal: null, reason: 'exited (code unknown: started by an earlier manager)' });
-      }, ADOPTED_POLL_MS);
-      timer.unref();
-    });
-    return { process: record, exited };
+  async adopt(service: ServiceDefinition, record: ProcessRecord | undefined, configHash: string, context: RunContext): Promise<Adoption> {
+    const found = managedProcesses(context.home).filter((p) => p.service === service.name);
+    const run =
+      (record && watchAdopted(record)) ||
+      found
+        .filter((p) => p.pid === p.pgid)
+        .map((p) => watchAdopted(leaderRecord(p, configHash)))
+        .find((adopted) => adopted !== undefined);
+    const notes: string[] = [];
+    for (const instance of new Set(found.map((p) => p.instance))) {
+      if (instance === run?.process.instance) continue;
+      const leader = found.find((p) => p.instance === instance && p.pid === p.pgid) ?? found.find((p) => p.instance === instance)!;
+      await terminate({ home: context.home, instance, leader }, service.startup.stop_timeout);
+      notes.push(`stopped a duplicate instance ${instance} (pid ${leader.pid})`);
+    }
+    return { ...(run ? { run } : {}), notes };
   }
 
   stop(record: ProcessRecord, service: ServiceDefinition, context: RunContext) {
@@ -82,6 +86,32 @@ export class BinaryDriver implements ServiceDriver {
     this.#children.get(record.instance)?.ref();
     return terminate({ home: context.home, instance: record.instance, leader: { pid: record.pid, startTime: record.startTime } }, service.startup.stop_timeout);
   }
+
+  /** Whatever its main process left running in its group or by its markers goes too: no orphans. */
+  async reap(record: ProcessRecord, context: RunContext): Promise<void> {
+    await terminate({ home: context.home, instance: record.instance, leader: { pid: record.pid, startTime: record.startTime } }, 1_000);
+  }
+}
+
+/** Watches a process an earlier manager started (not our child: polled), if it still runs. */
+function watchAdopted(record: ProcessRecord): RunningService | undefined {
+  const identity = { pid: record.pid, startTime: record.startTime };
+  if (!isAlive(identity)) return undefined;
+  const exited = new Promise<ExitReport>((resolve) => {
+    const timer = setInterval(() => {
+      if (isAlive(identity)) return;
+      clearInterval(timer);
+      resolve({ code: null, signal: null, reason: 'exited (code unknown: started by an earlier manager)' });
+    }, ADOPTED_POLL_MS);
+    timer.unref();
+  });
+  return { process: record, exited };
+}
+
+/** A record rebuilt from a process found by its markers (its state file was lost). */
+function leaderRecord(found: ManagedProcess, configHash: string): ProcessRecord {
+  const started = startedAt(found) ?? Date.now();
+  return { instance: found.instance, pid: found.pid, startTime: found.startTime, pgid: found.pid, command: [], configHash, startedAt: started };
 }
 
 function describeExit(code: number | null, signal: NodeJS.Signals | null): ExitReport {

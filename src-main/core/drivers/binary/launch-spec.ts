@@ -5,6 +5,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { expandPlaceholders, type ServiceDefinition } from '@shared/model';
 import { StartError, type RegistryContext, type RunContext } from '../driver';
+import { resolveEnv } from '../resolve-env';
 
 export interface LaunchSpec {
   readonly command: string;
@@ -36,16 +37,6 @@ export function launchSpec(service: ServiceDefinition, context: RunContext): Lau
   const binary = service.deployment.binary!;
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(context.env)) if (value !== undefined) env[key] = value;
-  for (const [key, value] of Object.entries(binary.env)) {
-    if (typeof value === 'string') {
-      env[key] = expandPlaceholders(value, { home: context.home, registry_dir: context.registryDir });
-      continue;
-    }
-    const fromManager = context.env[value.env];
-    if (fromManager === undefined) {
-      throw new StartError(`environment variable ${value.env} is not set (services.${service.name}.deployment.binary.env.${key})`);
-    }
-    env[key] = fromManager;
-  }
+  Object.assign(env, resolveEnv(binary.env, `services.${service.name}.deployment.binary.env`, context));
   return { ...spec, env };
 }

@@ -1,0 +1,90 @@
+/**
+ * docker-compose services: one service of a Compose project, started and stopped with the Compose
+ * this machine has (`docker compose` v2, else `docker-compose` v1), then followed like any container
+ * (found by Compose's own labels: v1 has no JSON `ps`). Its health is the container's HEALTHCHECK
+ * from the compose file unless the registry gives a check. Dependencies are the registry's: Compose
+ * is asked to start the one service (`--no-deps`), so the engine orders the graph.
+ */
+import { execFile } from 'node:child_process';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { expandPlaceholders, type ServiceDefinition } from '@shared/model';
+import type { TerminateResult } from '../../process/terminate';
+import type { ProcessRecord } from '../../state/service-record';
+import { StartError, type Adoption, type RegistryContext, type RunContext, type RunningService, type ServiceDriver } from '../driver';
+import { ContainerRuntime, type Inspected } from '../docker/container-runtime';
+import { stopContainer } from '../docker/docker-driver';
+import { detectCompose } from './compose-command';
+
+interface ComposeTarget {
+  readonly file: string;
+  readonly project: string;
+  readonly service: string;
+}
+
+export class ComposeDriver implements ServiceDriver {
+  readonly #runtime: ContainerRuntime;
+
+  constructor(private readonly env: RunContext['env']) {
+    this.#runtime = new ContainerRuntime(env);
+  }
+
+  async start(service: ServiceDefinition, _instance: string, _configHash: string, context: RunContext, progress: (text: string) => void): Promise<RunningService> {
+    const target = composeTarget(service, context);
+    progress(`docker compose up ${target.service} (project ${target.project})`);
+    await this.#compose(target, ['up', '-d', '--no-deps', target.service]);
+    const found = await this.#find(target);
+    if (!found) throw new StartError(`compose reported ${target.service} up, but no container of project ${target.project} runs it`);
+    return this.#runtime.follow(found, context, Math.floor(Date.parse(found.State.StartedAt) / 1000));
+  }
+
+  async adopt(service: ServiceDefinition, record: ProcessRecord | undefined, _configHash: string, context: RunContext): Promise<Adoption> {
+    let found: Inspected | undefined;
+    try {
+      found = await this.#find(composeTarget(service, context));
+    } catch {
+      return record?.container ? { run: await this.#runtime.unreachable({ ...record, container: record.container }), notes: [] } : { notes: [] };
+    }
+    if (!found?.State.Running) return { notes: [] };
+    return { run: await this.#runtime.follow(found, context, await this.#runtime.resumeAt(context)), notes: [] };
+  }
+
+  async stop(record: ProcessRecord, service: ServiceDefinition, context: RunContext): Promise<TerminateResult> {
+    const target = composeTarget(service, context);
+    await this.#compose(target, ['stop', '-t', String(Math.ceil(service.startup.stop_timeout / 1000)), target.service]);
+    // The container we watched, should Compose have stopped another (recreated meanwhile).
+    if (!record.container) return { forced: false, survivors: [] };
+    return stopContainer(this.#runtime, record.container, service.startup.stop_timeout);
+  }
+
+  async reap(record: ProcessRecord): Promise<void> {
+    this.#runtime.release(record.instance);
+  }
+
+  close(): void {
+    this.#runtime.close();
+  }
+
+  #find(target: ComposeTarget): Promise<Inspected | undefined> {
+    return this.#runtime.find({ 'com.docker.compose.project': target.project, 'com.docker.compose.service': target.service });
+  }
+
+  async #compose(target: ComposeTarget, args: readonly string[]): Promise<void> {
+    const compose = await detectCompose(this.env);
+    if (!compose) throw new StartError('Docker Compose not found: neither `docker compose` (v2) nor `docker-compose` (v1) runs on PATH');
+    const argv = [...compose.argv.slice(1), '-p', target.project, '-f', target.file, ...args];
+    await new Promise<void>((done, fail) =>
+      execFile(compose.argv[0]!, argv, { env: { ...this.env }, cwd: dirname(target.file), maxBuffer: 16 * 1024 * 1024 }, (error, _stdout, stderr) =>
+        error ? fail(new StartError(`${compose.argv.join(' ')} ${args.join(' ')} failed: ${stderr.trim().split('\n').slice(-3).join(' ') || error.message}`)) : done(),
+      ),
+    );
+  }
+}
+
+/** The project name Compose itself would derive from the file's folder, unless the registry names one. */
+export function composeTarget(service: ServiceDefinition, context: RegistryContext): ComposeTarget {
+  const deployment = service.deployment['docker-compose']!;
+  const expanded = expandPlaceholders(deployment.file, { home: context.home, registry_dir: context.registryDir });
+  const file = isAbsolute(expanded) ? expanded : resolve(context.registryDir, expanded);
+  const project = deployment.project ?? basename(dirname(file)).toLowerCase().replace(/[^a-z0-9_-]/g, '');
+  return { file, project, service: deployment.service ?? service.name };
+}

@@ -1,0 +1,97 @@
+/**
+ * Docker-mode services as containers on the local engine (dockerode). Each container is named after
+ * its service and labelled with our home, service, instance and config hash: a later manager finds
+ * and adopts it; a changed configuration recreates it; a container of that name we did not make is
+ * never touched.
+ */
+import type { ServiceDefinition } from '@shared/model';
+import type { TerminateResult } from '../../process/terminate';
+import type { ProcessRecord } from '../../state/service-record';
+import { StartError, type Adoption, type RunContext, type RunningService, type ServiceDriver } from '../driver';
+import { containerName, containerSpec, LABEL, MANAGED_BY, ownedBy } from './container-spec';
+import { ContainerRuntime, type Inspected } from './container-runtime';
+import { ensureImage } from './image-pull';
+
+export class DockerDriver implements ServiceDriver {
+  readonly #runtime: ContainerRuntime;
+
+  constructor(env: RunContext['env']) {
+    this.#runtime = new ContainerRuntime(env);
+  }
+
+  async start(service: ServiceDefinition, instance: string, configHash: string, context: RunContext, progress: (text: string) => void): Promise<RunningService> {
+    const runtime = this.#runtime;
+    const name = containerName(service);
+    const existing = await runtime.inspect(name);
+    if (existing) {
+      if (!ownedBy(existing.Config.Labels, service.name, context.home)) {
+        throw new StartError(
+          `a container named '${name}' exists that provisioning does not manage (image ${existing.Config.Image}, ${existing.State.Status}); it is left untouched: remove or rename it, or set deployment.docker.container_name`,
+        );
+      }
+      if (existing.State.Running && existing.Config.Labels[LABEL.configHash] === configHash) return runtime.follow(existing, context, 0);
+      progress(existing.Config.Labels[LABEL.configHash] === configHash ? `replacing the stopped container ${name}` : `recreating ${name}: its configuration changed`);
+      await runtime.docker.getContainer(existing.Id).remove({ force: true });
+    }
+    await ensureImage(runtime.docker, service.deployment.docker!, progress);
+    await this.#ensureNetwork(service.deployment.docker!.network);
+    const container = await runtime.docker.createContainer(containerSpec(service, instance, configHash, context));
+    await runtime.events.ready();
+    try {
+      await container.start();
+    } catch (error) {
+      await container.remove({ force: true }).catch(() => undefined);
+      const message = (error as { json?: { message?: string } }).json?.message ?? (error as Error).message;
+      const port = /:(\d+) failed: port is already allocated/.exec(message)?.[1];
+      throw new StartError(port ? `host port ${port} is already allocated (another container or process holds it)` : `docker could not start ${name}: ${message.trim()}`);
+    }
+    return runtime.follow(await container.inspect(), context, 0);
+  }
+
+  async adopt(service: ServiceDefinition, record: ProcessRecord | undefined, _configHash: string, context: RunContext): Promise<Adoption> {
+    let found: Inspected | undefined;
+    try {
+      found = (record?.container && (await this.#runtime.inspect(record.container))) || (await this.#runtime.inspect(containerName(service)));
+    } catch {
+      return record?.container ? { run: await this.#runtime.unreachable({ ...record, container: record.container }), notes: [] } : { notes: [] };
+    }
+    if (!found?.State.Running || !ownedBy(found.Config.Labels, service.name, context.home)) return { notes: [] };
+    return { run: await this.#runtime.follow(found, context, await this.#runtime.resumeAt(context)), notes: [] };
+  }
+
+  stop(record: ProcessRecord, service: ServiceDefinition): Promise<TerminateResult> {
+    return stopContainer(this.#runtime, record.container ?? containerName(service), service.startup.stop_timeout);
+  }
+
+  /** The stopped container stays (for `docker logs` and inspection) until the next start replaces it. */
+  async reap(record: ProcessRecord): Promise<void> {
+    this.#runtime.release(record.instance);
+  }
+
+  close(): void {
+    this.#runtime.close();
+  }
+
+  async #ensureNetwork(name: string): Promise<void> {
+    if (['bridge', 'host', 'none'].includes(name)) return;
+    const docker = this.#runtime.docker;
+    if (await docker.getNetwork(name).inspect().then(() => true, () => false)) return;
+    await docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { [LABEL.managedBy]: MANAGED_BY } }).catch((error: { statusCode?: number }) => {
+      if (error.statusCode !== 409) throw error; // another start made it meanwhile
+    });
+  }
+}
+
+/** SIGTERM, then SIGKILL after the timeout (Docker's own stop); forced when it had to kill. */
+export async function stopContainer(runtime: ContainerRuntime, idOrName: string, timeoutMs: number): Promise<TerminateResult> {
+  const container = runtime.docker.getContainer(idOrName);
+  const began = Date.now();
+  try {
+    await container.stop({ t: Math.ceil(timeoutMs / 1000) });
+  } catch (error) {
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status !== 304 && status !== 404) throw error;
+  }
+  const state = await container.inspect().then((info) => info.State, () => undefined);
+  return { forced: state?.ExitCode === 137 && Date.now() - began >= timeoutMs, survivors: [] };
+}
