@@ -1,0 +1,187 @@
+/**
+ * docker-mode and docker-compose-mode services on the real local engine, from the local busybox
+ * image (scripts/infra/docker.sh builds it; nothing is pulled).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { tempDir } from '../support/cli-run';
+import { harness, harnesses, waitFor } from '../support/engine-harness';
+import { describeWith } from '../support/engines';
+import { delayedRegistry } from '../support/delayed-services';
+
+const { open, track } = harnesses();
+const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+// Unique names: tests of several runs (and files) share one engine.
+const tag = `${process.pid}-${Date.now() % 100000}`;
+const made: string[] = [];
+afterAll(() => {
+  for (const name of made) execFileSync('docker', ['rm', '-f', name], { stdio: 'ignore' });
+});
+
+/** A busybox web server that exits 0 on SIGTERM; `port` published on 127.0.0.1. */
+function webService(name: string, port: number, extra = ''): string {
+  made.push(name);
+  return [
+    `[services.${name}]`,
+    extra,
+    `[services.${name}.deployment]`,
+    'mode = "docker"',
+    `docker = { image = "local/busybox:test", command = ["sh", "-c", "trap 'exit 0' TERM; echo serving ${name}; httpd -f -p 8080 -h /www & wait"], ports = ["127.0.0.1:${port}:8080"] }`,
+    `[services.${name}.health_check]`,
+    'type = "http"',
+    `http = { url = "http://127.0.0.1:${port}/health" }`,
+    `[services.${name}.startup]`,
+    'stop_timeout = "3s"',
+    '',
+  ].join('\n');
+}
+const port = () => 20_000 + Math.floor(Math.random() * 20_000);
+
+describeWith('docker')('docker mode', () => {
+  it('starts, serves, logs, restarts and stops a labelled container', async () => {
+    const name = `pcc-web-${tag}`;
+    const h = await open(webService(name, port()));
+    const started = await h.engine.start(name);
+    expect(started.state).toBe('healthy');
+    const labels = JSON.parse(docker('inspect', '-f', '{{json .Config.Labels}}', name)) as Record<string, string>;
+    expect(labels).toMatchObject({ 'dev.provisioning.managed-by': 'provisioning', 'dev.provisioning.service': name, 'dev.provisioning.home': h.home });
+    const first = docker('inspect', '-f', '{{.Id}}', name);
+    await waitFor(async () => (await import('../../src-main/core/logs/log-reader')).tailLog((await import('../../src-main/core/logs/log-files')).logFiles(join(h.home, 'services', 'logs'), name)).then((lines) => lines.some((l) => l.text === `serving ${name}`)));
+    const restarted = await h.engine.restart(name);
+    expect(restarted.state).toBe('healthy');
+    expect(docker('inspect', '-f', '{{.Id}}', name)).not.toBe(first);
+    const stopped = await h.engine.stop(name);
+    expect(stopped).toMatchObject({ state: 'stopped', reason: 'stopped by user' });
+    expect(docker('inspect', '-f', '{{.State.Running}}', name)).toBe('false');
+  });
+
+  it('is adopted by the next manager, and recreated once its configuration changed', async () => {
+    const name = `pcc-adopt-${tag}`;
+    const p = port();
+    const first = await harness(webService(name, p));
+    await first.engine.start(name);
+    const id = docker('inspect', '-f', '{{.Id}}', name);
+    await first.engine.close(); // as if the manager died: the container keeps running
+    const second = await first.reopen();
+    expect(second.engine.status()[0]).toMatchObject({ state: 'healthy', reason: expect.stringMatching(/^adopted/) as unknown as string });
+    expect(docker('inspect', '-f', '{{.Id}}', name)).toBe(id);
+    await second.engine.close();
+    const changed = track(await harness(webService(name, p, 'description = "same"').replace('echo serving', 'echo now serving'), first.home));
+    expect(changed.engine.status()[0]!.state).toBe('healthy'); // adopted, out of date
+    await changed.engine.restart(name);
+    expect(docker('inspect', '-f', '{{.Id}}', name)).not.toBe(id);
+    expect(docker('inspect', '-f', '{{index .Config.Cmd 2}}', name)).toContain('now serving');
+  });
+
+  it('never touches a container of the same name it did not make, and says so', async () => {
+    const name = `pcc-foreign-${tag}`;
+    made.push(name);
+    docker('run', '-d', '--name', name, 'local/busybox:test', 'sleep', '600');
+    const h = await open(webService(name, port()));
+    const status = await h.engine.start(name);
+    expect(status).toMatchObject({ state: 'failed' });
+    expect(status.reason).toBe(
+      `a container named '${name}' exists that provisioning does not manage (image local/busybox:test, running); it is left untouched: remove or rename it, or set deployment.docker.container_name`,
+    );
+    expect(docker('inspect', '-f', '{{.State.Running}} {{.Config.Cmd}}', name)).toBe('true [sleep 600]');
+  });
+
+  it('says which host port is taken, and removes what it created', async () => {
+    const p = port();
+    const holder = `pcc-holder-${tag}`;
+    made.push(holder);
+    docker('run', '-d', '--name', holder, '-p', `127.0.0.1:${p}:8080`, 'local/busybox:test', 'sleep', '600');
+    const name = `pcc-clash-${tag}`;
+    const h = await open(webService(name, p));
+    const status = await h.engine.start(name);
+    expect(status).toMatchObject({ state: 'failed', reason: `host port ${p} is already allocated (another container or process holds it)` });
+    expect(() => docker('inspect', name)).toThrow();
+  });
+
+  it('explains an image that is not here and cannot be pulled', async () => {
+    const name = `pcc-missing-${tag}`;
+    const text = `[services.${name}.deployment]\nmode = "docker"\ndocker = { image = "local/not-built-${tag}:1" }\n`;
+    const h = await open(text);
+    const status = await h.engine.start(name);
+    expect(status.state).toBe('failed');
+    expect(status.reason).toMatch(new RegExp(`^image local/not-built-${tag}:1 is not on this machine and could not be pulled \\(.+\\); offline\\? build or load it locally$`));
+  });
+
+  it('shows the image HEALTHCHECK beside our probe, and an exit from the container as a failure with its code', async () => {
+    const name = `pcc-hc-${tag}`;
+    made.push(name);
+    const text = [
+      `[services.${name}.deployment]`,
+      'mode = "docker"',
+      `docker = { image = "local/busybox:test", command = ["sh", "-c", "trap 'exit 0' TERM; sleep 600 & wait"] }`,
+      `[services.${name}.startup]`,
+      'restart = "no"',
+    ].join('\n');
+    // A HEALTHCHECK baked into an image built locally from the test image.
+    const dir = tempDir();
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM local/busybox:test\nHEALTHCHECK --interval=200ms CMD true\n');
+    docker('build', '-q', '-t', `local/hc-${tag}`, dir);
+    const h = await open(text.replace('local/busybox:test', `local/hc-${tag}`));
+    const status = await h.engine.start(name);
+    expect(status).toMatchObject({ state: 'healthy', reason: expect.stringMatching(/^its container HEALTHCHECK passes/) as unknown as string });
+    await waitFor(() => h.engine.status()[0]!.engineHealth === 'healthy');
+    docker('kill', '-s', 'KILL', name);
+    await waitFor(() => h.engine.status()[0]!.state === 'failed');
+    expect(h.engine.status()[0]!.reason).toBe('exited with code 137');
+    docker('rmi', '-f', `local/hc-${tag}`);
+  });
+
+  it('starts a mixed graph in order: a binary service after the container it needs', async () => {
+    const name = `pcc-dep-${tag}`;
+    const { text } = delayedRegistry({ app: { deps: [name] } });
+    const h = await open(`${webService(name, port())}\n${text}`);
+    const report = await h.engine.platformStart(['app']);
+    expect(report.steps.map((s) => [s.name, s.outcome])).toEqual([[name, 'done'], ['app', 'done']]);
+    expect(report.steps[1]!.began).toBeGreaterThanOrEqual(report.steps[0]!.ended!);
+  });
+});
+
+describeWith('docker')('docker-compose mode', () => {
+  it('starts one service of a project, follows its logs and HEALTHCHECK, is adopted, and stops', async () => {
+    const dir = join(tempDir(), `pccproj${tag.replace('-', '')}`);
+    mkdirSync(dir);
+    const service = `cweb${tag.replace('-', '')}`;
+    const p = port();
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      [
+        'version: "2.4"',
+        'services:',
+        `  ${service}:`,
+        '    image: local/busybox:test',
+        `    command: ["sh", "-c", "trap 'exit 0' TERM; echo hello from compose; httpd -f -p 8080 -h /www & wait"]`,
+        `    ports: ["127.0.0.1:${p}:8080"]`,
+        '    healthcheck: { test: ["CMD", "wget", "-q", "-O", "-", "http://127.0.0.1:8080/health"], interval: 200ms, retries: 50 }',
+        '  other:',
+        '    image: local/busybox:test',
+        '    command: ["sleep", "600"]',
+        '',
+      ].join('\n'),
+    );
+    const text = `[services.${service}.deployment]\nmode = "docker-compose"\n"docker-compose" = { file = ${JSON.stringify(join(dir, 'compose.yaml'))} }\n[services.${service}.startup]\nstop_timeout = "3s"\n`;
+    const first = await harness(text);
+    try {
+      const status = await first.engine.start(service);
+      expect(status).toMatchObject({ state: 'healthy', reason: expect.stringMatching(/^its container HEALTHCHECK passes/) as unknown as string });
+      const project = dir.split('/').at(-1)!.toLowerCase();
+      expect(docker('ps', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.Label "com.docker.compose.service"}}')).toBe(service);
+      await first.engine.close();
+      const second = track(await first.reopen());
+      expect(second.engine.status()[0]).toMatchObject({ state: 'healthy', reason: expect.stringMatching(/^adopted/) as unknown as string });
+      const { tailLog } = await import('../../src-main/core/logs/log-reader');
+      const { logFiles } = await import('../../src-main/core/logs/log-files');
+      await waitFor(async () => (await tailLog(logFiles(join(first.home, 'services', 'logs'), service))).some((l) => l.text === 'hello from compose'));
+      expect((await second.engine.stop(service)).state).toBe('stopped');
+      expect(docker('ps', '-q', '--filter', `label=com.docker.compose.project=${project}`)).toBe('');
+    } finally {
+      execFileSync('docker-compose', ['-p', dir.split('/').at(-1)!.toLowerCase(), '-f', join(dir, 'compose.yaml'), 'down', '-t', '0'], { stdio: 'ignore' });
+    }
+  });
+});
