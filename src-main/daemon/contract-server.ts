@@ -4,7 +4,7 @@
  */
 import { chmod, rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
-import { createInterface } from 'node:readline';
+import { readLines } from '../core/read-lines';
 import { methods, type MethodName, type Params, type Result } from '@shared/contract/methods';
 import { requestSchema, type Response } from '@shared/contract/wire';
 import type { Registry } from '@shared/model';
@@ -81,7 +81,7 @@ export class ContractServer {
       unsubscribe();
     });
     socket.on('error', () => socket.destroy());
-    createInterface({ input: socket }).on('line', async (line) => {
+    readLines(socket, async (line) => {
       const request = requestSchema.safeParse(safeJson(line));
       if (!request.success) return void send({ id: -1, ok: false, error: { name: 'ProtocolError', message: 'malformed request' } });
       const { id, method, params } = request.data;

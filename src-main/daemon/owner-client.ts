@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { createInterface } from 'node:readline';
+import { readLines } from '../core/read-lines';
 import type { StateEvent } from '@shared/contract/service-state';
 import { methods, type MethodName, type Params, type Result } from '@shared/contract/methods';
 import { eventMessageSchema, RemoteError, responseSchema } from '@shared/contract/wire';
@@ -18,7 +18,7 @@ export class OwnerClient {
   readonly #listeners = new Set<(event: StateEvent) => void>();
 
   private constructor(private readonly socket: Socket) {
-    createInterface({ input: socket }).on('line', (line) => this.#receive(line));
+    readLines(socket, (line) => this.#receive(line));
     socket.on('close', () => {
       for (const { reject } of this.#pending.values()) reject(new OwnerUnavailableError('the daemon closed the connection before answering; run the command again to see the state'));
       this.#pending.clear();

@@ -17,6 +17,8 @@ function answers(command: string, args: string[]): boolean {
 
 const ENGINES = {
   docker: { present: () => answers('docker', ['info']), start: 'scripts/infra/docker.sh' },
+  // A second engine of the test's own needs root and the daemon binary (stopping the machine's would disturb other tests).
+  'private-dockerd': { present: () => process.getuid?.() === 0 && answers('dockerd', ['--version']), start: 'scripts/infra/docker.sh (as root)' },
 } as const;
 
 const known = new Map<keyof typeof ENGINES, boolean>();

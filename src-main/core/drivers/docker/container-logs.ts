@@ -6,7 +6,7 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { PassThrough } from 'node:stream';
-import { createInterface } from 'node:readline';
+import { readLines } from '../../read-lines';
 import type Docker from 'dockerode';
 import type { LogFiles } from '../../logs/log-files';
 
@@ -41,8 +41,7 @@ export class ContainerLogs {
   }
 
   #copy(input: PassThrough, which: 'stdout' | 'stderr', file: WriteStream): void {
-    createInterface({ input })
-      .on('line', (line) => {
+    readLines(input, (line) => {
         const space = line.indexOf(' ');
         const time = line.slice(0, space);
         // RFC 3339 with fixed nanoseconds sorts as text; what resumes a follow was taken already.

@@ -4,7 +4,7 @@
  * `unreachable`; the stream is re-opened once the engine answers again, and each container is
  * inspected, since its end may have been missed meanwhile.
  */
-import { createInterface } from 'node:readline';
+import { readLines } from '../../read-lines';
 import type Docker from 'dockerode';
 import type { ExitReport, RunSignal } from '../driver';
 
@@ -103,7 +103,7 @@ export class DockerEvents {
     this.#stream = stream;
     // The stream alone must not keep a manager from exiting.
     (stream as NodeJS.ReadableStream & { socket?: { unref(): void } }).socket?.unref();
-    createInterface({ input: stream }).on('line', (line) => this.#receive(line));
+    readLines(stream, (line) => this.#receive(line));
     const lost = () => {
       if (this.#stream !== stream) return;
       this.#stream = undefined;
