@@ -185,3 +185,17 @@ describeWith('docker')('docker-compose mode', () => {
     }
   });
 });
+
+describeWith('docker')('platform/docker-compose.yaml', () => {
+  it('passes `docker-compose config`, with the seven services on provisioning-net and health-gated dependencies', () => {
+    const file = join(process.cwd(), 'platform', 'docker-compose.yaml');
+    execFileSync('docker-compose', ['-f', file, 'config', '-q'], { stdio: 'pipe' });
+    const services = execFileSync('docker-compose', ['-f', file, 'config', '--services'], { encoding: 'utf8' }).trim().split('\n').sort();
+    expect(services).toEqual(['api-gateway', 'control-center', 'coredns', 'gitea', 'mcp-server', 'oci-registry', 'orchestrator']);
+    const resolved = execFileSync('docker-compose', ['-f', file, 'config'], { encoding: 'utf8' });
+    expect(resolved).toMatch(/control-center:\n(?:.*\n)*?\s+depends_on:\n\s+orchestrator:\n\s+condition: service_healthy/);
+    expect(resolved).toMatch(/networks:\n\s+provisioning-net:\n\s+name: provisioning-net/);
+    expect(resolved.match(/restart: unless-stopped/g)).toHaveLength(7);
+    expect(resolved).toMatch(/volumes:\n\s+gitea-data: \{\}\n\s+oci-registry-data: \{\}\n\s+orchestrator-data: \{\}/);
+  });
+});
