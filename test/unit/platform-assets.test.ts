@@ -25,14 +25,14 @@ describe('platform/coredns', () => {
 
   it('has an A record per service and the api, ui, git, registry aliases pointing at them', () => {
     for (const service of SERVICES) expect(byName(`${service}.provisioning.local.`).map((r) => r.type)).toEqual(['A']);
-    const aliases = Object.fromEntries(zone.records.filter((r) => r.type === 'CNAME').map((r) => [r.name.split('.')[0], r.data[0]]));
+    const aliases = Object.fromEntries(zone.records.filter((r) => r.type === 'CNAME').map((r) => [r.name.split('.')[0]!, r.data[0]!]));
     expect(aliases).toEqual({
       api: 'api-gateway.provisioning.local.',
       ui: 'control-center.provisioning.local.',
       git: 'gitea.provisioning.local.',
       registry: 'oci-registry.provisioning.local.',
     });
-    for (const target of Object.values(aliases)) expect(byName(target!).map((r) => r.type)).toEqual(['A']);
+    for (const target of Object.values(aliases)) expect(byName(target).map((r) => r.type)).toEqual(['A']);
   });
 
   it('serves that zone file, forwards the rest upstream, and answers health on the port the registry checks', () => {
