@@ -84,7 +84,10 @@ describe('preflight of the machine', () => {
 describeWith('docker')('preflight with a Docker engine', () => {
   it('finds nothing wrong with the machine for docker and compose services', async () => {
     expect(await detectCompose(process.env)).toMatchObject({ version: expect.stringMatching(/^\d+\.\d+/) });
-    const reasons = await reasonsOf(dockerService + composeService, process.env);
-    expect(reasons).toEqual([['docker services are not supported yet'], ['docker-compose services are not supported yet']]);
+    const h = await open(dockerService + composeService, process.env);
+    expect((await h.engine.readiness()).map((r) => [r.verdict, r.reasons])).toEqual([
+      ['would start', []],
+      ['would start', []],
+    ]);
   });
 });

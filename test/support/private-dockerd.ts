@@ -1,8 +1,9 @@
 /**
  * A Docker engine of a test's own (root only), so a test can stop and start it without disturbing
- * the machine's engine that other tests use: its own socket, data, exec root and containerd, no
- * bridge or iptables of its own, live-restore on (containers outlive the daemon), the oom wrapper
- * runtime of scripts/infra/docker.sh, and the local busybox image loaded into it.
+ * the machine's engine that other tests use: its own socket, data, exec root and containerd, its own
+ * default bridge (with none, dockerd deletes the machine's docker0 on start), no iptables rules,
+ * live-restore on (containers outlive the daemon), the oom wrapper runtime of
+ * scripts/infra/docker.sh, and the local busybox image loaded into it.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -31,10 +32,12 @@ export function privateDockerd(): PrivateDockerd {
     }
   };
   const pid = () => Number(execFileSync('cat', [pidFile], { encoding: 'utf8' }));
+  const bridge = `pccbr${process.pid % 100000}`;
   const self: PrivateDockerd = {
     host,
     start: async () => {
-      const args = ['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', pidFile, '-H', host, '--bridge=none', '--iptables=false', '--live-restore'];
+      execFileSync('sh', ['-c', `ip link show ${bridge} >/dev/null 2>&1 || { ip link add ${bridge} type bridge && ip addr add 10.213.${process.pid % 250}.1/24 dev ${bridge} && ip link set ${bridge} up; }`]);
+      const args = ['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', pidFile, '-H', host, `--bridge=${bridge}`, '--iptables=false', '--live-restore'];
       const runtime = ['--add-runtime', 'nooom=/usr/local/bin/runc-nooom', '--default-runtime', 'nooom'];
       spawn('dockerd', [...args, ...runtime], { stdio: 'ignore', detached: true }).unref();
       await waitFor(answers, 30_000);
@@ -46,7 +49,7 @@ export function privateDockerd(): PrivateDockerd {
     remove: async () => {
       execFileSync('sh', ['-c', `docker -H ${host} rm -f $(docker -H ${host} ps -aq) 2>/dev/null; kill $(cat ${pidFile}) 2>/dev/null; true`]);
       await waitFor(() => !answers(), 30_000);
-      execFileSync('sh', ['-c', `for m in $(grep ' ${dir}' /proc/mounts | cut -d' ' -f2 | sort -r); do umount -l $m; done; true`]);
+      execFileSync('sh', ['-c', `for m in $(grep ' ${dir}' /proc/mounts | cut -d' ' -f2 | sort -r); do umount -l $m; done; ip link del ${bridge} 2>/dev/null; true`]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
