@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { privateHome, type Home } from '../support/cli-process';
 import { cli, tempDir } from '../support/cli-run';
 import { delayedRegistry } from '../support/delayed-services';
+import { waitFor } from '../support/engine-harness';
 
 const homes: Home[] = [];
 afterEach(async () => Promise.all(homes.splice(0).map((h) => h.cleanup())));
@@ -64,6 +65,34 @@ describe('platform commands', () => {
     const status = await h.run(['platform', 'status']);
     expect(status.stdout).toMatch(/web stopped\n└── api stopped\n {4}└── db healthy/);
     expect((await h.run(['platform', 'stop'])).stdout).toContain('platform stop: 1 stopped, 2 not running');
+  });
+
+  it('platform restart: stops what needs the named service first, then starts again what ran', async () => {
+    const h = home(delayedRegistry({ db: {}, api: { deps: ['db'] }, web: { deps: ['api'] }, other: {} }).text);
+    await h.run(['platform', 'start', 'web', 'other']);
+    const before = ['db', 'api', 'web', 'other'].map((name) => h.processes(name)[0]);
+    const { code, stdout } = await h.run(['platform', 'restart', 'api']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('platform stop: 2 stopped in');
+    expect(stdout).toContain('platform start: 2 started, 1 already running in');
+    const after = ['db', 'api', 'web', 'other'].map((name) => h.processes(name)[0]);
+    expect(after[0]).toBe(before[0]);
+    expect(after[1]).not.toBe(before[1]);
+    expect(after[2]).not.toBe(before[2]);
+    expect(after[3]).toBe(before[3]);
+  });
+
+  it('Ctrl-C during platform start launches nothing more, lets the start under way finish, and exits 130', async () => {
+    const h = home(delayedRegistry({ slow: { delay: 1500 }, next: { deps: ['slow'] } }).text);
+    const cli = h.spawnPiped(['platform', 'start', 'next']);
+    await waitFor(() => cli.stdout().includes('slow starting'));
+    cli.child.kill('SIGINT');
+    const code = await cli.exited;
+    expect(code).toBe(130);
+    expect(cli.stderr()).toContain('cancelling: nothing more starts');
+    expect(cli.stdout()).toMatch(/platform start: 1 started, 1 not started \(cancelled\)/);
+    expect(h.processes('slow')).toHaveLength(1);
+    expect(h.processes('next')).toEqual([]);
   });
 
   it('platform logs: every service merged by time, each line prefixed with its service', async () => {

@@ -16,6 +16,8 @@ export interface Home {
   readonly registry: string;
   run(args: string[]): Promise<CliProcessResult>;
   spawn(args: string[]): ChildProcess;
+  /** The CLI with its output captured as it comes, for signals mid-run. */
+  spawnPiped(args: string[]): { child: ChildProcess; stdout(): string; stderr(): string; exited: Promise<number | null> };
   /** Pids of live processes of a service (main process and descendants). */
   processes(service: string): number[];
   /** Pid of the daemon that owns this home, if any. */
@@ -38,6 +40,15 @@ export function privateHome(registryText: string): Home {
     registry,
     run,
     spawn: (args) => spawn(process.execPath, [cli, ...args], { env, stdio: 'ignore' }),
+    spawnPiped: (args) => {
+      const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      return { child, stdout: () => stdout, stderr: () => stderr, exited };
+    },
     processes: (service) => managedProcesses(home).filter((p) => p.service === service).map((p) => p.pid),
     daemonPid: async () => {
       const { stdout } = await run(['daemon', 'status', '--json']);
