@@ -10,6 +10,7 @@ import { tempDir } from '../support/cli-run';
 import { harness, harnesses, waitFor } from '../support/engine-harness';
 import { describeWith } from '../support/engines';
 import { delayedRegistry } from '../support/delayed-services';
+import { localRegistry } from '../support/local-registry';
 
 const { open, track } = harnesses();
 const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
@@ -98,6 +99,32 @@ describeWith('docker')('docker mode', () => {
     const status = await h.engine.start(name);
     expect(status).toMatchObject({ state: 'failed', reason: `host port ${p} is already allocated (another container or process holds it)` });
     expect(() => docker('inspect', name)).toThrow();
+  });
+
+  it('pulls a missing image from a registry, telling per-layer progress while it starts', async () => {
+    // An image with a layer of its own, served by a registry on loopback, then removed locally.
+    const dir = tempDir();
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM local/busybox:test\nRUN dd if=/dev/urandom of=/blob bs=1M count=8 2>/dev/null\n');
+    docker('build', '-q', '-t', `local/pull-src-${tag}`, dir);
+    const registry = await localRegistry(`local/pull-src-${tag}`, 'pcc/pulled', tag);
+    docker('rmi', `local/pull-src-${tag}`);
+    const image = `${registry.address}/pcc/pulled:${tag}`;
+    const name = `pcc-pulled-${tag}`;
+    made.push(name);
+    try {
+      const text = `[services.${name}.deployment]\nmode = "docker"\ndocker = { image = "${image}", command = ["sh", "-c", "trap 'exit 0' TERM; sleep 600 & wait"] }\n`;
+      const h = await open(text);
+      expect((await h.engine.start(name)).state).toBe('healthy');
+      const told = h.events.filter((e) => e.state === 'starting').map((e) => e.reason);
+      // A pull from loopback is quick: what is told between is throttled; the last word is per layer
+      // (the busybox layer is here already, the layer of its own was downloaded).
+      expect(told.at(-1)).toMatch(new RegExp(`^pulled ${image}: [0-9a-f]{12} Already exists, [0-9a-f]{12} Pull complete$`));
+      await h.engine.stop(name);
+    } finally {
+      await registry.close();
+      execFileSync('docker', ['rm', '-f', name], { stdio: 'ignore' });
+      execFileSync('docker', ['rmi', '-f', image], { stdio: 'ignore' });
+    }
   });
 
   it('explains an image that is not here and cannot be pulled', async () => {

@@ -18,6 +18,7 @@ export async function ensureImage(docker: Docker, deployment: DockerDeployment, 
   if (present && pull !== 'always') return;
   if (!present && pull === 'never') throw new StartError(`image ${image} is not on this machine and pull = "never": build or load it first (docker build / docker load)`);
   const layers = new Map<string, string>();
+  const summary = () => [...layers].map(([id, state]) => `${id} ${state}`).join(', ');
   let toldAt = 0;
   try {
     const stream = await docker.pull(image);
@@ -26,12 +27,13 @@ export async function ensureImage(docker: Docker, deployment: DockerDeployment, 
         stream,
         (error: Error | null) => (error ? reject(error) : resolve()),
         (event: PullEvent) => {
-          if (!event.id || !event.status) return;
+          // Layer events carry a short layer id; the others (the tag, the digest) are not progress.
+          if (!event.id || !event.status || !/^[0-9a-f]{12}$/.test(event.id)) return;
           const { current, total } = event.progressDetail ?? {};
           layers.set(event.id, total ? `${event.status} ${Math.round(((current ?? 0) / total) * 100)}%` : event.status);
           if (Date.now() - toldAt < PROGRESS_EVERY_MS) return;
           toldAt = Date.now();
-          progress(`pulling ${image}: ${[...layers].map(([id, state]) => `${id.slice(0, 12)} ${state}`).join(', ')}`);
+          progress(`pulling ${image}: ${summary()}`);
         },
       ),
     );
@@ -39,5 +41,5 @@ export async function ensureImage(docker: Docker, deployment: DockerDeployment, 
     if (present) return progress(`could not pull ${image}; using the local image (${(error as Error).message.trim()})`);
     throw new StartError(`image ${image} is not on this machine and could not be pulled (${(error as Error).message.trim()}); offline? build or load it locally`);
   }
-  progress(`pulled ${image}`);
+  progress(`pulled ${image}${layers.size > 0 ? `: ${summary()}` : ''}`);
 }
