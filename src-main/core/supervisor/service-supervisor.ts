@@ -14,6 +14,7 @@ import { tailLog } from '../logs/log-reader';
 import type { TerminateResult } from '../process/terminate';
 import type { ServiceRecord } from '../state/service-record';
 import { systemClock, type Clock } from './clock';
+import { DependencyReaction } from './dependency-reaction';
 import { RestartTracker } from './restart-policy';
 import type { RunEntry, SupervisorDeps } from './supervisor-deps';
 
@@ -35,9 +36,7 @@ export class ServiceSupervisor {
   #history: ProbeResult[] = [];
   #detached = false;
   #queue: Promise<unknown> = Promise.resolve();
-  /** What to do once its dependencies recover (by `on_dependency_failure`). */
-  #onRecovery: 'start' | 'restart' | undefined;
-  #restartingForDependency = false;
+  readonly #reaction: DependencyReaction;
   #engineHealth: string | undefined;
 
   constructor(
@@ -47,6 +46,19 @@ export class ServiceSupervisor {
   ) {
     this.#clock = deps.clock ?? systemClock;
     this.#tracker = new RestartTracker(service.startup);
+    this.#reaction = new DependencyReaction(service.on_dependency_failure, {
+      live: () => this.#running !== undefined && !this.#running.exiting && !this.#running.stopping,
+      state: () => this.#status.state,
+      degrade: (cause) => this.#transition('degraded', cause),
+      recover: () => this.#transition('healthy', 'its dependencies are healthy again'),
+      stopFor: (cause) =>
+        void this.#enqueue(async () => {
+          await this.#stop();
+          return this.#transition('blocked', `stopped because ${cause}; starts again when it recovers`);
+        }),
+      start: () => this.start(),
+      restart: () => this.restart(),
+    });
     this.#record = record ?? { name: service.name, desired: 'stopped', restarts: 0 };
     this.#status = {
       name: service.name,
@@ -69,7 +81,7 @@ export class ServiceSupervisor {
   }
 
   start(): Promise<ServiceStatus> {
-    this.#onRecovery = undefined;
+    this.#reaction.forget();
     return this.#enqueue(async () => {
       if (this.#running && !this.#running.exiting) return this.#status;
       await this.#preflight();
@@ -79,7 +91,7 @@ export class ServiceSupervisor {
   }
 
   stop(): Promise<ServiceStatus> {
-    this.#onRecovery = undefined;
+    this.#reaction.forget();
     return this.#enqueue(() => this.#stop());
   }
 
@@ -136,37 +148,9 @@ export class ServiceSupervisor {
     return this.#history;
   }
 
-  /**
-   * A dependency's trouble (or its end). By `on_dependency_failure`: ignore — a healthy service turns
-   * degraded with the cause, and healthy again with its dependencies; restart — the same, then a
-   * restart once they recover; stop — stopped (shown blocked) while they are down, started again after.
-   */
+  /** A dependency's trouble (`cause`), or its end (undefined): see DependencyReaction. */
   dependencyProblem(cause: string | undefined): void {
-    const policy = this.service.on_dependency_failure;
-    const live = this.#running !== undefined && !this.#running.exiting && !this.#running.stopping;
-    if (cause) {
-      if (!live) return;
-      if (policy === 'stop') {
-        this.#onRecovery = 'start';
-        void this.#enqueue(async () => {
-          await this.#stop();
-          return this.#transition('blocked', `stopped because ${cause}; starts again when it recovers`);
-        });
-      } else if (this.#status.state === 'healthy') {
-        this.#transition('degraded', cause);
-        if (policy === 'restart') this.#onRecovery = 'restart';
-      }
-      return;
-    }
-    const then = this.#onRecovery;
-    this.#onRecovery = undefined;
-    if (then === 'start') void this.start().catch(() => undefined);
-    else if (then === 'restart' && live) {
-      this.#restartingForDependency = true;
-      void this.restart()
-        .catch(() => undefined)
-        .finally(() => (this.#restartingForDependency = false));
-    } else if (live && this.#status.state === 'degraded' && !this.#restartingForDependency) this.#transition('healthy', 'its dependencies are healthy again');
+    this.#reaction.onTrouble(cause);
   }
 
   /** Will not start because something it needs failed; shown until it is started or stopped. */
