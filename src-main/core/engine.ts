@@ -5,13 +5,14 @@
  */
 import { createHash } from 'node:crypto';
 import type { ProbeResult, Readiness } from '@shared/contract/health';
-import type { ServiceStatus, StateEvent } from '@shared/contract/service-state';
+import { SERVING, type ServiceStatus, type StateEvent } from '@shared/contract/service-state';
 import type { PlatformReport } from '@shared/contract/platform';
 import { buildGraph, canStop } from '@shared/graph';
 import { suggestion, type DeploymentMode, type HealthCheck, type Registry, type ServiceDefinition } from '@shared/model';
 import { BinaryDriver } from './drivers/binary/binary-driver';
 import { ComposeDriver } from './drivers/compose/compose-driver';
 import { DockerDriver } from './drivers/docker/docker-driver';
+import { RemoteService } from './drivers/remote/remote-service';
 import type { ServiceDriver } from './drivers/driver';
 import { logFiles } from './logs/log-files';
 import { LogWriter, type RotationPolicy } from './logs/log-writer';
@@ -109,7 +110,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     propagate();
   };
   const dependencyTrouble = (service: ServiceDefinition): string | undefined => {
-    const troubled = service.dependencies.map((name) => statusOf(name)).find((s) => s && s.state !== 'healthy');
+    const troubled = service.dependencies.map((name) => statusOf(name)).find((s) => s && !SERVING.has(s.state));
     return troubled ? `dependency ${troubled.name} is ${troubled.state}: ${troubled.reason}` : undefined;
   };
   /** Running services whose dependency is not healthy are degraded, with the cause; and back. */
@@ -131,7 +132,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       propagating = false;
     }
   };
-  const supervisors = new Map<string, ServiceSupervisor>();
+  const supervisors = new Map<string, ServiceSupervisor | RemoteService>();
   const graph = buildGraph(options.registry.services);
   const strays = new Strays(options.home);
   const statusOf = (name: string) => supervisors.get(name)?.status ?? strays.status(name);
@@ -142,7 +143,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const preflightOf = (service: ServiceDefinition) => preflight({ service, context: probeContext, environment, statusOf });
   const pipelines: { writer: LogWriter; ingestor: RawLogIngestor; supervisor: ServiceSupervisor }[] = [];
 
+  const clock = options.clock ?? systemClock;
   for (const service of options.registry.services) {
+    if (service.deployment.mode === 'remote') {
+      supervisors.set(service.name, new RemoteService(service, { context: probeContext, probe, monitor, emit, clock }));
+      continue;
+    }
     const driver = drivers[service.deployment.mode];
     if (!driver) continue;
     const logs = logFiles(store.dirs.logs, service.name);
@@ -182,7 +188,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   }, options.ingestEveryMs ?? 200);
   ingest.unref();
 
-  const supervisor = (name: string): ServiceSupervisor => {
+  const supervisor = (name: string): ServiceSupervisor | RemoteService => {
     const found = supervisors.get(name);
     if (found) return found;
     const service = options.registry.services.find((s) => s.name === name);
@@ -235,11 +241,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       Promise.all(
         options.registry.services.map(async (service): Promise<Readiness> => {
           const status = statusOf(service.name);
-          if (status?.state === 'healthy') return { name: service.name, verdict: 'ready', reasons: [status.reason] };
+          if (status && SERVING.has(status.state)) return { name: service.name, verdict: 'ready', reasons: [status.reason] };
           if (status?.pid) return { name: service.name, verdict: 'blocked', reasons: [`running but ${status.state}: ${status.reason}`] };
           const found = supervisors.get(service.name);
           if (!found) return { name: service.name, verdict: 'blocked', reasons: [unsupported(service).reason, ...(await preflightOf(service))] };
-          const waiting = service.dependencies.filter((d) => statusOf(d)?.state !== 'healthy').map((d) => `needs ${d} (${statusOf(d)?.state ?? 'unknown'}) first`);
+          const waiting = service.dependencies.filter((d) => !SERVING.has(statusOf(d)?.state ?? 'unknown')).map((d) => `needs ${d} (${statusOf(d)?.state ?? 'unknown'}) first`);
           const problems = await found.preflightProblems();
           if (problems.length > 0) return { name: service.name, verdict: 'blocked', reasons: [...problems, ...waiting] };
           return { name: service.name, verdict: 'would start', reasons: waiting };

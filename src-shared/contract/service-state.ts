@@ -22,6 +22,9 @@ export const SERVICE_STATES = [
 ] as const;
 
 export const serviceStateSchema = z.enum(SERVICE_STATES);
+
+/** Serving as expected: what dependents can rely on (a remote service that answers is external). */
+export const SERVING: ReadonlySet<string> = new Set(['healthy', 'external']);
 export type ServiceState = z.infer<typeof serviceStateSchema>;
 
 export const exitInfoSchema = z.object({

@@ -1,6 +1,5 @@
 /** Each probe type against real servers, files and commands, including how each one fails. */
-import { execFileSync } from 'node:child_process';
-import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { utimesSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
@@ -10,6 +9,7 @@ import { parseRegistry, type HealthCheck } from '@shared/model';
 import { runProbe } from '../../src-main/core/health/run-probe';
 import { identify } from '../../src-main/core/process/process-identity';
 import { tempDir } from '../support/cli-run';
+import { testCertificates } from '../support/test-ca';
 
 const dir = tempDir('pcc-probes-');
 const context = { home: dir, registryDir: dir, env: { ...process.env, HEALTH_TOKEN: 's3cret' } };
@@ -75,12 +75,8 @@ describe('http probe', () => {
 describe('https probe', () => {
   let port = 0;
   beforeAll(async () => {
-    const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=test-ca');
-    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
-    writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
-    openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '1', '-extfile', 'san.ext');
-    port = await listen(createHttpsServer({ key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.pem')) }, app));
+    const { key, cert } = testCertificates(dir);
+    port = await listen(createHttpsServer({ key, cert }, app));
   });
 
   it('rejects a certificate it cannot verify, accepts it with the CA, or when told to be insecure', async () => {

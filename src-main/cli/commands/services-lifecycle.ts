@@ -1,19 +1,21 @@
 /** `services start|stop|restart <name>`: asks the owning engine, prints the outcome, exits 1 on failure. */
-import type { ServiceStatus } from '@shared/contract/service-state';
+import { SERVING, type ServiceStatus } from '@shared/contract/service-state';
 import { CliExit, EXIT } from '../cli-io';
 import type { CommandContext } from '../command-context';
 import { paintState } from '../output/status-style';
 
 export type LifecycleAction = 'start' | 'stop' | 'restart';
 
-const WANTED: Record<LifecycleAction, ServiceStatus['state']> = { start: 'healthy', stop: 'stopped', restart: 'healthy' };
+/** Did it work: started and serving (a remote service answering counts), or stopped (a remote one is never ours to stop). */
+const succeeded = (action: LifecycleAction, status: ServiceStatus): boolean =>
+  action === 'stop' ? status.state === 'stopped' || status.mode === 'remote' : SERVING.has(status.state);
 
 export async function servicesLifecycle(ctx: CommandContext, action: LifecycleAction, name: string, options: { force?: boolean } = {}): Promise<void> {
   const { client } = await ctx.owner();
   const status = action === 'stop' ? await client.call('stop', { name, force: options.force ?? false }) : await client.call(action, { name });
   if (ctx.options.json) ctx.json(status);
   else printOutcome(ctx, status);
-  if (status.state !== WANTED[action]) throw new CliExit(EXIT.invalid);
+  if (!succeeded(action, status)) throw new CliExit(EXIT.invalid);
 }
 
 export function printOutcome(ctx: CommandContext, status: ServiceStatus): void {

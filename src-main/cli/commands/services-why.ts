@@ -3,13 +3,11 @@
  * words, the chains of troubled dependencies down to their root causes, what preflight says — and
  * the critical path of the last platform start.
  */
-import type { ServiceStatus } from '@shared/contract/service-state';
+import { SERVING, type ServiceStatus } from '@shared/contract/service-state';
 import { buildGraph, troubleChains } from '@shared/graph';
 import { formatDuration } from '@shared/model';
 import type { CommandContext } from '../command-context';
 import { paintState } from '../output/status-style';
-
-const FINE = new Set<ServiceStatus['state']>(['healthy', 'external']);
 
 export async function servicesWhy(ctx: CommandContext, name: string): Promise<void> {
   const { client, registry } = await ctx.owner();
@@ -17,7 +15,7 @@ export async function servicesWhy(ctx: CommandContext, name: string): Promise<vo
   if (!graph.index.has(name)) ctx.unknownService(name, graph.names);
   const statuses = new Map((await client.call('status')).map((s) => [s.name, s]));
   const stateOf = (service: string) => statuses.get(service)?.state ?? 'stopped';
-  const chains = troubleChains(graph, name, (service) => !FINE.has(stateOf(service)));
+  const chains = troubleChains(graph, name, (service) => !SERVING.has(stateOf(service)));
   const status = statuses.get(name)!;
   const readiness = status.pid === undefined ? (await client.call('readiness')).find((r) => r.name === name) : undefined;
   const last = await client.call('lastStart');

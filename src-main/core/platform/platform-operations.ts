@@ -5,7 +5,7 @@
  * where the graph allows.
  */
 import type { PlatformReport } from '@shared/contract/platform';
-import type { ServiceStatus } from '@shared/contract/service-state';
+import { SERVING, type ServiceStatus } from '@shared/contract/service-state';
 import { blastRadius, indexOf, startSet, type DependencyGraph } from '@shared/graph';
 import type { Registry } from '@shared/model';
 import { runDag, type DagRunResult, type StepResult } from './dag-run';
@@ -23,7 +23,7 @@ export interface PlatformDeps {
   now(): number;
 }
 
-const UP = new Set<ServiceStatus['state']>(['healthy', 'degraded']);
+const UP = new Set<ServiceStatus['state']>(['healthy', 'degraded', 'external']);
 
 export async function startPlatform(deps: PlatformDeps, names: readonly string[], signal?: AbortSignal): Promise<PlatformReport> {
   const targets = names.length > 0 ? names : deps.registry.services.filter((s) => s.auto_start).map((s) => s.name);
@@ -34,7 +34,8 @@ export async function startPlatform(deps: PlatformDeps, names: readonly string[]
     waitsFor: (name) => graph.deps[indexOf(graph, name)]!.map((i) => graph.names[i]!),
     priority: (name) => graph.rank[indexOf(graph, name)]!,
     run: async (name): Promise<StepResult> => {
-      if (deps.statusOf(name)?.state === 'healthy') return { outcome: 'skipped', reason: 'already running' };
+      const before = deps.statusOf(name);
+      if (before && SERVING.has(before.state)) return { outcome: 'skipped', reason: before.state === 'external' ? before.reason : 'already running' };
       const status = await deps.start(name);
       if (UP.has(status.state)) return { outcome: 'done', reason: status.reason };
       return { outcome: 'failed', reason: status.state === 'failed' ? status.reason : `${status.state}: ${status.reason}` };
@@ -63,7 +64,9 @@ export async function stopPlatform(
     // Dependents of the same dependency stop in reverse start priority.
     priority: (name) => (graph.index.has(name) ? graph.names.length - graph.rank[indexOf(graph, name)]! : graph.names.length + strays.indexOf(name)),
     run: async (name): Promise<StepResult> => {
-      if (deps.statusOf(name)?.state === 'stopped') return { outcome: 'skipped', reason: 'not running' };
+      const before = deps.statusOf(name);
+      if (before?.state === 'stopped') return { outcome: 'skipped', reason: 'not running' };
+      if (before?.mode === 'remote') return { outcome: 'skipped', reason: 'remote: not stopped from here' };
       const status = await deps.stop(name);
       return status.state === 'stopped' ? { outcome: 'done', reason: status.reason } : { outcome: 'failed', reason: `${status.state}: ${status.reason}` };
     },
