@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ProbeResult, Readiness } from '@shared/contract/health';
-import { SERVING, type ServiceStatus, type StateEvent } from '@shared/contract/service-state';
+import { isRunning, SERVING, type ServiceStatus, type StateEvent } from '@shared/contract/service-state';
 import type { PlatformReport } from '@shared/contract/platform';
 import { buildGraph, canStop } from '@shared/graph';
 import { suggestion, type DeploymentMode, type HealthCheck, type Registry, type ServiceDefinition } from '@shared/model';
@@ -203,8 +203,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     if (strays.has(name) && !supervisors.has(name)) return strays.stop(name);
     const found = supervisor(name);
     if (dependents === 'refuse') {
-      const check = canStop(graph, name, (other) => statusOf(other)?.pid !== undefined);
-      if (!check.ok && found.status.pid !== undefined) throw new DependentsRunningError(name, check.runningDependents);
+      const check = canStop(graph, name, (other) => isRunning(statusOf(other)));
+      if (!check.ok && isRunning(found.status)) throw new DependentsRunningError(name, check.runningDependents);
     }
     return found.stop();
   };
@@ -242,7 +242,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         options.registry.services.map(async (service): Promise<Readiness> => {
           const status = statusOf(service.name);
           if (status && SERVING.has(status.state)) return { name: service.name, verdict: 'ready', reasons: [status.reason] };
-          if (status?.pid) return { name: service.name, verdict: 'blocked', reasons: [`running but ${status.state}: ${status.reason}`] };
+          if (status && isRunning(status)) return { name: service.name, verdict: 'blocked', reasons: [`running but ${status.state}: ${status.reason}`] };
           const found = supervisors.get(service.name);
           if (!found) return { name: service.name, verdict: 'blocked', reasons: [unsupported(service).reason, ...(await preflightOf(service))] };
           const waiting = service.dependencies.filter((d) => !SERVING.has(statusOf(d)?.state ?? 'unknown')).map((d) => `needs ${d} (${statusOf(d)?.state ?? 'unknown'}) first`);

@@ -5,7 +5,7 @@
  * Services removed from the registry are stopped. Subscribers keep their subscription across.
  */
 import type { UpdateReport } from '@shared/contract/platform';
-import type { StateEvent } from '@shared/contract/service-state';
+import { isRunning, type StateEvent } from '@shared/contract/service-state';
 import type { Registry } from '@shared/model';
 import { createEngine, type Engine, type EngineOptions } from './engine';
 import { registryDiff } from './platform/registry-diff';
@@ -25,7 +25,7 @@ export async function createReloadableEngine(options: EngineOptions): Promise<Re
 
   const update = async (next: Registry): Promise<UpdateReport> => {
     const diff = registryDiff(registry, next);
-    const running = new Set(current.status().filter((s) => s.pid !== undefined).map((s) => s.name));
+    const running = new Set(current.status().filter(isRunning).map((s) => s.name));
     const restart = diff.changed.filter((name) => running.has(name));
     const ending = [...restart, ...diff.removed.filter((name) => running.has(name))];
     const stop = ending.length > 0 ? await current.platformStop(ending, { dependents: false }) : undefined;

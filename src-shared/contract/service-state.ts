@@ -43,6 +43,8 @@ export const serviceStatusSchema = z.object({
   reason: z.string(),
   since: z.number(),
   pid: z.number().int().optional(),
+  /** For cluster services, what runs it (`deployment/web in default`): they have no pid of ours. */
+  workload: z.string().optional(),
   startedAt: z.number().optional(),
   restarts: z.number().int(),
   lastExit: exitInfoSchema.optional(),
@@ -56,6 +58,9 @@ export const serviceStatusSchema = z.object({
   logTail: z.array(z.string()).optional(),
 });
 export type ServiceStatus = z.infer<typeof serviceStatusSchema>;
+
+/** Something of ours runs for it: a process, or a cluster workload. */
+export const isRunning = (status: ServiceStatus | undefined): boolean => status?.pid !== undefined || status?.workload !== undefined;
 
 export const stateEventSchema = z.object({
   type: z.literal('state'),

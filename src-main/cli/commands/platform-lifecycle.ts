@@ -3,6 +3,7 @@
  * dependency graph, run by the owner and shown live (see platform-operation.ts).
  */
 import { blastRadius, buildGraph, startSet } from '@shared/graph';
+import { isRunning } from '@shared/contract/service-state';
 import type { Registry } from '@shared/model';
 import type { CommandContext } from '../command-context';
 import { showOperation } from './platform-operation';
@@ -27,7 +28,7 @@ export async function platformRestart(ctx: CommandContext, names: readonly strin
   const { client, registry } = await ctx.owner();
   known(ctx, registry, names);
   const graph = buildGraph(registry.services);
-  const running = new Set((await client.call('status')).filter((s) => s.pid !== undefined).map((s) => s.name));
+  const running = new Set((await client.call('status')).filter(isRunning).map((s) => s.name));
   const stopping = names.length > 0 ? blastRadius(graph, names) : registry.services.map((s) => s.name);
   await showOperation(ctx, client, stopping, () => client.call('platformStop', { names: [...names] }));
   const again = [...new Set([...names, ...stopping.filter((name) => running.has(name))])];

@@ -4,6 +4,7 @@
  * dispatcher integration ("orchestrator auto-starts when a workflow is submitted").
  */
 import { buildGraph, startSet } from '@shared/graph';
+import { isRunning } from '@shared/contract/service-state';
 import { suggestion } from '@shared/model';
 import { CliExit, EXIT } from '../cli-io';
 import type { CommandContext } from '../command-context';
@@ -18,7 +19,7 @@ export async function servicesCheck(ctx: CommandContext, operation: string, opti
     throw new CliExit(EXIT.invalid);
   }
   // Running means a live process, whatever its health; what is missing has none.
-  const running = new Set((await client.call('status')).filter((s) => s.pid !== undefined).map((s) => s.name));
+  const running = new Set((await client.call('status')).filter(isRunning).map((s) => s.name));
   const missing = required.filter((name) => !running.has(name));
   const started: string[] = [];
   const report = (problem?: string) => {

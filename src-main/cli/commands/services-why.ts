@@ -3,7 +3,7 @@
  * words, the chains of troubled dependencies down to their root causes, what preflight says — and
  * the critical path of the last platform start.
  */
-import { SERVING, type ServiceStatus } from '@shared/contract/service-state';
+import { isRunning, SERVING, type ServiceStatus } from '@shared/contract/service-state';
 import { buildGraph, troubleChains } from '@shared/graph';
 import { formatDuration } from '@shared/model';
 import type { CommandContext } from '../command-context';
@@ -17,7 +17,7 @@ export async function servicesWhy(ctx: CommandContext, name: string): Promise<vo
   const stateOf = (service: string) => statuses.get(service)?.state ?? 'stopped';
   const chains = troubleChains(graph, name, (service) => !SERVING.has(stateOf(service)));
   const status = statuses.get(name)!;
-  const readiness = status.pid === undefined ? (await client.call('readiness')).find((r) => r.name === name) : undefined;
+  const readiness = !isRunning(status) ? (await client.call('readiness')).find((r) => r.name === name) : undefined;
   const last = await client.call('lastStart');
   if (ctx.options.json) {
     ctx.json({ status, chains: chains.map((chain) => chain.map((service) => statuses.get(service))), readiness, lastStart: last });

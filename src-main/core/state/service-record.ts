@@ -17,7 +17,7 @@ export const serviceRecordSchema = z.object({
   process: z
     .object({
       instance: z.string(),
-      pid: z.number().int().positive(),
+      pid: z.number().int().positive().optional(),
       startTime: z.string(),
       pgid: z.number().int().positive(),
       command: z.array(z.string()),
@@ -25,6 +25,8 @@ export const serviceRecordSchema = z.object({
       startedAt: z.number(),
       /** The container's id, for docker and compose services. */
       container: z.string().optional(),
+      /** What runs it in a cluster (`deployment/web in default`), for kubernetes services: they have no pid. */
+      workload: z.string().optional(),
     })
     .optional(),
   restarts: z.number().int().min(0),

@@ -70,7 +70,7 @@ export class StateStore {
   async write(record: ServiceRecord): Promise<void> {
     await writeFileAtomic(join(this.dirs.state, `${record.name}.json`), `${JSON.stringify(record, null, 2)}\n`);
     const pidFile = join(this.dirs.pids, `${record.name}.pid`);
-    if (record.process) await writeFileAtomic(pidFile, `${record.process.pid}\n`);
+    if (record.process?.pid) await writeFileAtomic(pidFile, `${record.process.pid}\n`);
     else await rm(pidFile, { force: true });
   }
 }

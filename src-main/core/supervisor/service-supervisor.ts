@@ -12,7 +12,7 @@ import { PreflightError } from '../preflight/preflight';
 import { StartError, type ExitReport, type RunningService } from '../drivers/driver';
 import { tailLog } from '../logs/log-reader';
 import type { TerminateResult } from '../process/terminate';
-import type { ServiceRecord } from '../state/service-record';
+import type { ProcessRecord, ServiceRecord } from '../state/service-record';
 import { systemClock, type Clock } from './clock';
 import { DependencyReaction } from './dependency-reaction';
 import { RestartTracker } from './restart-policy';
@@ -123,8 +123,8 @@ export class ServiceSupervisor {
         const result = check ? await this.deps.probe(check) : undefined;
         this.#health = result;
         this.#monitorHealth(adopted, result?.ok ?? true);
-        if (result && !result.ok) return this.#transition('unhealthy', `adopted (pid ${adopted.process.pid}); its check fails: ${result.message}`);
-        return this.#transition('healthy', `adopted (pid ${adopted.process.pid})`);
+        if (result && !result.ok) return this.#transition('unhealthy', `adopted (${runLabel(adopted.process)}); its check fails: ${result.message}`);
+        return this.#transition('healthy', `adopted (${runLabel(adopted.process)})`);
       }
       if (this.#record.desired !== 'running') return this.#status;
       if (!recorded) return this.#start('restart that was due when the previous manager stopped');
@@ -191,7 +191,7 @@ export class ServiceSupervisor {
       return this.#transition('failed', message);
     }
     await this.#save({ desired: 'running', process: run.process });
-    this.#log(`started pid ${run.process.pid}: ${run.process.command.join(' ')}`);
+    this.#log(`started ${runLabel(run.process)}: ${run.process.command.join(' ')}`);
     const watched = this.#watch(run);
     const check = this.service.health_check;
     if (!check) {
@@ -200,7 +200,7 @@ export class ServiceSupervisor {
       const late = sleep(this.#clock, this.service.startup.timeout).then(() => undefined);
       const outcome = await Promise.race([watched.then(() => null), ready, late]);
       if (!this.#isCurrent(run) || this.#exiting() || outcome === null) return this.#status;
-      if (outcome !== undefined) return this.#ready(run, `${outcome} (pid ${run.process.pid})`);
+      if (outcome !== undefined) return this.#ready(run, `${outcome} (${runLabel(run.process)})`);
       return this.#notReadyInTime(run, 'its container HEALTHCHECK did not pass');
     }
     const deadline = run.process.startedAt + this.service.startup.timeout;
@@ -214,7 +214,7 @@ export class ServiceSupervisor {
     }
     if (readiness.ready) {
       const after = formatDuration(this.#clock.now() - run.process.startedAt);
-      return this.#ready(run, `${readiness.result!.message} after ${after} (pid ${run.process.pid})`);
+      return this.#ready(run, `${readiness.result!.message} after ${after} (${runLabel(run.process)})`);
     }
     if (!readiness.ended) return this.#notReadyInTime(run, readiness.result?.message ?? 'no check ran');
     return this.#status;
@@ -273,7 +273,7 @@ export class ServiceSupervisor {
     current.stopping = true;
     let result: TerminateResult = { forced: false, survivors: [] };
     if (!current.exiting) {
-      this.#transition('stopping', `stopping pid ${current.run.process.pid}`);
+      this.#transition('stopping', `stopping ${runLabel(current.run.process)}`);
       result = await this.deps.driver.stop(current.run.process, this.service, this.deps.context);
     }
     await current.handled;
@@ -387,7 +387,7 @@ export class ServiceSupervisor {
       reason,
       since: this.#clock.now(),
       restarts: this.#record.restarts,
-      ...(process ? { pid: process.pid, startedAt: process.startedAt } : {}),
+      ...(process ? { ...(process.pid ? { pid: process.pid } : {}), ...(process.workload ? { workload: process.workload } : {}), startedAt: process.startedAt } : {}),
       ...(this.#record.lastExit ? { lastExit: this.#record.lastExit } : {}),
       ...(this.#health && process ? { health: this.#health } : {}),
       ...(this.#engineHealth && process ? { engineHealth: this.#engineHealth } : {}),
@@ -404,6 +404,9 @@ export class ServiceSupervisor {
   }
 }
 
+
+/** What a run is, in messages: its process, or the cluster workload that runs it. */
+const runLabel = (process: ProcessRecord): string => (process.pid ? `pid ${process.pid}` : (process.workload ?? process.instance));
 
 function sleep(clock: Clock, ms: number): Promise<void> {
   return new Promise((resolve) => clock.setTimeout(resolve, ms));

@@ -84,18 +84,19 @@ export class BinaryDriver implements ServiceDriver {
   stop(record: ProcessRecord, service: ServiceDefinition, context: RunContext) {
     // While we stop it, we wait for its exit event: hold the event loop open until it comes.
     this.#children.get(record.instance)?.ref();
-    return terminate({ home: context.home, instance: record.instance, leader: { pid: record.pid, startTime: record.startTime } }, service.startup.stop_timeout);
+    return terminate({ home: context.home, instance: record.instance, leader: leaderOf(record) }, service.startup.stop_timeout);
   }
 
   /** Whatever its main process left running in its group or by its markers goes too: no orphans. */
   async reap(record: ProcessRecord, context: RunContext): Promise<void> {
-    await terminate({ home: context.home, instance: record.instance, leader: { pid: record.pid, startTime: record.startTime } }, 1_000);
+    await terminate({ home: context.home, instance: record.instance, leader: leaderOf(record) }, 1_000);
   }
 }
 
 /** Watches a process an earlier manager started (not our child: polled), if it still runs. */
 function watchAdopted(record: ProcessRecord): RunningService | undefined {
-  const identity = { pid: record.pid, startTime: record.startTime };
+  if (record.pid === undefined) return undefined;
+  const identity = leaderOf(record);
   if (!isAlive(identity)) return undefined;
   const exited = new Promise<ExitReport>((resolve) => {
     const timer = setInterval(() => {
@@ -106,6 +107,12 @@ function watchAdopted(record: ProcessRecord): RunningService | undefined {
     timer.unref();
   });
   return { process: record, exited };
+}
+
+/** The process a binary record names (binary records always have a pid; cluster workloads have none). */
+function leaderOf(record: ProcessRecord): { pid: number; startTime: string } {
+  if (record.pid === undefined) throw new Error(`record of ${record.instance} names no process`);
+  return { pid: record.pid, startTime: record.startTime };
 }
 
 /** A record rebuilt from a process found by its markers (its state file was lost). */
