@@ -12,6 +12,7 @@ import { suggestion, type DeploymentMode, type HealthCheck, type Registry, type 
 import { BinaryDriver } from './drivers/binary/binary-driver';
 import { ComposeDriver } from './drivers/compose/compose-driver';
 import { DockerDriver } from './drivers/docker/docker-driver';
+import { KubernetesDriver } from './drivers/kubernetes/kubernetes-driver';
 import { RemoteService } from './drivers/remote/remote-service';
 import type { ServiceDriver } from './drivers/driver';
 import { logFiles } from './logs/log-files';
@@ -103,6 +104,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     binary: new BinaryDriver(),
     docker: new DockerDriver(options.env),
     'docker-compose': new ComposeDriver(options.env),
+    kubernetes: new KubernetesDriver(),
   };
   const listeners = new Set<Listener>();
   const emit = (status: ServiceStatus) => {

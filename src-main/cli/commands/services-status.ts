@@ -32,11 +32,11 @@ function statusTable(ctx: CommandContext, statuses: readonly ServiceStatus[]): v
   const rows = statuses.map((s) => [
     ctx.paint.bold(s.name),
     paintState(ctx.paint, s.state),
-    s.pid ? String(s.pid) : '',
+    s.pid ? String(s.pid) : (s.workload ?? ''),
     uptime(s, now),
     String(s.restarts),
     lastExit(s),
     s.nextRetryAt && s.nextRetryAt > now ? `${s.reason} (next try at ${new Date(s.nextRetryAt).toLocaleTimeString()})` : s.reason,
   ]);
-  ctx.table(['NAME', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'LAST EXIT', 'REASON'], rows);
+  ctx.table(['NAME', 'STATE', 'PID / WORKLOAD', 'UPTIME', 'RESTARTS', 'LAST EXIT', 'REASON'], rows);
 }

@@ -1,5 +1,5 @@
 /** How service states look in a terminal: one color per family of states, durations made short. */
-import type { ServiceState, ServiceStatus } from '@shared/contract/service-state';
+import { isRunning, type ServiceState, type ServiceStatus } from '@shared/contract/service-state';
 import { formatDuration } from '@shared/model';
 import type { Palette } from './palette';
 
@@ -23,7 +23,7 @@ export function paintState(paint: Palette, state: ServiceState): string {
 }
 
 export const uptime = (status: ServiceStatus, now: number): string =>
-  status.startedAt && status.pid ? formatDuration(Math.max(0, now - status.startedAt)) : '';
+  status.startedAt && isRunning(status) ? formatDuration(Math.max(0, now - status.startedAt)) : '';
 
 export const lastExit = (status: ServiceStatus): string => {
   const exit = status.lastExit;

@@ -29,7 +29,21 @@ export type RunSignal =
   | { readonly kind: 'unreachable'; readonly reason: string }
   | { readonly kind: 'reachable' }
   /** The image's own HEALTHCHECK verdict (starting, healthy, unhealthy), shown beside our probe. */
-  | { readonly kind: 'engine-health'; readonly status: string };
+  | { readonly kind: 'engine-health'; readonly status: string }
+  /** The engine says it is in trouble (a pod in CrashLoopBackOff) or fine again, in its own words. */
+  | { readonly kind: 'trouble'; readonly state: 'crash-loop' | 'unhealthy'; readonly reason: string }
+  | { readonly kind: 'recovered'; readonly reason: string };
+
+/** Its own readiness (a HEALTHCHECK, a rollout) will not come: fatal ends the start; else it stays in `state`. */
+export class NotReady extends Error {
+  constructor(
+    message: string,
+    readonly state: 'failed' | 'crash-loop',
+  ) {
+    super(message);
+    this.name = 'NotReady';
+  }
+}
 
 export interface RunningService {
   readonly process: ProcessRecord;
@@ -37,7 +51,10 @@ export interface RunningService {
   readonly exited: Promise<ExitReport>;
   /** Subscribes to what the engine behind it reports while it runs. */
   readonly signals?: (listener: (signal: RunSignal) => void) => void;
-  /** When it has a health check of its own (a container HEALTHCHECK): settles once that passes. */
+  /**
+   * When it has a readiness of its own (a container HEALTHCHECK, a rollout): settles once that passes,
+   * or rejects with NotReady when it will not.
+   */
   readonly untilHealthy?: Promise<string>;
   /** Adopted while the engine behind it cannot be reached: why (its state is unknown until it answers). */
   readonly unreachable?: string;

@@ -19,7 +19,7 @@ export const serviceRecordSchema = z.object({
       instance: z.string(),
       pid: z.number().int().positive().optional(),
       startTime: z.string(),
-      pgid: z.number().int().positive(),
+      pgid: z.number().int().positive().optional(),
       command: z.array(z.string()),
       configHash: z.string(),
       startedAt: z.number(),

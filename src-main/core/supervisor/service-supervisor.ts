@@ -9,7 +9,7 @@ import type { ProbeResult } from '@shared/contract/health';
 import { formatDuration, type ServiceDefinition } from '@shared/model';
 import { waitUntilReady } from '../health/health-monitor';
 import { PreflightError } from '../preflight/preflight';
-import { StartError, type ExitReport, type RunningService } from '../drivers/driver';
+import { NotReady, StartError, type ExitReport, type RunningService } from '../drivers/driver';
 import { tailLog } from '../logs/log-reader';
 import type { TerminateResult } from '../process/terminate';
 import type { ProcessRecord, ServiceRecord } from '../state/service-record';
@@ -196,12 +196,14 @@ export class ServiceSupervisor {
     const check = this.service.health_check;
     if (!check) {
       // Its container's own HEALTHCHECK, when it has one; else surviving the settle window.
-      const ready = run.untilHealthy ?? sleep(this.#clock, SETTLE_MS).then(() => 'running');
+      const ready = (run.untilHealthy ?? sleep(this.#clock, SETTLE_MS).then(() => 'running')).catch((error: NotReady) => error);
       const late = sleep(this.#clock, this.service.startup.timeout).then(() => undefined);
       const outcome = await Promise.race([watched.then(() => null), ready, late]);
       if (!this.#isCurrent(run) || this.#exiting() || outcome === null) return this.#status;
-      if (outcome !== undefined) return this.#ready(run, `${outcome} (${runLabel(run.process)})`);
-      return this.#notReadyInTime(run, 'its container HEALTHCHECK did not pass');
+      if (typeof outcome === 'string') return this.#ready(run, `${outcome} (${runLabel(run.process)})`);
+      // The engine keeps trying (a crash-looping pod): shown as it is, healthy once the engine says so.
+      if (outcome instanceof NotReady && outcome.state === 'crash-loop') return this.#transition('crash-loop', outcome.message);
+      return this.#notReadyInTime(run, outcome?.message ?? 'its own readiness check did not pass');
     }
     const deadline = run.process.startedAt + this.service.startup.timeout;
     // Raced against the process's own end, not the recording of it: a check passing after the process
@@ -295,6 +297,11 @@ export class ServiceSupervisor {
         this.#status = { ...this.#status, engineHealth: signal.status };
         this.deps.emit(this.#status);
       } else if (signal.kind === 'unreachable') this.#transition('unknown', signal.reason);
+      else if (signal.kind === 'trouble') this.#transition(signal.state, signal.reason);
+      else if (signal.kind === 'recovered') {
+        if (!entry.ready) void this.#ready(run, signal.reason);
+        else if (this.#status.state !== 'healthy') this.#transition('healthy', signal.reason);
+      }
       // Its check decides from here; until it runs, the last known good state stands.
       else if (this.#status.state === 'unknown') this.#transition(entry.ready ? 'healthy' : 'starting', 'its engine is reachable again');
     });
