@@ -5,3 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")"
 ./docker.sh
 ./helm.sh
+./kubernetes.sh

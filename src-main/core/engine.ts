@@ -183,6 +183,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   strays.add(managedProcesses(options.home).filter((p) => !supervisors.has(p.service)));
 
   let ingesting = Promise.resolve();
+  let closed = false;
   const ingest = setInterval(() => {
     // Only a live process writes new output; a service's last output is drained when it ends.
     const live = pipelines.filter((p) => p.supervisor.active);
@@ -259,6 +260,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       return () => listeners.delete(listener);
     },
     close: async () => {
+      // Closing twice (a face and its owner both closing) is harmless.
+      if (closed) return;
+      closed = true;
       // Let an operation under way (a stop waiting out its stop_timeout) finish before the lock goes.
       const inFlight = Promise.all([...supervisors.values()].map((s) => s.detach()));
       const deadline = Math.max(0, ...options.registry.services.map((s) => s.startup.stop_timeout)) + 5_000;

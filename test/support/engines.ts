@@ -12,6 +12,9 @@ import { describe } from 'vitest';
 /** Where scripts/infra puts the binaries it extracts or builds. */
 export const INFRA_BIN = join(process.env['PROVISIONING_TEST_CACHE'] ?? join(homedir(), '.cache', 'provisioning-test'), 'bin');
 
+/** The admin kubeconfig of the cluster scripts/infra/kubernetes.sh runs. */
+export const KUBECONFIG_FILE = join(INFRA_BIN, '..', 'kube', 'config');
+
 /** helm: HELM_BIN, else the one scripts/infra/helm.sh extracted, else whatever is on PATH. */
 export const helmBin = (): string => process.env['HELM_BIN'] ?? (existsSync(join(INFRA_BIN, 'helm')) ? join(INFRA_BIN, 'helm') : 'helm');
 
@@ -26,6 +29,7 @@ function answers(command: string, args: string[]): boolean {
 
 const ENGINES = {
   docker: { present: () => answers('docker', ['info']), start: 'scripts/infra/docker.sh' },
+  kubernetes: { present: () => answers(join(INFRA_BIN, 'kubectl'), ['--kubeconfig', KUBECONFIG_FILE, 'get', '--raw', '/readyz']), start: 'scripts/infra/kubernetes.sh' },
   helm: { present: () => answers(helmBin(), ['version', '--short']), start: 'scripts/infra/helm.sh' },
   // A second engine of the test's own needs root and the daemon binary (stopping the machine's would disturb other tests).
   'private-dockerd': { present: () => process.getuid?.() === 0 && answers('dockerd', ['--version']), start: 'scripts/infra/docker.sh (as root)' },

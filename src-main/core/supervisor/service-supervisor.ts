@@ -203,7 +203,8 @@ export class ServiceSupervisor {
       if (typeof outcome === 'string') return this.#ready(run, `${outcome} (${runLabel(run.process)})`);
       // The engine keeps trying (a crash-looping pod): shown as it is, healthy once the engine says so.
       if (outcome instanceof NotReady && outcome.state === 'crash-loop') return this.#transition('crash-loop', outcome.message);
-      return this.#notReadyInTime(run, outcome?.message ?? 'its own readiness check did not pass');
+      if (outcome instanceof NotReady) return this.#endStart(run, outcome.message);
+      return this.#notReadyInTime(run, 'its own readiness check did not pass');
     }
     const deadline = run.process.startedAt + this.service.startup.timeout;
     // Raced against the process's own end, not the recording of it: a check passing after the process
@@ -223,9 +224,14 @@ export class ServiceSupervisor {
   }
 
   /** Not healthy in time: end it, and let its end count as a failed start (restart policy applies). */
-  async #notReadyInTime(run: RunningService, why: string): Promise<ServiceStatus> {
+  #notReadyInTime(run: RunningService, why: string): Promise<ServiceStatus> {
+    return this.#endStart(run, `not healthy within ${formatDuration(this.service.startup.timeout)}: ${why}`);
+  }
+
+  /** Ends a start that will not succeed; its end is recorded with `failure` as the reason. */
+  async #endStart(run: RunningService, failure: string): Promise<ServiceStatus> {
     const entry = this.#running!;
-    entry.failure = `not healthy within ${formatDuration(this.service.startup.timeout)}: ${why}`;
+    entry.failure = failure;
     await this.deps.driver.stop(run.process, this.service, this.deps.context);
     await entry.handled;
     return this.#status;
