@@ -54,6 +54,7 @@ const kubernetes = z.strictObject({
   context: nonEmpty.optional(),
   namespace: nonEmpty.default('default'),
   manifests: z.array(nonEmpty).default([]).meta({ description: 'Manifest files applied on start.' }),
+  inline: z.string().optional().meta({ description: 'Manifests as YAML text inside the registry, applied after the files.' }),
   deployment: nonEmpty.optional().meta({ description: 'Workload whose rollout defines the state. Default: the service name.' }),
   stop: z.enum(['delete', 'scale-to-zero']).default('delete'),
   helm: helm.optional(),

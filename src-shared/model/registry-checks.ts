@@ -62,8 +62,8 @@ function nameList(service: Table, name: string, key: string, problem: (entry: st
 function perService(service: ServiceDefinition): RegistryIssue[] {
   const issues: RegistryIssue[] = [];
   const kubernetes = service.deployment.kubernetes;
-  if (kubernetes && kubernetes.manifests.length === 0 && !kubernetes.helm) {
-    issues.push(error(['services', service.name, 'deployment', 'kubernetes'], 'needs `manifests` or a `helm` chart'));
+  if (kubernetes && kubernetes.manifests.length === 0 && !kubernetes.inline && !kubernetes.helm) {
+    issues.push(error(['services', service.name, 'deployment', 'kubernetes'], 'needs `manifests`, `inline` manifests or a `helm` chart'));
   }
   const check = service.health_check;
   if (check && check.timeout > check.interval) {

@@ -60,6 +60,14 @@ describeWith('kubernetes')('kubernetes mode', () => {
     expect((await h.engine.start('kweb')).state).toBe('healthy');
   }, 90_000);
 
+  it('applies manifests written inline in the registry', async () => {
+    const manifest = ['apiVersion: apps/v1', 'kind: Deployment', 'metadata: { name: kinline }', 'spec:', '  selector: { matchLabels: { app: kinline } }', '  template:', '    metadata: { labels: { app: kinline } }', '    spec:', `      containers: [{ name: main, image: "local/busybox:test", imagePullPolicy: Never, command: ["sleep", "600"] }]`].join('\n');
+    const text = `[services.kinline.deployment]\nmode = "kubernetes"\n[services.kinline.deployment.kubernetes]\nnamespace = "${namespace}"\ninline = '''\n${manifest}\n'''\n`;
+    const h = await open(text, env());
+    expect((await h.engine.start('kinline')).state).toBe('healthy');
+    await h.engine.stop('kinline');
+  }, 60_000);
+
   it('says an image cannot be pulled instead of waiting for it', async () => {
     const h = await open(kubeService('kbad', serving('kbad'), 'local/not-built:1'), env());
     const began = Date.now();

@@ -39,7 +39,7 @@ const cases: [string, string, string[]][] = [
   ]],
   ['remote url not http', '[services.r.deployment]\nmode = "remote"\nremote = { url = "ftp://x" }\n', ['services.toml:3:12 services.r.deployment.remote.url: an http:// or https:// URL']],
   ['kubernetes without manifests or helm', '[services.k.deployment]\nmode = "kubernetes"\nkubernetes = { namespace = "dev" }\n', [
-    'services.toml:3:1 services.k.deployment.kubernetes: needs `manifests` or a `helm` chart',
+    'services.toml:3:1 services.k.deployment.kubernetes: needs `manifests`, `inline` manifests or a `helm` chart',
   ]],
   ['unknown key with typo', `${binaryService('a', 'dependecies = []')}`, ["services.toml:2:1 services.a.dependecies: unknown key (did you mean 'dependencies'?)"]],
   ['order is a string', binaryService('a', 'order = "10"'), ['services.toml:2:1 services.a.order: expected a number, got a string']],

@@ -136,6 +136,14 @@ async function manifests(service: ServiceDefinition, context: RegistryContext): 
       throw new StartError(`manifest ${where}: ${(error as Error).message}`);
     }
   }
+  const inline = service.deployment.kubernetes!.inline;
+  if (inline) {
+    try {
+      objects.push(...(loadAllYaml(inline) as KubernetesObject[]).filter(Boolean));
+    } catch (error) {
+      throw new StartError(`services.${service.name}.deployment.kubernetes.inline: ${(error as Error).message}`);
+    }
+  }
   return objects;
 }
 
