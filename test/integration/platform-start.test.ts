@@ -55,13 +55,6 @@ describe('platform start', () => {
     expect(report.ended - report.began).toBeLessThan(100 + 400 + 1500);
   });
 
-  it('launches ready services in `order`', async () => {
-    const { text } = delayedRegistry({ late: { order: 30 }, first: { order: 10 }, middle: { order: 20 } });
-    const h = await open(text);
-    await h.engine.platformStart(['late', 'first', 'middle']);
-    expect(h.events.filter((e) => e.state === 'starting').map((e) => e.name)).toEqual(['first', 'middle', 'late']);
-  });
-
   it('blocks what needs a failed service, with the cause, while independent branches go on', async () => {
     const { text } = delayedRegistry({
       root: {},

@@ -48,7 +48,6 @@ describe('preflight of the machine', () => {
     const text = '[services.api.deployment]\nmode = "kubernetes"\nkubernetes = { helm = { chart = "./chart" } }\n';
     const [reasons] = await reasonsOf(text, { PATH: pathWith('sh'), HOME: home });
     expect(reasons).toEqual([
-      'kubernetes services are not supported yet',
       'helm not found on PATH (the service deploys a Helm chart; or set HELM_BIN)',
       `no kubeconfig: ${join(home, '.kube', 'config')} not found (set deployment.kubernetes.kubeconfig or KUBECONFIG)`,
     ]);
