@@ -125,7 +125,6 @@ describe('the daemon', () => {
     homes.push(h);
     expect(await h.run(['services', 'start', 'nope'])).toMatchObject({ code: 1, stderr: "provisioning: unknown service 'nope'\n" });
   });
-  });
 });
 
 describe('logs across daemon crashes', () => {
