@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { tempDir } from '../support/cli-run';
 import { delayedRegistry } from '../support/delayed-services';
-import { harnesses, waitFor } from '../support/engine-harness';
+import { harness, harnesses, waitFor } from '../support/engine-harness';
 import { describeWith, helmBin, INFRA_BIN, KUBECONFIG_FILE } from '../support/engines';
 import { tailLog } from '../../src-main/core/logs/log-reader';
 import { logFiles } from '../../src-main/core/logs/log-files';
 
-const { open } = harnesses();
+const { open, track } = harnesses();
 const namespace = `pcc-${process.pid}`;
 const kubectl = (...args: string[]) => execFileSync(join(INFRA_BIN, 'kubectl'), ['--kubeconfig', KUBECONFIG_FILE, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 const env = () => ({ ...process.env, KUBECONFIG: KUBECONFIG_FILE, HELM_BIN: helmBin() });
@@ -93,19 +93,39 @@ describeWith('kubernetes')('kubernetes mode', () => {
     expect(h.engine.status()[0]!.state).toBe('stopped');
   });
 
-  it('installs a Helm chart, upgrades it to a new revision when its values change, and uninstalls it', async () => {
+  it('shows its services unknown while the API server is away, and healthy again after, with nothing lost', async () => {
+    const h = await open(kubeService('kaway2', serving('kaway2')), env());
+    expect((await h.engine.start('kaway2')).state).toBe('healthy');
+    const uid = kubectl('get', 'deployment', 'kaway2', '-n', namespace, '-o', 'jsonpath={.metadata.uid}');
+    execFileSync('pkill', ['-KILL', '-f', `${join(INFRA_BIN, 'kube-apiserver')} `]);
+    await waitFor(() => h.engine.status()[0]!.state === 'unknown', 20_000);
+    expect(h.engine.status()[0]!.reason).toMatch(/^Kubernetes API server not reachable \(.+\); watching again as soon as it answers$/);
+    execFileSync(join(process.cwd(), 'scripts', 'infra', 'kubernetes.sh'), { stdio: 'ignore' });
+    await waitFor(() => h.engine.status()[0]!.state === 'healthy', 30_000);
+    expect(h.engine.status()[0]).toMatchObject({ reason: 'its engine is reachable again', workload: `deployment/kaway2 in ${namespace}` });
+    expect(kubectl('get', 'deployment', 'kaway2', '-n', namespace, '-o', 'jsonpath={.metadata.uid}')).toBe(uid);
+  }, 90_000);
+
+  it('installs a Helm chart, is adopted by its release status, upgrades to a new revision with new values, and uninstalls', async () => {
     const chart = join(process.cwd(), 'platform', 'charts', 'web');
-    const service = (message: string) =>
-      `[services.khelm.deployment]\nmode = "kubernetes"\nkubernetes = { namespace = "${namespace}", helm = { chart = ${JSON.stringify(chart)}, values = { message = "${message}" } } }\n[services.khelm.startup]\ntimeout = "90s"\n`;
-    const helm = (...args: string[]) => execFileSync(helmBin(), ['--kubeconfig', KUBECONFIG_FILE, '-n', namespace, ...args], { encoding: 'utf8' });
-    const first = await open(service('first'), env());
+    const service = (message: string, stop: string) =>
+      `[services.khelm.deployment]\nmode = "kubernetes"\nkubernetes = { namespace = "${namespace}", stop = "${stop}", helm = { chart = ${JSON.stringify(chart)}, values = { message = "${message}" } } }\n[services.khelm.startup]\ntimeout = "90s"\n`;
+    const helm = (...args: string[]) => execFileSync(helmBin(), ['--kubeconfig', KUBECONFIG_FILE, '-n', namespace, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const revision = () => JSON.parse(helm('status', 'khelm', '-o', 'json')) as { version: number; config: { message: string } };
+    const first = await open(service('first', 'scale-to-zero'), env());
     expect((await first.engine.start('khelm')).state).toBe('healthy');
-    expect(JSON.parse(helm('status', 'khelm', '-o', 'json')) as { version: number }).toMatchObject({ version: 1 });
+    expect(revision()).toMatchObject({ version: 1, config: { message: 'first' } });
     await first.engine.close();
-    const second = await open(service('second'), env());
-    expect((await second.engine.restart('khelm')).state).toBe('healthy');
-    const status = JSON.parse(helm('status', 'khelm', '-o', 'json')) as { version: number; config: { message: string } };
-    expect(status).toMatchObject({ version: 2, config: { message: 'second' } });
+    // A new manager adopts the deployed release; stopping it scales to zero and keeps the release.
+    const again = track(await harness(service('first', 'scale-to-zero'), first.home, env()));
+    expect(again.engine.status()[0]).toMatchObject({ state: 'healthy', reason: expect.stringMatching(/^adopted \(deployment\/khelm in /) as unknown as string });
+    expect((await again.engine.stop('khelm')).state).toBe('stopped');
+    expect(kubectl('get', 'deployment', 'khelm', '-n', namespace, '-o', 'jsonpath={.spec.replicas}')).toBe('0');
+    await again.engine.close();
+    // Changed values: the next start upgrades the release to a new revision.
+    const second = track(await harness(service('second', 'delete'), first.home, env()));
+    expect((await second.engine.start('khelm')).state).toBe('healthy');
+    expect(revision()).toMatchObject({ version: 2, config: { message: 'second' } });
     expect((await second.engine.stop('khelm')).state).toBe('stopped');
     expect(() => helm('status', 'khelm')).toThrow();
   }, 180_000);

@@ -44,7 +44,13 @@ export class KubernetesDriver implements ServiceDriver {
   async adopt(service: ServiceDefinition, record: ProcessRecord | undefined, configHash: string, context: RunContext): Promise<Adoption> {
     if (!record?.workload) return { notes: [] };
     try {
-      const target = await this.#target(service.deployment.kubernetes!, context);
+      const kubernetes = service.deployment.kubernetes!;
+      const target = await this.#target(kubernetes, context);
+      if (kubernetes.helm) {
+        // The release's own state first: a failed or uninstalled release is not adopted.
+        const status = JSON.parse(await helm(context, target, kubernetes, ['status', releaseOf(service), '-o', 'json'])) as { info?: { status?: string } };
+        if (status.info?.status !== 'deployed') return { notes: [`not adopted: release ${releaseOf(service)} is ${status.info?.status ?? 'unknown'}`] };
+      }
       return { run: await this.#follow(service, target, record.instance, configHash, record.command, context), notes: [] };
     } catch (error) {
       return { notes: [`not adopted: ${(error as Error).message}`] };

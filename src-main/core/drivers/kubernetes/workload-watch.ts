@@ -29,6 +29,7 @@ export class WorkloadWatch {
   #trouble: string | undefined;
   #settled = false;
   #closed = false;
+  #unreachable = false;
 
   constructor(
     private readonly config: KubeConfig,
@@ -140,22 +141,32 @@ export class WorkloadWatch {
         },
         (error: unknown) => {
           if (this.#closed) return;
-          if (error) this.#emit({ kind: 'unreachable', reason: `Kubernetes API server not reachable: ${(error as Error).message}` });
-          setTimeout(() => void reopen(Boolean(error)), REWATCH_MS).unref();
+          if (error) this.#away((error as Error).message);
+          setTimeout(() => void reopen(), REWATCH_MS).unref();
         },
       );
       this.#aborts.push(abort);
     };
-    const reopen = async (afterError: boolean): Promise<void> => {
+    const reopen = async (): Promise<void> => {
       if (this.#closed) return;
       try {
         await open();
-        if (afterError) this.#emit({ kind: 'reachable' });
-      } catch {
-        setTimeout(() => void reopen(true), REWATCH_MS).unref();
+        if (this.#unreachable) {
+          this.#unreachable = false;
+          this.#emit({ kind: 'reachable' });
+        }
+      } catch (error) {
+        this.#away((error as Error).message);
+        setTimeout(() => void reopen(), REWATCH_MS).unref();
       }
     };
     await open();
+  }
+
+  #away(why: string): void {
+    if (this.#unreachable) return;
+    this.#unreachable = true;
+    this.#emit({ kind: 'unreachable', reason: `Kubernetes API server not reachable (${why}); watching again as soon as it answers` });
   }
 
   /** Each running pod's log, once, timestamped by the cluster so a re-follow repeats nothing. */
