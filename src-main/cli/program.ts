@@ -17,6 +17,7 @@ import { platformStatus, servicesStatus } from './commands/services-status';
 import { platformRestart, platformStart, platformStop, servicesStopCascade } from './commands/platform-lifecycle';
 import { servicesWhy } from './commands/services-why';
 import { platformUpdate } from './commands/platform-update';
+import { ui } from './commands/ui';
 
 /** Runs one invocation and returns its exit code. Never calls process.exit, so tests can run it in-process. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -160,12 +161,25 @@ function createProgram(io: CliIo): Command {
   daemon.command('status').description('whether a daemon runs, its pid and registry').action(action(daemonStatus));
 
   program
+    .command('ui')
+    .description('the control center in a browser: served on 127.0.0.1 behind a token, talking to the owning engine')
+    .option('-p, --port <port>', 'port on 127.0.0.1 (default: any free one)', (value) => port(value), 0)
+    .option('--no-open', 'print the URL without opening a browser')
+    .action(action((ctx, options: { port: number; open: boolean }) => ui(ctx, options)));
+
+  program
     .command('init')
     .description("write the platform registry to the user's config dir (~/.provisioning/config/services.toml)")
     .option('-f, --force', 'replace an existing registry (kept as services.toml.bak)', false)
     .action(action((ctx, options: { force: boolean }) => init(ctx, options)));
 
   return program;
+}
+
+function port(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0 || number > 65_535) throw new InvalidArgumentError('--port takes 0 to 65535');
+  return number;
 }
 
 function positiveInteger(value: string, option: string): number {
