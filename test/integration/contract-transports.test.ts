@@ -1,0 +1,99 @@
+/**
+ * One contract suite, run on each transport a face uses: the local socket (CLI clients) and the
+ * WebSocket of the web host (the browser UI). Same requests, same answers, same errors as data,
+ * same events. (Electron IPC joins when the shell's bridge lands.)
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { connect } from 'node:net';
+import { readLines } from '../../src-main/core/read-lines';
+import { daemonSocketPath } from '../../src-main/daemon/daemon-paths';
+import { privateHome, type Home } from '../support/cli-process';
+import { nodeService, waitFor } from '../support/engine-harness';
+
+interface Transport {
+  call(method: string, params?: unknown): Promise<Reply>;
+  readonly events: { name: string; state: string }[];
+  close(): void;
+}
+
+let home: Home;
+let ui: ReturnType<Home['spawnPiped']>;
+let url: URL;
+
+beforeAll(async () => {
+  home = privateHome(`${nodeService('api', ['-e', 'setInterval(() => {}, 1000)'])}${nodeService('web', ['-e', 'setInterval(() => {}, 1000)'], 'dependencies = ["api"]')}`);
+  ui = home.spawnPiped(['ui', '--no-open']);
+  url = new URL(await waitFor(() => /Provisioning control center: (\S+)/.exec(ui.stdout())?.[1], 20_000));
+}, 30_000);
+afterAll(async () => {
+  ui.child.kill('SIGINT');
+  await ui.exited;
+  await home.cleanup();
+});
+
+type Reply = { ok: boolean; result?: unknown; error?: { name: string; message: string } };
+
+/** The wire as a transport carries it: one JSON message each way, answers matched by id. */
+function wire(send: (text: string) => void): { transport: Omit<Transport, 'close'>; receive: (text: string) => void } {
+  const events: Transport['events'] = [];
+  const pending = new Map<number, (reply: Reply) => void>();
+  let id = 0;
+  return {
+    transport: { events, call: (method, params) => new Promise((resolve) => (pending.set(++id, resolve), send(JSON.stringify({ id, method, params: params ?? {} })))) },
+    receive: (text) => {
+      const message = JSON.parse(text) as { id?: number; event?: { status: { name: string; state: string } } } & Reply;
+      if (message.event) return void events.push({ name: message.event.status.name, state: message.event.status.state });
+      const { ok, result, error } = message;
+      pending.get(message.id!)?.({ ok, ...(ok ? { result } : { error }) });
+    },
+  };
+}
+
+async function localSocket(): Promise<Transport> {
+  const socket = connect(daemonSocketPath(home.home));
+  await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  const { transport, receive } = wire((text) => socket.write(`${text}\n`));
+  readLines(socket, receive);
+  return { ...transport, close: () => socket.end() };
+}
+
+async function webSocket(): Promise<Transport> {
+  const ws = new WebSocket(`ws://127.0.0.1:${url.port}/api`, { headers: { origin: url.origin, cookie: `provisioning_token=${url.searchParams.get('token')}` } });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const { transport, receive } = wire((text) => ws.send(text));
+  ws.on('message', (data) => receive(data.toString()));
+  return { ...transport, close: () => ws.close() };
+}
+
+describe.each([
+  ['local socket', localSocket],
+  ['WebSocket (web host)', webSocket],
+])('the contract over the %s', (_name, open) => {
+  it('says who owns the engine, and lists the services', async () => {
+    const t = await open();
+    expect(await t.call('hello')).toMatchObject({ ok: true, result: { home: home.home, registry: home.registry } });
+    const status = await t.call('status');
+    expect((status.result as { name: string }[]).map((s) => s.name)).toEqual(['api', 'web']);
+    t.close();
+  });
+
+  it('starts along the graph and streams every transition as an event', async () => {
+    const t = await open();
+    await t.call('subscribe');
+    const report = await t.call('platformStart', { names: ['web'] });
+    expect((report.result as { steps: { name: string; outcome: string }[] }).steps.map((s) => [s.name, s.outcome])).toEqual([['api', 'done'], ['web', 'done']]);
+    await waitFor(() => t.events.some((e) => e.name === 'web' && e.state === 'healthy'));
+    expect(t.events.filter((e) => e.name === 'api').map((e) => e.state)).toEqual(['starting', 'healthy']);
+    await t.call('platformStop', { names: [] });
+    t.close();
+  });
+
+  it('carries refusals as data, with their kind', async () => {
+    const t = await open();
+    expect(await t.call('start', { name: 'nope' })).toEqual({ ok: false, error: { name: 'EngineError', message: "unknown service 'nope'" } });
+    expect(await t.call('stop', {})).toEqual({ ok: false, error: { name: 'ProtocolError', message: 'bad params for stop' } });
+    expect(await t.call('no-such-method')).toEqual({ ok: false, error: { name: 'ProtocolError', message: "unknown method 'no-such-method'" } });
+    t.close();
+  });
+});
