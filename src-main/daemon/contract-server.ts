@@ -42,7 +42,8 @@ export class ContractServer {
       restart: ({ name }) => engine.restart(name),
       readiness: () => engine.readiness(),
       history: async ({ name }) => [...engine.healthHistory(name)],
-      subscribe: async () => ({}),
+      // The snapshot is taken by #serve, at the moment the subscription begins.
+      subscribe: async () => ({ seq: 0 as const, services: engine.status() }),
       shutdown: async () => {
         setImmediate(shutdown);
         return {};
@@ -85,7 +86,12 @@ export class ContractServer {
       const request = requestSchema.safeParse(safeJson(line));
       if (!request.success) return void send({ id: -1, ok: false, error: { name: 'ProtocolError', message: 'malformed request' } });
       const { id, method, params } = request.data;
-      if (method === 'subscribe') unsubscribe = engine.subscribe((event) => send({ event }));
+      if (method === 'subscribe') {
+        // Taken together with the snapshot (no await between): no event falls between the two.
+        unsubscribe();
+        let seq = 0;
+        unsubscribe = engine.subscribe((event) => send({ seq: ++seq, event }));
+      }
       send(await this.#dispatch(id, method, params, connection));
     });
   }

@@ -15,7 +15,7 @@ import { daemonLogPath, daemonSocketPath } from './daemon-paths';
 export class OwnerClient {
   #nextId = 1;
   readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
-  readonly #listeners = new Set<(event: StateEvent) => void>();
+  readonly #listeners = new Set<(event: StateEvent, seq: number) => void>();
 
   private constructor(private readonly socket: Socket) {
     readLines(socket, (line) => this.#receive(line));
@@ -44,7 +44,7 @@ export class OwnerClient {
     return methods[method].result.parse(await result) as Result<M>;
   }
 
-  onEvent(listener: (event: StateEvent) => void): void {
+  onEvent(listener: (event: StateEvent, seq: number) => void): void {
     this.#listeners.add(listener);
   }
 
@@ -55,7 +55,7 @@ export class OwnerClient {
   #receive(line: string): void {
     const message: unknown = JSON.parse(line);
     const event = eventMessageSchema.safeParse(message);
-    if (event.success) return this.#listeners.forEach((listener) => listener(event.data.event));
+    if (event.success) return this.#listeners.forEach((listener) => listener(event.data.event, event.data.seq));
     const response = responseSchema.parse(message);
     const waiting = this.#pending.get(response.id);
     if (!waiting) return;

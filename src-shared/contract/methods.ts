@@ -31,8 +31,11 @@ export const methods = {
   history: { params: nameParams, result: z.array(probeResultSchema) },
   /** Per service: ready, would start, or blocked, with reasons (preflight, dependencies). */
   readiness: { params: z.object({}), result: z.array(readinessSchema) },
-  /** From now on, every state event is pushed to this connection. */
-  subscribe: { params: z.object({}), result: z.object({}) },
+  /**
+   * The state of every service now (`seq` 0 of this subscription), and from now on every state event
+   * pushed to this connection, numbered 1, 2, … Subscribing again starts over with a new snapshot.
+   */
+  subscribe: { params: z.object({}), result: z.object({ seq: z.literal(0), services: z.array(serviceStatusSchema) }) },
   /** Ends supervision; services keep running and the next owner adopts them. */
   shutdown: { params: z.object({}), result: z.object({}) },
 } as const;

@@ -14,7 +14,12 @@ export const responseSchema = z.union([
 ]);
 export type Response = z.infer<typeof responseSchema>;
 
-export const eventMessageSchema = z.object({ event: stateEventSchema });
+/**
+ * An event as a connection receives it: numbered from the snapshot `subscribe` answered with, one
+ * more each time, so a receiver that sees a gap knows it missed something and subscribes again.
+ */
+export const eventMessageSchema = z.object({ seq: z.number().int().positive(), event: stateEventSchema });
+export type EventMessage = z.infer<typeof eventMessageSchema>;
 
 /** An error from the other side, rebuilt with its name so callers can tell kinds apart. */
 export class RemoteError extends Error {

@@ -13,7 +13,7 @@ import { nodeService, waitFor } from '../support/engine-harness';
 
 interface Transport {
   call(method: string, params?: unknown): Promise<Reply>;
-  readonly events: { name: string; state: string }[];
+  readonly events: { seq: number; name: string; state: string }[];
   close(): void;
 }
 
@@ -42,8 +42,8 @@ function wire(send: (text: string) => void): { transport: Omit<Transport, 'close
   return {
     transport: { events, call: (method, params) => new Promise((resolve) => (pending.set(++id, resolve), send(JSON.stringify({ id, method, params: params ?? {} })))) },
     receive: (text) => {
-      const message = JSON.parse(text) as { id?: number; event?: { status: { name: string; state: string } } } & Reply;
-      if (message.event) return void events.push({ name: message.event.status.name, state: message.event.status.state });
+      const message = JSON.parse(text) as { id?: number; seq?: number; event?: { status: { name: string; state: string } } } & Reply;
+      if (message.event) return void events.push({ seq: message.seq!, name: message.event.status.name, state: message.event.status.state });
       const { ok, result, error } = message;
       pending.get(message.id!)?.({ ok, ...(ok ? { result } : { error }) });
     },
@@ -78,13 +78,15 @@ describe.each([
     t.close();
   });
 
-  it('starts along the graph and streams every transition as an event', async () => {
+  it('starts along the graph and streams every transition as a numbered event after a snapshot', async () => {
     const t = await open();
-    await t.call('subscribe');
+    const snapshot = await t.call('subscribe');
+    expect(snapshot).toMatchObject({ ok: true, result: { seq: 0, services: [{ name: 'api', state: 'stopped' }, { name: 'web', state: 'stopped' }] } });
     const report = await t.call('platformStart', { names: ['web'] });
     expect((report.result as { steps: { name: string; outcome: string }[] }).steps.map((s) => [s.name, s.outcome])).toEqual([['api', 'done'], ['web', 'done']]);
     await waitFor(() => t.events.some((e) => e.name === 'web' && e.state === 'healthy'));
     expect(t.events.filter((e) => e.name === 'api').map((e) => e.state)).toEqual(['starting', 'healthy']);
+    expect(t.events.map((e) => e.seq)).toEqual(t.events.map((_, i) => i + 1));
     await t.call('platformStop', { names: [] });
     t.close();
   });
