@@ -34,7 +34,7 @@ export async function runDaemon(options: DaemonOptions): Promise<boolean> {
   const engine = await createReloadableEngine({ ...options, onWarning: (warning) => options.log(`warning: ${warning}`) });
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
-  const server = new ContractServer(engine, { pid: process.pid, home: options.home, registry: options.registryPath }, () => stop(), options.readRegistry);
+  const server = new ContractServer(engine, { hello: { pid: process.pid, home: options.home, registry: options.registryPath }, shutdown: () => stop(), readRegistry: options.readRegistry });
   await server.listen(daemonSocketPath(options.home));
   options.log(`pid ${process.pid} owns ${options.home} (registry ${options.registryPath})`);
 

@@ -1,0 +1,100 @@
+/**
+ * One face's session with the engine, whatever carries it (the local socket, Electron IPC): checks
+ * each request against the contract, answers it (errors as data), streams numbered state events
+ * after a snapshot, and owns the platform operations it started — closing it cancels them.
+ */
+import { methods, type MethodName, type Params, type Result } from '@shared/contract/methods';
+import { requestSchema, type Response } from '@shared/contract/wire';
+import type { Registry } from '@shared/model';
+import type { ReloadableEngine } from '../core/reloadable-engine';
+
+type Operations = Set<AbortController>;
+export type ContractHandlers = { [M in MethodName]: (params: Params<M>, operations: Operations) => Promise<Result<M>> };
+
+export interface OwnerFacts {
+  readonly hello: Result<'hello'>;
+  /** Ends supervision (the daemon exits; the desktop app keeps its own engine). */
+  readonly shutdown: () => void;
+  /** The registry file as it is now; throws when it is not valid. */
+  readonly readRegistry: () => Promise<Registry>;
+}
+
+export function contractHandlers(engine: ReloadableEngine, owner: OwnerFacts): ContractHandlers {
+  return {
+    hello: async () => owner.hello,
+    status: async () => engine.status(),
+    start: ({ name }) => engine.start(name),
+    stop: ({ name, force }) => engine.stop(name, { dependents: force ? 'ignore' : 'refuse' }),
+    restart: ({ name }) => engine.restart(name),
+    platformStart: ({ names }, operations) => cancellable(operations, (signal) => engine.platformStart(names, { signal })),
+    platformStop: ({ names }, operations) => cancellable(operations, (signal) => engine.platformStop(names, { signal })),
+    cancel: async (_, operations) => {
+      operations.forEach((operation) => operation.abort());
+      return { cancelled: operations.size };
+    },
+    lastStart: async () => (await engine.lastStart()) ?? null,
+    update: async () => engine.update(await owner.readRegistry()),
+    readiness: () => engine.readiness(),
+    history: async ({ name }) => [...engine.healthHistory(name)],
+    // The snapshot is taken in the same turn as the subscription (ContractSession.receive).
+    subscribe: async () => ({ seq: 0 as const, services: engine.status() }),
+    shutdown: async () => {
+      setImmediate(owner.shutdown);
+      return {};
+    },
+  };
+}
+
+export class ContractSession {
+  readonly #operations: Operations = new Set();
+  #unsubscribe = () => {};
+
+  constructor(
+    private readonly engine: Pick<ReloadableEngine, 'subscribe'>,
+    private readonly handlers: ContractHandlers,
+    private readonly send: (message: unknown) => void,
+  ) {}
+
+  /** One request as received (already parsed from JSON, or undefined when it was not JSON). */
+  async receive(message: unknown): Promise<void> {
+    const request = requestSchema.safeParse(message);
+    if (!request.success) return this.send({ id: -1, ok: false, error: { name: 'ProtocolError', message: 'malformed request' } });
+    const { id, method, params } = request.data;
+    if (method === 'subscribe') {
+      // No await between this and the snapshot below: no event falls between the two.
+      this.#unsubscribe();
+      let seq = 0;
+      this.#unsubscribe = this.engine.subscribe((event) => this.send({ seq: ++seq, event }));
+    }
+    this.send(await this.#dispatch(id, method, params));
+  }
+
+  close(): void {
+    this.#operations.forEach((operation) => operation.abort());
+    this.#unsubscribe();
+  }
+
+  async #dispatch(id: number, method: string, params: unknown): Promise<Response> {
+    if (!(method in methods)) return { id, ok: false, error: { name: 'ProtocolError', message: `unknown method '${method}'` } };
+    const name = method as MethodName;
+    const parsed = methods[name].params.safeParse(params ?? {});
+    if (!parsed.success) return { id, ok: false, error: { name: 'ProtocolError', message: `bad params for ${method}` } };
+    try {
+      const handler = this.handlers[name] as (params: unknown, operations: Operations) => Promise<unknown>;
+      return { id, ok: true, result: await handler(parsed.data, this.#operations) };
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      return { id, ok: false, error: { name: failure.name, message: failure.message } };
+    }
+  }
+}
+
+async function cancellable<T>(operations: Operations, operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  operations.add(controller);
+  try {
+    return await operation(controller.signal);
+  } finally {
+    operations.delete(controller);
+  }
+}

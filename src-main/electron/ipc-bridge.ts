@@ -1,0 +1,51 @@
+/**
+ * The contract over Electron IPC: each window is a ContractSession. Requests arrive on one channel,
+ * answers and numbered events leave on another. A message from any frame but our renderer's is
+ * dropped: a navigated or injected frame gets nothing. Written against the few members of ipcMain
+ * and WebContents it uses, so it is tested with a double of them.
+ */
+import type { ReloadableEngine } from '../core/reloadable-engine';
+import { ContractSession, type ContractHandlers } from '../daemon/contract-session';
+
+export const CHANNELS = { request: 'provisioning:request', message: 'provisioning:message' } as const;
+
+export interface IpcSender {
+  readonly id: number;
+  send(channel: string, message: unknown): void;
+  once(event: 'destroyed', listener: () => void): unknown;
+}
+
+export interface IpcEventLike {
+  readonly sender: IpcSender;
+  readonly senderFrame: { readonly url: string } | null;
+}
+
+export interface IpcMainLike {
+  on(channel: string, listener: (event: IpcEventLike, message: unknown) => void): unknown;
+  removeAllListeners(channel: string): unknown;
+}
+
+/** Serves the contract to trusted frames; returns how to stop. */
+export function bridgeContract(ipc: IpcMainLike, engine: ReloadableEngine, handlers: ContractHandlers, trusted: (url: string) => boolean, warn: (text: string) => void): () => void {
+  const sessions = new Map<number, ContractSession>();
+  ipc.on(CHANNELS.request, (event, message) => {
+    const url = event.senderFrame?.url ?? '';
+    if (!trusted(url)) return warn(`refused a contract message from an untrusted frame: ${url || 'unknown'}`);
+    let session = sessions.get(event.sender.id);
+    if (!session) {
+      const created = new ContractSession(engine, handlers, (reply) => event.sender.send(CHANNELS.message, reply));
+      sessions.set(event.sender.id, created);
+      event.sender.once('destroyed', () => {
+        created.close();
+        sessions.delete(event.sender.id);
+      });
+      session = created;
+    }
+    void session.receive(message);
+  });
+  return () => {
+    ipc.removeAllListeners(CHANNELS.request);
+    sessions.forEach((session) => session.close());
+    sessions.clear();
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * The contract over IPC, with `ipcMain` and the window's WebContents replaced by a double and a real
+ * engine behind: answers and numbered events reach the window; an untrusted frame gets nothing.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseRegistry } from '@shared/model';
+import { createReloadableEngine, type ReloadableEngine } from '../../../src-main/core/reloadable-engine';
+import { contractHandlers } from '../../../src-main/daemon/contract-session';
+import { bridgeContract, CHANNELS, type IpcEventLike, type IpcMainLike } from '../../../src-main/electron/ipc-bridge';
+import { tempDir } from '../../support/cli-run';
+import { nodeService, waitFor } from '../../support/engine-harness';
+
+const RENDERER = 'file:///app/out/renderer/index.html';
+
+/** ipcMain as the bridge uses it, and windows that record what is sent to them. */
+function electronDouble() {
+  const listeners = new Map<string, (event: IpcEventLike, message: unknown) => void>();
+  const ipc: IpcMainLike = {
+    on: (channel, listener) => listeners.set(channel, listener),
+    removeAllListeners: (channel) => listeners.delete(channel),
+  };
+  const window = (id: number, url: string) => {
+    const received: { id?: number; ok?: boolean; result?: unknown; error?: unknown; seq?: number; event?: { status: { name: string; state: string } } }[] = [];
+    let destroyed = () => {};
+    const event: IpcEventLike = { sender: { id, send: (channel, message) => channel === CHANNELS.message && received.push(message as never), once: (_, listener) => (destroyed = listener) }, senderFrame: { url } };
+    return { received, send: (message: unknown) => listeners.get(CHANNELS.request)!(event, message), destroy: () => destroyed() };
+  };
+  return { ipc, window };
+}
+
+let engine: ReloadableEngine | undefined;
+afterEach(async () => {
+  if (!engine) return;
+  await engine.platformStop([]);
+  await engine.close();
+});
+
+describe('the contract over IPC', () => {
+  it('answers a trusted window and streams numbered events to it; an untrusted frame gets nothing', async () => {
+    const home = tempDir();
+    const { registry } = parseRegistry(nodeService('api', ['-e', 'setInterval(() => {}, 1000)']), 'r.toml');
+    engine = await createReloadableEngine({ home, registry: registry!, registryDir: home, env: process.env });
+    const handlers = contractHandlers(engine, { hello: { pid: process.pid, home, registry: 'r.toml' }, shutdown: () => undefined, readRegistry: async () => registry! });
+    const { ipc, window } = electronDouble();
+    const warnings: string[] = [];
+    bridgeContract(ipc, engine, handlers, (url) => url === RENDERER, (text) => warnings.push(text));
+
+    const ours = window(1, RENDERER);
+    ours.send({ id: 1, method: 'subscribe', params: {} });
+    ours.send({ id: 2, method: 'start', params: { name: 'api' } });
+    await waitFor(() => ours.received.some((m) => m.id === 2));
+    expect(ours.received.find((m) => m.id === 1)).toMatchObject({ ok: true, result: { seq: 0, services: [{ name: 'api', state: 'stopped' }] } });
+    expect(ours.received.find((m) => m.id === 2)).toMatchObject({ ok: true, result: { name: 'api', state: 'healthy' } });
+    const events = ours.received.filter((m) => m.event);
+    expect(events.map((m) => [m.seq, m.event!.status.state])).toEqual([[1, 'starting'], [2, 'healthy']]);
+
+    const injected = window(2, 'https://evil.example/');
+    injected.send({ id: 1, method: 'stop', params: { name: 'api', force: true } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(injected.received).toEqual([]);
+    expect(warnings).toEqual(['refused a contract message from an untrusted frame: https://evil.example/']);
+    expect(engine.status()[0]!.state).toBe('healthy');
+
+    ours.send({ id: 3, method: 'stop', params: {} });
+    await waitFor(() => ours.received.some((m) => m.id === 3));
+    expect(ours.received.find((m) => m.id === 3)).toEqual({ id: 3, ok: false, error: { name: 'ProtocolError', message: 'bad params for stop' } });
+    ours.destroy();
+  });
+});
