@@ -1,38 +1,100 @@
 /**
- * Electron main process: one hardened window on the renderer. The engine, tray and IPC bridge
- * join here as the contract grows; this file stays thin.
+ * Electron main process: owns the home (the engine runs here while the app runs; a headless daemon
+ * that owned it is asked to hand over), serves the contract to the window over IPC and to CLI
+ * clients over the local socket, keeps a tray, and notifies of crashes. One instance at a time.
  */
-import { app, BrowserWindow, session } from 'electron';
-import { join } from 'node:path';
+import type { BrowserWindow} from 'electron';
+import { app, dialog, ipcMain, Notification, session } from 'electron';
+import { dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ServiceState } from '@shared/contract/service-state';
+import { provisioningHome } from '../core/paths';
+import { discoverRegistry } from '../core/registry/discover-registry';
+import { readValidRegistry } from '../core/registry/load-registry';
+import { contractHandlers } from '../daemon/contract-session';
+import { daemonSocketPath } from '../daemon/daemon-paths';
+import { OwnerClient } from '../daemon/owner-client';
+import { startOwner, type Owner } from '../daemon/owner';
+import { bridgeContract } from './ipc-bridge';
+import { createMainWindow, rendererFile } from './main-window';
+import { noteFor } from './notifications';
+import { createTray } from './tray';
+import type { TrayAction } from './tray-model';
 
-function createMainWindow(): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    title: 'Provisioning Control Center',
-    show: false,
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/preload.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
-  });
-  window.once('ready-to-show', () => window.show());
-  // The window shows our renderer and nothing else: no navigation away, no new windows.
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
-  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  const devServer = process.env['ELECTRON_RENDERER_URL'];
-  if (devServer) void window.loadURL(devServer);
-  else void window.loadFile(join(import.meta.dirname, '../renderer/index.html'));
-  return window;
+let quitting = false;
+let window: BrowserWindow | undefined;
+
+if (!app.requestSingleInstanceLock()) app.quit();
+app.on('second-instance', () => window?.show());
+
+/** Takes the home over from a daemon that owns it (services keep running and are adopted). */
+async function own(options: Parameters<typeof startOwner>[0]): Promise<Owner> {
+  const daemon = await OwnerClient.connect(daemonSocketPath(options.home)).catch(() => undefined);
+  if (daemon) {
+    await daemon.call('shutdown').catch(() => undefined);
+    daemon.close();
+  }
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const owner = await startOwner(options);
+    if (owner) return owner;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`another manager keeps ${options.home}; stop it with \`provisioning daemon stop\``);
 }
 
-void app.whenReady().then(() => {
+async function main(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  createMainWindow();
-  app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && createMainWindow());
-});
+  const home = provisioningHome(process.env);
+  const location = discoverRegistry({ flag: undefined, env: process.env, cwd: process.cwd() });
+  const readRegistry = () => readValidRegistry(location, process.cwd());
+  let registry;
+  try {
+    registry = await readRegistry();
+  } catch (error) {
+    dialog.showErrorBox('The service registry is not valid', (error as Error).message);
+    return app.quit();
+  }
+  const log = (line: string) => console.log(line);
+  const owner = await own({ home, registry, registryPath: location.path, registryDir: dirname(location.path), readRegistry, env: process.env, log });
+  const handlers = contractHandlers(owner.engine, { hello: { pid: process.pid, home, registry: location.path }, shutdown: () => app.quit(), readRegistry });
+  const renderer = pathToFileURL(rendererFile()).href;
+  const trusted = (url: string) => url === renderer || (process.env['ELECTRON_RENDERER_URL'] !== undefined && url.startsWith(process.env['ELECTRON_RENDERER_URL']));
+  bridgeContract(ipcMain, owner.engine, handlers, trusted, log);
 
-app.on('window-all-closed', () => process.platform !== 'darwin' && app.quit());
+  window = createMainWindow(app.getPath('userData'), () => quitting);
+  const act = (action: TrayAction) => {
+    const done = (promise: Promise<unknown>) => void promise.catch((error: Error) => new Notification({ title: 'Provisioning', body: error.message }).show());
+    if (action.kind === 'start') done(owner.engine.start(action.service));
+    else if (action.kind === 'stop') done(owner.engine.stop(action.service, { dependents: 'refuse' }));
+    else if (action.kind === 'start-platform') done(owner.engine.platformStart([]));
+    else if (action.kind === 'stop-platform') done(owner.engine.platformStop([]));
+    else if (action.kind === 'open') window?.show();
+    else app.quit();
+  };
+  createTray(owner.engine, act);
+
+  const states = new Map<string, ServiceState>(owner.engine.status().map((s) => [s.name, s.state]));
+  owner.engine.subscribe(({ status }) => {
+    const note = noteFor(states.get(status.name), status);
+    states.set(status.name, status.state);
+    if (note && Notification.isSupported()) new Notification(note).show();
+  });
+
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    quitting = true;
+    const running = owner.engine.anyActive();
+    if (!running) return owner.stop();
+    event.preventDefault();
+    // Services outlive the app unless asked: the next owner (the daemon, or the app again) adopts them.
+    const choice = dialog.showMessageBoxSync({ type: 'question', buttons: ['Keep them running', 'Stop them'], defaultId: 0, message: 'Stop the services before quitting?' });
+    void (choice === 1 ? owner.engine.platformStop([]) : Promise.resolve())
+      .then(() => owner.stop())
+      .then(() => owner.stopped)
+      .finally(() => app.quit());
+  });
+}
+
+void app.whenReady().then(main);
+// The app stays in the tray when its window closes.
+app.on('window-all-closed', () => undefined);
