@@ -5,7 +5,7 @@
  */
 import { parseRegistry } from '@shared/model';
 import { createEngine } from '../src-main/core/engine';
-import { SETTLE_MS } from '../src-main/core/supervisor/service-supervisor';
+import { SETTLE_MS } from '../src-main/core/supervisor/startup-readiness';
 import { privateHome } from '../test/support/cli-process';
 import { tempDir } from '../test/support/cli-run';
 import { ms, printTable } from './measure';

@@ -7,19 +7,17 @@ import { randomUUID } from 'node:crypto';
 import type { ExitInfo, ServiceState, ServiceStatus } from '@shared/contract/service-state';
 import type { ProbeResult } from '@shared/contract/health';
 import { formatDuration, type ServiceDefinition } from '@shared/model';
-import { waitUntilReady } from '../health/health-monitor';
 import { PreflightError } from '../preflight/preflight';
-import { NotReady, StartError, type ExitReport, type RunningService } from '../drivers/driver';
+import { StartError, type ExitReport, type RunningService } from '../drivers/driver';
 import { tailLog } from '../logs/log-reader';
 import type { TerminateResult } from '../process/terminate';
 import type { ProcessRecord, ServiceRecord } from '../state/service-record';
 import { systemClock, type Clock } from './clock';
 import { DependencyReaction } from './dependency-reaction';
 import { RestartTracker } from './restart-policy';
+import { startupReadiness } from './startup-readiness';
 import type { RunEntry, SupervisorDeps } from './supervisor-deps';
 
-/** Without a health check, a process that survives this long has started. */
-export const SETTLE_MS = 500;
 /** Health check results kept per service. */
 const HISTORY_LENGTH = 60;
 /** Lines of the log quoted when a service fails to start. */
@@ -193,42 +191,18 @@ export class ServiceSupervisor {
     await this.#save({ desired: 'running', process: run.process });
     this.#log(`started ${runLabel(run.process)}: ${run.process.command.join(' ')}`);
     const watched = this.#watch(run);
-    const check = this.service.health_check;
-    if (!check) {
-      // Its container's own HEALTHCHECK, when it has one; else surviving the settle window.
-      const ready = (run.untilHealthy ?? sleep(this.#clock, SETTLE_MS).then(() => 'running')).catch((error: NotReady) => error);
-      const late = sleep(this.#clock, this.service.startup.timeout).then(() => undefined);
-      const outcome = await Promise.race([watched.then(() => null), ready, late]);
-      if (!this.#isCurrent(run) || this.#exiting() || outcome === null) return this.#status;
-      if (typeof outcome === 'string') return this.#ready(run, `${outcome} (${runLabel(run.process)})`);
-      // The engine keeps trying (a crash-looping pod): shown as it is, healthy once the engine says so.
-      if (outcome instanceof NotReady && outcome.state === 'crash-loop') return this.#transition('crash-loop', outcome.message);
-      if (outcome instanceof NotReady) return this.#endStart(run, outcome.message);
-      return this.#notReadyInTime(run, 'its own readiness check did not pass');
-    }
-    const deadline = run.process.startedAt + this.service.startup.timeout;
-    // Raced against the process's own end, not the recording of it: a check passing after the process
-    // died (a leftover child answering) must not make it healthy.
-    const readiness = await waitUntilReady(() => this.deps.probe(check), { deadline, ended: run.exited, clock: this.#clock });
-    this.#health = readiness.result ?? this.#health;
-    if (!this.#isCurrent(run) || this.#exiting() || readiness.ended) {
+    const { outcome, health } = await startupReadiness(run, this.service, { probe: this.deps.probe, clock: this.#clock, watched });
+    this.#health = health ?? this.#health;
+    if (!this.#isCurrent(run) || this.#exiting() || outcome.kind === 'ended') {
       await watched;
       return this.#status;
     }
-    if (readiness.ready) {
-      const after = formatDuration(this.#clock.now() - run.process.startedAt);
-      return this.#ready(run, `${readiness.result!.message} after ${after} (${runLabel(run.process)})`);
-    }
-    if (!readiness.ended) return this.#notReadyInTime(run, readiness.result?.message ?? 'no check ran');
-    return this.#status;
+    if (outcome.kind === 'ready') return this.#ready(run, `${outcome.message} (${runLabel(run.process)})`);
+    if (outcome.kind === 'crash-loop') return this.#transition('crash-loop', outcome.message);
+    return this.#endStart(run, outcome.failure);
   }
 
-  /** Not healthy in time: end it, and let its end count as a failed start (restart policy applies). */
-  #notReadyInTime(run: RunningService, why: string): Promise<ServiceStatus> {
-    return this.#endStart(run, `not healthy within ${formatDuration(this.service.startup.timeout)}: ${why}`);
-  }
-
-  /** Ends a start that will not succeed; its end is recorded with `failure` as the reason. */
+  /** Ends a start that will not succeed (restart policy applies); its end is recorded with `failure` as the reason. */
   async #endStart(run: RunningService, failure: string): Promise<ServiceStatus> {
     const entry = this.#running!;
     entry.failure = failure;
@@ -421,6 +395,3 @@ export class ServiceSupervisor {
 /** What a run is, in messages: its process, or the cluster workload that runs it. */
 const runLabel = (process: ProcessRecord): string => (process.pid ? `pid ${process.pid}` : (process.workload ?? process.instance));
 
-function sleep(clock: Clock, ms: number): Promise<void> {
-  return new Promise((resolve) => clock.setTimeout(resolve, ms));
-}
