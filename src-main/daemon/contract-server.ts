@@ -43,7 +43,7 @@ export class ContractServer {
 
   #serve(socket: Socket): void {
     this.#clients.add(socket);
-    const session = new ContractSession(this.engine, this.#handlers, (message) => socket.writable && socket.write(`${JSON.stringify(message)}\n`));
+    const session = new ContractSession(this.engine, this.#handlers, (message) => socket.writable && socket.write(`${JSON.stringify(message)}\n`), () => socket.writableLength);
     socket.on('close', () => {
       this.#clients.delete(socket);
       session.close();

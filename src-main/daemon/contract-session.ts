@@ -6,10 +6,27 @@
 import { methods, type MethodName, type Params, type Result } from '@shared/contract/methods';
 import { requestSchema, type Response } from '@shared/contract/wire';
 import type { Registry } from '@shared/model';
+import { EngineError } from '../core/engine';
+import { logFiles } from '../core/logs/log-files';
+import { tailLog } from '../core/logs/log-reader';
 import type { ReloadableEngine } from '../core/reloadable-engine';
+import { stateDirs } from '../core/state/state-store';
+import { streamLog } from './log-stream';
 
 type Operations = Set<AbortController>;
-export type ContractHandlers = { [M in MethodName]: (params: Params<M>, operations: Operations) => Promise<Result<M>> };
+
+/** What a handler may use of the session it serves. */
+export interface SessionContext {
+  /** Its platform operations under way, cancelled with it. */
+  readonly operations: Operations;
+  /** Its log follows, by service. */
+  readonly follows: Map<string, AbortController>;
+  push(message: unknown): void;
+  /** Bytes its transport still holds. */
+  buffered(): number;
+}
+
+export type ContractHandlers = { [M in MethodName]: (params: Params<M>, session: SessionContext) => Promise<Result<M>> };
 
 export interface OwnerFacts {
   readonly hello: Result<'hello'>;
@@ -20,15 +37,32 @@ export interface OwnerFacts {
 }
 
 export function contractHandlers(engine: ReloadableEngine, owner: OwnerFacts): ContractHandlers {
+  const logsOf = (name: string) => {
+    if (!engine.status().some((s) => s.name === name)) throw new EngineError(`unknown service '${name}'`);
+    return logFiles(stateDirs(engine.home).logs, name);
+  };
   return {
     hello: async () => owner.hello,
     status: async () => engine.status(),
     start: ({ name }) => engine.start(name),
     stop: ({ name, force }) => engine.stop(name, { dependents: force ? 'ignore' : 'refuse' }),
     restart: ({ name }) => engine.restart(name),
-    platformStart: ({ names }, operations) => cancellable(operations, (signal) => engine.platformStart(names, { signal })),
-    platformStop: ({ names }, operations) => cancellable(operations, (signal) => engine.platformStop(names, { signal })),
-    cancel: async (_, operations) => {
+    platformStart: ({ names }, { operations }) => cancellable(operations, (signal) => engine.platformStart(names, { signal })),
+    platformStop: ({ names }, { operations }) => cancellable(operations, (signal) => engine.platformStop(names, { signal })),
+    logTail: async ({ name, lines }) => tailLog(logsOf(name), lines),
+    logFollow: async ({ name, afterSeq }, session) => {
+      session.follows.get(name)?.abort();
+      const follow = new AbortController();
+      session.follows.set(name, follow);
+      void streamLog({ service: name, files: logsOf(name), afterSeq, signal: follow.signal, push: (message) => session.push(message), buffered: () => session.buffered() });
+      return {};
+    },
+    logUnfollow: async ({ name }, { follows }) => {
+      follows.get(name)?.abort();
+      follows.delete(name);
+      return {};
+    },
+    cancel: async (_, { operations }) => {
       operations.forEach((operation) => operation.abort());
       return { cancelled: operations.size };
     },
@@ -46,14 +80,17 @@ export function contractHandlers(engine: ReloadableEngine, owner: OwnerFacts): C
 }
 
 export class ContractSession {
-  readonly #operations: Operations = new Set();
+  readonly #context: SessionContext;
   #unsubscribe = () => {};
 
   constructor(
     private readonly engine: Pick<ReloadableEngine, 'subscribe'>,
     private readonly handlers: ContractHandlers,
     private readonly send: (message: unknown) => void,
-  ) {}
+    buffered: () => number = () => 0,
+  ) {
+    this.#context = { operations: new Set(), follows: new Map(), push: send, buffered };
+  }
 
   /** One request as received (already parsed from JSON, or undefined when it was not JSON). */
   async receive(message: unknown): Promise<void> {
@@ -70,7 +107,8 @@ export class ContractSession {
   }
 
   close(): void {
-    this.#operations.forEach((operation) => operation.abort());
+    this.#context.operations.forEach((operation) => operation.abort());
+    this.#context.follows.forEach((follow) => follow.abort());
     this.#unsubscribe();
   }
 
@@ -80,8 +118,8 @@ export class ContractSession {
     const parsed = methods[name].params.safeParse(params ?? {});
     if (!parsed.success) return { id, ok: false, error: { name: 'ProtocolError', message: `bad params for ${method}` } };
     try {
-      const handler = this.handlers[name] as (params: unknown, operations: Operations) => Promise<unknown>;
-      return { id, ok: true, result: await handler(parsed.data, this.#operations) };
+      const handler = this.handlers[name] as (params: unknown, session: SessionContext) => Promise<unknown>;
+      return { id, ok: true, result: await handler(parsed.data, this.#context) };
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
       return { id, ok: false, error: { name: failure.name, message: failure.message } };

@@ -31,6 +31,7 @@ export interface WebHost {
 }
 
 const COOKIE = 'provisioning_token';
+const HIGH_WATER = 1024 * 1024;
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json' };
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
@@ -85,7 +86,21 @@ function bridge(ws: WebSocket, owner: Socket): void {
   };
   owner.on('error', close).on('close', close);
   ws.on('close', close).on('error', close);
-  readLines(owner, (line) => ws.send(line));
+  // A browser that cannot keep up stops the reading here, so the owner sees its socket fill and
+  // drops log batches (with a gap marker) instead of this process buffering without bound.
+  let waiting: NodeJS.Timeout | undefined;
+  readLines(owner, (line) => {
+    ws.send(line);
+    if (ws.bufferedAmount <= HIGH_WATER || waiting) return;
+    owner.pause();
+    waiting = setInterval(() => {
+      if (ws.bufferedAmount > HIGH_WATER / 4) return;
+      clearInterval(waiting);
+      waiting = undefined;
+      owner.resume();
+    }, 20);
+  });
+  ws.on('close', () => clearInterval(waiting));
   ws.on('message', (data) => {
     let message: unknown;
     try {

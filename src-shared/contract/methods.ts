@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { probeResultSchema, readinessSchema } from './health';
+import { logLineSchema } from './logs';
 import { platformReportSchema, updateReportSchema } from './platform';
 import { serviceStatusSchema } from './service-state';
 
@@ -25,6 +26,14 @@ export const methods = {
   /** Cancels this connection's platform operations: nothing more is launched. Closing it does too. */
   cancel: { params: z.object({}), result: z.object({ cancelled: z.number() }) },
   lastStart: { params: z.object({}), result: platformReportSchema.nullable() },
+  /** The last lines of a service's log. */
+  logTail: { params: nameParams.extend({ lines: z.number().int().min(1).max(10_000).default(200) }), result: z.array(logLineSchema) },
+  /**
+   * From now on, the service's lines after `afterSeq` are pushed to this connection as log messages
+   * (batched, ≤ 60/s, gap markers when it cannot keep up), until `logUnfollow` or the connection ends.
+   */
+  logFollow: { params: nameParams.extend({ afterSeq: z.number().int().min(0).default(0) }), result: z.object({}) },
+  logUnfollow: { params: nameParams, result: z.object({}) },
   /** Re-reads the registry file and restarts what changed (added services are not started). */
   update: { params: z.object({}), result: updateReportSchema },
   /** The latest health check results of a service, oldest first (sparklines, --json). */

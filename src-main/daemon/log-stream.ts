@@ -1,0 +1,42 @@
+/**
+ * A service's log pushed to one receiver: lines batched into at most 60 messages a second, and
+ * while the receiver's transport holds more than it should (a slow browser tab under a 10 MB/s
+ * flood), the batch is dropped and a gap marker sent instead — memory stays bounded, order holds,
+ * and nothing is lost silently.
+ */
+import type { LogMessage } from '@shared/contract/logs';
+import type { LogFiles } from '../core/logs/log-files';
+import type { LogLine } from '../core/logs/log-line';
+import { followLog } from '../core/logs/log-reader';
+
+export const MAX_MESSAGES_PER_SECOND = 60;
+/** Bytes waiting in the transport beyond which batches are dropped (with a gap marker): under a second of a 10 MB/s flood. */
+export const MAX_BUFFERED = 8 * 1024 * 1024;
+
+export interface LogStreamOptions {
+  readonly service: string;
+  readonly files: LogFiles;
+  readonly afterSeq: number;
+  readonly signal: AbortSignal;
+  readonly push: (message: LogMessage) => void;
+  /** Bytes the transport still holds for this receiver. */
+  readonly buffered: () => number;
+}
+
+export async function streamLog(options: LogStreamOptions): Promise<void> {
+  let batch: LogLine[] = [];
+  const flush = () => {
+    if (batch.length === 0) return;
+    const lines = batch;
+    batch = [];
+    if (options.buffered() > MAX_BUFFERED) options.push({ logs: { service: options.service, gap: { from: lines[0]!.seq, to: lines.at(-1)!.seq } } });
+    else options.push({ logs: { service: options.service, lines } });
+  };
+  const timer = setInterval(flush, 1000 / MAX_MESSAGES_PER_SECOND);
+  try {
+    for await (const line of followLog(options.files, { afterSeq: options.afterSeq, signal: options.signal, pollMs: 50 })) batch.push(line);
+  } finally {
+    clearInterval(timer);
+    flush();
+  }
+}
