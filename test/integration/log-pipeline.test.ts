@@ -67,6 +67,34 @@ describe('log pipeline', () => {
     second.close();
   });
 
+  it('logs a batch once when the manager was killed in the middle of writing it', async () => {
+    const dir = tempDir();
+    const files = logFiles(dir, 'svc');
+    appendFileSync(files.rawStdout, 'one\ntwo\nthree\nfour\n');
+    const first = new LogWriter(files);
+    const ingestor = new RawLogIngestor(files, first, (error) => { throw error; });
+    await ingestor.drain();
+    first.write('evt', ['healthy: ok']);
+    first.close();
+    // What a write cut short by SIGKILL leaves: output lines of a next batch, the last one partial,
+    // and no positions line after them (the raw file still holds those lines for the next owner).
+    appendFileSync(files.rawStdout, 'five\nsix\n');
+    const time = new Date().toISOString();
+    appendFileSync(files.current, `6 ${time} out five\n7 ${time} out si`);
+    const second = new LogWriter(files);
+    await new RawLogIngestor(files, second, (error) => { throw error; }).drain();
+    expect((await tailLog(files)).map((l) => [l.seq, l.stream, l.text])).toEqual([
+      [1, 'out', 'one'],
+      [2, 'out', 'two'],
+      [3, 'out', 'three'],
+      [4, 'out', 'four'],
+      [5, 'evt', 'healthy: ok'],
+      [6, 'out', 'five'],
+      [7, 'out', 'six'],
+    ]);
+    second.close();
+  });
+
   it('finds its place behind a rotation and later lifecycle events', async () => {
     const files = logFiles(tempDir(), 'svc');
     appendFileSync(files.rawStdout, 'a\nb\n');

@@ -3,7 +3,7 @@
  * files. One writer per service, owned by the engine, so the service's output and the manager's
  * lifecycle events land in one ordered stream.
  */
-import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { formatLogLine, formatPositions, parseLogLine, parsePositions, type LogLine, type LogStream, type RawPositions } from './log-line';
 import type { LogFiles } from './log-files';
 
@@ -29,6 +29,7 @@ export class LogWriter {
     private readonly rotation: RotationPolicy = DEFAULT_ROTATION,
     private readonly now: () => Date = () => new Date(),
   ) {
+    dropCutBatch(files.current);
     ({ seq: this.#seq, positions: this.#positions } = scanTail(files));
     this.#fd = openSync(files.current, 'a', 0o600);
     this.#size = statSync(files.current).size;
@@ -79,6 +80,35 @@ export class LogWriter {
   }
 }
 
+/**
+ * A batch of output lines and the raw positions after it go in one write, but a large write can be
+ * cut short when the process is killed (the kernel stops between pages). Output lines after the last
+ * positions line are such a cut batch: they are dropped here, since the raw files still hold them
+ * and ingestion resumes from those positions — each line logged once. Lifecycle events carry no
+ * positions and are written alone, so the ones before the cut stay.
+ */
+function dropCutBatch(path: string): void {
+  if (!existsSync(path)) return;
+  const size = statSync(path).size;
+  const length = Math.min(size, TAIL_READS[1]!);
+  const tail = readTailBytes(path, size, length);
+  const base = size - length;
+  // Where the lines after the last positions line begin (in bytes of `tail`).
+  // A positions line cut short is no positions line: the one before it counts.
+  let marker = tail.lastIndexOf('\n# raw ');
+  while (marker !== -1 && tail.indexOf('\n', marker + 1) === -1) marker = marker === 0 ? -1 : tail.lastIndexOf('\n# raw ', marker - 1);
+  let start: number;
+  if (marker !== -1) start = tail.indexOf('\n', marker + 1) + 1;
+  else if (base === 0) start = tail.subarray(0, 6).toString() === '# raw ' && tail.includes('\n') ? tail.indexOf('\n') + 1 : 0;
+  else return; // no positions within reach of the end: nothing safe to judge
+  for (let at = start; at < tail.length; ) {
+    const end = tail.indexOf('\n', at);
+    const line = end === -1 ? undefined : parseLogLine(tail.subarray(at, end).toString('utf8'));
+    if (!line || line.stream !== 'evt') return truncateSync(path, base + at);
+    at = end + 1;
+  }
+}
+
 /** How far back from the end of a file lines are looked for: a little, then more than one ingested batch. */
 const TAIL_READS = [64 * 1024, 4 * 1024 * 1024];
 
@@ -103,6 +133,10 @@ function scanTail(files: LogFiles): { seq: number; positions: RawPositions | und
 }
 
 function readTail(path: string, size: number, length: number): string {
+  return readTailBytes(path, size, length).toString('utf8');
+}
+
+function readTailBytes(path: string, size: number, length: number): Buffer {
   const buffer = Buffer.alloc(length);
   const fd = openSync(path, 'r');
   try {
@@ -110,5 +144,5 @@ function readTail(path: string, size: number, length: number): string {
   } finally {
     closeSync(fd);
   }
-  return buffer.toString('utf8');
+  return buffer;
 }
