@@ -165,7 +165,7 @@ describeWith('docker')('docker mode', () => {
     const { text } = delayedRegistry({ app: { deps: [name] } });
     const h = await open(`${webService(name, port())}\n${text}`);
     const report = await h.engine.platformStart(['app']);
-    expect(report.steps.map((s) => [s.name, s.outcome])).toEqual([[name, 'done'], ['app', 'done']]);
+    expect(report.steps.map((s) => [s.name, s.outcome]), JSON.stringify(report.steps)).toEqual([[name, 'done'], ['app', 'done']]);
     expect(report.steps[1]!.began).toBeGreaterThanOrEqual(report.steps[0]!.ended!);
   });
 });
