@@ -120,12 +120,7 @@ function createProgram(io: CliIo): Command {
     .description('the services an operation (server, workflow, test, …) needs, and whether they run')
     .option('-a, --auto-start', 'start the missing ones, with their dependencies', false)
     .action(action((ctx, operation: string, options: { autoStart: boolean }) => servicesCheck(ctx, operation, options)));
-  services
-    .command('logs <name>')
-    .description("a service's log: its output and lifecycle events, time-stamped")
-    .option('-n, --lines <count>', 'how many recent lines', (value) => positiveInteger(value, '--lines'), 100)
-    .option('-f, --follow', 'keep printing new lines until Ctrl-C', false)
-    .option('--since <when>', 'only lines since a duration ago ("10m") or a time ("2026-01-31T12:00:00Z")')
+  withLogOptions(services.command('logs <name>').description("a service's log: its output and lifecycle events, time-stamped"))
     .action(action((ctx, name: string, options: LogsOptions) => servicesLogs(ctx, [name], options)));
 
   const platform = program.command('platform').description('the platform as a whole');
@@ -146,12 +141,7 @@ function createProgram(io: CliIo): Command {
     .command('update')
     .description('re-read the registry: show what was added, removed and changed, and restart only what changed, in dependency order')
     .action(action(platformUpdate));
-  platform
-    .command('logs [names...]')
-    .description('the logs of all services (or the named ones) merged by time, each line prefixed with its service')
-    .option('-n, --lines <count>', 'how many recent lines', (value) => positiveInteger(value, '--lines'), 100)
-    .option('-f, --follow', 'keep printing new lines until Ctrl-C', false)
-    .option('--since <when>', 'only lines since a duration ago ("10m") or a time ("2026-01-31T12:00:00Z")')
+  withLogOptions(platform.command('logs [names...]').description('the logs of all services (or the named ones) merged by time, each line prefixed with its service'))
     .action(action((ctx, names: string[], options: LogsOptions) => servicesLogs(ctx, names, options)));
   platform.command('health').description('readiness of every service: ready, would start, or blocked, with reasons').action(action(servicesReadiness));
 
@@ -174,6 +164,14 @@ function createProgram(io: CliIo): Command {
     .action(action((ctx, options: { force: boolean }) => init(ctx, options)));
 
   return program;
+}
+
+/** The options `services logs` and `platform logs` share. */
+function withLogOptions(command: Command): Command {
+  return command
+    .option('-n, --lines <count>', 'how many recent lines', (value) => positiveInteger(value, '--lines'), 100)
+    .option('-f, --follow', 'keep printing new lines until Ctrl-C', false)
+    .option('--since <when>', 'only lines since a duration ago ("10m") or a time ("2026-01-31T12:00:00Z")');
 }
 
 function port(value: string): number {

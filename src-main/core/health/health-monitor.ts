@@ -27,6 +27,12 @@ interface Entry {
   probing: boolean;
 }
 
+/** Health check results kept per service (sparklines, `--json`). */
+export const HISTORY_LENGTH = 60;
+
+/** The history with `result` added, the oldest dropped beyond HISTORY_LENGTH. */
+export const withResult = (history: readonly ProbeResult[], result: ProbeResult): ProbeResult[] => [...history.slice(1 - HISTORY_LENGTH), result];
+
 export class HealthMonitor {
   readonly #entries = new Map<string, Entry>();
   readonly #queue: Entry[] = [];

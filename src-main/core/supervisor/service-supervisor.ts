@@ -14,12 +14,11 @@ import type { TerminateResult } from '../process/terminate';
 import type { ProcessRecord, ServiceRecord } from '../state/service-record';
 import { systemClock, type Clock } from './clock';
 import { DependencyReaction } from './dependency-reaction';
+import { withResult } from '../health/health-monitor';
 import { RestartTracker } from './restart-policy';
 import { startupReadiness } from './startup-readiness';
 import type { RunEntry, SupervisorDeps } from './supervisor-deps';
 
-/** Health check results kept per service. */
-const HISTORY_LENGTH = 60;
 /** Lines of the log quoted when a service fails to start. */
 const TAIL_LINES = 10;
 
@@ -230,7 +229,7 @@ export class ServiceSupervisor {
       onResult: (result, healthy) => {
         if (!this.#isCurrent(run) || this.#running?.exiting) return;
         this.#health = result;
-        this.#history = [...this.#history.slice(1 - HISTORY_LENGTH), result];
+        this.#history = withResult(this.#history, result);
         if (healthy && this.#status.state === 'unhealthy') {
           const trouble = this.deps.dependencyTrouble();
           if (trouble) this.#transition('degraded', `recovered: ${result.message}; but ${trouble}`);

@@ -8,11 +8,9 @@
 import type { ProbeResult } from '@shared/contract/health';
 import type { ServiceStatus } from '@shared/contract/service-state';
 import type { HealthCheck, ServiceDefinition } from '@shared/model';
-import type { HealthMonitor } from '../../health/health-monitor';
+import { withResult, type HealthMonitor } from '../../health/health-monitor';
 import type { Clock } from '../../supervisor/clock';
 import type { RegistryContext } from '../driver';
-
-const HISTORY_LENGTH = 60;
 
 export interface RemoteDeps {
   readonly context: RegistryContext;
@@ -89,7 +87,7 @@ export class RemoteService {
   }
 
   #record(result: ProbeResult, healthy = result.ok): void {
-    this.#history = [...this.#history.slice(1 - HISTORY_LENGTH), result];
+    this.#history = withResult(this.#history, result);
     const state = healthy ? 'external' : 'unhealthy';
     const where = `remote (${this.service.deployment.remote!.url}), not managed here`;
     const reason = healthy ? `${where}: ${result.message}` : `${where}: its check fails: ${result.message}`;
