@@ -90,22 +90,25 @@ export class LogWriter {
 function dropCutBatch(path: string): void {
   if (!existsSync(path)) return;
   const size = statSync(path).size;
-  const length = Math.min(size, TAIL_READS[1]!);
-  const tail = readTailBytes(path, size, length);
-  const base = size - length;
-  // Where the lines after the last positions line begin (in bytes of `tail`).
-  // A positions line cut short is no positions line: the one before it counts.
-  let marker = tail.lastIndexOf('\n# raw ');
-  while (marker !== -1 && tail.indexOf('\n', marker + 1) === -1) marker = marker === 0 ? -1 : tail.lastIndexOf('\n# raw ', marker - 1);
-  let start: number;
-  if (marker !== -1) start = tail.indexOf('\n', marker + 1) + 1;
-  else if (base === 0) start = tail.subarray(0, 6).toString() === '# raw ' && tail.includes('\n') ? tail.indexOf('\n') + 1 : 0;
-  else return; // no positions within reach of the end: nothing safe to judge
-  for (let at = start; at < tail.length; ) {
-    const end = tail.indexOf('\n', at);
-    const line = end === -1 ? undefined : parseLogLine(tail.subarray(at, end).toString('utf8'));
-    if (!line || line.stream !== 'evt') return truncateSync(path, base + at);
-    at = end + 1;
+  // A small look first: the last positions line is almost always near the end (every manager start reads this).
+  for (const want of TAIL_READS) {
+    const length = Math.min(size, want);
+    const tail = readTailBytes(path, size, length);
+    const base = size - length;
+    // A positions line cut short is no positions line: the one before it counts.
+    let marker = tail.lastIndexOf('\n# raw ');
+    while (marker !== -1 && tail.indexOf('\n', marker + 1) === -1) marker = marker === 0 ? -1 : tail.lastIndexOf('\n# raw ', marker - 1);
+    let start: number;
+    if (marker !== -1) start = tail.indexOf('\n', marker + 1) + 1;
+    else if (base === 0) start = tail.subarray(0, 6).toString() === '# raw ' && tail.includes('\n') ? tail.indexOf('\n') + 1 : 0;
+    else continue; // no positions within this look: look further, or judge nothing
+    for (let at = start; at < tail.length; ) {
+      const end = tail.indexOf('\n', at);
+      const line = end === -1 ? undefined : parseLogLine(tail.subarray(at, end).toString('utf8'));
+      if (!line || line.stream !== 'evt') return truncateSync(path, base + at);
+      at = end + 1;
+    }
+    return;
   }
 }
 
