@@ -7,18 +7,18 @@ import { chmod, rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { readLines } from '../core/read-lines';
 import type { ReloadableEngine } from '../core/reloadable-engine';
-import { contractHandlers, ContractSession, type ContractHandlers, type OwnerFacts } from './contract-session';
+import { contractHandlers, ContractSession, type ContractHandlers, type OwnerFacts, type SessionSources } from './contract-session';
 
 export class ContractServer {
   readonly #server: Server;
   readonly #clients = new Set<Socket>();
   readonly #handlers: ContractHandlers;
 
-  constructor(
-    private readonly engine: ReloadableEngine,
-    owner: OwnerFacts,
-  ) {
+  readonly #sources: SessionSources;
+
+  constructor(engine: ReloadableEngine, owner: OwnerFacts) {
     this.#handlers = contractHandlers(engine, owner);
+    this.#sources = { engine, registry: owner.registry };
     this.#server = createServer((socket) => this.#serve(socket));
   }
 
@@ -43,7 +43,7 @@ export class ContractServer {
 
   #serve(socket: Socket): void {
     this.#clients.add(socket);
-    const session = new ContractSession(this.engine, this.#handlers, (message) => socket.writable && socket.write(`${JSON.stringify(message)}\n`), () => socket.writableLength);
+    const session = new ContractSession(this.#sources, this.#handlers, (message) => socket.writable && socket.write(`${JSON.stringify(message)}\n`), () => socket.writableLength);
     socket.on('close', () => {
       this.#clients.delete(socket);
       session.close();

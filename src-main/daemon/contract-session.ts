@@ -5,11 +5,13 @@
  */
 import { methods, type MethodName, type Params, type Result } from '@shared/contract/methods';
 import { requestSchema, type Response } from '@shared/contract/wire';
-import type { Registry } from '@shared/model';
+import { isAbsolute } from 'node:path';
 import { EngineError } from '../core/engine';
 import { logFiles } from '../core/logs/log-files';
 import { tailLog } from '../core/logs/log-reader';
+import { RegistryFile } from '../core/registry/registry-file';
 import type { ReloadableEngine } from '../core/reloadable-engine';
+import type { SettingsStore } from '../core/settings-store';
 import { stateDirs } from '../core/state/state-store';
 import { streamLog } from './log-stream';
 
@@ -32,8 +34,15 @@ export interface OwnerFacts {
   readonly hello: Result<'hello'>;
   /** Ends supervision (the daemon exits; the desktop app keeps its own engine). */
   readonly shutdown: () => void;
-  /** The registry file as it is now; throws when it is not valid. */
-  readonly readRegistry: () => Promise<Registry>;
+  /** The registry file the engine runs from. */
+  readonly registry: RegistryFile;
+  readonly settings: SettingsStore;
+}
+
+/** What a session streams to its face once it subscribes. */
+export interface SessionSources {
+  readonly engine: Pick<ReloadableEngine, 'subscribe'>;
+  readonly registry: Pick<RegistryFile, 'watch'>;
 }
 
 export function contractHandlers(engine: ReloadableEngine, owner: OwnerFacts): ContractHandlers {
@@ -67,7 +76,22 @@ export function contractHandlers(engine: ReloadableEngine, owner: OwnerFacts): C
       return { cancelled: operations.size };
     },
     lastStart: async () => (await engine.lastStart()) ?? null,
-    update: async () => engine.update(await owner.readRegistry()),
+    update: async () => engine.update(await owner.registry.readValid()),
+    graph: () => owner.registry.graph(),
+    validateRegistry: async ({ text }) => owner.registry.validate(text).map((issue) => ({ ...issue, path: [...issue.path] })),
+    editDependency: async (edit) => {
+      await engine.update(await owner.registry.editDependency(edit));
+      return owner.registry.graph();
+    },
+    settings: () => owner.settings.read(),
+    updateSettings: async (patch) => {
+      // A registry that would not load next time is refused now, with its located errors.
+      if (patch.registryPath) {
+        if (!isAbsolute(patch.registryPath)) throw new EngineError(`the registry path must be absolute: ${patch.registryPath}`);
+        await new RegistryFile({ path: patch.registryPath, source: 'settings' }, owner.hello.home).readValid();
+      }
+      return owner.settings.update(patch);
+    },
     readiness: () => engine.readiness(),
     history: async ({ name }) => [...engine.healthHistory(name)],
     // The snapshot is taken in the same turn as the subscription (ContractSession.receive).
@@ -84,7 +108,7 @@ export class ContractSession {
   #unsubscribe = () => {};
 
   constructor(
-    private readonly engine: Pick<ReloadableEngine, 'subscribe'>,
+    private readonly sources: SessionSources,
     private readonly handlers: ContractHandlers,
     private readonly send: (message: unknown) => void,
     buffered: () => number = () => 0,
@@ -101,7 +125,12 @@ export class ContractSession {
       // No await between this and the snapshot below: no event falls between the two.
       this.#unsubscribe();
       let seq = 0;
-      this.#unsubscribe = this.engine.subscribe((event) => this.send({ seq: ++seq, event }));
+      const events = this.sources.engine.subscribe((event) => this.send({ seq: ++seq, event }));
+      const registry = this.sources.registry.watch(() => this.send({ registry: { changed: Date.now() } }));
+      this.#unsubscribe = () => {
+        events();
+        registry();
+      };
     }
     this.send(await this.#dispatch(id, method, params));
   }

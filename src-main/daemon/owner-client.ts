@@ -16,6 +16,7 @@ export class OwnerClient {
   #nextId = 1;
   readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   readonly #listeners = new Set<(event: StateEvent, seq: number) => void>();
+  readonly #pushed = new Set<(message: unknown) => void>();
 
   private constructor(private readonly socket: Socket) {
     readLines(socket, (line) => this.#receive(line));
@@ -48,6 +49,11 @@ export class OwnerClient {
     this.#listeners.add(listener);
   }
 
+  /** Other pushed messages: log batches, registry changes. */
+  onMessage(listener: (message: unknown) => void): void {
+    this.#pushed.add(listener);
+  }
+
   close(): void {
     this.socket.end();
   }
@@ -56,7 +62,9 @@ export class OwnerClient {
     const message: unknown = JSON.parse(line);
     const event = eventMessageSchema.safeParse(message);
     if (event.success) return this.#listeners.forEach((listener) => listener(event.data.event, event.data.seq));
-    const response = responseSchema.parse(message);
+    const parsed = responseSchema.safeParse(message);
+    if (!parsed.success) return this.#pushed.forEach((listener) => listener(message));
+    const response = parsed.data;
     const waiting = this.#pending.get(response.id);
     if (!waiting) return;
     this.#pending.delete(response.id);

@@ -6,7 +6,10 @@
 import type { Registry } from '@shared/model';
 import { createReloadableEngine, type ReloadableEngine } from '../core/reloadable-engine';
 import { stateDirs } from '../core/state/state-store';
+import type { RegistryFile } from '../core/registry/registry-file';
+import { SettingsStore } from '../core/settings-store';
 import { ContractServer } from './contract-server';
+import type { OwnerFacts } from './contract-session';
 import { daemonSocketPath } from './daemon-paths';
 import { acquireOwnerLock } from './owner-lock';
 
@@ -15,14 +18,16 @@ export interface OwnerOptions {
   readonly registry: Registry;
   readonly registryPath: string;
   readonly registryDir: string;
-  /** Reads the registry file again (`platform update`); throws when it is not valid. */
-  readonly readRegistry: () => Promise<Registry>;
+  /** The registry file: read again by `platform update`, watched and edited by the graph view. */
+  readonly registryFile: RegistryFile;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log: (line: string) => void;
 }
 
 export interface Owner {
   readonly engine: ReloadableEngine;
+  /** What the contract's handlers need of the owner (a face serving the contract itself uses these). */
+  readonly facts: OwnerFacts;
   readonly server: ContractServer;
   /** Asks it to stop owning (also what a client's `shutdown` does). */
   stop(): void;
@@ -37,7 +42,13 @@ export async function startOwner(options: OwnerOptions): Promise<Owner | undefin
   const engine = await createReloadableEngine({ ...options, onWarning: (warning) => options.log(`warning: ${warning}`) });
   let stop!: () => void;
   const asked = new Promise<void>((resolve) => (stop = resolve));
-  const server = new ContractServer(engine, { hello: { pid: process.pid, home: options.home, registry: options.registryPath }, shutdown: () => stop(), readRegistry: options.readRegistry });
+  const facts: OwnerFacts = {
+    hello: { pid: process.pid, home: options.home, registry: options.registryPath },
+    shutdown: () => stop(),
+    registry: options.registryFile,
+    settings: new SettingsStore(options.home),
+  };
+  const server = new ContractServer(engine, facts);
   await server.listen(daemonSocketPath(options.home));
   options.log(`pid ${process.pid} owns ${options.home} (registry ${options.registryPath})`);
   const stopped = asked.then(async () => {
@@ -46,5 +57,5 @@ export async function startOwner(options: OwnerOptions): Promise<Owner | undefin
     await lock.release();
     options.log(`pid ${process.pid} stopped supervising; services keep running`);
   });
-  return { engine, server, stop, stopped };
+  return { engine, facts, server, stop, stopped };
 }

@@ -4,8 +4,7 @@
  * dropped: a navigated or injected frame gets nothing. Written against the few members of ipcMain
  * and WebContents it uses, so it is tested with a double of them.
  */
-import type { ReloadableEngine } from '../core/reloadable-engine';
-import { ContractSession, type ContractHandlers } from '../daemon/contract-session';
+import { ContractSession, type ContractHandlers, type SessionSources } from '../daemon/contract-session';
 
 export const CHANNELS = { request: 'provisioning:request', message: 'provisioning:message' } as const;
 
@@ -26,14 +25,14 @@ export interface IpcMainLike {
 }
 
 /** Serves the contract to trusted frames; returns how to stop. */
-export function bridgeContract(ipc: IpcMainLike, engine: ReloadableEngine, handlers: ContractHandlers, trusted: (url: string) => boolean, warn: (text: string) => void): () => void {
+export function bridgeContract(ipc: IpcMainLike, sources: SessionSources, handlers: ContractHandlers, trusted: (url: string) => boolean, warn: (text: string) => void): () => void {
   const sessions = new Map<number, ContractSession>();
   ipc.on(CHANNELS.request, (event, message) => {
     const url = event.senderFrame?.url ?? '';
     if (!trusted(url)) return warn(`refused a contract message from an untrusted frame: ${url || 'unknown'}`);
     let session = sessions.get(event.sender.id);
     if (!session) {
-      const created = new ContractSession(engine, handlers, (reply) => event.sender.send(CHANNELS.message, reply));
+      const created = new ContractSession(sources, handlers, (reply) => event.sender.send(CHANNELS.message, reply));
       sessions.set(event.sender.id, created);
       event.sender.once('destroyed', () => {
         created.close();

@@ -1,12 +1,13 @@
 /**
  * The one window: hardened (context isolation, sandbox, no Node, no navigation, no new windows),
- * its size and place remembered, and closing it hides it to the tray unless the app is quitting.
+ * its size and place remembered, and closing it hides it to the tray unless `letClose` says otherwise
+ * (quitting, or close-to-tray turned off).
  */
 import { BrowserWindow, type Rectangle } from 'electron';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export function createMainWindow(userData: string, quitting: () => boolean): BrowserWindow {
+export function createMainWindow(userData: string, letClose: () => boolean): BrowserWindow {
   const stateFile = join(userData, 'window-state.json');
   const saved = readBounds(stateFile);
   const window = new BrowserWindow({
@@ -30,7 +31,7 @@ export function createMainWindow(userData: string, quitting: () => boolean): Bro
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   window.on('close', (event) => {
     writeFileSync(stateFile, JSON.stringify(window.getBounds()));
-    if (quitting()) return;
+    if (letClose()) return;
     event.preventDefault();
     window.hide(); // the app lives on in the tray
   });

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { ServiceState } from '@shared/contract/service-state';
 import { provisioningHome } from '../core/paths';
 import { discoverRegistry } from '../core/registry/discover-registry';
-import { readValidRegistry } from '../core/registry/load-registry';
+import { RegistryFile } from '../core/registry/registry-file';
 import { contractHandlers } from '../daemon/contract-session';
 import { daemonSocketPath } from '../daemon/daemon-paths';
 import { OwnerClient } from '../daemon/owner-client';
@@ -46,22 +46,29 @@ async function main(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   const home = provisioningHome(process.env);
   const location = discoverRegistry({ flag: undefined, env: process.env, cwd: process.cwd() });
-  const readRegistry = () => readValidRegistry(location, process.cwd());
+  const registryFile = new RegistryFile(location, process.cwd());
   let registry;
   try {
-    registry = await readRegistry();
+    registry = await registryFile.readValid();
   } catch (error) {
     dialog.showErrorBox('The service registry is not valid', (error as Error).message);
     return app.quit();
   }
   const log = (line: string) => console.log(line);
-  const owner = await own({ home, registry, registryPath: location.path, registryDir: dirname(location.path), readRegistry, env: process.env, log });
-  const handlers = contractHandlers(owner.engine, { hello: { pid: process.pid, home, registry: location.path }, shutdown: () => app.quit(), readRegistry });
+  const owner = await own({ home, registry, registryPath: location.path, registryDir: dirname(location.path), registryFile, env: process.env, log });
+  // The window's session is served here; asking it to shut down quits the app.
+  const handlers = contractHandlers(owner.engine, { ...owner.facts, shutdown: () => app.quit() });
   const renderer = pathToFileURL(rendererFile()).href;
   const trusted = (url: string) => url === renderer || (process.env['ELECTRON_RENDERER_URL'] !== undefined && url.startsWith(process.env['ELECTRON_RENDERER_URL']));
-  bridgeContract(ipcMain, owner.engine, handlers, trusted, log);
+  bridgeContract(ipcMain, { engine: owner.engine, registry: registryFile }, handlers, trusted, log);
 
-  window = createMainWindow(app.getPath('userData'), () => quitting);
+  const settings = owner.facts.settings;
+  let closeToTray = (await settings.read()).closeToTray;
+  settings.subscribe((now) => (closeToTray = now.closeToTray));
+  window = createMainWindow(app.getPath('userData'), () => quitting || !closeToTray);
+  window.on('closed', () => {
+    if (!quitting) app.quit();
+  });
   const act = (action: TrayAction) => {
     const done = (promise: Promise<unknown>) => void promise.catch((error: Error) => new Notification({ title: 'Provisioning', body: error.message }).show());
     if (action.kind === 'start') done(owner.engine.start(action.service));
@@ -87,14 +94,27 @@ async function main(): Promise<void> {
     if (!running) return owner.stop();
     event.preventDefault();
     // Services outlive the app unless asked: the next owner (the daemon, or the app again) adopts them.
-    const choice = dialog.showMessageBoxSync({ type: 'question', buttons: ['Keep them running', 'Stop them'], defaultId: 0, message: 'Stop the services before quitting?' });
-    void (choice === 1 ? owner.engine.platformStop([]) : Promise.resolve())
+    void settings
+      .read()
+      .then(({ stopOnQuit }) => stopOnQuit === 'always' || (stopOnQuit === 'ask' && askToStop()))
+      .then((stop) => (stop ? owner.engine.platformStop([]) : undefined))
       .then(() => owner.stop())
       .then(() => owner.stopped)
       .finally(() => app.quit());
   });
 }
 
+function askToStop(): boolean {
+  const choice = dialog.showMessageBoxSync({
+    type: 'question',
+    buttons: ['Keep them running', 'Stop them'],
+    defaultId: 0,
+    message: 'Stop the services before quitting?',
+    detail: 'Kept services go on running; the CLI or the app adopts them next time. The Settings page can make this the default.',
+  });
+  return choice === 1;
+}
+
 void app.whenReady().then(main);
-// The app stays in the tray when its window closes.
+// The app stays in the tray when its window closes (the close-to-tray setting decides in main()).
 app.on('window-all-closed', () => undefined);

@@ -12,11 +12,12 @@ let nextId = 1;
 const pending = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>();
 const listeners = new Set<(event: unknown) => void>();
 
-ipcRenderer.on(MESSAGE, (_event, message: { id?: number; ok?: boolean; result?: unknown; error?: { name: string; message: string }; event?: unknown }) => {
-  if (message.event !== undefined) return listeners.forEach((listener) => listener(message));
-  const waiting = message.id === undefined ? undefined : pending.get(message.id);
+ipcRenderer.on(MESSAGE, (_event, message: { id?: number; ok?: boolean; result?: unknown; error?: { name: string; message: string } }) => {
+  // Answers carry the id of their call; everything else (events, log batches, registry changes) is pushed.
+  if (message.id === undefined) return listeners.forEach((listener) => listener(message));
+  const waiting = pending.get(message.id);
   if (!waiting) return;
-  pending.delete(message.id!);
+  pending.delete(message.id);
   if (message.ok) waiting.resolve(message.result);
   else waiting.reject(Object.assign(new Error(message.error?.message ?? 'failed'), { name: message.error?.name ?? 'Error' }));
 });

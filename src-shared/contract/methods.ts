@@ -1,12 +1,14 @@
 /**
  * The typed API every face speaks to the engine: request methods with zod-checked params and
- * results. Transports (local socket now; Electron IPC and WebSocket later) only move these.
+ * results. Transports (the local socket, Electron IPC, WebSocket) only move these.
  */
 import { z } from 'zod';
 import { probeResultSchema, readinessSchema } from './health';
 import { logLineSchema } from './logs';
 import { platformReportSchema, updateReportSchema } from './platform';
+import { dependencyEditSchema, locatedIssueSchema, registryGraphSchema } from './registry';
 import { serviceStatusSchema } from './service-state';
+import { settingsPatchSchema, settingsSchema } from './settings';
 
 const nameParams = z.object({ name: z.string().min(1) });
 const namesParams = z.object({ names: z.array(z.string().min(1)) });
@@ -38,6 +40,18 @@ export const methods = {
   update: { params: z.object({}), result: updateReportSchema },
   /** The latest health check results of a service, oldest first (sparklines, --json). */
   history: { params: nameParams, result: z.array(probeResultSchema) },
+  /** The registry file as it is on disk now (it may differ from what runs until `update`). */
+  graph: { params: z.object({}), result: registryGraphSchema },
+  /** Checks a registry text without writing it (an editor's live validation). */
+  validateRegistry: { params: z.object({ text: z.string().max(16 * 1024 * 1024) }), result: z.array(locatedIssueSchema) },
+  /**
+   * Adds or removes one dependency in the registry file, changing only that `dependencies` array,
+   * then applies it (nothing restarts: dependencies are not part of a service's configuration).
+   * A cycle or any other error changes nothing and names the located problem.
+   */
+  editDependency: { params: dependencyEditSchema, result: registryGraphSchema },
+  settings: { params: z.object({}), result: settingsSchema },
+  updateSettings: { params: settingsPatchSchema, result: settingsSchema },
   /** Per service: ready, would start, or blocked, with reasons (preflight, dependencies). */
   readiness: { params: z.object({}), result: z.array(readinessSchema) },
   /**

@@ -6,7 +6,7 @@ import { runDaemon } from '../../daemon/run-daemon';
 import { daemonSocketPath } from '../../daemon/daemon-paths';
 import { OwnerClient } from '../../daemon/owner-client';
 import { dirname } from 'node:path';
-import { readValidRegistry } from '../../core/registry/load-registry';
+import { RegistryFile } from '../../core/registry/registry-file';
 import type { CommandContext } from '../command-context';
 
 export async function daemonRun(ctx: CommandContext): Promise<void> {
@@ -16,7 +16,7 @@ export async function daemonRun(ctx: CommandContext): Promise<void> {
     registry,
     registryPath: loaded.location.path,
     registryDir: dirname(loaded.location.path),
-    readRegistry: () => readValidRegistry(loaded.location, ctx.io.cwd),
+    registryFile: new RegistryFile(loaded.location, ctx.io.cwd),
     env: ctx.io.env,
     log: (line) => ctx.out(`${new Date().toISOString()} ${line}`),
   });

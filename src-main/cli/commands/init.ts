@@ -1,6 +1,7 @@
 /** `init`: writes the platform registry (and its JSON Schema, for editor completion) to the user's config dir. */
 import { existsSync } from 'node:fs';
-import { chmod, copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../core/state/atomic-write';
 import { dirname, join } from 'node:path';
 import { platformRegistryPath, provisioningHome, registrySchemaPath, userRegistryPath } from '../../core/paths';
 import { CliExit, EXIT } from '../cli-io';
@@ -18,19 +19,12 @@ export async function init(ctx: CommandContext, options: { force: boolean }): Pr
   if ((await mkdir(home, { recursive: true })) !== undefined) await chmod(home, 0o700);
   await mkdir(dirname(target), { recursive: true });
   if (exists) await copyFile(target, `${target}.bak`);
-  await writeAtomically(target, await readFile(platformRegistryPath()));
-  await writeAtomically(join(dirname(target), 'services.schema.json'), await readFile(registrySchemaPath()));
+  await writeFileAtomic(target, await readFile(platformRegistryPath()), 0o644);
+  await writeFileAtomic(join(dirname(target), 'services.schema.json'), await readFile(registrySchemaPath()), 0o644);
   if (ctx.options.json) {
     ctx.json({ registry: target, replaced: exists });
     return;
   }
   ctx.out(`${ctx.paint.green('✓')} wrote ${target}${exists ? ' (previous file kept as services.toml.bak)' : ''}`);
   ctx.out(ctx.paint.dim('  the seed platform registry; edit it, then check it with `provisioning services validate`'));
-}
-
-/** Write beside, then rename: a crash never leaves a half-written registry. */
-async function writeAtomically(path: string, content: Buffer): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, content, { mode: 0o644 });
-  await rename(temporary, path);
 }

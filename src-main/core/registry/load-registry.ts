@@ -27,20 +27,14 @@ export async function loadRegistry(location: RegistryLocation, cwd: string): Pro
 }
 
 export class RegistryError extends Error {
-  constructor(loaded: LoadedRegistry) {
-    super(`${loaded.displayPath} is not valid; nothing changed:\n${loaded.issues.filter((i) => i.severity === 'error').map((i) => `  ${formatIssue(i)}`).join('\n')}`);
+  /** `what` says what is not valid: by default the file itself. */
+  constructor(loaded: Pick<LoadedRegistry, 'displayPath' | 'issues'>, what = `${loaded.displayPath} is not valid`) {
+    super(`${what}; nothing changed:\n${loaded.issues.filter((i) => i.severity === 'error').map((i) => `  ${formatIssue(i)}`).join('\n')}`);
     this.name = 'RegistryError';
   }
 }
 
-/** The registry, or a RegistryError listing every located problem. */
-export async function readValidRegistry(location: RegistryLocation, cwd: string): Promise<Registry> {
-  const loaded = await loadRegistry(location, cwd);
-  if (!loaded.registry) throw new RegistryError(loaded);
-  return loaded.registry;
-}
-
-function displayPathOf(path: string, cwd: string): string {
+export function displayPathOf(path: string, cwd: string): string {
   const fromCwd = relative(cwd, path);
   return fromCwd && !fromCwd.startsWith('..') && !isAbsolute(fromCwd) ? fromCwd : path;
 }

@@ -4,7 +4,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseRegistry } from '@shared/model';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RegistryFile } from '../../../src-main/core/registry/registry-file';
 import { createReloadableEngine, type ReloadableEngine } from '../../../src-main/core/reloadable-engine';
+import { SettingsStore } from '../../../src-main/core/settings-store';
 import { contractHandlers } from '../../../src-main/daemon/contract-session';
 import { bridgeContract, CHANNELS, type IpcEventLike, type IpcMainLike } from '../../../src-main/electron/ipc-bridge';
 import { tempDir } from '../../support/cli-run';
@@ -38,12 +42,15 @@ afterEach(async () => {
 describe('the contract over IPC', () => {
   it('answers a trusted window and streams numbered events to it; an untrusted frame gets nothing', async () => {
     const home = tempDir();
-    const { registry } = parseRegistry(nodeService('api', ['-e', 'setInterval(() => {}, 1000)']), 'r.toml');
+    const text = nodeService('api', ['-e', 'setInterval(() => {}, 1000)']);
+    writeFileSync(join(home, 'r.toml'), text);
+    const { registry } = parseRegistry(text, 'r.toml');
     engine = await createReloadableEngine({ home, registry: registry!, registryDir: home, env: process.env });
-    const handlers = contractHandlers(engine, { hello: { pid: process.pid, home, registry: 'r.toml' }, shutdown: () => undefined, readRegistry: async () => registry! });
+    const registryFile = new RegistryFile({ path: join(home, 'r.toml'), source: 'flag' }, home);
+    const handlers = contractHandlers(engine, { hello: { pid: process.pid, home, registry: 'r.toml' }, shutdown: () => undefined, registry: registryFile, settings: new SettingsStore(home) });
     const { ipc, window } = electronDouble();
     const warnings: string[] = [];
-    bridgeContract(ipc, engine, handlers, (url) => url === RENDERER, (text) => warnings.push(text));
+    bridgeContract(ipc, { engine, registry: registryFile }, handlers, (url) => url === RENDERER, (text) => warnings.push(text));
 
     const ours = window(1, RENDERER);
     ours.send({ id: 1, method: 'subscribe', params: {} });

@@ -1,0 +1,113 @@
+/**
+ * The registry file an owner serves: read, watched, and edited in place. An edit changes only the
+ * one `dependencies` array, is checked as a whole file before it is written (a cycle changes
+ * nothing), and replaces the file atomically (keeping its mode), so a crash never leaves half a registry.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import type { DependencyEdit, RegistryGraph } from '@shared/contract/registry';
+import { parseRegistry, type Registry, type RegistryParseResult } from '@shared/model';
+import { setDependencies } from '@shared/model/registry-dependency-edit';
+import { writeFileAtomic } from '../state/atomic-write';
+import type { RegistryLocation } from './discover-registry';
+import { displayPathOf, loadRegistry, RegistryError } from './load-registry';
+
+/** Saves from one editor arrive as several events; they become one change. */
+const SETTLE_MS = 80;
+
+export class RegistryFile {
+  readonly displayPath: string;
+  readonly #listeners = new Set<() => void>();
+  #watcher: FSWatcher | undefined;
+  #settle: NodeJS.Timeout | undefined;
+  #editing: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly location: RegistryLocation,
+    private readonly cwd: string,
+  ) {
+    this.displayPath = displayPathOf(location.path, cwd);
+  }
+
+  /** The registry, or a RegistryError listing every located problem. */
+  async readValid(): Promise<Registry> {
+    const loaded = await loadRegistry(this.location, this.cwd);
+    if (!loaded.registry) throw new RegistryError(loaded);
+    return loaded.registry;
+  }
+
+  async graph(): Promise<RegistryGraph> {
+    const text = await readFile(this.location.path, 'utf8').catch((error: NodeJS.ErrnoException) => error);
+    if (typeof text !== 'string') {
+      return { file: this.displayPath, services: null, issues: [{ severity: 'error', path: [], message: `cannot read: ${text.code ?? text.message}`, file: this.displayPath, line: 1, column: 1 }] };
+    }
+    return graphOf(this.displayPath, parseRegistry(text, this.displayPath));
+  }
+
+  /** Validates a text as if it were this file. */
+  validate(text: string): RegistryParseResult['issues'] {
+    return parseRegistry(text, this.displayPath).issues;
+  }
+
+  /** One edit at a time, each on the file as the previous one left it. */
+  editDependency(edit: DependencyEdit): Promise<Registry> {
+    const result = this.#editing.then(() => this.#edit(edit));
+    this.#editing = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Calls back (settled) whenever the file changes on disk, by us or anyone; returns how to stop. */
+  watch(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    // The folder is watched, not the file: editors often save by replacing the file.
+    this.#watcher ??= watch(dirname(this.location.path), (_event, name) => {
+      if (name !== null && name !== basename(this.location.path)) return;
+      clearTimeout(this.#settle);
+      this.#settle = setTimeout(() => this.#listeners.forEach((notify) => notify()), SETTLE_MS);
+    }).on('error', () => this.#unwatch());
+    return () => {
+      this.#listeners.delete(listener);
+      if (this.#listeners.size === 0) this.#unwatch();
+    };
+  }
+
+  async #edit({ service, dependency, action }: DependencyEdit): Promise<Registry> {
+    const text = await readFile(this.location.path, 'utf8');
+    const before = parseRegistry(text, this.displayPath);
+    if (!before.registry) throw new RegistryError({ displayPath: this.displayPath, issues: before.issues }, `${this.displayPath} must be fixed before it is edited`);
+    const definition = before.registry.services.find((s) => s.name === service);
+    if (!definition) throw new RegistryError({ displayPath: this.displayPath, issues: [] }, `no service '${service}' in ${this.displayPath}`);
+    const present = definition.dependencies.includes(dependency);
+    if (present === (action === 'add')) return before.registry;
+    const dependencies = action === 'add' ? [...definition.dependencies, dependency] : definition.dependencies.filter((d) => d !== dependency);
+    const edited = setDependencies(text, service, dependencies);
+    const after = parseRegistry(edited, this.displayPath);
+    const what = action === 'add' ? `${service} depending on ${dependency}` : `${service} no longer depending on ${dependency}`;
+    if (!after.registry) throw new RegistryError({ displayPath: this.displayPath, issues: after.issues }, `${what} would make the registry invalid`);
+    await writeFileAtomic(this.location.path, edited, (await stat(this.location.path)).mode & 0o777);
+    return after.registry;
+  }
+
+  #unwatch(): void {
+    clearTimeout(this.#settle);
+    this.#watcher?.close();
+    this.#watcher = undefined;
+  }
+}
+
+export function graphOf(file: string, parsed: RegistryParseResult): RegistryGraph {
+  const issues = parsed.issues.map((issue) => ({ ...issue, path: [...issue.path] }));
+  const services =
+    parsed.registry?.services.map((s) => ({
+      name: s.name,
+      description: s.description,
+      mode: s.deployment.mode,
+      order: s.order,
+      autoStart: s.auto_start,
+      dependencies: [...s.dependencies],
+      conflicts: [...s.conflicts],
+      ports: s.ports.map(String),
+    })) ?? null;
+  return { file, services, issues };
+}

@@ -1,0 +1,45 @@
+/**
+ * The registry as the faces see it: the graph of services (what the dependency view draws and
+ * edits) and the located problems of the file. The renderer runs the graph algorithms itself.
+ */
+import { z } from 'zod';
+
+export const locatedIssueSchema = z.object({
+  severity: z.enum(['error', 'warning']),
+  path: z.array(z.union([z.string(), z.number()])),
+  message: z.string(),
+  file: z.string(),
+  line: z.number(),
+  column: z.number(),
+});
+
+export const graphServiceSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  mode: z.enum(['binary', 'docker', 'docker-compose', 'kubernetes', 'remote']),
+  order: z.number(),
+  autoStart: z.boolean(),
+  dependencies: z.array(z.string()),
+  conflicts: z.array(z.string()),
+  ports: z.array(z.string()),
+});
+export type GraphService = z.infer<typeof graphServiceSchema>;
+
+/** The registry file as it is on disk now: its services when it is valid, and every located issue. */
+export const registryGraphSchema = z.object({
+  file: z.string(),
+  /** Null while the file is not valid (a face keeps showing the last good graph). */
+  services: z.array(graphServiceSchema).nullable(),
+  issues: z.array(locatedIssueSchema),
+});
+export type RegistryGraph = z.infer<typeof registryGraphSchema>;
+
+export const dependencyEditSchema = z.object({
+  service: z.string().min(1),
+  dependency: z.string().min(1),
+  action: z.enum(['add', 'remove']),
+});
+export type DependencyEdit = z.infer<typeof dependencyEditSchema>;
+
+/** Pushed to subscribed faces when the registry file changed on disk: fetch `graph` again. */
+export const registryMessageSchema = z.object({ registry: z.object({ changed: z.number() }) });
