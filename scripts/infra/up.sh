@@ -6,3 +6,4 @@ cd "$(dirname "$0")"
 ./docker.sh
 ./helm.sh
 ./kubernetes.sh
+./chromium.sh

@@ -28,8 +28,14 @@ export function packageRoot(): string {
   }
 }
 
+/**
+ * A shipped file as a real path: in the packaged desktop app, registries and platform assets are
+ * unpacked beside app.asar, because services run in them and docker mounts them.
+ */
+const shipped = (...parts: string[]): string => join(packageRoot(), ...parts).replace(/app\.asar(?=[/\\])/, 'app.asar.unpacked');
+
 /** The demo registry that runs on any machine with Node: the default when nothing else is configured. */
-export const embeddedRegistryPath = (): string => join(packageRoot(), 'config', 'demo.toml');
+export const embeddedRegistryPath = (): string => shipped('config', 'demo.toml');
 /** The seed's seven platform services, written to the user's config by `provisioning init`. */
-export const platformRegistryPath = (): string => join(packageRoot(), 'config', 'services.toml');
-export const registrySchemaPath = (): string => join(packageRoot(), 'config', 'services.schema.json');
+export const platformRegistryPath = (): string => shipped('config', 'services.toml');
+export const registrySchemaPath = (): string => shipped('config', 'services.schema.json');

@@ -15,7 +15,7 @@ export function createMainWindow(userData: string, letClose: () => boolean): Bro
     height: 800,
     ...saved,
     title: 'Provisioning Control Center',
-    icon: join(import.meta.dirname, '../../resources/tray-healthy.png'),
+    icon: join(import.meta.dirname, '../../resources/icon.png'),
     show: false,
     webPreferences: {
       preload: join(import.meta.dirname, '../preload/preload.cjs'),
