@@ -1,14 +1,22 @@
 /**
- * One contract suite, run on each transport a face uses: the local socket (CLI clients) and the
- * WebSocket of the web host (the browser UI). Same requests, same answers, same errors as data,
- * same events. (Electron IPC joins when the shell's bridge lands.)
+ * One contract suite, run on each transport a face uses: the local socket (CLI clients), the
+ * WebSocket of the web host (the browser UI) and Electron IPC (the desktop window, with ipcMain and
+ * the window replaced by a double). The owner is composed as the desktop app's main process does it.
+ * Same requests, same answers, same errors as data, same events.
  */
+import { writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { connect } from 'node:net';
 import { readLines } from '../../src-main/core/read-lines';
+import { RegistryFile } from '../../src-main/core/registry/registry-file';
+import { contractHandlers } from '../../src-main/daemon/contract-session';
 import { daemonSocketPath } from '../../src-main/daemon/daemon-paths';
-import { privateHome, type Home } from '../support/cli-process';
+import { startOwner, type Owner } from '../../src-main/daemon/owner';
+import { bridgeContract, CHANNELS, type IpcEventLike } from '../../src-main/electron/ipc-bridge';
+import { startWebHost, type WebHost } from '../../src-main/web/web-host';
+import { tempDir } from '../support/cli-run';
 import { nodeService, waitFor } from '../support/engine-harness';
 
 interface Transport {
@@ -17,19 +25,29 @@ interface Transport {
   close(): void;
 }
 
-let home: Home;
-let ui: ReturnType<Home['spawnPiped']>;
+const home = tempDir('pcc-home-');
+const registryPath = join(home, 'services.toml');
+let owner: Owner;
+let host: WebHost;
 let url: URL;
+let ipcRequest: (event: IpcEventLike, message: unknown) => void;
+let windows = 0;
 
 beforeAll(async () => {
-  home = privateHome(`${nodeService('api', ['-e', 'setInterval(() => {}, 1000)'])}${nodeService('web', ['-e', 'setInterval(() => {}, 1000)'], 'dependencies = ["api"]')}`);
-  ui = home.spawnPiped(['ui', '--no-open']);
-  url = new URL(await waitFor(() => /Provisioning control center: (\S+)/.exec(ui.stdout())?.[1], 20_000));
+  writeFileSync(registryPath, `${nodeService('api', ['-e', 'setInterval(() => {}, 1000)'])}${nodeService('web', ['-e', 'setInterval(() => {}, 1000)'], 'dependencies = ["api"]')}`);
+  const registryFile = new RegistryFile({ path: registryPath, source: 'flag' }, home);
+  const registry = await registryFile.readValid();
+  owner = (await startOwner({ home, registry, registryPath, registryDir: home, registryFile, env: process.env, log: () => undefined }))!;
+  host = await startWebHost({ root: join(process.cwd(), 'out', 'renderer'), ownerSocket: daemonSocketPath(home), port: 0 });
+  url = new URL(host.url);
+  const ipcMain = { on: (_channel: string, listener: typeof ipcRequest) => (ipcRequest = listener), removeAllListeners: () => undefined };
+  bridgeContract(ipcMain, { engine: owner.engine, registry: registryFile }, contractHandlers(owner.engine, owner.facts), (frame) => frame === 'file:///renderer/index.html', () => undefined);
 }, 30_000);
 afterAll(async () => {
-  ui.child.kill('SIGINT');
-  await ui.exited;
-  await home.cleanup();
+  await host.close();
+  await owner.engine.platformStop([]);
+  owner.stop();
+  await owner.stopped;
 });
 
 type Reply = { ok: boolean; result?: unknown; error?: { name: string; message: string } };
@@ -51,7 +69,7 @@ function wire(send: (text: string) => void): { transport: Omit<Transport, 'close
 }
 
 async function localSocket(): Promise<Transport> {
-  const socket = connect(daemonSocketPath(home.home));
+  const socket = connect(daemonSocketPath(home));
   await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   const { transport, receive } = wire((text) => socket.write(`${text}\n`));
   readLines(socket, receive);
@@ -66,13 +84,25 @@ async function webSocket(): Promise<Transport> {
   return { ...transport, close: () => ws.close() };
 }
 
+async function electronIpc(): Promise<Transport> {
+  const id = ++windows;
+  let receive: (text: string) => void = () => undefined;
+  let destroyed = () => {};
+  const sender = { id, send: (channel: string, message: unknown) => channel === CHANNELS.message && receive(JSON.stringify(message)), once: (_: 'destroyed', listener: () => void) => (destroyed = listener) };
+  const event: IpcEventLike = { sender, senderFrame: { url: 'file:///renderer/index.html' } };
+  const wired = wire((text) => ipcRequest(event, JSON.parse(text)));
+  receive = wired.receive;
+  return { ...wired.transport, close: () => destroyed() };
+}
+
 describe.each([
   ['local socket', localSocket],
   ['WebSocket (web host)', webSocket],
+  ['Electron IPC', electronIpc],
 ])('the contract over the %s', (_name, open) => {
   it('says who owns the engine, and lists the services', async () => {
     const t = await open();
-    expect(await t.call('hello')).toMatchObject({ ok: true, result: { home: home.home, registry: home.registry } });
+    expect(await t.call('hello')).toMatchObject({ ok: true, result: { home, registry: registryPath } });
     const status = await t.call('status');
     expect((status.result as { name: string }[]).map((s) => s.name)).toEqual(['api', 'web']);
     t.close();
