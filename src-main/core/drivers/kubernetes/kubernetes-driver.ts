@@ -6,9 +6,8 @@
  * A cluster workload has no pid: its record names the workload instead.
  */
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
 import type { KubernetesObject, V1Deployment } from '@kubernetes/client-node';
 import { expandPlaceholders, type ServiceDefinition } from '@shared/model';
 import type { TerminateResult } from '../../process/terminate';
@@ -29,7 +28,10 @@ export class KubernetesDriver implements ServiceDriver {
     const applied: string[] = [];
     if (kubernetes.helm) {
       progress(`helm upgrade --install ${releaseOf(service)} (waiting up to ${service.startup.timeout / 1000}s)`);
-      await helm(context, target, kubernetes, ['upgrade', '--install', releaseOf(service), ...(await chartArgs(service, context)), '--wait', '--timeout', `${Math.ceil(service.startup.timeout / 1000)}s`]);
+      const values = service.deployment.kubernetes!.helm!.values;
+      // JSON is YAML: the registry's values table reaches helm on its stdin, never in a file.
+      const stdin = Object.keys(values).length > 0 ? JSON.stringify(values) : undefined;
+      await helm(context, target, kubernetes, ['upgrade', '--install', releaseOf(service), ...chartArgs(service, context), ...(stdin ? ['-f', '-'] : []), '--wait', '--timeout', `${Math.ceil(service.startup.timeout / 1000)}s`], stdin);
       applied.push('helm', 'upgrade', '--install', releaseOf(service));
     } else {
       for (const object of await manifests(service, context)) {
@@ -169,28 +171,23 @@ async function applyObject(target: KubeTarget, object: KubernetesObject, namespa
   }
 }
 
-async function chartArgs(service: ServiceDefinition, context: RegistryContext): Promise<string[]> {
+function chartArgs(service: ServiceDefinition, context: RegistryContext): string[] {
   const chart = service.deployment.kubernetes!.helm!;
   const local = chart.chart.startsWith('.') || isAbsolute(chart.chart);
   const args = [local ? path(chart.chart, context) : chart.chart];
   if (chart.repo) args.push('--repo', chart.repo);
   if (chart.version) args.push('--version', chart.version);
   for (const file of chart.values_files) args.push('-f', path(file, context));
-  if (Object.keys(chart.values).length > 0) {
-    // JSON is YAML: the registry's values table goes to helm as one more values file.
-    const file = join(tmpdir(), `provisioning-values-${service.name}-${process.pid}.json`);
-    await writeFile(file, JSON.stringify(chart.values), { mode: 0o600 });
-    args.push('-f', file);
-  }
   return args;
 }
 
-function helm(context: RegistryContext, target: KubeTarget, kubernetes: KubernetesDeployment, args: readonly string[]): Promise<string> {
+function helm(context: RegistryContext, target: KubeTarget, kubernetes: KubernetesDeployment, args: readonly string[], stdin = ''): Promise<string> {
   const bin = context.env['HELM_BIN'] ?? 'helm';
   const all = [...args, '--namespace', kubernetes.namespace, '--kubeconfig', target.files[0]!, '--kube-context', target.context];
-  return new Promise((done, fail) =>
-    execFile(bin, all, { env: { ...context.env }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+  return new Promise((done, fail) => {
+    const child = execFile(bin, all, { env: { ...context.env }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
       error ? fail(new StartError(`helm ${args.slice(0, 2).join(' ')} failed: ${stderr.trim().split('\n').slice(-3).join(' ') || error.message}`)) : done(stdout),
-    ),
-  );
+    );
+    child.stdin?.on('error', () => undefined).end(stdin);
+  });
 }
