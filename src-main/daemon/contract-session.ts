@@ -94,6 +94,8 @@ export function contractHandlers(engine: ReloadableEngine, owner: OwnerFacts): C
     },
     readiness: () => engine.readiness(),
     history: async ({ name }) => [...engine.healthHistory(name)],
+    healthHistories: async ({ last }) =>
+      Object.fromEntries(engine.status().map(({ name }) => [name, engine.healthHistory(name).slice(-last).map(({ ok, latencyMs, at }) => ({ ok, latencyMs, at }))])),
     // The snapshot is taken in the same turn as the subscription (ContractSession.receive).
     subscribe: async () => ({ seq: 0 as const, services: engine.status() }),
     shutdown: async () => {

@@ -1,8 +1,131 @@
-/** The control center's shell. The live graph, cards and logs arrive with the contract. */
+/**
+ * The control center: a header with the platform's state and actions, then the graph (with the
+ * selected service's card beside it), the service cards, logs, preflight and settings. Keyboard:
+ * g graph · c cards · l logs · p preflight · , settings · / search · Esc deselect.
+ */
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { useClient, useRegistry } from './api/client-context';
+import { Notices } from './components/notices';
+import { GraphView } from './features/graph/graph-view';
+import { LogView } from './features/logs/log-view';
+import { ReadinessPanel } from './features/readiness/readiness-panel';
+import { ServiceCard } from './features/services/service-card';
+import { ServicesPanel, useNow } from './features/services/services-panel';
+import { StopConfirmation } from './features/services/stop-confirmation';
+import { usePlatformAction } from './features/services/use-service-actions';
+import { SettingsPanel } from './features/settings/settings-panel';
+import { useServices } from './state/services-store';
+import { platformSummary } from './state/service-view';
+import { useUi } from './state/ui-store';
+
+const TABS = [
+  { id: 'graph', label: 'Graph', key: 'g' },
+  { id: 'services', label: 'Services', key: 'c' },
+  { id: 'logs', label: 'Logs', key: 'l' },
+  { id: 'readiness', label: 'Preflight', key: 'p' },
+  { id: 'settings', label: 'Settings', key: ',' },
+] as const;
+type Tab = (typeof TABS)[number]['id'];
+
 export function App() {
+  const client = useClient();
+  const { services } = useRegistry();
+  const mirror = useServices((s) => s.mirror);
+  const problem = useServices((s) => s.problem);
+  const { selected, select } = useUi();
+  const platform = usePlatformAction();
+  const [tab, setTab] = useState<Tab>('graph');
+  const [search, setSearch] = useState('');
+  const searchBox = useRef<HTMLInputElement>(null);
+  const settings = useQuery({ queryKey: ['settings'], queryFn: () => client.call('settings') });
+  const statuses = [...(mirror?.services.values() ?? [])];
+  const summary = platformSummary(statuses);
+
+  useEffect(() => {
+    document.documentElement.dataset['theme'] = settings.data?.theme ?? 'system';
+  }, [settings.data?.theme]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const typing = event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement || event.target instanceof HTMLSelectElement || (event.target as HTMLElement).closest?.('.xterm');
+      if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+      const target = TABS.find((t) => t.key === event.key);
+      if (target) return setTab(target.id);
+      if (event.key === '/') {
+        event.preventDefault();
+        setTab((current) => (current === 'graph' || current === 'services' ? current : 'services'));
+        searchBox.current?.focus();
+      } else if (event.key === 'Escape') select(undefined);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [select]);
+
+  const openLogs = (name: string) => {
+    select(name);
+    setTab('logs');
+  };
+  const selectedStatus = selected ? mirror?.services.get(selected) : undefined;
+
   return (
-    <main>
-      <h1>Provisioning Control Center</h1>
-    </main>
+    <div className="app">
+      <header className="top">
+        <h1>Provisioning</h1>
+        <span className={`summary${summary.byTone.bad ? ' bad' : summary.byTone.warn ? ' warn' : ''}`} data-testid="summary" aria-live="polite">
+          {mirror ? summary.line : 'connecting…'}
+        </span>
+        <input ref={searchBox} type="search" placeholder="Search services  /" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search services" />
+        <button type="button" onClick={() => platform.act('start')} disabled={platform.pending !== undefined} aria-label="Start platform">
+          {platform.pending === 'start' ? 'Starting…' : '▶ Start platform'}
+        </button>
+        <button type="button" onClick={() => platform.act('stop')} disabled={platform.pending !== undefined} aria-label="Stop platform">
+          {platform.pending === 'stop' ? 'Stopping…' : '■ Stop platform'}
+        </button>
+      </header>
+      <nav className="tabs" role="tablist" aria-label="Views">
+        {TABS.map((t) => (
+          <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} onClick={() => setTab(t.id)} title={`${t.label} (${t.key})`}>
+            {t.label}
+          </button>
+        ))}
+      </nav>
+      {problem ? (
+        <div className="banner" role="alert">
+          Not connected to the engine: {problem}
+        </div>
+      ) : null}
+      <main className={`view view-${tab}`}>
+        {tab === 'graph' ? (
+          <div className="graph-layout">
+            <GraphView />
+            {selectedStatus ? (
+              <aside className="side" aria-label={`${selectedStatus.name} details`}>
+                <button type="button" className="link close" onClick={() => select(undefined)} aria-label="Close details">
+                  ✕
+                </button>
+                <SelectedCard name={selectedStatus.name} onLogs={openLogs} />
+              </aside>
+            ) : null}
+          </div>
+        ) : null}
+        {tab === 'services' ? <ServicesPanel search={search} onLogs={openLogs} /> : null}
+        {tab === 'logs' ? <LogView client={client} services={services.map((s) => s.name)} service={selected} onServiceChange={select} /> : null}
+        {tab === 'readiness' ? <ReadinessPanel /> : null}
+        {tab === 'settings' ? <SettingsPanel /> : null}
+      </main>
+      <StopConfirmation />
+      <Notices />
+    </div>
   );
+}
+
+function SelectedCard({ name, onLogs }: { name: string; onLogs: (name: string) => void }) {
+  const client = useClient();
+  const { services } = useRegistry();
+  const status = useServices((s) => s.mirror?.services.get(name));
+  const now = useNow(1_000);
+  const history = useQuery({ queryKey: ['history', name], queryFn: () => client.call('history', { name }), refetchInterval: 2_000 });
+  if (!status) return null;
+  return <ServiceCard status={status} service={services.find((s) => s.name === name)} history={history.data ?? []} now={now} onLogs={onLogs} />;
 }

@@ -40,6 +40,11 @@ export const methods = {
   update: { params: z.object({}), result: updateReportSchema },
   /** The latest health check results of a service, oldest first (sparklines, --json). */
   history: { params: nameParams, result: z.array(probeResultSchema) },
+  /** Every service's latest health results, oldest first and without messages: the graph's sparklines. */
+  healthHistories: {
+    params: z.object({ last: z.number().int().min(1).max(60).default(20) }),
+    result: z.record(z.string(), z.array(probeResultSchema.pick({ ok: true, latencyMs: true, at: true }))),
+  },
   /** The registry file as it is on disk now (it may differ from what runs until `update`). */
   graph: { params: z.object({}), result: registryGraphSchema },
   /** Checks a registry text without writing it (an editor's live validation). */

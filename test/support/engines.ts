@@ -1,5 +1,5 @@
 /**
- * Test groups that need an engine (Docker, …). Where the engine is absent (a laptop without Docker)
+ * Test groups that need an engine (Docker, a cluster, a browser, …). Where the engine is absent (a laptop without Docker)
  * the group is skipped with a loud one-line reason; with CI=true the summary reporter fails the run
  * on any skip, so a missing engine on CI is a failure.
  */
@@ -27,7 +27,11 @@ function answers(command: string, args: string[]): boolean {
   }
 }
 
+/** Debian's Chromium (scripts/infra/chromium.sh), or CHROMIUM_PATH. */
+export const chromiumPath = (): string => process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
 const ENGINES = {
+  chromium: { present: () => existsSync(chromiumPath()), start: 'scripts/infra/chromium.sh' },
   docker: { present: () => answers('docker', ['info']), start: 'scripts/infra/docker.sh' },
   kubernetes: { present: () => answers(join(INFRA_BIN, 'kubectl'), ['--kubeconfig', KUBECONFIG_FILE, 'get', '--raw', '/readyz']), start: 'scripts/infra/kubernetes.sh' },
   helm: { present: () => answers(helmBin(), ['version', '--short']), start: 'scripts/infra/helm.sh' },

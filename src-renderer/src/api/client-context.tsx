@@ -1,0 +1,55 @@
+/** The contract client and react-query, given to every view; the registry graph kept current. */
+import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, useContext, useEffect, useRef, type ReactNode } from 'react';
+import type { RegistryGraph } from '@shared/contract/registry';
+import type { ContractClient } from './contract-client';
+
+const ClientContext = createContext<ContractClient | undefined>(undefined);
+
+export function ClientProvider({ client, children }: { client: ContractClient; children: ReactNode }) {
+  const queries = useRef(new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } })).current;
+  return (
+    <ClientContext.Provider value={client}>
+      <QueryClientProvider client={queries}>
+        <RegistryWatch client={client} />
+        {children}
+      </QueryClientProvider>
+    </ClientContext.Provider>
+  );
+}
+
+export function useClient(): ContractClient {
+  const client = useContext(ClientContext);
+  if (!client) throw new Error('useClient outside ClientProvider');
+  return client;
+}
+
+/** The registry changed on disk (or by an edit): the graph is fetched again. */
+function RegistryWatch({ client }: { client: ContractClient }) {
+  const queries = useQueryClient();
+  useEffect(
+    () =>
+      client.onPush((message) => {
+        if (typeof message === 'object' && message !== null && 'registry' in message) void queries.invalidateQueries({ queryKey: ['graph'] });
+      }),
+    [client, queries],
+  );
+  return null;
+}
+
+export interface RegistryView {
+  /** The last valid graph: a file that became invalid keeps showing it. */
+  readonly services: NonNullable<RegistryGraph['services']>;
+  readonly file: string;
+  /** The file's issues now (errors mean `services` is the last good graph, not the file's). */
+  readonly issues: RegistryGraph['issues'];
+  readonly loading: boolean;
+}
+
+export function useRegistry(): RegistryView {
+  const client = useClient();
+  const query = useQuery({ queryKey: ['graph'], queryFn: () => client.call('graph') });
+  const lastGood = useRef<RegistryGraph['services']>(null);
+  if (query.data?.services) lastGood.current = query.data.services;
+  return { services: lastGood.current ?? [], file: query.data?.file ?? '', issues: query.data?.issues ?? [], loading: query.isLoading };
+}

@@ -1,0 +1,144 @@
+/**
+ * The live dependency graph (React Flow): services laid out by dependency depth, coloured by state,
+ * edges animated while a dependency starts, conflicts as red dashed links, remote services as
+ * external nodes. Connect two nodes to add a dependency; select an edge and press Delete to remove
+ * it; Ctrl+Z undoes. The critical path of the last start can be highlighted.
+ */
+import '@xyflow/react/dist/style.css';
+import { useQuery } from '@tanstack/react-query';
+import { Background, Controls, MiniMap, ReactFlow, type Connection, type Edge, type EdgeChange } from '@xyflow/react';
+import { useEffect, useMemo, useState } from 'react';
+import { useClient, useRegistry } from '../../api/client-context';
+import { useServices } from '../../state/services-store';
+import { toneOf } from '../../state/service-view';
+import { useUi } from '../../state/ui-store';
+import { layoutGraph } from './graph-layout';
+import { ServiceNode, type ServiceFlowNode } from './service-node';
+import { useDependencyEditing } from './use-dependency-editing';
+
+const nodeTypes = { service: ServiceNode };
+/** Past this, only what is on screen is rendered (it costs more than it saves on small graphs). */
+const LARGE_GRAPH = 150;
+
+export function GraphView() {
+  const client = useClient();
+  const { services, issues, file } = useRegistry();
+  const { highlight, select, setHighlight } = useUi();
+  const editing = useDependencyEditing();
+  const states = useServices((s) => s.mirror?.services);
+  const [selectedEdges, setSelectedEdges] = useState<ReadonlySet<string>>(new Set());
+  const histories = useQuery({ queryKey: ['healthHistories'], queryFn: () => client.call('healthHistories', { last: 20 }), refetchInterval: 2_000 });
+  const lastStart = useQuery({ queryKey: ['lastStart'], queryFn: () => client.call('lastStart') });
+
+  const structure = services.map((s) => `${s.name}<${s.dependencies.join(',')}`).join(';');
+  // Laid out again only when the structure changes, not on every fetch of the same graph.
+  const positions = useMemo(() => layoutGraph(services), [structure]);
+  const marked = useMemo(() => new Set(highlight?.names ?? []), [highlight]);
+
+  const nodes = useMemo<ServiceFlowNode[]>(
+    () =>
+      services.map((service) => ({
+        id: service.name,
+        type: 'service',
+        position: positions.get(service.name) ?? { x: 0, y: 0 },
+        data: { service, history: histories.data?.[service.name] ?? [], mark: marked.has(service.name) ? highlight?.kind : undefined },
+      })),
+    [services, positions, histories.data, marked, highlight],
+  );
+
+  const edges = useMemo<Edge[]>(() => {
+    const known = new Set(services.map((s) => s.name));
+    const onPath = (a: string, b: string) => marked.has(a) && marked.has(b);
+    const dependencyEdges = services.flatMap((service) =>
+      service.dependencies.map((dependency) => {
+        const id = `${dependency}->${service.name}`;
+        const starting = toneOf(states?.get(dependency)?.state) === 'busy' || states?.get(service.name)?.state === 'starting';
+        return { id, source: dependency, target: service.name, animated: starting, selected: selectedEdges.has(id), className: onPath(dependency, service.name) ? `edge-${highlight?.kind}` : undefined, ariaLabel: `${service.name} depends on ${dependency}` };
+      }),
+    );
+    const conflictEdges = services.flatMap((service) =>
+      service.conflicts
+        .filter((other) => known.has(other) && service.name < other)
+        .map((other) => ({ id: `conflict:${service.name}:${other}`, source: service.name, target: other, className: 'edge-conflict', selectable: false, deletable: false, label: 'conflicts', ariaLabel: `${service.name} conflicts with ${other}` })),
+    );
+    return [...dependencyEdges, ...conflictEdges];
+  }, [services, states, selectedEdges, marked, highlight]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && event.key === 'z' && !(event.target instanceof HTMLInputElement)) void editing.undo();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [editing]);
+
+  const onConnect = (connection: Connection) => void editing.addDependency(connection.target, connection.source);
+  const onEdgesChange = (changes: EdgeChange[]) =>
+    setSelectedEdges((current) => {
+      const next = new Set(current);
+      for (const change of changes) {
+        if (change.type !== 'select') continue;
+        if (change.selected) next.add(change.id);
+        else next.delete(change.id);
+      }
+      return next;
+    });
+  const onEdgesDelete = (deleted: Edge[]) => deleted.filter((e) => !e.id.startsWith('conflict:')).forEach((e) => void editing.removeDependency(e.target, e.source));
+  const critical = lastStart.data?.criticalPath ?? [];
+  const errors = issues.filter((i) => i.severity === 'error');
+
+  return (
+    <section className="graph-view" aria-label="Dependency graph">
+      <div className="graph-toolbar" role="toolbar" aria-label="Graph">
+        <button type="button" onClick={() => void editing.undo()} disabled={editing.undoable === 0} aria-label="Undo the last dependency edit" title="Undo (Ctrl+Z)">
+          ↶ Undo
+        </button>
+        <button
+          type="button"
+          aria-pressed={highlight?.kind === 'critical'}
+          disabled={critical.length === 0}
+          onClick={() => setHighlight(highlight?.kind === 'critical' ? undefined : { kind: 'critical', names: critical })}
+          title={critical.length ? `Critical path of the last start: ${critical.join(' → ')}` : 'No start recorded yet'}
+        >
+          Critical path
+        </button>
+        <span className="hint">Drag from a service&apos;s right edge to one that needs it; select an edge and press Delete to remove it.</span>
+      </div>
+      {errors.length > 0 ? (
+        <div className="registry-errors" role="alert" data-testid="registry-errors">
+          <strong>{file} is not valid — showing the last good graph.</strong>
+          <ul>
+            {errors.map((i) => (
+              <li key={`${i.line}:${i.column}:${i.message}`}>
+                {i.file}:{i.line}:{i.column} {i.path.join('.')}: {i.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <div className="graph-canvas" data-testid="graph">
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          onConnect={onConnect}
+          onEdgesChange={onEdgesChange}
+          onEdgesDelete={onEdgesDelete}
+          onNodeClick={(_, node) => select(node.id)}
+          onPaneClick={() => setHighlight(undefined)}
+          nodesDraggable={false}
+          nodesConnectable
+          deleteKeyCode={['Delete', 'Backspace']}
+          onlyRenderVisibleElements={services.length > LARGE_GRAPH}
+          fitView
+          minZoom={0.05}
+          proOptions={{ hideAttribution: true }}
+        >
+          <Background gap={24} />
+          <Controls showInteractive={false} />
+          {services.length > 12 ? <MiniMap pannable zoomable /> : null}
+        </ReactFlow>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,46 @@
+/**
+ * One service on the graph: name, mode, state colour, health sparkline. It reads its own status from
+ * the store, so a state change re-renders this node only, not the whole graph.
+ */
+import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
+import { memo } from 'react';
+import type { GraphService } from '@shared/contract/registry';
+import { ModeIcon } from '../../components/mode-icon';
+import { Sparkline } from '../../components/sparkline';
+import { useServices } from '../../state/services-store';
+import { toneOf, troubleOf } from '../../state/service-view';
+
+export type ServiceNodeData = { service: GraphService; history: readonly { ok: boolean; latencyMs: number }[]; mark: 'blast' | 'critical' | 'cycle' | undefined };
+export type ServiceFlowNode = Node<ServiceNodeData, 'service'>;
+
+function ServiceNodeView({ data, selected }: NodeProps<ServiceFlowNode>) {
+  const { service, history, mark } = data;
+  const status = useServices((s) => s.mirror?.services.get(service.name));
+  const trouble = useServices((s) => (s.mirror ? troubleOf(status, service, s.mirror.services) : undefined));
+  const state = status?.state ?? 'stopped';
+  const external = service.mode === 'remote';
+  return (
+    <div
+      className={`service-node tone-${toneOf(state)}${external ? ' external' : ''}${selected ? ' selected' : ''}${mark ? ` mark-${mark}` : ''}`}
+      title={trouble ?? `${service.name}: ${state}${service.description ? `\n${service.description}` : ''}`}
+      data-testid={`node-${service.name}`}
+      data-state={state}
+      aria-label={`${service.name}, ${state}${trouble ? `: ${trouble}` : ''}`}
+    >
+      <Handle type="target" position={Position.Left} aria-label={`${service.name} depends on…`} />
+      <div className="node-head">
+        <ModeIcon mode={service.mode} />
+        <span className="node-name">{service.name}</span>
+      </div>
+      <div className="node-foot">
+        <span className="state-dot" aria-hidden="true" />
+        <span className="node-state">{state}</span>
+        {status?.health ? <span className="node-latency">{status.health.latencyMs.toFixed(0)} ms</span> : null}
+        <Sparkline points={history} width={64} height={16} />
+      </div>
+      <Handle type="source" position={Position.Right} aria-label={`…is needed by (drag to a service that needs ${service.name})`} />
+    </div>
+  );
+}
+
+export const ServiceNode = memo(ServiceNodeView);

@@ -1,0 +1,106 @@
+/**
+ * One view's subscription to logs, without a DOM: the tail of each service (merged by time when
+ * there are several), then a follow from the last seq seen, made again after a reconnect; lines
+ * at or below the last seq are dropped, so a re-follow never shows a line twice.
+ */
+import { logMessageSchema, type ContractLogLine } from '@shared/contract/logs';
+import type { Params, Result } from '@shared/contract/methods';
+
+type LogMethod = 'logTail' | 'logFollow' | 'logUnfollow';
+
+/** What a follow needs of the ContractClient, stated here so that this file needs no DOM types. */
+export interface LogClient {
+  call<M extends LogMethod>(method: M, params: Params<M>): Promise<Result<M>>;
+  onPush(listener: (message: unknown) => void): () => void;
+  onReconnect(listener: () => void): () => void;
+}
+
+/** Lines of history per service when a view opens. */
+export const TAIL_LINES = 500;
+
+export interface LogSink {
+  line(service: string, line: ContractLogLine): void;
+  /** Seqs `from`..`to` (inclusive) that the engine did not send. */
+  gap(service: string, from: number, to: number): void;
+  /** A problem worth showing inline (a tail or follow that failed). */
+  note(text: string): void;
+}
+
+const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Starts at once; the returned function unfollows and stops delivering. */
+export function followLogs(client: LogClient, services: readonly string[], sink: LogSink, tailLines = TAIL_LINES): () => void {
+  const lastSeq = new Map<string, number>(); // services whose tail arrived
+  const following = new Set<string>();
+  const loading = new Set<string>();
+  let stopped = false;
+
+  const follow = (name: string) => {
+    const afterSeq = lastSeq.get(name);
+    if (stopped || afterSeq === undefined) return;
+    following.add(name);
+    client.call('logFollow', { name, afterSeq }).catch((error: unknown) => {
+      if (!stopped) sink.note(`could not follow ${name}: ${reason(error)}`);
+    });
+  };
+
+  const load = async (names: readonly string[]) => {
+    names.forEach((name) => loading.add(name));
+    const tails = await Promise.all(
+      names.map(async (name) => {
+        try {
+          return { name, lines: await client.call('logTail', { name, lines: tailLines }) };
+        } catch (error) {
+          if (!stopped) sink.note(`could not read the log of ${name}: ${reason(error)}`);
+          return { name, lines: undefined };
+        } finally {
+          loading.delete(name);
+        }
+      }),
+    );
+    if (stopped) return;
+    // Merged by time; the sort is stable, so each service keeps its own order among equal times.
+    const merged = tails.flatMap(({ name, lines }) => (lines ?? []).map((line) => ({ name, line })));
+    if (names.length > 1) merged.sort((a, b) => (a.line.time < b.line.time ? -1 : a.line.time > b.line.time ? 1 : 0));
+    merged.forEach(({ name, line }) => sink.line(name, line));
+    for (const { name, lines } of tails) {
+      if (!lines) continue; // without its last seq, a follow would replay the whole file: retried on reconnect
+      lastSeq.set(name, lines.at(-1)?.seq ?? 0);
+      follow(name);
+    }
+  };
+
+  const offPush = client.onPush((message) => {
+    const parsed = logMessageSchema.safeParse(message);
+    if (stopped || !parsed.success) return;
+    const { service, lines, gap } = parsed.data.logs;
+    if (!following.has(service)) return;
+    let last = lastSeq.get(service) ?? 0;
+    if (gap && gap.to > last) {
+      sink.gap(service, Math.max(gap.from, last + 1), gap.to);
+      last = gap.to;
+    }
+    for (const line of lines ?? []) {
+      if (line.seq <= last) continue;
+      sink.line(service, line);
+      last = line.seq;
+    }
+    lastSeq.set(service, last);
+  });
+
+  const offReconnect = client.onReconnect(() => {
+    if (stopped) return;
+    [...lastSeq.keys()].forEach(follow);
+    const missing = services.filter((name) => !lastSeq.has(name) && !loading.has(name));
+    if (missing.length > 0) void load(missing);
+  });
+
+  void load(services);
+
+  return () => {
+    stopped = true;
+    offPush();
+    offReconnect();
+    for (const name of following) client.call('logUnfollow', { name }).catch(() => undefined); // the connection may be gone: nothing to undo then
+  };
+}

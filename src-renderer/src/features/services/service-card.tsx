@@ -1,0 +1,122 @@
+/**
+ * A service's card: state, health (last result, latency, sparkline), uptime, what runs it, ports,
+ * restarts, last exit and mode — with Start / Stop / Restart (pending while acting). Hovering Stop
+ * shows on the graph what would stop with it.
+ */
+import type { GraphService } from '@shared/contract/registry';
+import { isRunning, type ServiceStatus } from '@shared/contract/service-state';
+import { ModeIcon } from '../../components/mode-icon';
+import { Sparkline } from '../../components/sparkline';
+import { useRegistry } from '../../api/client-context';
+import { useServices } from '../../state/services-store';
+import { formatUptime, stopImpact, toneOf } from '../../state/service-view';
+import { useUi } from '../../state/ui-store';
+import { useServiceAction } from './use-service-actions';
+
+interface Props {
+  readonly status: ServiceStatus;
+  readonly service: GraphService | undefined;
+  readonly history?: readonly { ok: boolean; latencyMs: number }[];
+  readonly now: number;
+  readonly onLogs?: (name: string) => void;
+}
+
+export function ServiceCard({ status, service, history = [], now, onLogs }: Props) {
+  const { act, pending } = useServiceAction(status.name);
+  const { services } = useRegistry();
+  const { select, setHighlight } = useUi.getState();
+  const running = isRunning(status);
+  const remote = status.mode === 'remote';
+  const busy = pending !== undefined || status.state === 'starting' || status.state === 'stopping';
+  const runsAs = status.workload ?? (status.pid ? `pid ${status.pid}` : undefined);
+  const showBlast = () => {
+    const dependents = stopImpact(services, useServices.getState().mirror?.services ?? new Map(), status.name);
+    setHighlight({ kind: 'blast', names: [status.name, ...dependents] });
+  };
+  return (
+    <article className={`service-card tone-${toneOf(status.state)}`} data-testid={`card-${status.name}`} data-state={status.state} aria-label={`${status.name}: ${status.state}`}>
+      <header>
+        <ModeIcon mode={status.mode} />
+        <button type="button" className="link card-name" onClick={() => select(status.name)}>
+          {status.name}
+        </button>
+        <span className="state-badge" aria-label={`state ${status.state}`}>
+          {status.state}
+        </span>
+      </header>
+      <p className="reason">{status.reason}</p>
+      {service?.description ? <p className="description">{service.description}</p> : null}
+      <dl className="facts">
+        {status.health ? (
+          <>
+            <dt>health</dt>
+            <dd title={status.health.message}>
+              {status.health.ok ? 'passing' : 'failing'} · {status.health.latencyMs.toFixed(0)} ms <Sparkline points={history} />
+            </dd>
+          </>
+        ) : null}
+        {status.engineHealth ? (
+          <>
+            <dt>image check</dt>
+            <dd>{status.engineHealth}</dd>
+          </>
+        ) : null}
+        {running && status.startedAt ? (
+          <>
+            <dt>uptime</dt>
+            <dd>{formatUptime(now - status.startedAt)}</dd>
+          </>
+        ) : null}
+        {runsAs ? (
+          <>
+            <dt>runs as</dt>
+            <dd>{runsAs}</dd>
+          </>
+        ) : null}
+        {service?.ports.length ? (
+          <>
+            <dt>ports</dt>
+            <dd>{service.ports.join(', ')}</dd>
+          </>
+        ) : null}
+        <dt>restarts</dt>
+        <dd>{status.restarts}</dd>
+        {status.lastExit ? (
+          <>
+            <dt>last exit</dt>
+            <dd>{status.lastExit.reason}</dd>
+          </>
+        ) : null}
+        {status.nextRetryAt ? (
+          <>
+            <dt>next try</dt>
+            <dd>in {formatUptime(status.nextRetryAt - now)}</dd>
+          </>
+        ) : null}
+      </dl>
+      {status.logTail?.length ? <pre className="log-tail">{status.logTail.slice(-5).join('\n')}</pre> : null}
+      <footer>
+        {remote ? (
+          <span className="hint">watched, not run by us</span>
+        ) : (
+          <>
+            <button type="button" disabled={busy || running} onClick={() => act('start')} aria-label={`Start ${status.name}`}>
+              {pending === 'start' ? 'Starting…' : 'Start'}
+            </button>
+            <button type="button" disabled={busy || (!running && status.state !== 'crash-loop' && status.state !== 'failed')} onClick={() => act('stop')} onMouseEnter={showBlast} onMouseLeave={() => setHighlight(undefined)} aria-label={`Stop ${status.name}`}>
+              {pending === 'stop' || pending === 'stop-cascade' ? 'Stopping…' : 'Stop'}
+            </button>
+            <button type="button" disabled={busy || !running} onClick={() => act('restart')} aria-label={`Restart ${status.name}`}>
+              {pending === 'restart' ? 'Restarting…' : 'Restart'}
+            </button>
+          </>
+        )}
+        {onLogs ? (
+          <button type="button" className="link" onClick={() => onLogs(status.name)} aria-label={`Logs of ${status.name}`}>
+            Logs
+          </button>
+        ) : null}
+      </footer>
+    </article>
+  );
+}

@@ -1,0 +1,53 @@
+/**
+ * Start, stop and restart as the views offer them: a start brings up what the service needs first;
+ * a stop that would take running dependents down asks first (listing them); failures become notices.
+ */
+import { useMutation } from '@tanstack/react-query';
+import type { PlatformReport } from '@shared/contract/platform';
+import { useClient, useRegistry } from '../../api/client-context';
+import { useServices } from '../../state/services-store';
+import { stopImpact } from '../../state/service-view';
+import { useUi } from '../../state/ui-store';
+
+export type Action = 'start' | 'stop' | 'restart' | 'stop-cascade';
+
+/** The first failure of a platform operation, in words. */
+function failureOf(report: PlatformReport): string | undefined {
+  const failed = report.steps.filter((s) => s.outcome === 'failed' || s.outcome === 'blocked');
+  return failed.length > 0 ? failed.map((s) => `${s.name}: ${s.reason}`).join('\n') : undefined;
+}
+
+export function useServiceAction(name: string) {
+  const client = useClient();
+  const { services } = useRegistry();
+  const notify = useUi((s) => s.notify);
+  const askStop = useUi((s) => s.askStop);
+  const mutation = useMutation({
+    mutationFn: async (action: Action) => {
+      if (action === 'start') return failureOf(await client.call('platformStart', { names: [name] }));
+      if (action === 'restart') return void (await client.call('restart', { name }));
+      if (action === 'stop-cascade') return failureOf(await client.call('platformStop', { names: [name] }));
+      const dependents = stopImpact(services, useServices.getState().mirror?.services ?? new Map(), name);
+      if (dependents.length > 0) return askStop({ name, dependents });
+      await client.call('stop', { name, force: false });
+      return undefined;
+    },
+    onSuccess: (failure) => failure && notify('error', failure),
+    onError: (error: Error) => notify('error', `${name}: ${error.message}`),
+  });
+  return { act: (action: Action) => mutation.mutate(action), pending: mutation.isPending ? mutation.variables : undefined };
+}
+
+export function usePlatformAction() {
+  const client = useClient();
+  const notify = useUi((s) => s.notify);
+  const mutation = useMutation({
+    mutationFn: async (action: 'start' | 'stop') => {
+      const report = await client.call(action === 'start' ? 'platformStart' : 'platformStop', { names: [] });
+      return { failure: failureOf(report), took: `${action === 'start' ? 'Started' : 'Stopped'} the platform in ${((report.ended - report.began) / 1000).toFixed(1)} s` };
+    },
+    onSuccess: ({ failure, took }) => notify(failure ? 'error' : 'info', failure ?? took),
+    onError: (error: Error) => notify('error', error.message),
+  });
+  return { act: (action: 'start' | 'stop') => mutation.mutate(action), pending: mutation.isPending ? mutation.variables : undefined };
+}

@@ -1,0 +1,62 @@
+/** Settings, kept by the engine for every face: registry path, theme, close-to-tray, stop-on-quit. */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { Settings } from '@shared/contract/settings';
+import { useClient, useRegistry } from '../../api/client-context';
+import { useUi } from '../../state/ui-store';
+
+export function SettingsPanel() {
+  const client = useClient();
+  const queries = useQueryClient();
+  const notify = useUi((s) => s.notify);
+  const { file } = useRegistry();
+  const settings = useQuery({ queryKey: ['settings'], queryFn: () => client.call('settings') });
+  const save = useMutation({
+    mutationFn: (patch: Partial<Settings>) => client.call('updateSettings', patch),
+    onSuccess: (next) => queries.setQueryData(['settings'], next),
+    onError: (error: Error) => notify('error', error.message),
+  });
+  const [registryPath, setRegistryPath] = useState<string | undefined>(undefined);
+  if (!settings.data) return <p className="hint">Loading…</p>;
+  const current = settings.data;
+  return (
+    <section className="settings-panel" aria-label="Settings">
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (registryPath !== undefined) save.mutate({ registryPath: registryPath.trim() || null });
+        }}
+      >
+        <label>
+          Registry file <span className="hint">(now: {file}; a new one is used from the next start)</span>
+          <input type="text" value={registryPath ?? current.registryPath ?? ''} placeholder="default: ~/.provisioning/config/services.toml, else the demo" onChange={(e) => setRegistryPath(e.target.value)} aria-label="Registry file path" />
+        </label>
+        <button type="submit" disabled={registryPath === undefined}>
+          Use this registry
+        </button>
+      </form>
+      <fieldset>
+        <legend>Theme</legend>
+        {(['system', 'light', 'dark'] as const).map((theme) => (
+          <label key={theme}>
+            <input type="radio" name="theme" checked={current.theme === theme} onChange={() => save.mutate({ theme })} /> {theme}
+          </label>
+        ))}
+      </fieldset>
+      <fieldset>
+        <legend>Desktop app</legend>
+        <label>
+          <input type="checkbox" checked={current.closeToTray} onChange={(e) => save.mutate({ closeToTray: e.target.checked })} /> Closing the window keeps the app in the tray
+        </label>
+        <label>
+          When quitting with services running{' '}
+          <select value={current.stopOnQuit} onChange={(e) => save.mutate({ stopOnQuit: e.target.value as Settings['stopOnQuit'] })} aria-label="When quitting with services running">
+            <option value="ask">ask</option>
+            <option value="always">stop them</option>
+            <option value="never">keep them running</option>
+          </select>
+        </label>
+      </fieldset>
+    </section>
+  );
+}

@@ -1,0 +1,98 @@
+/**
+ * The control center end to end, in Debian's Chromium through the web host, on (a copy of) the demo
+ * registry: the graph shows every service; Start platform brings all to healthy with cards and node
+ * colours following live; stopping the orchestrator asks first, listing its dependents; the log
+ * view shows a service's lines as they are written; connecting two nodes adds a dependency to the
+ * TOML (comments intact) and a cycle is refused. Screenshots land in test-artifacts/e2e/.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { demoRegistryCopy, openControlCenter, type ControlCenter } from '../support/browser';
+import { describeWith } from '../support/engines';
+
+const SERVICES = ['orchestrator', 'auth', 'cache', 'indexer', 'api', 'web'];
+let center: ControlCenter;
+
+describeWith('chromium')('the control center in a browser', () => {
+  beforeAll(async () => {
+    center = await openControlCenter(demoRegistryCopy(5800));
+  }, 60_000);
+  afterAll(async () => {
+    await center?.close();
+  }, 60_000);
+
+  it('draws every service of the registry on the graph', async () => {
+    const { page } = center;
+    for (const name of SERVICES) await page.getByTestId(`node-${name}`).waitFor();
+    expect(await page.locator('.react-flow__node').count()).toBe(SERVICES.length);
+    expect(await page.locator('.react-flow__edge').count()).toBe(7);
+    expect(await page.getByTestId('summary').textContent()).toBe('0 of 6 serving');
+    await center.screenshot('graph-stopped');
+  });
+
+  it('starts the platform, and the nodes and cards turn healthy live', async () => {
+    const { page } = center;
+    await page.getByRole('button', { name: 'Start platform' }).click();
+    await page.getByTestId('node-orchestrator').and(page.locator('[data-state="starting"], [data-state="healthy"]')).waitFor({ timeout: 5_000 });
+    for (const name of SERVICES) await page.locator(`[data-testid="node-${name}"][data-state="healthy"]`).waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('summary').textContent()).toBe('6 of 6 serving');
+    await center.screenshot('graph-healthy');
+    await page.getByRole('tab', { name: 'Services' }).click();
+    for (const name of SERVICES) expect(await page.getByTestId(`card-${name}`).getAttribute('data-state')).toBe('healthy');
+    await center.screenshot('cards');
+  }, 60_000);
+
+  it('asks before stopping the orchestrator, listing what needs it', async () => {
+    const { page } = center;
+    await page.getByRole('button', { name: 'Stop orchestrator' }).click();
+    const dialog = page.getByTestId('stop-confirmation');
+    await dialog.getByRole('heading', { name: 'Stop orchestrator?' }).waitFor();
+    expect((await dialog.locator('.blast-radius li').allTextContents()).sort()).toEqual(['api', 'auth', 'cache', 'indexer', 'web']);
+    await center.screenshot('stop-confirmation');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await page.getByTestId('card-orchestrator').getAttribute('data-state')).toBe('healthy');
+  });
+
+  it('shows a service’s log lines as they are written', async () => {
+    const { page } = center;
+    await page.getByRole('button', { name: 'Logs of api' }).click();
+    const log = page.getByRole('log', { name: 'Logs of api' });
+    await log.waitFor();
+    await expect.poll(() => log.locator('.xterm-rows').innerText(), { timeout: 10_000 }).toContain('healthy');
+    await page.evaluate(() => undefined);
+    await center.home.run(['services', 'restart', 'api']);
+    await expect.poll(async () => (await log.locator('.xterm-rows').innerText()).split('starting').length, { timeout: 15_000 }).toBeGreaterThan(2);
+    await center.screenshot('logs-api');
+  }, 40_000);
+
+  it('adds a dependency by connecting two nodes, keeping the TOML’s comments, and refuses a cycle', async () => {
+    const { page, home } = center;
+    await page.getByRole('tab', { name: 'Graph' }).click();
+    const before = readFileSync(home.registry, 'utf8');
+    await connect(center, 'cache', 'indexer');
+    await expect.poll(() => readFileSync(home.registry, 'utf8'), { timeout: 10_000 }).not.toBe(before);
+    const after = readFileSync(home.registry, 'utf8');
+    const changed = after.split('\n').filter((line, i) => line !== before.split('\n')[i]);
+    expect(changed).toEqual(['dependencies = ["orchestrator", "cache"]']);
+    expect(after.split('\n').filter((l) => l.startsWith('#'))).toEqual(before.split('\n').filter((l) => l.startsWith('#')));
+    await page.locator('.react-flow__edge').nth(7).waitFor();
+
+    await connect(center, 'web', 'orchestrator');
+    await page.getByText(/Refused: orchestrator depending on web would make a cycle: orchestrator → .* → orchestrator/).waitFor();
+    expect(readFileSync(home.registry, 'utf8')).toBe(after);
+    expect(await page.locator('.service-node.mark-cycle').count()).toBeGreaterThanOrEqual(3);
+    await center.screenshot('graph-cycle-refused');
+  }, 30_000);
+});
+
+/** Drags from `from`'s right handle (what it provides) to `to`'s left handle: `to` now needs `from`. */
+async function connect({ page }: ControlCenter, from: string, to: string): Promise<void> {
+  const source = await page.locator(`[data-testid="node-${from}"] .react-flow__handle-right`).boundingBox();
+  const target = await page.locator(`[data-testid="node-${to}"] .react-flow__handle-left`).boundingBox();
+  if (!source || !target) throw new Error(`handles of ${from} or ${to} are not on screen`);
+  await page.mouse.move(source.x + source.width / 2, source.y + source.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 12 });
+  await page.mouse.up();
+}

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import type { ContractLogLine } from '@shared/contract/logs';
+import { followLogs, type LogClient } from '../../../src-renderer/src/features/logs/log-follow';
+
+const line = (seq: number, time: string, text = `line ${seq}`): ContractLogLine => ({ seq, time, stream: 'out', text });
+
+/** A client whose tails come from a table, recording every call; pushes and reconnects on demand. */
+function fakeClient(tails: Record<string, ContractLogLine[] | Error>) {
+  const calls: string[] = [];
+  const pushed = new Set<(message: unknown) => void>();
+  const reconnected = new Set<() => void>();
+  const client = {
+    call: async (method: string, params: { name: string; lines?: number; afterSeq?: number }) => {
+      calls.push(`${method} ${JSON.stringify(params)}`);
+      if (method !== 'logTail') return {};
+      const tail = tails[params.name];
+      if (tail instanceof Error) throw tail;
+      return tail ?? [];
+    },
+    onPush: (listener: (message: unknown) => void) => (pushed.add(listener), () => pushed.delete(listener)),
+    onReconnect: (listener: () => void) => (reconnected.add(listener), () => reconnected.delete(listener)),
+  } as unknown as LogClient;
+  return {
+    client,
+    calls,
+    push: (message: unknown) => pushed.forEach((listener) => listener(message)),
+    reconnect: () => reconnected.forEach((listener) => listener()),
+    listeners: () => pushed.size + reconnected.size,
+  };
+}
+
+function recorder() {
+  const seen: string[] = [];
+  return {
+    seen,
+    sink: {
+      line: (service: string, l: ContractLogLine) => seen.push(`${service} ${l.seq} ${l.text}`),
+      gap: (service: string, from: number, to: number) => seen.push(`${service} gap ${from}-${to}`),
+      note: (text: string) => seen.push(`note ${text}`),
+    },
+  };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('followLogs', () => {
+  it('merges the tails by time, then follows each service after its last seq', async () => {
+    const fake = fakeClient({
+      api: [line(7, '2026-01-01T00:00:01.000Z'), line(8, '2026-01-01T00:00:03.000Z')],
+      db: [line(40, '2026-01-01T00:00:02.000Z'), line(41, '2026-01-01T00:00:03.000Z')],
+      idle: [],
+    });
+    const { seen, sink } = recorder();
+    followLogs(fake.client, ['api', 'db', 'idle'], sink);
+    await settle();
+    expect(seen).toEqual(['api 7 line 7', 'db 40 line 40', 'api 8 line 8', 'db 41 line 41']);
+    expect(fake.calls).toEqual([
+      'logTail {"name":"api","lines":500}',
+      'logTail {"name":"db","lines":500}',
+      'logTail {"name":"idle","lines":500}',
+      'logFollow {"name":"api","afterSeq":8}',
+      'logFollow {"name":"db","afterSeq":41}',
+      'logFollow {"name":"idle","afterSeq":0}',
+    ]);
+  });
+
+  it('passes pushed lines once, in order, with gaps trimmed to what was not seen', async () => {
+    const fake = fakeClient({ api: [line(8, '2026-01-01T00:00:03.000Z')] });
+    const { seen, sink } = recorder();
+    followLogs(fake.client, ['api'], sink);
+    await settle();
+    seen.length = 0;
+    const t = '2026-01-01T00:00:04.000Z';
+    fake.push({ logs: { service: 'api', lines: [line(8, t), line(9, t), line(10, t)] } });
+    fake.push({ logs: { service: 'other', lines: [line(11, t)] } });
+    fake.push({ logs: { service: 'api', lines: [{ seq: 'x' }] } });
+    fake.push({ state: 'not a log' });
+    fake.push({ logs: { service: 'api', gap: { from: 5, to: 20 } } });
+    fake.push({ logs: { service: 'api', lines: [line(20, t), line(21, t)] } });
+    expect(seen).toEqual(['api 9 line 9', 'api 10 line 10', 'api gap 11-20', 'api 21 line 21']);
+  });
+
+  it('follows again from the last seq seen after a reconnect, and retries a tail that failed', async () => {
+    const tails: Record<string, ContractLogLine[] | Error> = { api: [line(3, '2026-01-01T00:00:01.000Z')], db: new Error('the connection to the engine was lost; retrying') };
+    const fake = fakeClient(tails);
+    const { seen, sink } = recorder();
+    followLogs(fake.client, ['api', 'db'], sink);
+    await settle();
+    fake.push({ logs: { service: 'api', lines: [line(4, '2026-01-01T00:00:02.000Z')] } });
+    tails.db = [line(60, '2026-01-01T00:00:02.000Z')];
+    fake.calls.length = 0;
+    fake.reconnect();
+    await settle();
+    expect(fake.calls).toEqual(['logFollow {"name":"api","afterSeq":4}', 'logTail {"name":"db","lines":500}', 'logFollow {"name":"db","afterSeq":60}']);
+    expect(seen).toEqual(['note could not read the log of db: the connection to the engine was lost; retrying', 'api 3 line 3', 'api 4 line 4', 'db 60 line 60']);
+  });
+
+  it('unfollows what it followed when stopped, and delivers nothing after', async () => {
+    const fake = fakeClient({ api: [line(1, '2026-01-01T00:00:01.000Z')], db: [] });
+    const { seen, sink } = recorder();
+    const stop = followLogs(fake.client, ['api', 'db'], sink, 50);
+    await settle();
+    fake.calls.length = 0;
+    seen.length = 0;
+    stop();
+    fake.push({ logs: { service: 'api', lines: [line(2, '2026-01-01T00:00:02.000Z')] } });
+    await settle();
+    expect(fake.calls).toEqual(['logUnfollow {"name":"api"}', 'logUnfollow {"name":"db"}']);
+    expect(seen).toEqual([]);
+    expect(fake.listeners()).toBe(0);
+  });
+
+  it('neither shows nor follows a tail that arrives after the stop', async () => {
+    const fake = fakeClient({ api: [line(1, '2026-01-01T00:00:01.000Z')] });
+    const { seen, sink } = recorder();
+    followLogs(fake.client, ['api'], sink)();
+    await settle();
+    expect(fake.calls).toEqual(['logTail {"name":"api","lines":500}']);
+    expect(seen).toEqual([]);
+  });
+});
