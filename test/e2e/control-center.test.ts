@@ -5,7 +5,7 @@
  * view shows a service's lines as they are written; connecting two nodes adds a dependency to the
  * TOML (comments intact) and a cycle is refused. Screenshots land in test-artifacts/e2e/.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { demoRegistryCopy, openControlCenter, type ControlCenter } from '../support/browser';
 import { describeWith } from '../support/engines';
@@ -83,6 +83,37 @@ describeWith('chromium')('the control center in a browser', () => {
     expect(readFileSync(home.registry, 'utf8')).toBe(after);
     expect(await page.locator('.service-node.mark-cycle').count()).toBeGreaterThanOrEqual(3);
     await center.screenshot('graph-cycle-refused');
+  }, 30_000);
+
+  it('removes a dependency by deleting its edge, and undoes it', async () => {
+    const { page, home } = center;
+    const before = readFileSync(home.registry, 'utf8');
+    const indexer = () => /\[services\.indexer\]\n[\s\S]*?(?=\n\[)/.exec(readFileSync(home.registry, 'utf8'))![0];
+    expect(indexer()).toContain('dependencies = ["orchestrator", "cache"]');
+    await page.locator('.react-flow__edge[aria-label="indexer depends on cache"]').click({ force: true, timeout: 5_000 });
+    await page.keyboard.press('Delete');
+    await expect.poll(indexer, { timeout: 10_000 }).toContain('dependencies = ["orchestrator"]');
+    await expect.poll(() => page.locator('.react-flow__edge[aria-label="indexer depends on cache"]').count()).toBe(0);
+    await page.getByRole('button', { name: 'Undo the last dependency edit' }).click();
+    await expect.poll(() => readFileSync(home.registry, 'utf8'), { timeout: 10_000 }).toBe(before);
+    await page.locator('.react-flow__edge[aria-label="indexer depends on cache"]:not(.selected)').waitFor({ state: 'attached', timeout: 5_000 });
+  }, 30_000);
+
+  it('reloads when the file changes on disk, and keeps the last good graph with located errors when it turns invalid', async () => {
+    const { page, home } = center;
+    const good = readFileSync(home.registry, 'utf8');
+    writeFileSync(home.registry, good.replace('dependencies = ["api", "indexer"]', 'dependencies = ["api"]'));
+    await expect.poll(() => page.locator('.react-flow__edge[aria-label="web depends on indexer"]').count(), { timeout: 10_000 }).toBe(0);
+    writeFileSync(home.registry, `${good}\n[services.broken]\norder = "first"\n`);
+    const errors = page.getByTestId('registry-errors');
+    await errors.waitFor({ timeout: 10_000 });
+    const line = good.split('\n').length + 2;
+    expect(await errors.textContent()).toContain(`:${line}:1 services.broken.order: expected a number, got a string`);
+    expect(await page.locator('.react-flow__node').count()).toBe(SERVICES.length);
+    await center.screenshot('graph-invalid-file');
+    writeFileSync(home.registry, good);
+    await errors.waitFor({ state: 'detached', timeout: 10_000 });
+    await page.locator('.react-flow__edge[aria-label="web depends on indexer"]').waitFor();
   }, 30_000);
 });
 

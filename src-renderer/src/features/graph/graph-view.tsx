@@ -83,7 +83,11 @@ export function GraphView() {
       }
       return next;
     });
-  const onEdgesDelete = (deleted: Edge[]) => deleted.filter((e) => !e.id.startsWith('conflict:')).forEach((e) => void editing.removeDependency(e.target, e.source));
+  const onEdgesDelete = (deleted: Edge[]) => {
+    // A deleted edge is no longer selected, so one brought back by undo comes back unselected.
+    setSelectedEdges((current) => new Set([...current].filter((id) => !deleted.some((e) => e.id === id))));
+    deleted.filter((e) => !e.id.startsWith('conflict:')).forEach((e) => void editing.removeDependency(e.target, e.source));
+  };
   const critical = lastStart.data?.criticalPath ?? [];
   const errors = issues.filter((i) => i.severity === 'error');
 

@@ -1,7 +1,8 @@
 /**
  * Editing the graph: a connection adds a dependency, a deleted edge removes one, each written back
  * to the registry file by the engine (only that `dependencies` array changes) and undoable. A cycle
- * is refused before anything is sent, with the cycle shown on the graph.
+ * is refused before anything is sent, with the cycle shown on the graph. Edits and undos run one
+ * after another, so an undo clicked while a save is under way undoes that save.
  */
 import { useCallback, useRef, useState } from 'react';
 import type { DependencyEdit } from '@shared/contract/registry';
@@ -18,7 +19,9 @@ export function useDependencyEditing() {
   const { services } = useRegistry();
   const { notify, setHighlight } = useUi.getState();
   const undoStack = useRef<DependencyEdit[]>([]);
+  const queue = useRef<Promise<unknown>>(Promise.resolve());
   const [undoable, setUndoable] = useState(0);
+  const inTurn = (step: () => Promise<void>) => (queue.current = queue.current.then(step));
 
   const apply = useCallback(
     async (edit: DependencyEdit, record: boolean) => {
@@ -43,15 +46,16 @@ export function useDependencyEditing() {
     [client, queries, services, notify, setHighlight],
   );
 
-  const undo = useCallback(async () => {
-    const last = undoStack.current.pop();
-    setUndoable(undoStack.current.length);
-    if (last) await apply(inverse(last), false);
-  }, [apply]);
+  const undo = () =>
+    inTurn(async () => {
+      const last = undoStack.current.pop();
+      setUndoable(undoStack.current.length);
+      if (last) await apply(inverse(last), false);
+    });
 
   return {
-    addDependency: (service: string, dependency: string) => apply({ service, dependency, action: 'add' }, true),
-    removeDependency: (service: string, dependency: string) => apply({ service, dependency, action: 'remove' }, true),
+    addDependency: (service: string, dependency: string) => inTurn(() => apply({ service, dependency, action: 'add' }, true)),
+    removeDependency: (service: string, dependency: string) => inTurn(() => apply({ service, dependency, action: 'remove' }, true)),
     undo,
     undoable,
   };
