@@ -4,11 +4,10 @@
  * g graph · c cards · l logs · p preflight · , settings · / search · Esc deselect.
  */
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useClient, useRegistry } from './api/client-context';
 import { Notices } from './components/notices';
 import { GraphView } from './features/graph/graph-view';
-import { LogView } from './features/logs/log-view';
 import { ReadinessPanel } from './features/readiness/readiness-panel';
 import { ServiceCard } from './features/services/service-card';
 import { ServicesPanel, useNow } from './features/services/services-panel';
@@ -18,6 +17,9 @@ import { SettingsPanel } from './features/settings/settings-panel';
 import { useServices } from './state/services-store';
 import { platformSummary } from './state/service-view';
 import { useUi } from './state/ui-store';
+
+// xterm is a third of the bundle: it loads when the Logs view first opens, not before the graph paints.
+const LogView = lazy(() => import('./features/logs/log-view').then((module) => ({ default: module.LogView })));
 
 const TABS = [
   { id: 'graph', label: 'Graph', key: 'g' },
@@ -110,7 +112,11 @@ export function App() {
           </div>
         ) : null}
         {tab === 'services' ? <ServicesPanel search={search} onLogs={openLogs} /> : null}
-        {tab === 'logs' ? <LogView client={client} services={services.map((s) => s.name)} service={selected} onServiceChange={select} /> : null}
+        {tab === 'logs' ? (
+          <Suspense fallback={<p className="hint">Loading the log view…</p>}>
+            <LogView client={client} services={services.map((s) => s.name)} service={selected} onServiceChange={select} />
+          </Suspense>
+        ) : null}
         {tab === 'readiness' ? <ReadinessPanel /> : null}
         {tab === 'settings' ? <SettingsPanel /> : null}
       </main>

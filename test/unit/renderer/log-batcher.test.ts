@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  FRAME_BUDGET,
   formatGap,
   formatLine,
   formatNote,
@@ -56,7 +55,7 @@ describe('LogBatcher', () => {
   });
 
   it('under a flood of 200,000 lines keeps the newest 5,000 and says how many it skipped', () => {
-    const batcher = new LogBatcher({ command: COMMAND });
+    const batcher = new LogBatcher({ command: COMMAND, frameBudget: 256 * 1024 });
     for (let i = 0; i < 200_000; i++) batcher.push(short(i));
     expect(batcher.pending).toBe(5000);
     expect(batcher.skipped).toBe(195_000);
@@ -68,13 +67,13 @@ describe('LogBatcher', () => {
   });
 
   it('caps what waits at 2 MiB and writes it 256 KiB a frame', () => {
-    const batcher = new LogBatcher({ command: COMMAND });
+    const batcher = new LogBatcher({ command: COMMAND, frameBudget: 256 * 1024 });
     for (let i = 0; i < 200_000; i++) batcher.push(long(i));
     expect(batcher.pending).toBe(2048);
     expect(batcher.skipped).toBe(197_952);
     const marker = formatSkipped(197_952, COMMAND);
     const chunks = drain(batcher);
-    expect(chunks.map((c) => c.length)).toEqual([marker.length + 255 * 1024, ...Array<number>(7).fill(FRAME_BUDGET), 1024]);
+    expect(chunks.map((c) => c.length)).toEqual([marker.length + 255 * 1024, ...Array<number>(7).fill(256 * 1024), 1024]);
     expect(chunks[0]!.slice(0, marker.length)).toBe(marker);
     expect(chunks[0]!.slice(marker.length, marker.length + 8)).toBe('00197952');
     expect(chunks.at(-1)).toBe(long(199_999));

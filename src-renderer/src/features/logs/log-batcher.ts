@@ -5,8 +5,12 @@
  */
 import type { ContractLogLine } from '@shared/contract/logs';
 
-/** Characters written per frame (UTF-16 units: what xterm parses, ≈ bytes for ASCII logs). */
-export const FRAME_BUDGET = 256 * 1024;
+/**
+ * Characters written per frame (UTF-16 units: what xterm parses, ≈ bytes for ASCII logs): ~2 MB/s,
+ * far more than anyone reads, while leaving the main thread free (`npm run bench:ui`: at 256 KiB a
+ * 10 MB/s flood took most of it and clicks waited).
+ */
+export const FRAME_BUDGET = 32 * 1024;
 /** Characters waiting at most: about eight frames of work. */
 export const MAX_PENDING_CHARS = 2 * 1024 * 1024;
 /** Lines waiting at most: the terminal's scrollback, since older ones would scroll out unseen. */
