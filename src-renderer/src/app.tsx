@@ -44,9 +44,7 @@ export function App() {
   const statuses = [...(mirror?.services.values() ?? [])];
   const summary = platformSummary(statuses);
 
-  useEffect(() => {
-    document.documentElement.dataset['theme'] = settings.data?.theme ?? 'system';
-  }, [settings.data?.theme]);
+  useTheme(settings.data?.theme ?? 'system');
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -124,6 +122,17 @@ export function App() {
       <Notices />
     </div>
   );
+}
+
+/** Light or dark on <html>; `system` follows the system's preference as it changes. */
+function useTheme(theme: 'system' | 'light' | 'dark'): void {
+  useEffect(() => {
+    const dark = window.matchMedia('(prefers-color-scheme: dark)');
+    const apply = () => (document.documentElement.dataset['theme'] = theme === 'system' ? (dark.matches ? 'dark' : 'light') : theme);
+    apply();
+    dark.addEventListener('change', apply);
+    return () => dark.removeEventListener('change', apply);
+  }, [theme]);
 }
 
 function SelectedCard({ name, onLogs }: { name: string; onLogs: (name: string) => void }) {

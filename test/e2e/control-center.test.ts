@@ -6,6 +6,7 @@
  * TOML (comments intact) and a cycle is refused. Screenshots land in test-artifacts/e2e/.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { demoRegistryCopy, openControlCenter, type ControlCenter } from '../support/browser';
 import { describeWith } from '../support/engines';
@@ -114,6 +115,24 @@ describeWith('chromium')('the control center in a browser', () => {
     writeFileSync(home.registry, good);
     await errors.waitFor({ state: 'detached', timeout: 10_000 });
     await page.locator('.react-flow__edge[aria-label="web depends on indexer"]').waitFor();
+  }, 30_000);
+
+  it('moves between views by keyboard, and switches to the dark theme from the settings, kept by the engine', async () => {
+    const { page, home } = center;
+    await page.locator('body').click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press(',');
+    await page.getByRole('tab', { name: 'Settings', selected: true }).waitFor();
+    await page.getByRole('radio', { name: 'dark' }).click();
+    await expect.poll(() => page.evaluate('document.documentElement.dataset.theme')).toBe('dark');
+    await expect.poll(() => readFileSync(join(home.home, 'settings.json'), 'utf8'), { timeout: 5_000 }).toContain('"theme": "dark"');
+    await page.locator('body').click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press('g');
+    await page.getByRole('tab', { name: 'Graph', selected: true }).waitFor();
+    await center.screenshot('graph-dark');
+    await page.keyboard.press('p');
+    await page.getByRole('tab', { name: 'Preflight', selected: true }).waitFor();
+    await page.getByRole('row', { name: /orchestrator ready/ }).waitFor();
+    await center.screenshot('preflight');
   }, 30_000);
 });
 

@@ -13,8 +13,13 @@ export function SettingsPanel() {
   const settings = useQuery({ queryKey: ['settings'], queryFn: () => client.call('settings') });
   const save = useMutation({
     mutationFn: (patch: Partial<Settings>) => client.call('updateSettings', patch),
+    // Shown at once; the engine's answer (or, on a refusal, its copy) replaces it.
+    onMutate: (patch) => queries.setQueryData<Settings>(['settings'], (current) => current && { ...current, ...patch }),
     onSuccess: (next) => queries.setQueryData(['settings'], next),
-    onError: (error: Error) => notify('error', error.message),
+    onError: (error: Error) => {
+      notify('error', error.message);
+      void queries.invalidateQueries({ queryKey: ['settings'] });
+    },
   });
   const [registryPath, setRegistryPath] = useState<string | undefined>(undefined);
   if (!settings.data) return <p className="hint">Loading…</p>;
