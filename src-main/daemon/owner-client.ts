@@ -26,16 +26,8 @@ export class OwnerClient {
     });
   }
 
-  static connect(path: string): Promise<OwnerClient> {
-    return new Promise((resolve, reject) => {
-      const socket = connect(path);
-      socket.once('connect', () => {
-        socket.removeAllListeners('error');
-        socket.on('error', () => socket.destroy());
-        resolve(new OwnerClient(socket));
-      });
-      socket.once('error', reject);
-    });
+  static async connect(path: string): Promise<OwnerClient> {
+    return new OwnerClient(await openOwnerSocket(path));
   }
 
   async call<M extends MethodName>(method: M, ...args: Record<never, never> extends Params<M> ? [params?: Params<M>] : [params: Params<M>]): Promise<Result<M>> {
@@ -71,6 +63,19 @@ export class OwnerClient {
     if (response.ok) waiting.resolve(response.result);
     else waiting.reject(new RemoteError(response.error));
   }
+}
+
+/** A connected socket to an owner (the raw wire: one JSON message per line), or the connect error. */
+export function openOwnerSocket(path: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(path);
+    socket.once('connect', () => {
+      socket.removeAllListeners('error');
+      socket.on('error', () => socket.destroy());
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
 }
 
 export class OwnerUnavailableError extends Error {

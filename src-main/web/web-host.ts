@@ -8,7 +8,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { requestSchema } from '@shared/contract/wire';
@@ -17,8 +17,11 @@ import { readLines } from '../core/read-lines';
 export interface WebHostOptions {
   /** The built renderer (index.html and assets). */
   readonly root: string;
-  /** The owner's local socket, where the contract is served. */
-  readonly ownerSocket: string;
+  /**
+   * A connection to the owner's local socket, where the contract is served — one per browser
+   * connection, so a browser that reconnects after the owner went away reaches the next one.
+   */
+  readonly openOwner: () => Promise<Socket>;
   /** 0 for any free port. */
   readonly port: number;
 }
@@ -59,7 +62,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       socket.end(`HTTP/1.1 ${fromHere ? '401 Unauthorized' : '403 Forbidden'}\r\nconnection: close\r\n\r\n`);
       return;
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => bridge(ws, connect(options.ownerSocket)));
+    // The owner is reached first, so the browser's socket opens only once requests can be carried.
+    options.openOwner().then(
+      (owner) => sockets.handleUpgrade(request, socket, head, (ws) => bridge(ws, owner)),
+      () => socket.end('HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\n\r\n'),
+    );
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -134,6 +134,17 @@ describeWith('chromium')('the control center in a browser', () => {
     await page.getByRole('row', { name: /orchestrator ready/ }).waitFor();
     await center.screenshot('preflight');
   }, 30_000);
+
+  it('survives its engine being killed: it reconnects to the next owner, which adopts every service', async () => {
+    const { page, home } = center;
+    const before = SERVICES.map((name) => home.processes(name));
+    process.kill((await home.daemonPid())!, 'SIGKILL');
+    await page.getByRole('tab', { name: 'Graph' }).click();
+    await expect.poll(async () => (await home.daemonPid()) !== undefined, { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => page.getByTestId('summary').textContent(), { timeout: 15_000 }).toBe('6 of 6 serving');
+    for (const name of SERVICES) await page.locator(`[data-testid="node-${name}"][data-state="healthy"]`).waitFor({ timeout: 10_000 });
+    expect(SERVICES.map((name) => home.processes(name))).toEqual(before);
+  }, 40_000);
 });
 
 /** Drags from `from`'s right handle (what it provides) to `to`'s left handle: `to` now needs `from`. */

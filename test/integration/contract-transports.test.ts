@@ -13,6 +13,7 @@ import { readLines } from '../../src-main/core/read-lines';
 import { RegistryFile } from '../../src-main/core/registry/registry-file';
 import { contractHandlers } from '../../src-main/daemon/contract-session';
 import { daemonSocketPath } from '../../src-main/daemon/daemon-paths';
+import { openOwnerSocket } from '../../src-main/daemon/owner-client';
 import { startOwner, type Owner } from '../../src-main/daemon/owner';
 import { bridgeContract, CHANNELS, type IpcEventLike } from '../../src-main/electron/ipc-bridge';
 import { startWebHost, type WebHost } from '../../src-main/web/web-host';
@@ -38,7 +39,7 @@ beforeAll(async () => {
   const registryFile = new RegistryFile({ path: registryPath, source: 'flag' }, home);
   const registry = await registryFile.readValid();
   owner = (await startOwner({ home, registry, registryPath, registryDir: home, registryFile, env: process.env, log: () => undefined }))!;
-  host = await startWebHost({ root: join(process.cwd(), 'out', 'renderer'), ownerSocket: daemonSocketPath(home), port: 0 });
+  host = await startWebHost({ root: join(process.cwd(), 'out', 'renderer'), openOwner: () => openOwnerSocket(daemonSocketPath(home)), port: 0 });
   url = new URL(host.url);
   const ipcMain = { on: (_channel: string, listener: typeof ipcRequest) => (ipcRequest = listener), removeAllListeners: () => undefined };
   bridgeContract(ipcMain, { engine: owner.engine, registry: registryFile }, contractHandlers(owner.engine, owner.facts), (frame) => frame === 'file:///renderer/index.html', () => undefined);

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../core/paths';
 import { daemonSocketPath } from '../../daemon/daemon-paths';
+import { connectToOwner, openOwnerSocket } from '../../daemon/owner-client';
 import { startWebHost } from '../../web/web-host';
 import { CliExit, EXIT } from '../cli-io';
 import type { CommandContext } from '../command-context';
@@ -18,9 +19,16 @@ export async function ui(ctx: CommandContext, options: { port: number; open: boo
     ctx.err(ctx.paint.red(`the UI is not built (${root}): run \`npm run build\``));
     throw new CliExit(EXIT.invalid);
   }
+  const { loaded } = await ctx.registry();
+  const target = { home: ctx.home, registryPath: loaded.location.path, env: ctx.io.env, cli: join(packageRoot(), 'bin', 'provisioning.js') };
   // Held open while the UI runs, so the daemon stays between browser connections.
-  await ctx.owner();
-  const host = await startWebHost({ root, ownerSocket: daemonSocketPath(ctx.home), port: options.port });
+  const held = await connectToOwner(target);
+  // Each browser connection makes sure an owner runs (starting the daemon again if it went away).
+  const openOwner = async () => {
+    (await connectToOwner(target)).close();
+    return openOwnerSocket(daemonSocketPath(ctx.home));
+  };
+  const host = await startWebHost({ root, openOwner, port: options.port });
   ctx.out(`Provisioning control center: ${host.url}`);
   ctx.out(ctx.paint.dim('(127.0.0.1 only; the token in the URL is needed once per browser; Ctrl-C stops)'));
   if (options.open) openInBrowser(host.url);
@@ -29,6 +37,7 @@ export async function ui(ctx: CommandContext, options: { port: number; open: boo
     process.once('SIGTERM', resolve);
   });
   await host.close();
+  held.close();
 }
 
 function openInBrowser(url: string): void {
