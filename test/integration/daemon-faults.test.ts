@@ -21,6 +21,15 @@ afterEach(async () => {
 });
 
 const status = async (h: Home) => JSON.parse((await h.run(['services', 'status', 'web', '--json'])).stdout) as { state: string; pid?: number; reason: string };
+const ownerPid = async (h: Home) => {
+  const client = await OwnerClient.connect(daemonSocketPath(h.home)).catch(() => undefined);
+  if (!client) return undefined;
+  try {
+    return (await client.call('hello')).pid;
+  } finally {
+    client.close();
+  }
+};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('daemon and CLI faults', () => {
@@ -52,8 +61,10 @@ describe('daemon and CLI faults', () => {
     const h = home();
     await h.run(['daemon', 'status']);
     const starting = h.run(['services', 'start', 'web']);
+    // Asked over the socket (not by a CLI run): the kill must land within the 500 ms the start settles.
+    const daemon = await waitFor(() => ownerPid(h), 5_000);
     const pid = await waitFor(() => h.processes('web')[0]);
-    process.kill((await waitFor(() => h.daemonPid()))!, 'SIGKILL');
+    process.kill(daemon, 'SIGKILL');
     expect((await starting).code).toBe(1);
     const again = await h.run(['services', 'start', 'web']);
     expect(again.code).toBe(0);
