@@ -95,6 +95,8 @@ describe('the registry over the contract', () => {
     writeFileSync(broken, '[services.x]\norder = -1\n');
     await expect(client.call('updateSettings', { registryPath: broken })).rejects.toThrow(/broken.toml:2:1 services.x.order: must be at least 0, got -1/);
     await expect(client.call('updateSettings', { registryPath: 'relative.toml' })).rejects.toThrow(/must be absolute/);
-    expect(JSON.parse(readFileSync(join(home.home, 'settings.json'), 'utf8'))).toEqual({ theme: 'dark', closeToTray: true, stopOnQuit: 'never', registryPath: null });
+    // A change of one setting leaves the others as they were.
+    expect(await client.call('updateSettings', { closeToTray: false })).toEqual({ theme: 'dark', closeToTray: false, stopOnQuit: 'never', registryPath: null });
+    expect(JSON.parse(readFileSync(join(home.home, 'settings.json'), 'utf8'))).toEqual({ theme: 'dark', closeToTray: false, stopOnQuit: 'never', registryPath: null });
   });
 });
