@@ -4,15 +4,20 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('..', import.meta.url));
 const built = ['out/main/main.js', 'out/renderer/index.html', 'out/cli/provisioning.js'].map((file) => join(root, file));
 const sources = ['src-main', 'src-renderer', 'src-shared', 'electron.vite.config.ts', 'package.json'].map((file) => join(root, file));
 
 if (newest(sources) > oldest(built)) {
   console.log('building the app (sources changed since the last build)…');
-  const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
-  if (build.status !== 0) process.exit(build.status ?? 1);
+  // The steps of `npm run build`, run by this Node itself (no shell, the same on every OS).
+  const electronVite = join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
+  for (const step of [[electronVite, 'build'], [join(root, 'scripts', 'build-cli.mjs')]]) {
+    const build = spawnSync(process.execPath, step, { cwd: root, stdio: 'inherit' });
+    if (build.status !== 0) process.exit(build.status ?? 1);
+  }
 }
 
 const display = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);

@@ -11,6 +11,8 @@ import { createEngine, type Engine, type EngineOptions } from './engine';
 import { registryDiff } from './platform/registry-diff';
 
 export interface ReloadableEngine extends Engine {
+  /** The registry it runs now. */
+  readonly registry: Registry;
   update(registry: Registry): Promise<UpdateReport>;
 }
 
@@ -42,6 +44,9 @@ export async function createReloadableEngine(options: EngineOptions): Promise<Re
   return {
     get home() {
       return current.home;
+    },
+    get registry() {
+      return registry;
     },
     get warnings() {
       return current.warnings;

@@ -6,6 +6,8 @@
 import { methods, type MethodName, type Params, type Result } from '@shared/contract/methods';
 import { requestSchema, type Response } from '@shared/contract/wire';
 import { isAbsolute } from 'node:path';
+import { buildGraph, findCycles } from '@shared/graph';
+import type { Registry } from '@shared/model';
 import { EngineError } from '../core/engine';
 import { logFiles } from '../core/logs/log-files';
 import { tailLog } from '../core/logs/log-reader';
@@ -59,11 +61,11 @@ export function contractHandlers(engine: ReloadableEngine, owner: OwnerFacts): C
     platformStart: ({ names }, { operations }) => cancellable(operations, (signal) => engine.platformStart(names, { signal })),
     platformStop: ({ names }, { operations }) => cancellable(operations, (signal) => engine.platformStop(names, { signal })),
     logTail: async ({ name, lines }) => tailLog(logsOf(name), lines),
-    logFollow: async ({ name, afterSeq }, session) => {
+    logFollow: async ({ name, afterSeq, maxLinesPerSecond }, session) => {
       session.follows.get(name)?.abort();
       const follow = new AbortController();
       session.follows.set(name, follow);
-      void streamLog({ service: name, files: logsOf(name), afterSeq, signal: follow.signal, push: (message) => session.push(message), buffered: () => session.buffered() });
+      void streamLog({ service: name, files: logsOf(name), afterSeq, maxLinesPerSecond, signal: follow.signal, push: (message) => session.push(message), buffered: () => session.buffered() });
       return {};
     },
     logUnfollow: async ({ name }, { follows }) => {
@@ -80,7 +82,9 @@ export function contractHandlers(engine: ReloadableEngine, owner: OwnerFacts): C
     graph: () => owner.registry.graph(),
     validateRegistry: async ({ text }) => owner.registry.validate(text).map((issue) => ({ ...issue, path: [...issue.path] })),
     editDependency: async (edit) => {
-      await engine.update(await owner.registry.editDependency(edit));
+      const edited = await owner.registry.editDependency(edit);
+      const running = withDependencies(engine.registry, edited, edit.service);
+      if (running) await engine.update(running);
       return owner.registry.graph();
     },
     settings: () => owner.settings.read(),
@@ -103,6 +107,20 @@ export function contractHandlers(engine: ReloadableEngine, owner: OwnerFacts): C
       return {};
     },
   };
+}
+
+/**
+ * The running registry with one service's dependencies as the edited file has them — and nothing
+ * else of the file, whose other changes wait for `update`. Undefined when the running registry
+ * cannot take them (the service or a dependency is not running there yet, or they would close a cycle
+ * with what runs); the file then holds the edit until the next update.
+ */
+function withDependencies(running: Registry, edited: Registry, service: string): Registry | undefined {
+  const dependencies = edited.services.find((s) => s.name === service)?.dependencies ?? [];
+  const known = new Set(running.services.map((s) => s.name));
+  if (!known.has(service) || !dependencies.every((d) => known.has(d))) return undefined;
+  const services = running.services.map((s) => (s.name === service ? { ...s, dependencies: [...dependencies] } : s));
+  return findCycles(buildGraph(services)).length === 0 ? { services } : undefined;
 }
 
 export class ContractSession {

@@ -2,7 +2,9 @@
  * A service's log pushed to one receiver: lines batched into at most 60 messages a second, and
  * while the receiver's transport holds more than it should (a slow browser tab under a 10 MB/s
  * flood), the batch is dropped and a gap marker sent instead — memory stays bounded, order holds,
- * and nothing is lost silently.
+ * and nothing is lost silently. A receiver that shows only so many lines a second (the UI's log
+ * view) gets the newest of each batch and a gap marker for the rest, so a flood is not carried,
+ * parsed and thrown away.
  */
 import type { LogMessage } from '@shared/contract/logs';
 import type { LogFiles } from '../core/logs/log-files';
@@ -21,16 +23,23 @@ export interface LogStreamOptions {
   readonly push: (message: LogMessage) => void;
   /** Bytes the transport still holds for this receiver. */
   readonly buffered: () => number;
+  readonly maxLinesPerSecond?: number | undefined;
 }
 
 export async function streamLog(options: LogStreamOptions): Promise<void> {
   let batch: LogLine[] = [];
+  const perBatch = options.maxLinesPerSecond ? Math.ceil(options.maxLinesPerSecond / MAX_MESSAGES_PER_SECOND) : Infinity;
+  const gap = (from: LogLine, to: LogLine) => options.push({ logs: { service: options.service, gap: { from: from.seq, to: to.seq } } });
   const flush = () => {
     if (batch.length === 0) return;
-    const lines = batch;
+    let lines = batch;
     batch = [];
-    if (options.buffered() > MAX_BUFFERED) options.push({ logs: { service: options.service, gap: { from: lines[0]!.seq, to: lines.at(-1)!.seq } } });
-    else options.push({ logs: { service: options.service, lines } });
+    if (options.buffered() > MAX_BUFFERED) return gap(lines[0]!, lines.at(-1)!);
+    if (lines.length > perBatch) {
+      gap(lines[0]!, lines[lines.length - perBatch - 1]!);
+      lines = lines.slice(-perBatch);
+    }
+    options.push({ logs: { service: options.service, lines } });
   };
   const timer = setInterval(flush, 1000 / MAX_MESSAGES_PER_SECOND);
   try {

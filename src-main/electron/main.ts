@@ -43,7 +43,6 @@ async function own(options: Parameters<typeof startOwner>[0]): Promise<Owner> {
 }
 
 async function main(): Promise<void> {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   const home = provisioningHome(process.env);
   const location = discoverRegistry({ flag: undefined, env: process.env, cwd: process.cwd() });
   const registryFile = new RegistryFile(location, process.cwd());
@@ -60,6 +59,8 @@ async function main(): Promise<void> {
   const handlers = contractHandlers(owner.engine, { ...owner.facts, shutdown: () => app.quit() });
   const renderer = pathToFileURL(rendererFile()).href;
   const trusted = (url: string) => url === renderer || (process.env['ELECTRON_RENDERER_URL'] !== undefined && url.startsWith(process.env['ELECTRON_RENDERER_URL']));
+  // Every permission is refused but writing to the clipboard from our own page (the log view's Copy).
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) => callback(permission === 'clipboard-sanitized-write' && trusted(details.requestingUrl)));
   bridgeContract(ipcMain, { engine: owner.engine, registry: registryFile }, handlers, trusted, log);
 
   const settings = owner.facts.settings;

@@ -63,9 +63,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
     // The owner is reached first, so the browser's socket opens only once requests can be carried.
+    // Node took its own error handler off this socket: a browser leaving meanwhile must not crash us.
+    socket.on('error', () => socket.destroy());
     options.openOwner().then(
-      (owner) => sockets.handleUpgrade(request, socket, head, (ws) => bridge(ws, owner)),
-      () => socket.end('HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\n\r\n'),
+      (owner) => {
+        if (socket.destroyed) return void owner.destroy();
+        sockets.handleUpgrade(request, socket, head, (ws) => bridge(ws, owner));
+      },
+      (error: Error) => socket.end(`HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${error.message}\n`),
     );
   });
 

@@ -62,6 +62,14 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, [select]);
 
+  /** Arrow keys move along the tabs, as in any tab list. */
+  const moveTab = (key: string) => {
+    const step = key === 'ArrowRight' ? 1 : key === 'ArrowLeft' ? -1 : 0;
+    if (step === 0) return;
+    const next = TABS[(TABS.findIndex((t) => t.id === tab) + step + TABS.length) % TABS.length]!;
+    setTab(next.id);
+    document.getElementById(`tab-${next.id}`)?.focus();
+  };
   const openLogs = (name: string) => {
     select(name);
     setTab('logs');
@@ -83,9 +91,9 @@ export function App() {
           {platform.pending === 'stop' ? 'Stopping…' : '■ Stop platform'}
         </button>
       </header>
-      <nav className="tabs" role="tablist" aria-label="Views">
+      <nav className="tabs" role="tablist" aria-label="Views" onKeyDown={(event) => moveTab(event.key)}>
         {TABS.map((t) => (
-          <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} onClick={() => setTab(t.id)} title={`${t.label} (${t.key})`}>
+          <button key={t.id} id={`tab-${t.id}`} type="button" role="tab" aria-selected={tab === t.id} aria-controls="view" tabIndex={tab === t.id ? 0 : -1} onClick={() => setTab(t.id)} title={`${t.label} (${t.key})`}>
             {t.label}
           </button>
         ))}
@@ -95,10 +103,10 @@ export function App() {
           Not connected to the engine: {problem}
         </div>
       ) : null}
-      <main className={`view view-${tab}`}>
+      <main id="view" className={`view view-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`}>
         {tab === 'graph' ? (
           <div className="graph-layout">
-            <GraphView />
+            <GraphView search={search} />
             {selectedStatus ? (
               <aside className="side" aria-label={`${selectedStatus.name} details`}>
                 <button type="button" className="link close" onClick={() => select(undefined)} aria-label="Close details">

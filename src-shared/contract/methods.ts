@@ -34,7 +34,14 @@ export const methods = {
    * From now on, the service's lines after `afterSeq` are pushed to this connection as log messages
    * (batched, ≤ 60/s, gap markers when it cannot keep up), until `logUnfollow` or the connection ends.
    */
-  logFollow: { params: nameParams.extend({ afterSeq: z.number().int().min(0).default(0) }), result: z.object({}) },
+  logFollow: {
+    params: nameParams.extend({
+      afterSeq: z.number().int().min(0).default(0),
+      /** At most this many lines a second, the newest of each batch, the rest as gap markers (a view that shows only so many). */
+      maxLinesPerSecond: z.number().int().min(60).optional(),
+    }),
+    result: z.object({}),
+  },
   logUnfollow: { params: nameParams, result: z.object({}) },
   /** Re-reads the registry file and restarts what changed (added services are not started). */
   update: { params: z.object({}), result: updateReportSchema },
@@ -51,8 +58,8 @@ export const methods = {
   validateRegistry: { params: z.object({ text: z.string().max(16 * 1024 * 1024) }), result: z.array(locatedIssueSchema) },
   /**
    * Adds or removes one dependency in the registry file, changing only that `dependencies` array,
-   * then applies it (nothing restarts: dependencies are not part of a service's configuration).
-   * A cycle or any other error changes nothing and names the located problem.
+   * then gives the running engine that dependency change alone (nothing restarts; other edits of
+   * the file wait for `update`). A cycle or any other error changes nothing and names the problem.
    */
   editDependency: { params: dependencyEditSchema, result: registryGraphSchema },
   settings: { params: z.object({}), result: settingsSchema },

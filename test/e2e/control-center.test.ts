@@ -61,7 +61,6 @@ describeWith('chromium')('the control center in a browser', () => {
     const log = page.getByRole('log', { name: 'Logs of api' });
     await log.waitFor();
     await expect.poll(() => log.locator('.xterm-rows').innerText(), { timeout: 10_000 }).toContain('healthy');
-    await page.evaluate(() => undefined);
     await center.home.run(['services', 'restart', 'api']);
     await expect.poll(async () => (await log.locator('.xterm-rows').innerText()).split('starting').length, { timeout: 15_000 }).toBeGreaterThan(2);
     await center.screenshot('logs-api');

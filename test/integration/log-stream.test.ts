@@ -29,7 +29,7 @@ interface Received {
   gap?: { from: number; to: number };
 }
 
-async function follow(pauseMs = 0): Promise<{ received: Received[]; socket: Socket }> {
+async function follow(pauseMs = 0, maxLinesPerSecond?: number): Promise<{ received: Received[]; socket: Socket }> {
   const socket = connect(daemonSocketPath(home.home));
   await new Promise((resolve) => socket.once('connect', resolve));
   const received: Received[] = [];
@@ -37,7 +37,7 @@ async function follow(pauseMs = 0): Promise<{ received: Received[]; socket: Sock
     const message = JSON.parse(line) as { logs?: { lines?: Received['lines']; gap?: Received['gap'] } };
     if (message.logs) received.push({ at: Date.now(), ...message.logs });
   });
-  socket.write(`${JSON.stringify({ id: 1, method: 'logFollow', params: { name: 'flood' } })}\n`);
+  socket.write(`${JSON.stringify({ id: 1, method: 'logFollow', params: { name: 'flood', maxLinesPerSecond } })}\n`);
   if (pauseMs) {
     // A receiver that stops reading for a while: the owner's socket fills.
     setTimeout(() => {
@@ -74,6 +74,8 @@ describe('a log followed over the contract', () => {
   it('carries a 10 MB/s flood in order, batched at most 60 messages a second, with explicit gaps for a receiver that stalls', async () => {
     const steady = await follow();
     const stalling = await follow(2_000);
+    // A view that shows at most 6,000 lines a second: the newest 100 of each batch, gaps for the rest.
+    const capped = await follow(0, 6_000);
     const started = await home.run(['services', 'start', 'flood']);
     expect(started.code).toBe(0);
     // The seq of the writer's last line, once it is in the log; then each receiver must have covered it.
@@ -85,7 +87,7 @@ describe('a log followed over the contract', () => {
       finalSeq = tail.find((line) => line.text.startsWith(`line ${TOTAL} `))?.seq ?? 0;
     }
     const covered = (received: Received[]) => Math.max(0, ...received.map((m) => m.gap?.to ?? m.lines!.at(-1)!.seq));
-    await waitFor(() => covered(steady.received) >= finalSeq && covered(stalling.received) >= finalSeq, 60_000);
+    await waitFor(() => [steady, stalling, capped].every(({ received }) => covered(received) >= finalSeq), 60_000);
 
     // Every line accounted for, in order, as a line or inside a gap marker.
     const steadyCount = accountFor(steady.received);
@@ -102,7 +104,12 @@ describe('a log followed over the contract', () => {
     expect(stalled.lines).toBeLessThan(TOTAL);
     // One that kept reading got at least as much (on a loaded machine a moment's stall may cost a gap).
     expect(steadyCount.lines).toBeGreaterThanOrEqual(stalled.lines);
-    steady.socket.destroy();
-    stalling.socket.destroy();
+    // The capped receiver: never more than 100 lines a message, every line accounted for, and the
+    // newest line of the flood delivered as a line (the end of a burst is what a person reads).
+    const cappedCount = accountFor(capped.received);
+    expect(Math.max(...capped.received.map((m) => m.lines?.length ?? 0))).toBeLessThanOrEqual(100);
+    expect(cappedCount.gaps).toBeGreaterThan(0);
+    expect(capped.received.some((m) => m.lines?.some((line) => line.seq === finalSeq))).toBe(true);
+    for (const { socket } of [steady, stalling, capped]) socket.destroy();
   }, 120_000);
 });

@@ -63,7 +63,21 @@ describe('the registry over the contract', () => {
     await client.call('platformStop', { names: [] });
   }, 20_000);
 
-  it('refuses a cycle with the cycle named and the file untouched, then removes an edge', async () => {
+  it('gives the running engine the dependency change alone: other hand edits of the file wait for update', async () => {
+    await client.call('start', { name: 'api' });
+    const pid = (await client.call('status')).find((s) => s.name === 'api')!.pid;
+    const text = readFileSync(home.registry, 'utf8');
+    // A configuration change by hand, not yet applied: an edge drawn now must not restart api for it.
+    writeFileSync(home.registry, `${text}\n[services.api.startup]\nstop_timeout = "3s"\n`);
+    await client.call('editDependency', { service: 'worker', dependency: 'api', action: 'add' });
+    const api = (await client.call('status')).find((s) => s.name === 'api')!;
+    expect([api.state, api.pid]).toEqual(['healthy', pid]);
+    await client.call('editDependency', { service: 'worker', dependency: 'api', action: 'remove' });
+    writeFileSync(home.registry, text);
+    await client.call('stop', { name: 'api', force: true });
+  });
+
+    it('refuses a cycle with the cycle named and the file untouched, then removes an edge', async () => {
     const before = readFileSync(home.registry, 'utf8');
     await expect(client.call('editDependency', { service: 'api', dependency: 'worker', action: 'add' })).rejects.toThrow(/api depending on worker would make the registry invalid; nothing changed:\n.*cycle: api → worker → web → api/);
     expect(readFileSync(home.registry, 'utf8')).toBe(before);

@@ -32,9 +32,11 @@ export async function ui(ctx: CommandContext, options: { port: number; open: boo
   ctx.out(`Provisioning control center: ${host.url}`);
   ctx.out(ctx.paint.dim('(127.0.0.1 only; the token in the URL is needed once per browser; Ctrl-C stops)'));
   if (options.open) openInBrowser(host.url);
+  // `on`, not `once`: Ctrl-C under `npm start` arrives twice (from the terminal and forwarded), and
+  // the second must not kill the clean-up the first began.
   await new Promise((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+    process.on('SIGINT', resolve);
+    process.on('SIGTERM', resolve);
   });
   await host.close();
   held.close();

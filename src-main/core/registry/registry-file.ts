@@ -4,7 +4,7 @@
  * nothing), and replaces the file atomically (keeping its mode), so a crash never leaves half a registry.
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { DependencyEdit, RegistryGraph } from '@shared/contract/registry';
 import { parseRegistry, type Registry, type RegistryParseResult } from '@shared/model';
@@ -85,7 +85,10 @@ export class RegistryFile {
     const after = parseRegistry(edited, this.displayPath);
     const what = action === 'add' ? `${service} depending on ${dependency}` : `${service} no longer depending on ${dependency}`;
     if (!after.registry) throw new RegistryError({ displayPath: this.displayPath, issues: after.issues }, `${what} would make the registry invalid`);
-    await writeFileAtomic(this.location.path, edited, (await stat(this.location.path)).mode & 0o777);
+    // The file itself is replaced (a symlinked registry stays a symlink), and only if nobody saved it meanwhile.
+    const target = await realpath(this.location.path);
+    if ((await readFile(target, 'utf8')) !== text) throw new RegistryError({ displayPath: this.displayPath, issues: [] }, `${this.displayPath} changed on disk while ${what} was being written; try again`);
+    await writeFileAtomic(target, edited, (await stat(target)).mode & 0o777);
     return after.registry;
   }
 

@@ -46,10 +46,19 @@ export interface RegistryView {
   readonly loading: boolean;
 }
 
+/** Per query client (one per app): every view shares the last valid graph, even one mounted while the file is invalid. */
+const lastGood = new WeakMap<QueryClient, NonNullable<RegistryGraph['services']>>();
+
 export function useRegistry(): RegistryView {
   const client = useClient();
+  const queries = useQueryClient();
   const query = useQuery({ queryKey: ['graph'], queryFn: () => client.call('graph') });
-  const lastGood = useRef<RegistryGraph['services']>(null);
-  if (query.data?.services) lastGood.current = query.data.services;
-  return { services: lastGood.current ?? [], file: query.data?.file ?? '', issues: query.data?.issues ?? [], loading: query.isLoading };
+  if (query.data?.services) lastGood.set(queries, query.data.services);
+  return { services: lastGood.get(queries) ?? [], file: query.data?.file ?? '', issues: query.data?.issues ?? [], loading: query.isLoading };
+}
+
+/** Every service's latest health results (sparklines), refreshed every 2 s while a view shows them. */
+export function useHealthHistories() {
+  const client = useClient();
+  return useQuery({ queryKey: ['healthHistories'], queryFn: () => client.call('healthHistories', { last: 20 }), refetchInterval: 2_000 }).data;
 }

@@ -1,7 +1,8 @@
 /**
  * The live snapshot of every service (zustand): the contract's snapshot, then its numbered events,
- * applied at most once per animation frame so a burst of events is one render. A missed event (or a
- * reconnect) subscribes again for a fresh snapshot.
+ * applied at most once per animation frame so a burst of events is one render (a hidden window gets
+ * no frames: then four times a second). A missed event (or a reconnect) subscribes again for a
+ * fresh snapshot, as does a backlog past MAX_QUEUED: a snapshot is cheaper than replaying it.
  */
 import { create } from 'zustand';
 import { applyEvent, mirrorOf, type StateMirror } from '@shared/contract/state-mirror';
@@ -14,13 +15,21 @@ interface ServicesState {
   readonly problem: string | undefined;
 }
 
+const MAX_QUEUED = 10_000;
+
 export const useServices = create<ServicesState>(() => ({ mirror: undefined, problem: undefined }));
 
 /** Keeps the store in step with the engine; returns how to stop. */
 export function followServices(client: ContractClient): () => void {
   let queued: EventMessage[] = [];
-  let frame = 0;
+  let scheduled = false;
   let resubscribing = false;
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    if (document.hidden) setTimeout(flush, 250);
+    else requestAnimationFrame(flush);
+  };
 
   const subscribe = async () => {
     resubscribing = true;
@@ -29,7 +38,7 @@ export function followServices(client: ContractClient): () => void {
       const snapshot = await client.call('subscribe');
       useServices.setState({ mirror: mirrorOf(snapshot), problem: undefined });
       // Events of this subscription may have arrived before its snapshot.
-      if (queued.length > 0) frame ||= requestAnimationFrame(flush);
+      if (queued.length > 0) schedule();
     } catch (error) {
       useServices.setState({ problem: (error as Error).message });
     } finally {
@@ -38,7 +47,7 @@ export function followServices(client: ContractClient): () => void {
   };
 
   const flush = () => {
-    frame = 0;
+    scheduled = false;
     let mirror = useServices.getState().mirror;
     if (!mirror || resubscribing) return;
     for (const message of queued) {
@@ -56,14 +65,15 @@ export function followServices(client: ContractClient): () => void {
   const stopPush = client.onPush((message) => {
     const event = eventMessageSchema.safeParse(message);
     if (!event.success) return;
+    if (queued.length >= MAX_QUEUED && !resubscribing) return void subscribe();
     queued.push(event.data);
-    frame ||= requestAnimationFrame(flush);
+    schedule();
   });
   const stopReconnect = client.onReconnect(() => void subscribe());
   void subscribe();
   return () => {
     stopPush();
     stopReconnect();
-    cancelAnimationFrame(frame);
+    queued = [];
   };
 }

@@ -58,9 +58,9 @@ describe('followLogs', () => {
       'logTail {"name":"api","lines":500}',
       'logTail {"name":"db","lines":500}',
       'logTail {"name":"idle","lines":500}',
-      'logFollow {"name":"api","afterSeq":8}',
-      'logFollow {"name":"db","afterSeq":41}',
-      'logFollow {"name":"idle","afterSeq":0}',
+      'logFollow {"name":"api","afterSeq":8,"maxLinesPerSecond":20000}',
+      'logFollow {"name":"db","afterSeq":41,"maxLinesPerSecond":20000}',
+      'logFollow {"name":"idle","afterSeq":0,"maxLinesPerSecond":20000}',
     ]);
   });
 
@@ -91,7 +91,7 @@ describe('followLogs', () => {
     fake.calls.length = 0;
     fake.reconnect();
     await settle();
-    expect(fake.calls).toEqual(['logFollow {"name":"api","afterSeq":4}', 'logTail {"name":"db","lines":500}', 'logFollow {"name":"db","afterSeq":60}']);
+    expect(fake.calls).toEqual(['logFollow {"name":"api","afterSeq":4,"maxLinesPerSecond":20000}', 'logTail {"name":"db","lines":500}', 'logFollow {"name":"db","afterSeq":60,"maxLinesPerSecond":20000}']);
     expect(seen).toEqual(['note could not read the log of db: the connection to the engine was lost; retrying', 'api 3 line 3', 'api 4 line 4', 'db 60 line 60']);
   });
 

@@ -7,8 +7,9 @@
 import '@xyflow/react/dist/style.css';
 import { useQuery } from '@tanstack/react-query';
 import { Background, Controls, MiniMap, ReactFlow, type Connection, type Edge, type EdgeChange } from '@xyflow/react';
-import { useEffect, useMemo, useState } from 'react';
-import { useClient, useRegistry } from '../../api/client-context';
+import { useMemo, useState } from 'react';
+import type { GraphService } from '@shared/contract/registry';
+import { useClient, useHealthHistories, useRegistry } from '../../api/client-context';
 import { useServices } from '../../state/services-store';
 import { toneOf } from '../../state/service-view';
 import { useUi } from '../../state/ui-store';
@@ -20,20 +21,23 @@ const nodeTypes = { service: ServiceNode };
 /** Past this, only what is on screen is rendered (it costs more than it saves on small graphs). */
 const LARGE_GRAPH = 150;
 
-export function GraphView() {
+/** `search` dims the services it does not match (by name, mode or description). */
+export function GraphView({ search }: { search: string }) {
   const client = useClient();
   const { services, issues, file } = useRegistry();
   const { highlight, select, setHighlight } = useUi();
   const editing = useDependencyEditing();
   const states = useServices((s) => s.mirror?.services);
   const [selectedEdges, setSelectedEdges] = useState<ReadonlySet<string>>(new Set());
-  const histories = useQuery({ queryKey: ['healthHistories'], queryFn: () => client.call('healthHistories', { last: 20 }), refetchInterval: 2_000 });
+  const histories = useHealthHistories();
   const lastStart = useQuery({ queryKey: ['lastStart'], queryFn: () => client.call('lastStart') });
 
   const structure = services.map((s) => `${s.name}<${s.dependencies.join(',')}`).join(';');
   // Laid out again only when the structure changes, not on every fetch of the same graph.
   const positions = useMemo(() => layoutGraph(services), [structure]);
   const marked = useMemo(() => new Set(highlight?.names ?? []), [highlight]);
+  const words = search.toLowerCase().split(/\s+/).filter(Boolean);
+  const matches = (s: GraphService) => words.every((word) => `${s.name} ${s.mode} ${s.description}`.toLowerCase().includes(word));
 
   const nodes = useMemo<ServiceFlowNode[]>(
     () =>
@@ -41,9 +45,9 @@ export function GraphView() {
         id: service.name,
         type: 'service',
         position: positions.get(service.name) ?? { x: 0, y: 0 },
-        data: { service, history: histories.data?.[service.name] ?? [], mark: marked.has(service.name) ? highlight?.kind : undefined },
+        data: { service, history: histories?.[service.name] ?? [], mark: marked.has(service.name) ? highlight?.kind : undefined, dimmed: !matches(service) },
       })),
-    [services, positions, histories.data, marked, highlight],
+    [services, positions, histories, marked, highlight, search],
   );
 
   const edges = useMemo<Edge[]>(() => {
@@ -63,14 +67,6 @@ export function GraphView() {
     );
     return [...dependencyEdges, ...conflictEdges];
   }, [services, states, selectedEdges, marked, highlight]);
-
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if ((event.ctrlKey || event.metaKey) && event.key === 'z' && !(event.target instanceof HTMLInputElement)) void editing.undo();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [editing]);
 
   const onConnect = (connection: Connection) => void editing.addDependency(connection.target, connection.source);
   const onEdgesChange = (changes: EdgeChange[]) =>
@@ -94,7 +90,7 @@ export function GraphView() {
   return (
     <section className="graph-view" aria-label="Dependency graph">
       <div className="graph-toolbar" role="toolbar" aria-label="Graph">
-        <button type="button" onClick={() => void editing.undo()} disabled={editing.undoable === 0} aria-label="Undo the last dependency edit" title="Undo (Ctrl+Z)">
+        <button type="button" onClick={editing.undo} disabled={editing.undoable === 0} aria-label="Undo the last dependency edit" title="Undo (Ctrl+Z)">
           ↶ Undo
         </button>
         <button

@@ -10,18 +10,24 @@ import { Sparkline } from '../../components/sparkline';
 import { useServices } from '../../state/services-store';
 import { toneOf, troubleOf } from '../../state/service-view';
 
-export type ServiceNodeData = { service: GraphService; history: readonly { ok: boolean; latencyMs: number }[]; mark: 'blast' | 'critical' | 'cycle' | undefined };
+export type ServiceNodeData = {
+  service: GraphService;
+  history: readonly { ok: boolean; latencyMs: number }[];
+  mark: 'blast' | 'critical' | 'cycle' | undefined;
+  /** Not matched by the search: drawn faintly. */
+  dimmed: boolean;
+};
 export type ServiceFlowNode = Node<ServiceNodeData, 'service'>;
 
 function ServiceNodeView({ data, selected }: NodeProps<ServiceFlowNode>) {
-  const { service, history, mark } = data;
+  const { service, history, mark, dimmed } = data;
   const status = useServices((s) => s.mirror?.services.get(service.name));
   const trouble = useServices((s) => (s.mirror ? troubleOf(status, service, s.mirror.services) : undefined));
   const state = status?.state ?? 'stopped';
   const external = service.mode === 'remote';
   return (
     <div
-      className={`service-node tone-${toneOf(state)}${external ? ' external' : ''}${selected ? ' selected' : ''}${mark ? ` mark-${mark}` : ''}`}
+      className={`service-node tone-${toneOf(state)}${external ? ' external' : ''}${selected ? ' selected' : ''}${mark ? ` mark-${mark}` : ''}${dimmed ? ' dimmed' : ''}`}
       title={trouble ?? `${service.name}: ${state}${service.description ? `\n${service.description}` : ''}`}
       data-testid={`node-${service.name}`}
       data-state={state}

@@ -1,57 +1,69 @@
 /**
  * Editing the graph: a connection adds a dependency, a deleted edge removes one, each written back
  * to the registry file by the engine (only that `dependencies` array changes) and undoable. A cycle
- * is refused before anything is sent, with the cycle shown on the graph. Edits and undos run one
- * after another, so an undo clicked while a save is under way undoes that save.
+ * is refused before anything is sent, with the cycle shown on the graph; an edit that would change
+ * nothing is not sent nor recorded. Edits and undos run one after another (so an undo clicked during
+ * a save undoes that save), and the undo history outlives the graph view.
  */
-import { useCallback, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+import { create } from 'zustand';
 import type { DependencyEdit } from '@shared/contract/registry';
 import { useClient, useRegistry } from '../../api/client-context';
 import { cycleIfAdded } from '../../state/service-view';
 import { useUi } from '../../state/ui-store';
-import { useQueryClient } from '@tanstack/react-query';
 
+const useHistory = create<{ readonly done: readonly DependencyEdit[] }>(() => ({ done: [] }));
+let queue: Promise<unknown> = Promise.resolve();
+const inTurn = (step: () => Promise<void>) => void (queue = queue.then(step));
 const inverse = (edit: DependencyEdit): DependencyEdit => ({ ...edit, action: edit.action === 'add' ? 'remove' : 'add' });
 
 export function useDependencyEditing() {
   const client = useClient();
   const queries = useQueryClient();
-  const { services } = useRegistry();
-  const { notify, setHighlight } = useUi.getState();
-  const undoStack = useRef<DependencyEdit[]>([]);
-  const queue = useRef<Promise<unknown>>(Promise.resolve());
-  const [undoable, setUndoable] = useState(0);
-  const inTurn = (step: () => Promise<void>) => (queue.current = queue.current.then(step));
+  const registry = useRegistry();
+  const undoable = useHistory((s) => s.done.length);
+  // Steps run later, in turn: they read the graph as it is then, not as it was when queued.
+  const services = useRef(registry.services);
+  services.current = registry.services;
 
-  const apply = useCallback(
-    async (edit: DependencyEdit, record: boolean) => {
-      if (edit.action === 'add') {
-        const cycle = cycleIfAdded(services, edit.service, edit.dependency);
-        if (cycle) {
-          setHighlight({ kind: 'cycle', names: cycle });
-          notify('error', `Refused: ${edit.service} depending on ${edit.dependency} would make a cycle: ${cycle.join(' → ')}`);
-          return;
-        }
-      }
-      try {
-        const graph = await client.call('editDependency', edit);
-        queries.setQueryData(['graph'], graph);
-        if (record) undoStack.current.push(edit);
-        setUndoable(undoStack.current.length);
-        notify('info', `${edit.service} ${edit.action === 'add' ? 'now depends on' : 'no longer depends on'} ${edit.dependency} (saved to ${graph.file})`);
-      } catch (error) {
-        notify('error', (error as Error).message);
-      }
-    },
-    [client, queries, services, notify, setHighlight],
-  );
+  const apply = async (edit: DependencyEdit, record: boolean) => {
+    const { notify, setHighlight } = useUi.getState();
+    const present = services.current.find((s) => s.name === edit.service)?.dependencies.includes(edit.dependency) ?? false;
+    if (present === (edit.action === 'add')) return notify('info', `${edit.service} ${present ? 'already depends' : 'does not depend'} on ${edit.dependency}`);
+    const cycle = edit.action === 'add' ? cycleIfAdded(services.current, edit.service, edit.dependency) : undefined;
+    if (cycle) {
+      setHighlight({ kind: 'cycle', names: cycle });
+      return notify('error', `Refused: ${edit.service} depending on ${edit.dependency} would make a cycle: ${cycle.join(' → ')}`);
+    }
+    try {
+      const graph = await client.call('editDependency', edit);
+      queries.setQueryData(['graph'], graph);
+      services.current = graph.services ?? services.current;
+      if (record) useHistory.setState(({ done }) => ({ done: [...done, edit] }));
+      notify('info', `${edit.service} ${edit.action === 'add' ? 'now depends on' : 'no longer depends on'} ${edit.dependency} (saved to ${graph.file})`);
+    } catch (error) {
+      notify('error', (error as Error).message);
+    }
+  };
 
   const undo = () =>
     inTurn(async () => {
-      const last = undoStack.current.pop();
-      setUndoable(undoStack.current.length);
-      if (last) await apply(inverse(last), false);
+      const last = useHistory.getState().done.at(-1);
+      if (!last) return;
+      useHistory.setState(({ done }) => ({ done: done.slice(0, -1) }));
+      await apply(inverse(last), false);
     });
+  const undoRef = useRef(undo);
+  undoRef.current = undo;
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && event.key === 'z' && !(event.target instanceof HTMLInputElement)) undoRef.current();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   return {
     addDependency: (service: string, dependency: string) => inTurn(() => apply({ service, dependency, action: 'add' }, true)),

@@ -17,6 +17,11 @@ export interface LogClient {
 
 /** Lines of history per service when a view opens. */
 export const TAIL_LINES = 500;
+/**
+ * What the view asks the engine to send at most, per service: about what the terminal writes a
+ * second (log-batcher's FRAME_BUDGET), so a flood is cut at the source, with gap markers for the rest.
+ */
+export const MAX_LINES_PER_SECOND = 20_000;
 
 export interface LogSink {
   line(service: string, line: ContractLogLine): void;
@@ -39,7 +44,7 @@ export function followLogs(client: LogClient, services: readonly string[], sink:
     const afterSeq = lastSeq.get(name);
     if (stopped || afterSeq === undefined) return;
     following.add(name);
-    client.call('logFollow', { name, afterSeq }).catch((error: unknown) => {
+    client.call('logFollow', { name, afterSeq, maxLinesPerSecond: MAX_LINES_PER_SECOND }).catch((error: unknown) => {
       if (!stopped) sink.note(`could not follow ${name}: ${reason(error)}`);
     });
   };

@@ -1,7 +1,7 @@
 /**
  * A service's card: state, health (last result, latency, sparkline), uptime, what runs it, ports,
- * restarts, last exit and mode — with Start / Stop / Restart (pending while acting). Hovering Stop
- * shows on the graph what would stop with it.
+ * restarts, last exit and mode — with Start / Stop / Restart (pending while acting). Hovering or
+ * focusing Stop shows on the graph what would stop with it.
  */
 import type { GraphService } from '@shared/contract/registry';
 import { isRunning, type ServiceStatus } from '@shared/contract/service-state';
@@ -103,7 +103,7 @@ export function ServiceCard({ status, service, history = [], now, onLogs }: Prop
             <button type="button" disabled={busy || running} onClick={() => act('start')} aria-label={`Start ${status.name}`}>
               {pending === 'start' ? 'Starting…' : 'Start'}
             </button>
-            <button type="button" disabled={busy || (!running && status.state !== 'crash-loop' && status.state !== 'failed')} onClick={() => act('stop')} onMouseEnter={showBlast} onMouseLeave={() => setHighlight(undefined)} aria-label={`Stop ${status.name}`}>
+            <button type="button" disabled={busy || (!running && status.state !== 'crash-loop' && status.state !== 'failed')} onClick={() => act('stop')} onMouseEnter={showBlast} onMouseLeave={() => setHighlight(undefined)} onFocus={showBlast} onBlur={() => setHighlight(undefined)} aria-label={`Stop ${status.name}`}>
               {pending === 'stop' || pending === 'stop-cascade' ? 'Stopping…' : 'Stop'}
             </button>
             <button type="button" disabled={busy || !running} onClick={() => act('restart')} aria-label={`Restart ${status.name}`}>

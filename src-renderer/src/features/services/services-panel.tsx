@@ -1,7 +1,6 @@
 /** Every service as a card, with search and a state filter. */
-import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
-import { useClient, useRegistry } from '../../api/client-context';
+import { useHealthHistories, useRegistry } from '../../api/client-context';
 import { useServices } from '../../state/services-store';
 import { filterServices, type StateFilter } from '../../state/service-view';
 import { ServiceCard } from './service-card';
@@ -9,12 +8,11 @@ import { ServiceCard } from './service-card';
 const FILTERS: readonly StateFilter[] = ['all', 'running', 'trouble', 'stopped'];
 
 export function ServicesPanel({ search, onLogs }: { search: string; onLogs: (name: string) => void }) {
-  const client = useClient();
   const { services } = useRegistry();
   const mirror = useServices((s) => s.mirror);
   const [filter, setFilter] = useState<StateFilter>('all');
   const now = useNow(1_000);
-  const histories = useQuery({ queryKey: ['healthHistories'], queryFn: () => client.call('healthHistories', { last: 20 }), refetchInterval: 2_000 });
+  const histories = useHealthHistories();
   const byName = useMemo(() => new Map(services.map((s) => [s.name, s])), [services]);
   const descriptions = useMemo(() => new Map(services.map((s) => [s.name, s.description])), [services]);
   const shown = useMemo(() => filterServices([...(mirror?.services.values() ?? [])], search, filter, descriptions), [mirror, search, filter, descriptions]);
@@ -32,7 +30,7 @@ export function ServicesPanel({ search, onLogs }: { search: string; onLogs: (nam
       </div>
       <div className="cards">
         {shown.map((status) => (
-          <ServiceCard key={status.name} status={status} service={byName.get(status.name)} history={histories.data?.[status.name] ?? []} now={now} onLogs={onLogs} />
+          <ServiceCard key={status.name} status={status} service={byName.get(status.name)} history={histories?.[status.name] ?? []} now={now} onLogs={onLogs} />
         ))}
       </div>
     </section>
