@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { tempDir } from '../support/cli-run';
-import { harness, harnesses, waitFor } from '../support/engine-harness';
+import { freePort, harness, harnesses, waitFor } from '../support/engine-harness';
 import { describeWith } from '../support/engines';
 import { delayedRegistry } from '../support/delayed-services';
 import { localRegistry } from '../support/local-registry';
@@ -38,12 +38,11 @@ function webService(name: string, port: number, extra = ''): string {
     '',
   ].join('\n');
 }
-const port = () => 20_000 + Math.floor(Math.random() * 20_000);
 
 describeWith('docker')('docker mode', () => {
   it('starts, serves, logs, restarts and stops a labelled container', async () => {
     const name = `pcc-web-${tag}`;
-    const h = await open(webService(name, port()));
+    const h = await open(webService(name, await freePort()));
     const started = await h.engine.start(name);
     expect(started.state).toBe('healthy');
     const labels = JSON.parse(docker('inspect', '-f', '{{json .Config.Labels}}', name)) as Record<string, string>;
@@ -60,7 +59,7 @@ describeWith('docker')('docker mode', () => {
 
   it('is adopted by the next manager, and recreated once its configuration changed', async () => {
     const name = `pcc-adopt-${tag}`;
-    const p = port();
+    const p = await freePort();
     const first = await harness(webService(name, p));
     await first.engine.start(name);
     const id = docker('inspect', '-f', '{{.Id}}', name);
@@ -80,7 +79,7 @@ describeWith('docker')('docker mode', () => {
     const name = `pcc-foreign-${tag}`;
     made.push(name);
     docker('run', '-d', '--name', name, 'local/busybox:test', 'sleep', '600');
-    const h = await open(webService(name, port()));
+    const h = await open(webService(name, await freePort()));
     const status = await h.engine.start(name);
     expect(status).toMatchObject({ state: 'failed' });
     expect(status.reason).toBe(
@@ -90,7 +89,7 @@ describeWith('docker')('docker mode', () => {
   });
 
   it('says which host port is taken, and removes what it created', async () => {
-    const p = port();
+    const p = await freePort();
     const holder = `pcc-holder-${tag}`;
     made.push(holder);
     docker('run', '-d', '--name', holder, '-p', `127.0.0.1:${p}:8080`, 'local/busybox:test', 'sleep', '600');
@@ -164,7 +163,7 @@ describeWith('docker')('docker mode', () => {
   it('starts a mixed graph in order: a binary service after the container it needs', async () => {
     const name = `pcc-dep-${tag}`;
     const { text } = delayedRegistry({ app: { deps: [name] } });
-    const h = await open(`${webService(name, port())}\n${text}`);
+    const h = await open(`${webService(name, await freePort())}\n${text}`);
     const report = await h.engine.platformStart(['app']);
     expect(report.steps.map((s) => [s.name, s.outcome]), JSON.stringify(report.steps)).toEqual([[name, 'done'], ['app', 'done']]);
     expect(report.steps[1]!.began).toBeGreaterThanOrEqual(report.steps[0]!.ended!);
@@ -176,7 +175,7 @@ describeWith('docker')('docker-compose mode', () => {
     const dir = join(tempDir(), `pccproj${tag.replace('-', '')}`);
     mkdirSync(dir);
     const service = `cweb${tag.replace('-', '')}`;
-    const p = port();
+    const p = await freePort();
     writeFileSync(
       join(dir, 'compose.yaml'),
       [

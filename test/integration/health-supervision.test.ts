@@ -2,7 +2,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEMO, harnesses, nodeService, waitFor } from '../support/engine-harness';
+import { DEMO, freePort, harnesses, nodeService, waitFor } from '../support/engine-harness';
 import { tempDir } from '../support/cli-run';
 
 const { open } = harnesses();
@@ -10,7 +10,7 @@ const idle = ['-e', 'setInterval(() => {}, 1000)'];
 
 describe('health-checked services', () => {
   it('become healthy as soon as their check passes, not before', async () => {
-    const port = 47_000 + Math.floor(Math.random() * 1000);
+    const port = await freePort();
     const text = `${nodeService('slow', [join(DEMO, 'service.mjs'), '--name', 'slow', '--http', String(port), '--ready-after', '700ms'])}[services.slow.health_check]\ntype = "http"\nhttp = { url = "http://127.0.0.1:${port}/health" }\n`;
     const h = await open(text);
     const started = performance.now();

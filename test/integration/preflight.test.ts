@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { harnesses, nodeService, waitFor } from '../support/engine-harness';
+import { freePort, harnesses, nodeService, waitFor } from '../support/engine-harness';
 import { portOwner } from '../../src-main/core/preflight/port-owners';
 import { tempDir } from '../support/cli-run';
 
@@ -14,7 +14,7 @@ const idle = ['-e', 'setInterval(() => {}, 1000)'];
 
 describe('preflight', () => {
   it('names the pid and command that hold a port the service needs, and starts nothing', async () => {
-    const port = 46_000 + Math.floor(Math.random() * 1000);
+    const port = await freePort();
     const script = `require('http').createServer().listen(${port}, '127.0.0.1')`;
     const holder = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
     cleanups.push(() => holder.kill());

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { portOwner } from '../../src-main/core/preflight/port-owners';
 import { privateHome, type Home } from '../support/cli-process';
 import { tempDir } from '../support/cli-run';
-import { nodeService, waitFor } from '../support/engine-harness';
+import { freePort, nodeService, waitFor } from '../support/engine-harness';
 
 const homes: Home[] = [];
 const cleanups: (() => void)[] = [];
@@ -30,7 +30,7 @@ describe('readiness and operation checks', () => {
   });
 
   it('reports ready, would start and blocked, with reasons, and exits 1 when something is blocked', async () => {
-    const port = 44_000 + Math.floor(Math.random() * 1000);
+    const port = await freePort();
     const holder = spawn(process.execPath, ['-e', `require('net').createServer().listen(${port}, '127.0.0.1')`], { stdio: 'ignore' });
     cleanups.push(() => holder.kill());
     await waitFor(() => portOwner(port));

@@ -1,4 +1,5 @@
 /** Engines on real processes for tests: a private home, a registry from TOML text, recorded events. */
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import type { ServiceStatus } from '@shared/contract/service-state';
@@ -80,4 +81,15 @@ export function harnesses(): { open: (text: string, env?: Env) => Promise<Harnes
     return h;
   };
   return { open: async (text, env) => track(await harness(text, undefined, env)), track };
+}
+
+/** A port nothing listens on now, chosen by the kernel (a random pick can land on a port in use). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
