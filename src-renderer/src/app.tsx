@@ -7,6 +7,7 @@ import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useClient, useRegistry } from './api/client-context';
 import { Notices } from './components/notices';
+import { DependencyList } from './features/graph/dependency-list';
 import { GraphView } from './features/graph/graph-view';
 import { ReadinessPanel } from './features/readiness/readiness-panel';
 import { ServiceCard } from './features/services/service-card';
@@ -150,5 +151,10 @@ function SelectedCard({ name, onLogs }: { name: string; onLogs: (name: string) =
   const now = useNow(1_000);
   const history = useQuery({ queryKey: ['history', name], queryFn: () => client.call('history', { name }), refetchInterval: 2_000 });
   if (!status) return null;
-  return <ServiceCard status={status} service={services.find((s) => s.name === name)} history={history.data ?? []} now={now} onLogs={onLogs} />;
+  return (
+    <>
+      <ServiceCard status={status} service={services.find((s) => s.name === name)} history={history.data ?? []} now={now} onLogs={onLogs} />
+      <DependencyList name={name} />
+    </>
+  );
 }

@@ -134,6 +134,24 @@ describeWith('chromium')('the control center in a browser', () => {
     await center.screenshot('preflight');
   }, 30_000);
 
+  it('edits dependencies from the keyboard too, in the panel of the selected service', async () => {
+    const { page, home } = center;
+    await page.getByRole('tab', { name: 'Graph' }).click();
+    await page.getByTestId('node-web').click();
+    const panel = page.getByRole('region', { name: 'Dependencies of web' });
+    await panel.getByLabel('A service for web to depend on').selectOption('cache');
+    await panel.getByRole('button', { name: 'Add' }).press('Enter');
+    const web = () => /\[services\.web\]\n[\s\S]*?(?=\n\[)/.exec(readFileSync(home.registry, 'utf8'))![0];
+    await expect.poll(web, { timeout: 10_000 }).toContain('dependencies = ["api", "indexer", "cache"]');
+    // What would close a cycle is not offered.
+    expect(await panel.getByRole('option', { name: 'orchestrator' }).count()).toBe(1);
+    await page.getByTestId('node-orchestrator').click();
+    expect(await page.getByRole('region', { name: 'Dependencies of orchestrator' }).getByRole('option', { name: 'web' }).count()).toBe(0);
+    await page.getByTestId('node-web').click();
+    await page.getByRole('button', { name: "Remove web's dependency on cache" }).press('Enter');
+    await expect.poll(web, { timeout: 10_000 }).toContain('dependencies = ["api", "indexer"]');
+  }, 30_000);
+
   it('survives its engine being killed: it reconnects to the next owner, which adopts every service', async () => {
     const { page, home } = center;
     const before = SERVICES.map((name) => home.processes(name));
