@@ -5,6 +5,7 @@
  * versions that nothing but `services.<name>.dependencies` changed. Pure: no Node, no DOM.
  */
 import { parse } from 'smol-toml';
+import { editStringArray } from './toml-array-edit';
 
 type Table = Record<string, unknown>;
 
@@ -20,8 +21,10 @@ interface Entry {
 }
 
 /**
- * Sets `services.<service>.dependencies` to the given names. An existing array value is replaced
- * on one line, keeping any trailing comment; a missing key is inserted after the table's last key.
+ * Sets `services.<service>.dependencies` to the given names. An existing array is edited in place
+ * (toml-array-edit.ts: its comments and layout stay), or rewritten on one line when the new names
+ * are not its items with some removed and others appended; a missing key is inserted after the
+ * table's last key.
  * Throws, without a partial result, when the service's table isn't written as a
  * `[services.<name>]` header or the edit would change anything else.
  */
@@ -47,7 +50,7 @@ export function setDependencies(text: string, service: string, dependencies: rea
   const array = `[${dependencies.map((name) => JSON.stringify(name)).join(', ')}]`;
 
   let result: string;
-  if (existing) result = text.slice(0, existing.valueStart) + array + text.slice(existing.valueEnd);
+  if (existing) result = text.slice(0, existing.valueStart) + (editStringArray(text.slice(existing.valueStart, existing.valueEnd), dependencies) ?? array) + text.slice(existing.valueEnd);
   else if (dependencies.length === 0) return text; // a missing key already means no dependencies
   else {
     const anchor = own.at(-1) ?? entries[header]!;

@@ -1,5 +1,7 @@
 /** Rewriting one service's dependencies in registry text, leaving every other byte as it was. */
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { setDependencies } from '@shared/model/registry-dependency-edit';
 
@@ -11,14 +13,23 @@ describe('setDependencies', () => {
     expect(setDependencies(text, 'a', ['b', 'c'])).toBe(lines('[services.a]', 'order = 1', 'dependencies = ["b", "c"]', 'ports = [1]'));
   });
 
-  it('replaces a multi-line array with comments inside, keeping the comment after it', () => {
+  it('edits a multi-line array in place: its comments, one item a line and trailing commas stay', () => {
     const text = lines('[services.a]', 'dependencies = [', '  "b", # the database', '  # "c",', '  "d",', '] # why', 'order = 1');
-    expect(setDependencies(text, 'a', ['b'])).toBe(lines('[services.a]', 'dependencies = ["b"] # why', 'order = 1'));
+    // An item alone on its line goes with its line (and its comment); a new one gets a line like the others.
+    expect(setDependencies(text, 'a', ['b'])).toBe(lines('[services.a]', 'dependencies = [', '  "b", # the database', '  # "c",', '] # why', 'order = 1'));
+    expect(setDependencies(text, 'a', ['b', 'd', 'e'])).toBe(lines('[services.a]', 'dependencies = [', '  "b", # the database', '  # "c",', '  "d",', '  "e",', '] # why', 'order = 1'));
+    expect(setDependencies(text, 'a', ['d'])).toBe(lines('[services.a]', 'dependencies = [', '  # "c",', '  "d",', '] # why', 'order = 1'));
   });
 
-  it('keeps a trailing comment and rewrites single-quoted strings', () => {
-    const text = lines('[services.a]', "  dependencies   =   ['b']   # b first", 'order = 1');
-    expect(setDependencies(text, 'a', ['b', 'c'])).toBe(lines('[services.a]', '  dependencies   =   ["b", "c"]   # b first', 'order = 1'));
+  it('rewrites the array on one line when the names are reordered, keeping the comment after it', () => {
+    const text = lines('[services.a]', 'dependencies = [', '  "b", # the database', '  "d",', '] # why', 'order = 1');
+    expect(setDependencies(text, 'a', ['d', 'b'])).toBe(lines('[services.a]', 'dependencies = ["d", "b"] # why', 'order = 1'));
+  });
+
+  it('keeps the spacing and quotes of a one-line array, and its trailing comment', () => {
+    const text = lines('[services.a]', "  dependencies   =   [ 'b' ]   # b first", 'order = 1');
+    expect(setDependencies(text, 'a', ['b', 'c'])).toBe(lines('[services.a]', `  dependencies   =   [ 'b', "c" ]   # b first`, 'order = 1'));
+    expect(setDependencies(text, 'a', [])).toBe(lines('[services.a]', '  dependencies   =   [  ]   # b first', 'order = 1'));
   });
 
   it('handles strings holding ], # and quotes', () => {
@@ -55,7 +66,7 @@ describe('setDependencies', () => {
   it('keeps CRLF line breaks', () => {
     const text = '[services.a]\r\norder = 1\r\n\r\n[services.b]\r\ndependencies = [\r\n  "a",\r\n]\r\n';
     expect(setDependencies(text, 'a', ['c'])).toBe('[services.a]\r\norder = 1\r\ndependencies = ["c"]\r\n\r\n[services.b]\r\ndependencies = [\r\n  "a",\r\n]\r\n');
-    expect(setDependencies(text, 'b', ['a', 'c'])).toBe('[services.a]\r\norder = 1\r\n\r\n[services.b]\r\ndependencies = ["a", "c"]\r\n');
+    expect(setDependencies(text, 'b', ['a', 'c'])).toBe('[services.a]\r\norder = 1\r\n\r\n[services.b]\r\ndependencies = [\r\n  "a",\r\n  "c",\r\n]\r\n');
   });
 
   it('writes [] when removing every dependency, and leaves a file without the key alone', () => {
@@ -128,5 +139,21 @@ describe('setDependencies', () => {
     const inserted = setDependencies(text, 'orchestrator', ['cache']).split('\n');
     const after = before.indexOf('ports = [4701]') + 1;
     expect(inserted).toEqual([...before.slice(0, after), 'dependencies = ["cache"]', ...before.slice(after)]);
+  });
+
+  it('edits any written form of the array to any keep-some-then-append list, keeping every comment of a kept line', () => {
+    const names = ['a1', 'b2', 'c3', 'd4', 'e5'];
+    fc.assert(
+      fc.property(fc.subarray(names, { minLength: 0 }), fc.boolean(), fc.boolean(), fc.subarray(['x1', 'y2'], { minLength: 0 }), fc.func(fc.boolean()), (current, multiLine, trailingComma, added, keep) => {
+        const items = current.map((name, i) => (multiLine ? `  "${name}",${i % 2 ? ` # note ${name}` : ''}` : `"${name}"`));
+        const array = multiLine ? `[\n${items.join('\n').replace(/,( #[^\n]*)?$/, trailingComma ? ',$1' : '$1')}\n]` : `[${items.join(', ')}]`;
+        const text = `[services.x1]\n[services.y2]\n${names.map((n) => `[services.${n}]\n`).join('')}[services.s]\ndependencies = ${array}\n`;
+        const next = [...current.filter((name) => keep(name)), ...added];
+        const edited = setDependencies(text, 's', next);
+        expect((parse(edited) as { services: { s: { dependencies: string[] } } }).services.s.dependencies).toEqual(next);
+        for (const name of next.filter((n) => current.includes(n))) if (text.includes(`# note ${name}`)) expect(edited).toContain(`# note ${name}`);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
