@@ -20,7 +20,7 @@ export interface DiscoveryInput {
 export const SOURCE_LABELS: Record<RegistrySource, string> = {
   flag: 'from --config',
   env: 'from PROVISIONING_CONFIG',
-  settings: 'from the settings',
+  settings: 'in the settings: registryPath in settings.json of the provisioning home',
   user: 'user registry',
   embedded: 'embedded demo registry',
 };

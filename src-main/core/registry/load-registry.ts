@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative } from 'node:path';
 import { formatIssue, parseRegistry, type LocatedIssue, type Registry } from '@shared/model';
-import type { RegistryLocation } from './discover-registry';
+import { SOURCE_LABELS, type RegistryLocation } from './discover-registry';
 
 export interface LoadedRegistry {
   readonly location: RegistryLocation;
@@ -20,7 +20,9 @@ export async function loadRegistry(location: RegistryLocation, cwd: string): Pro
     text = await readFile(location.path, 'utf8');
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
-    const message = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a registry file' : `cannot read: ${String(cause)}`;
+    const problem = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a registry file' : `cannot read: ${String(cause)}`;
+    // Say who chose the file, so a stale choice can be found and changed.
+    const message = location.source === 'embedded' || location.source === 'user' ? problem : `${problem} (chosen ${SOURCE_LABELS[location.source]})`;
     return { ...base, registry: undefined, issues: [{ severity: 'error', path: [], message, file: displayPath, line: 1, column: 1 }] };
   }
   return { ...base, ...parseRegistry(text, displayPath) };
