@@ -3,6 +3,7 @@
 // through the loopback web host instead, printing its URL. Rebuilds first when a source changed.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,7 +29,8 @@ const [command, args, note] = electron.path
 if (note) console.log(note);
 const child = spawn(command, args, { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + 2 : 1)));
+// A child ended by a signal exits as a shell reports it: 128 + the signal's number.
+child.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)));
 
 /** Electron's binary; the npm package fetches it on first use, so that is tried here, quietly. */
 function electronBinary() {
