@@ -8,13 +8,15 @@ import { join } from 'node:path';
 import { settingsSchema, type Settings } from '@shared/contract/settings';
 import { writeFileAtomic } from './state/atomic-write';
 
+const settingsFile = (home: string): string => join(home, 'settings.json');
+
 export class SettingsStore {
   readonly file: string;
   readonly #listeners = new Set<(settings: Settings) => void>();
   #writing: Promise<unknown> = Promise.resolve();
 
   constructor(home: string) {
-    this.file = join(home, 'settings.json');
+    this.file = settingsFile(home);
   }
 
   async read(): Promise<Settings> {
@@ -58,7 +60,7 @@ export class SettingsStore {
 /** The registry chosen in the settings, read synchronously for registry discovery; null when none. */
 export function registryPathSetting(home: string): string | null {
   try {
-    return settingsSchema.parse(JSON.parse(readFileSync(join(home, 'settings.json'), 'utf8'))).registryPath;
+    return settingsSchema.parse(JSON.parse(readFileSync(settingsFile(home), 'utf8'))).registryPath;
   } catch {
     return null;
   }

@@ -11,7 +11,7 @@ import type { Registry } from '@shared/model';
 import { EngineError } from '../core/engine';
 import { logFiles } from '../core/logs/log-files';
 import { tailLog } from '../core/logs/log-reader';
-import { RegistryFile } from '../core/registry/registry-file';
+import { graphOf, RegistryFile } from '../core/registry/registry-file';
 import type { ReloadableEngine } from '../core/reloadable-engine';
 import type { SettingsStore } from '../core/settings-store';
 import { stateDirs } from '../core/state/state-store';
@@ -80,12 +80,12 @@ export function contractHandlers(engine: ReloadableEngine, owner: OwnerFacts): C
     lastStart: async () => (await engine.lastStart()) ?? null,
     update: async () => engine.update(await owner.registry.readValid()),
     graph: () => owner.registry.graph(),
-    validateRegistry: async ({ text }) => owner.registry.validate(text).map((issue) => ({ ...issue, path: [...issue.path] })),
+    validateRegistry: async ({ text }) => owner.registry.validate(text),
     editDependency: async (edit) => {
       const edited = await owner.registry.editDependency(edit);
-      const running = withDependencies(engine.registry, edited, edit.service);
+      const running = withDependencies(engine.registry, edited.registry, edit.service);
       if (running) await engine.update(running);
-      return owner.registry.graph();
+      return graphOf(owner.registry.displayPath, edited);
     },
     settings: () => owner.settings.read(),
     updateSettings: async (patch) => {

@@ -3,6 +3,7 @@
  * the contract on the home's local socket so CLI clients reach it. The headless daemon and the
  * desktop app's main process both own a home this way.
  */
+import { dirname } from 'node:path';
 import type { Registry } from '@shared/model';
 import { createReloadableEngine, type ReloadableEngine } from '../core/reloadable-engine';
 import { stateDirs } from '../core/state/state-store';
@@ -15,9 +16,8 @@ import { acquireOwnerLock } from './owner-lock';
 
 export interface OwnerOptions {
   readonly home: string;
+  /** The registry as read from `registryFile`. */
   readonly registry: Registry;
-  readonly registryPath: string;
-  readonly registryDir: string;
   /** The registry file: read again by `platform update`, watched and edited by the graph view. */
   readonly registryFile: RegistryFile;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -39,18 +39,19 @@ export interface Owner {
 export async function startOwner(options: OwnerOptions): Promise<Owner | undefined> {
   const lock = await acquireOwnerLock(options.home, stateDirs(options.home).root);
   if (!lock) return undefined;
-  const engine = await createReloadableEngine({ ...options, onWarning: (warning) => options.log(`warning: ${warning}`) });
+  const registryPath = options.registryFile.location.path;
+  const engine = await createReloadableEngine({ ...options, registryDir: dirname(registryPath), onWarning: (warning) => options.log(`warning: ${warning}`) });
   let stop!: () => void;
   const asked = new Promise<void>((resolve) => (stop = resolve));
   const facts: OwnerFacts = {
-    hello: { pid: process.pid, home: options.home, registry: options.registryPath },
+    hello: { pid: process.pid, home: options.home, registry: registryPath },
     shutdown: () => stop(),
     registry: options.registryFile,
     settings: new SettingsStore(options.home),
   };
   const server = new ContractServer(engine, facts);
   await server.listen(daemonSocketPath(options.home));
-  options.log(`pid ${process.pid} owns ${options.home} (registry ${options.registryPath})`);
+  options.log(`pid ${process.pid} owns ${options.home} (registry ${registryPath})`);
   const stopped = asked.then(async () => {
     await server.close();
     await engine.close();

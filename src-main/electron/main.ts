@@ -5,7 +5,6 @@
  */
 import type { BrowserWindow} from 'electron';
 import { app, dialog, ipcMain, Notification, session } from 'electron';
-import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ServiceState } from '@shared/contract/service-state';
 import { provisioningHome } from '../core/paths';
@@ -54,7 +53,7 @@ async function main(): Promise<void> {
     return app.quit();
   }
   const log = (line: string) => console.log(line);
-  const owner = await own({ home, registry, registryPath: location.path, registryDir: dirname(location.path), registryFile, env: process.env, log });
+  const owner = await own({ home, registry, registryFile, env: process.env, log });
   // The window's session is served here; asking it to shut down quits the app.
   const handlers = contractHandlers(owner.engine, { ...owner.facts, shutdown: () => app.quit() });
   const renderer = pathToFileURL(rendererFile()).href;

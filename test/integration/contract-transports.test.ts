@@ -38,7 +38,7 @@ beforeAll(async () => {
   writeFileSync(registryPath, `${nodeService('api', ['-e', 'setInterval(() => {}, 1000)'])}${nodeService('web', ['-e', 'setInterval(() => {}, 1000)'], 'dependencies = ["api"]')}`);
   const registryFile = new RegistryFile({ path: registryPath, source: 'flag' }, home);
   const registry = await registryFile.readValid();
-  owner = (await startOwner({ home, registry, registryPath, registryDir: home, registryFile, env: process.env, log: () => undefined }))!;
+  owner = (await startOwner({ home, registry, registryFile, env: process.env, log: () => undefined }))!;
   host = await startWebHost({ root: join(process.cwd(), 'out', 'renderer'), openOwner: () => openOwnerSocket(daemonSocketPath(home)), port: 0 });
   url = new URL(host.url);
   const ipcMain = { on: (_channel: string, listener: typeof ipcRequest) => (ipcRequest = listener), removeAllListeners: () => undefined };

@@ -5,7 +5,6 @@
 import { runDaemon } from '../../daemon/run-daemon';
 import { daemonSocketPath } from '../../daemon/daemon-paths';
 import { OwnerClient } from '../../daemon/owner-client';
-import { dirname } from 'node:path';
 import { RegistryFile } from '../../core/registry/registry-file';
 import type { CommandContext } from '../command-context';
 
@@ -14,8 +13,6 @@ export async function daemonRun(ctx: CommandContext): Promise<void> {
   await runDaemon({
     home: ctx.home,
     registry,
-    registryPath: loaded.location.path,
-    registryDir: dirname(loaded.location.path),
     registryFile: new RegistryFile(loaded.location, ctx.io.cwd),
     env: ctx.io.env,
     log: (line) => ctx.out(`${new Date().toISOString()} ${line}`),

@@ -38,20 +38,16 @@ export class RegistryFile {
   }
 
   async graph(): Promise<RegistryGraph> {
-    const text = await readFile(this.location.path, 'utf8').catch((error: NodeJS.ErrnoException) => error);
-    if (typeof text !== 'string') {
-      return { file: this.displayPath, services: null, issues: [{ severity: 'error', path: [], message: `cannot read: ${text.code ?? text.message}`, file: this.displayPath, line: 1, column: 1 }] };
-    }
-    return graphOf(this.displayPath, parseRegistry(text, this.displayPath));
+    return graphOf(this.displayPath, await loadRegistry(this.location, this.cwd));
   }
 
   /** Validates a text as if it were this file. */
-  validate(text: string): RegistryParseResult['issues'] {
-    return parseRegistry(text, this.displayPath).issues;
+  validate(text: string): RegistryGraph['issues'] {
+    return wireIssues(parseRegistry(text, this.displayPath).issues);
   }
 
-  /** One edit at a time, each on the file as the previous one left it. */
-  editDependency(edit: DependencyEdit): Promise<Registry> {
+  /** One edit at a time, each on the file as the previous one left it; the file as it is after. */
+  editDependency(edit: DependencyEdit): Promise<ValidRegistry> {
     const result = this.#editing.then(() => this.#edit(edit));
     this.#editing = result.catch(() => undefined);
     return result;
@@ -72,14 +68,14 @@ export class RegistryFile {
     };
   }
 
-  async #edit({ service, dependency, action }: DependencyEdit): Promise<Registry> {
+  async #edit({ service, dependency, action }: DependencyEdit): Promise<ValidRegistry> {
     const text = await readFile(this.location.path, 'utf8');
     const before = parseRegistry(text, this.displayPath);
     if (!before.registry) throw new RegistryError({ displayPath: this.displayPath, issues: before.issues }, `${this.displayPath} must be fixed before it is edited`);
     const definition = before.registry.services.find((s) => s.name === service);
     if (!definition) throw new RegistryError({ displayPath: this.displayPath, issues: [] }, `no service '${service}' in ${this.displayPath}`);
     const present = definition.dependencies.includes(dependency);
-    if (present === (action === 'add')) return before.registry;
+    if (present === (action === 'add')) return { ...before, registry: before.registry };
     const dependencies = action === 'add' ? [...definition.dependencies, dependency] : definition.dependencies.filter((d) => d !== dependency);
     const edited = setDependencies(text, service, dependencies);
     const after = parseRegistry(edited, this.displayPath);
@@ -89,7 +85,7 @@ export class RegistryFile {
     const target = await realpath(this.location.path);
     if ((await readFile(target, 'utf8')) !== text) throw new RegistryError({ displayPath: this.displayPath, issues: [] }, `${this.displayPath} changed on disk while ${what} was being written; try again`);
     await writeFileAtomic(target, edited, (await stat(target)).mode & 0o777);
-    return after.registry;
+    return { ...after, registry: after.registry };
   }
 
   #unwatch(): void {
@@ -99,8 +95,14 @@ export class RegistryFile {
   }
 }
 
-export function graphOf(file: string, parsed: RegistryParseResult): RegistryGraph {
-  const issues = parsed.issues.map((issue) => ({ ...issue, path: [...issue.path] }));
+/** A registry file's text checked and found valid (warnings allowed). */
+export type ValidRegistry = Pick<RegistryParseResult, 'issues'> & { readonly registry: Registry };
+
+/** Issues as the contract carries them (mutable key paths). */
+const wireIssues = (issues: RegistryParseResult['issues']): RegistryGraph['issues'] => issues.map((issue) => ({ ...issue, path: [...issue.path] }));
+
+export function graphOf(file: string, parsed: Pick<RegistryParseResult, 'registry' | 'issues'>): RegistryGraph {
+  const issues = wireIssues(parsed.issues);
   const services =
     parsed.registry?.services.map((s) => ({
       name: s.name,
