@@ -3,9 +3,8 @@
  * selected service's card beside it), the service cards, logs, preflight and settings. Keyboard:
  * g graph · c cards · l logs · p preflight · , settings · / search · Esc deselect.
  */
-import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
-import { useClient, useRegistry } from './api/client-context';
+import { useClient, useHealthHistories, useRegistry, useSettings } from './api/client-context';
 import { Notices } from './components/notices';
 import { DependencyList } from './features/graph/dependency-list';
 import { GraphView } from './features/graph/graph-view';
@@ -41,7 +40,7 @@ export function App() {
   const [tab, setTab] = useState<Tab>('graph');
   const [search, setSearch] = useState('');
   const searchBox = useRef<HTMLInputElement>(null);
-  const settings = useQuery({ queryKey: ['settings'], queryFn: () => client.call('settings') });
+  const settings = useSettings();
   const statuses = [...(mirror?.services.values() ?? [])];
   const summary = platformSummary(statuses);
 
@@ -145,15 +144,14 @@ function useTheme(theme: 'system' | 'light' | 'dark'): void {
 }
 
 function SelectedCard({ name, onLogs }: { name: string; onLogs: (name: string) => void }) {
-  const client = useClient();
   const { services } = useRegistry();
   const status = useServices((s) => s.mirror?.services.get(name));
   const now = useNow(1_000);
-  const history = useQuery({ queryKey: ['history', name], queryFn: () => client.call('history', { name }), refetchInterval: 2_000 });
+  const history = useHealthHistories()?.[name];
   if (!status) return null;
   return (
     <>
-      <ServiceCard status={status} service={services.find((s) => s.name === name)} history={history.data ?? []} now={now} onLogs={onLogs} />
+      <ServiceCard status={status} service={services.find((s) => s.name === name)} history={history ?? []} now={now} onLogs={onLogs} />
       <DependencyList name={name} />
     </>
   );

@@ -57,6 +57,12 @@ export function useRegistry(): RegistryView {
   return { services: lastGood.get(queries) ?? [], file: query.data?.file ?? '', issues: query.data?.issues ?? [], loading: query.isLoading };
 }
 
+/** The person's settings, kept by the engine (one query for every view that shows or applies them). */
+export function useSettings() {
+  const client = useClient();
+  return useQuery({ queryKey: ['settings'], queryFn: () => client.call('settings') });
+}
+
 /** Every service's latest health results (sparklines), refreshed every 2 s while a view shows them. */
 export function useHealthHistories() {
   const client = useClient();

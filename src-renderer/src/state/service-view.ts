@@ -43,19 +43,23 @@ export function platformSummary(statuses: readonly ServiceStatus[]): PlatformSum
   return { total: statuses.length, byTone, line: parts.join(' · ') };
 }
 
+/** Whether every word of a search appears in one of the fields (case-insensitive): the one meaning of search. */
+export function matchesSearch(search: string, ...fields: string[]): boolean {
+  const haystack = fields.join(' ').toLowerCase();
+  return search.toLowerCase().split(/\s+/).filter(Boolean).every((word) => haystack.includes(word));
+}
+
 export type StateFilter = 'all' | 'running' | 'trouble' | 'stopped';
 
 /** Services matching a search (name, mode, state or description) and a state filter, in name order. */
 export function filterServices(statuses: readonly ServiceStatus[], search: string, filter: StateFilter, descriptions: ReadonlyMap<string, string> = new Map()): ServiceStatus[] {
-  const words = search.toLowerCase().split(/\s+/).filter(Boolean);
   return statuses
     .filter((s) => {
       const tone = toneOf(s.state);
       if (filter === 'running' && !(isRunning(s) || s.state === 'external')) return false;
       if (filter === 'trouble' && tone !== 'warn' && tone !== 'bad') return false;
       if (filter === 'stopped' && tone !== 'idle') return false;
-      const haystack = `${s.name} ${s.mode} ${s.state} ${descriptions.get(s.name) ?? ''}`.toLowerCase();
-      return words.every((word) => haystack.includes(word));
+      return matchesSearch(search, s.name, s.mode, s.state, descriptions.get(s.name) ?? '');
     })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -8,10 +8,9 @@ import '@xyflow/react/dist/style.css';
 import { useQuery } from '@tanstack/react-query';
 import { Background, Controls, MiniMap, ReactFlow, type Connection, type Edge, type EdgeChange } from '@xyflow/react';
 import { useMemo, useState } from 'react';
-import type { GraphService } from '@shared/contract/registry';
 import { useClient, useHealthHistories, useRegistry } from '../../api/client-context';
 import { useServices } from '../../state/services-store';
-import { toneOf } from '../../state/service-view';
+import { matchesSearch, toneOf } from '../../state/service-view';
 import { useUi } from '../../state/ui-store';
 import { layoutGraph } from './graph-layout';
 import { ServiceNode, type ServiceFlowNode } from './service-node';
@@ -36,8 +35,6 @@ export function GraphView({ search }: { search: string }) {
   // Laid out again only when the structure changes, not on every fetch of the same graph.
   const positions = useMemo(() => layoutGraph(services), [structure]);
   const marked = useMemo(() => new Set(highlight?.names ?? []), [highlight]);
-  const words = search.toLowerCase().split(/\s+/).filter(Boolean);
-  const matches = (s: GraphService) => words.every((word) => `${s.name} ${s.mode} ${s.description}`.toLowerCase().includes(word));
 
   const nodes = useMemo<ServiceFlowNode[]>(
     () =>
@@ -45,7 +42,7 @@ export function GraphView({ search }: { search: string }) {
         id: service.name,
         type: 'service',
         position: positions.get(service.name) ?? { x: 0, y: 0 },
-        data: { service, history: histories?.[service.name] ?? [], mark: marked.has(service.name) ? highlight?.kind : undefined, dimmed: !matches(service) },
+        data: { service, history: histories?.[service.name] ?? [], mark: marked.has(service.name) ? highlight?.kind : undefined, dimmed: !matchesSearch(search, service.name, service.mode, service.description) },
       })),
     [services, positions, histories, marked, highlight, search],
   );

@@ -1,8 +1,8 @@
 /** Settings, kept by the engine for every face: registry path, theme, close-to-tray, stop-on-quit. */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { Settings } from '@shared/contract/settings';
-import { useClient, useRegistry } from '../../api/client-context';
+import { useClient, useRegistry, useSettings } from '../../api/client-context';
 import { useUi } from '../../state/ui-store';
 
 export function SettingsPanel() {
@@ -10,7 +10,7 @@ export function SettingsPanel() {
   const queries = useQueryClient();
   const notify = useUi((s) => s.notify);
   const { file } = useRegistry();
-  const settings = useQuery({ queryKey: ['settings'], queryFn: () => client.call('settings') });
+  const settings = useSettings();
   const save = useMutation({
     mutationFn: (patch: Partial<Settings>) => client.call('updateSettings', patch),
     // Shown at once; the engine's answer (or, on a refusal, its copy) replaces it.
