@@ -1,18 +1,28 @@
 /**
  * The loopback web host: serves the built renderer and the contract over WebSocket, on 127.0.0.1
- * only, behind a random token. The token arrives once in the URL and is swapped for an HttpOnly,
- * SameSite=Strict cookie; every request without it gets 401, and a WebSocket upgrade from another
- * origin is refused. Each WebSocket is bridged to the owning engine's local socket: requests are
- * checked against the contract's wire schema here, at the boundary; answers and events pass back.
+ * only. Every request must name our own Host, `127.0.0.1:<port>` (DNS rebinding; not `localhost`,
+ * which browsers may send to ::1, where another user can listen) and carry an origin-form target; the
+ * static files hold no secret. A WebSocket needs the Origin of the page we serve and the per-launch
+ * token, which the printed URL carries in its fragment and the page sends as a subprotocol
+ * (src-shared/contract/web-session.ts): no cookie, which 127.0.0.1's other ports would receive.
+ * Each WebSocket is bridged to the owning engine's local socket: requests are checked against the
+ * contract's wire schema here, at the boundary; answers and events pass back, each way with
+ * backpressure (a side that cannot keep up stops the other's reading).
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { pipeline, type Duplex } from 'node:stream';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { requestSchema } from '@shared/contract/wire';
+import { withClientEnv, type ClientEnv } from '@shared/contract/client-env';
+import { isFile } from '../core/is-file';
+import { WEB_PROTOCOL } from '@shared/contract/web-session';
 import { readLines } from '../core/read-lines';
+import { MAX_FRAME_BYTES } from '../daemon/frame-limit';
+import { hostNames, requestRefusal, targetPath, upgradeRefusal, type Refusal } from './request-checks';
 
 export interface WebHostOptions {
   /** The built renderer (index.html and assets). */
@@ -24,53 +34,51 @@ export interface WebHostOptions {
   readonly openOwner: () => Promise<Socket>;
   /** 0 for any free port. */
   readonly port: number;
+  /**
+   * What a browser's starts carry for env references (a browser has no environment): this
+   * process's values, asked for each request so that they follow the registry as it is now.
+   */
+  readonly clientEnv?: () => Promise<ClientEnv>;
 }
 
 export interface WebHost {
-  /** The URL to open, token included (printed once). */
+  /** The URL to open, token in its fragment (printed once). */
   readonly url: string;
   readonly port: number;
   close(): Promise<void>;
 }
 
-const COOKIE = 'provisioning_token';
 const HIGH_WATER = 1024 * 1024;
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json' };
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const STATUS_TEXT: Record<Refusal['status'] | 503, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 421: 'Misdirected Request', 503: 'Service Unavailable' };
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = randomBytes(24).toString('base64url');
-  const authorized = (request: IncomingMessage, url: URL) => same(url.searchParams.get('token'), token) || same(cookie(request, COOKIE), token);
-  let origin = '';
+  let hosts: ReadonlySet<string> = new Set();
 
   const server: Server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    if (!authorized(request, url)) return void plain(response, 401, 'a token is needed: open the URL `provisioning ui` printed');
-    if (url.searchParams.has('token')) {
-      // The token leaves the URL (history, referrers) for a cookie scripts cannot read.
-      response.writeHead(303, { location: url.pathname, 'set-cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/` });
-      return void response.end();
-    }
-    serveFile(options.root, url.pathname, response);
+    const refusal = requestRefusal(request.url, request.headers, hosts) ?? (request.method === 'GET' || request.method === 'HEAD' ? undefined : { status: 405 as const, reason: 'only GET' });
+    if (refusal) return void plain(response, refusal.status, refusal.reason);
+    serveFile(options.root, targetPath(request.url)!, response);
   });
 
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
-  server.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const fromHere = request.headers.origin === undefined || request.headers.origin === origin;
-    if (url.pathname !== '/api' || !authorized(request, url) || !fromHere) {
-      socket.end(`HTTP/1.1 ${fromHere ? '401 Unauthorized' : '403 Forbidden'}\r\nconnection: close\r\n\r\n`);
-      return;
-    }
-    // The owner is reached first, so the browser's socket opens only once requests can be carried.
-    // Node took its own error handler off this socket: a browser leaving meanwhile must not crash us.
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, handleProtocols: () => WEB_PROTOCOL });
+  server.on('upgrade', (request, socket: Duplex, head: Buffer) => {
+    // Node took its own error handler off this socket: a browser leaving must not crash us.
     socket.on('error', () => socket.destroy());
+    const refusal = upgradeRefusal(request.url, request.headers, hosts, token);
+    if (refusal) return void refuse(socket, refusal.status, refusal.reason);
+    // The owner is reached first, so the browser's socket opens only once requests can be carried.
     options.openOwner().then(
       (owner) => {
         if (socket.destroyed) return void owner.destroy();
-        sockets.handleUpgrade(request, socket, head, (ws) => bridge(ws, owner));
+        owner.on('error', () => owner.destroy());
+        // ws answers a bad handshake (key, version) itself and never calls back: the owner goes too.
+        socket.once('close', () => owner.destroy());
+        sockets.handleUpgrade(request, socket, head, (ws) => bridge(ws, owner, options.clientEnv ?? (async () => ({}))));
       },
-      (error: Error) => socket.end(`HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${error.message}\n`),
+      (error: Error) => refuse(socket, 503, error.message),
     );
   });
 
@@ -79,9 +87,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  origin = `http://127.0.0.1:${port}`;
+  hosts = hostNames(port);
   return {
-    url: `${origin}/?token=${token}`,
+    url: `http://127.0.0.1:${port}/#token=${token}`,
     port,
     close: () => {
       sockets.clients.forEach((client) => client.terminate());
@@ -90,8 +98,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
 }
 
+function refuse(socket: Duplex, status: Refusal['status'] | 503, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\n\r\n${reason}\n`);
+}
+
 /** One WebSocket ↔ one connection to the owner, one JSON message per frame / per line. */
-function bridge(ws: WebSocket, owner: Socket): void {
+function bridge(ws: WebSocket, owner: Socket, clientEnv: () => Promise<ClientEnv>): void {
   const close = () => {
     ws.close();
     owner.destroy();
@@ -113,6 +125,11 @@ function bridge(ws: WebSocket, owner: Socket): void {
     }, 20);
   });
   ws.on('close', () => clearInterval(waiting));
+  // The other way too: while the owner's socket is full, the page's frames stay in the kernel (and
+  // then in the browser) rather than in this process.
+  owner.on('drain', () => ws.resume());
+  // Requests reach the owner in the order sent, though some wait for the environment they carry.
+  let sending = Promise.resolve();
   ws.on('message', (data) => {
     let message: unknown;
     try {
@@ -122,32 +139,26 @@ function bridge(ws: WebSocket, owner: Socket): void {
     }
     const request = requestSchema.safeParse(message);
     if (!request.success) return void ws.send(JSON.stringify({ id: -1, ok: false, error: { name: 'ProtocolError', message: 'malformed request' } }));
-    owner.write(`${JSON.stringify(request.data)}\n`);
+    sending = sending
+      .then(async () => {
+        const line = `${JSON.stringify(withClientEnv(request.data, await clientEnv()))}\n`;
+        if (!owner.destroyed && !owner.write(line)) ws.pause();
+      })
+      // Not expected (the environment is read without throwing); the page reconnects.
+      .catch(close);
   });
 }
 
 function serveFile(root: string, pathname: string, response: ServerResponse): void {
-  const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+  const relative = normalize(pathname).replace(/^([/\\])+/, '');
   const file = join(root, relative === '' ? 'index.html' : relative);
-  if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) return void plain(response, 404, 'not found');
-  response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': CSP, 'x-content-type-options': 'nosniff' });
-  createReadStream(file).pipe(response);
+  if (!file.startsWith(root + sep) || !isFile(file)) return void plain(response, 404, 'not found');
+  response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' });
+  // pipeline, not pipe: a client that leaves mid-file closes the file too (else every dropped
+  // request would leak a descriptor until the host ran out).
+  pipeline(createReadStream(file), response, () => undefined);
 }
 
 function plain(response: ServerResponse, status: number, text: string): void {
   response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${text}\n`);
-}
-
-function cookie(request: IncomingMessage, name: string): string | undefined {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return value.join('=');
-  }
-  return undefined;
-}
-
-/** Compared in constant time: the token is a secret. */
-function same(given: string | null | undefined, token: string): boolean {
-  if (!given || given.length !== token.length) return false;
-  return timingSafeEqual(Buffer.from(given), Buffer.from(token));
 }

@@ -8,7 +8,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { demoRegistryCopy, openControlCenter, type ControlCenter } from '../support/browser';
+import { openControlCenter, type ControlCenter } from '../support/browser';
+import { demoRegistryWithFreePorts } from '../support/demo-registry-copy';
 import { describeWith } from '../support/engines';
 
 const SERVICES = ['orchestrator', 'auth', 'cache', 'indexer', 'api', 'web'];
@@ -16,7 +17,7 @@ let center: ControlCenter;
 
 describeWith('chromium')('the control center in a browser', () => {
   beforeAll(async () => {
-    center = await openControlCenter(demoRegistryCopy(5800));
+    center = await openControlCenter((await demoRegistryWithFreePorts()).text);
   }, 60_000);
   afterAll(async () => {
     await center?.close();

@@ -17,6 +17,7 @@ import { openOwnerSocket } from '../../src-main/daemon/owner-client';
 import { startOwner, type Owner } from '../../src-main/daemon/owner';
 import { bridgeContract, CHANNELS, type IpcEventLike } from '../../src-main/electron/ipc-bridge';
 import { startWebHost, type WebHost } from '../../src-main/web/web-host';
+import { fragmentToken, webSocketProtocols } from '../../src-shared/contract/web-session';
 import { tempDir } from '../support/cli-run';
 import { nodeService, waitFor } from '../support/engine-harness';
 
@@ -78,7 +79,7 @@ async function localSocket(): Promise<Transport> {
 }
 
 async function webSocket(): Promise<Transport> {
-  const ws = new WebSocket(`ws://127.0.0.1:${url.port}/api`, { headers: { origin: url.origin, cookie: `provisioning_token=${url.searchParams.get('token')}` } });
+  const ws = new WebSocket(`ws://127.0.0.1:${url.port}/api`, webSocketProtocols(fragmentToken(url.hash)!), { origin: url.origin });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   const { transport, receive } = wire((text) => ws.send(text));
   ws.on('message', (data) => receive(data.toString()));

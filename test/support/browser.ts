@@ -4,20 +4,13 @@
  * closed) and every run gets a new profile.
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { privateHome, type Home } from './cli-process';
-import { DEMO, waitFor } from './engine-harness';
+import { waitFor } from './engine-harness';
 import { chromiumPath } from './engines';
 
 export const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'e2e');
-
-/** The demo registry with absolute paths and its ports moved (so it can run beside the demo's own test). */
-export function demoRegistryCopy(portBase: number): string {
-  return readFileSync(join(process.cwd(), 'config', 'demo.toml'), 'utf8')
-    .replaceAll('../platform/demo', DEMO)
-    .replace(/\b470(\d)\b/g, (_, digit: string) => String(portBase + Number(digit)));
-}
 
 export interface ControlCenter {
   readonly home: Home;
@@ -27,14 +20,32 @@ export interface ControlCenter {
   close(): Promise<void>;
 }
 
-export async function openControlCenter(registryText: string, viewport = { width: 1440, height: 900 }): Promise<ControlCenter> {
-  const home = privateHome(registryText);
-  const ui = home.spawnPiped(['ui', '--no-open']);
-  const url = new URL(await waitFor(() => /control center: (\S+)/.exec(ui.stdout())?.[1], 30_000));
-  const browser: Browser = await chromium.launch({
+/** Debian's Chromium, headless, with a new profile. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
     executablePath: chromiumPath(),
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** `provisioning ui` of a home, and the URL it printed (token in the fragment). */
+export async function startUi(home: Home): Promise<{ url: URL; stop(): Promise<void> }> {
+  const ui = home.spawnPiped(['ui', '--no-open']);
+  const url = new URL(await waitFor(() => /control center: (\S+)/.exec(ui.stdout())?.[1], 30_000));
+  return {
+    url,
+    stop: async () => {
+      ui.child.kill('SIGINT');
+      await ui.exited;
+    },
+  };
+}
+
+export async function openControlCenter(registryText: string, viewport = { width: 1440, height: 900 }): Promise<ControlCenter> {
+  const home = privateHome(registryText);
+  const ui = await startUi(home);
+  const { url } = ui;
+  const browser = await launchChromium();
   const page = await browser.newPage({ viewport });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
@@ -51,8 +62,7 @@ export async function openControlCenter(registryText: string, viewport = { width
     },
     close: async () => {
       await browser.close();
-      ui.child.kill('SIGINT');
-      await ui.exited;
+      await ui.stop();
       await home.run(['platform', 'stop']);
       await home.cleanup();
       if (errors.length > 0) throw new Error(`the page threw: ${errors.join('; ')}`);

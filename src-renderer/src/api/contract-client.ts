@@ -1,10 +1,12 @@
 /**
  * The renderer's one way to the engine: the contract, over Electron IPC when the preload bridge is
- * there, else over the web host's WebSocket (reconnecting). Answers are checked against the
+ * there, else over the web host's WebSocket (reconnecting, with this tab's token as a subprotocol:
+ * src-shared/contract/web-session.ts). Answers are checked against the
  * contract's result schemas and errors are rebuilt with their kind; pushed messages (state events,
  * log batches, registry changes) go to listeners.
  */
 import { methods, type MethodName, type Params, type Result } from '@shared/contract/methods';
+import { webSocketProtocols } from '@shared/contract/web-session';
 import { RemoteError, responseSchema } from '@shared/contract/wire';
 
 export interface ContractClient {
@@ -27,8 +29,20 @@ declare global {
   }
 }
 
-export function connectContract(): ContractClient {
-  return window.provisioning ? ipcClient(window.provisioning) : webSocketClient(new URL('/api', window.location.href.replace(/^http/, 'ws')).href);
+/**
+ * Opens in a row that never succeed before the tab gives up on its token: each `provisioning ui`
+ * launch has a new one, so a tab left from an earlier launch (or a host that is gone) would
+ * otherwise retry forever. A browser does not say why an open failed; with backoff this is ~8 s.
+ */
+export const FAILED_OPENS_BEFORE_GIVING_UP = 5;
+
+/**
+ * The engine's contract: over the preload bridge in the desktop app, else over the web host with
+ * this tab's token; `onTokenRefused` once the host has refused it FAILED_OPENS_BEFORE_GIVING_UP times running.
+ */
+export function connectContract(token: string | undefined, onTokenRefused: () => void = () => undefined): ContractClient | undefined {
+  if (window.provisioning) return ipcClient(window.provisioning);
+  return token === undefined ? undefined : webSocketClient(new URL('/api', window.location.href.replace(/^http/, 'ws')).href, webSocketProtocols(token), onTokenRefused);
 }
 
 function checked<M extends MethodName>(method: M, result: unknown): Result<M> {
@@ -45,7 +59,7 @@ function ipcClient(bridge: PreloadBridge): ContractClient {
 
 type Pending = { resolve: (result: unknown) => void; reject: (error: Error) => void };
 
-function webSocketClient(url: string): ContractClient {
+function webSocketClient(url: string, protocols: string[], onTokenRefused: () => void): ContractClient {
   const pending = new Map<number, Pending>();
   const pushed = new Set<(message: unknown) => void>();
   const reconnected = new Set<() => void>();
@@ -53,10 +67,14 @@ function webSocketClient(url: string): ContractClient {
   let nextId = 1;
   let socket: WebSocket;
   let retryMs = 250;
+  let failedOpens = 0;
 
   const open = (again: boolean) => {
-    socket = new WebSocket(url);
+    socket = new WebSocket(url, protocols);
+    let opened = false;
     socket.onopen = () => {
+      opened = true;
+      failedOpens = 0;
       retryMs = 250;
       queue.splice(0).forEach((text) => socket.send(text));
       if (again) reconnected.forEach((listener) => listener());
@@ -75,6 +93,7 @@ function webSocketClient(url: string): ContractClient {
       pending.forEach(({ reject }) => reject(new Error('the connection to the engine was lost; retrying')));
       pending.clear();
       queue.length = 0; // never sent, and their callers were told: not replayed later
+      if (!opened && ++failedOpens >= FAILED_OPENS_BEFORE_GIVING_UP) return onTokenRefused();
       setTimeout(() => open(true), retryMs);
       retryMs = Math.min(retryMs * 2, 5_000);
     };

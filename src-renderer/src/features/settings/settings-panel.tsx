@@ -1,9 +1,13 @@
-/** Settings, kept by the engine for every face: registry path, theme, close-to-tray, stop-on-quit. */
+/**
+ * Settings, kept by the engine for every face: registry path, theme, close-to-tray, stop-on-quit.
+ * A new registry path is confirmed first (what it would run), then applied with that confirmation.
+ */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { Settings } from '@shared/contract/settings';
+import type { RegistryConfirmation, Settings } from '@shared/contract/settings';
 import { useClient, useRegistry, useSettings } from '../../api/client-context';
 import { useUi } from '../../state/ui-store';
+import { RegistryChangeConfirmation } from './registry-confirmation';
 
 export function SettingsPanel() {
   const client = useClient();
@@ -22,6 +26,20 @@ export function SettingsPanel() {
     },
   });
   const [registryPath, setRegistryPath] = useState<string | undefined>(undefined);
+  const [confirmation, setConfirmation] = useState<RegistryConfirmation | undefined>(undefined);
+  // Not optimistic: nothing changes until the person confirmed what the new file runs.
+  const changeRegistry = useMutation({
+    mutationFn: (change: { registryPath: string | null; confirmRegistry?: string }) => client.call('updateSettings', change),
+    onSuccess: ({ confirmation: asked, ...next }) => {
+      setConfirmation(asked);
+      queries.setQueryData(['settings'], next);
+      if (!asked) {
+        setRegistryPath(undefined);
+        notify('info', `registry set to ${next.registryPath ?? 'the default'}: used from the next start`);
+      }
+    },
+    onError: (error: Error) => notify('error', error.message),
+  });
   if (!settings.data) return <p className="hint">Loading…</p>;
   const current = settings.data;
   return (
@@ -29,7 +47,7 @@ export function SettingsPanel() {
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          if (registryPath !== undefined) save.mutate({ registryPath: registryPath.trim() || null });
+          if (registryPath !== undefined) changeRegistry.mutate({ registryPath: registryPath.trim() || null });
         }}
       >
         <label>
@@ -40,6 +58,11 @@ export function SettingsPanel() {
           Use this registry
         </button>
       </form>
+      <RegistryChangeConfirmation
+        confirmation={confirmation}
+        onCancel={() => setConfirmation(undefined)}
+        onConfirm={(code) => changeRegistry.mutate({ registryPath: confirmation!.registryPath, confirmRegistry: code })}
+      />
       <fieldset>
         <legend>Theme</legend>
         {(['system', 'light', 'dark'] as const).map((theme) => (
