@@ -2,10 +2,11 @@
 import type { Registry } from '@shared/model';
 import { formatIssue, suggestion, type LocatedIssue } from '@shared/model';
 import { dirname, join } from 'node:path';
-import { packageRoot, provisioningHome } from '../core/paths';
+import { packageRoot, provisioningHome, resolveHome } from '../core/paths';
 import { discoverRegistry } from '../core/registry/discover-registry';
 import { loadRegistry, type LoadedRegistry } from '../core/registry/load-registry';
-import { connectToOwner, type OwnerClient } from '../daemon/owner-client';
+import { daemonSocketPath } from '../daemon/daemon-paths';
+import { answerDeadline, connectToOwner, OwnerClient } from '../daemon/owner-client';
 import { CliExit, EXIT, type CliIo } from './cli-io';
 import { colorEnabled, palette, type Palette } from './output/palette';
 import { renderTable } from './output/table';
@@ -70,8 +71,18 @@ export class CommandContext {
     throw new CliExit(EXIT.invalid);
   }
 
+  /** The home's real path (created 0700 when missing), refused when it is not private to us. */
   get home(): string {
-    return provisioningHome(this.io.env);
+    return (this.#home ??= resolveHome(provisioningHome(this.io.env)));
+  }
+
+  #home: string | undefined;
+
+  /** A client of the owner of the home if one runs (none is started); closed when the command ends. */
+  async runningOwner(): Promise<OwnerClient | undefined> {
+    const client = await OwnerClient.connectIfRunning(daemonSocketPath(this.home), { answerDeadlineMs: answerDeadline(this.io.env) });
+    if (client) this.#clients.push(client);
+    return client;
   }
 
   /** A client of the engine that owns supervision, started on demand; closed when the command ends. */

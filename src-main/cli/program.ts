@@ -18,6 +18,7 @@ import { platformRestart, platformStart, platformStop, servicesStopCascade } fro
 import { servicesWhy } from './commands/services-why';
 import { platformUpdate } from './commands/platform-update';
 import { ui } from './commands/ui';
+import { RemoteError } from '@shared/contract/wire';
 
 /** Runs one invocation and returns its exit code. Never calls process.exit, so tests can run it in-process. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -33,12 +34,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr.write(`provisioning: ${cause.message}\n`);
       return EXIT.invalid;
     }
+    // Any other failure inside the owner: its stack is the owner's, not ours, so the message is the story.
+    if (cause instanceof RemoteError) {
+      io.stderr.write(`provisioning: the engine failed (${cause.name}): ${cause.message}\n`);
+      return EXIT.invalid;
+    }
     throw cause;
   }
 }
 
 /** Errors whose message is the whole story (engine and daemon refusals, also as rebuilt from the wire). */
-const USER_FACING = new Set(['EngineError', 'DependentsRunningError', 'OwnerMismatchError', 'OwnerUnavailableError', 'PreflightError', 'ProtocolError', 'RegistryError']);
+const USER_FACING = new Set(['EngineError', 'DependentsRunningError', 'HomeError', 'OwnerMismatchError', 'OwnerNotAnsweringError', 'OwnerUnavailableError', 'PreflightError', 'ProtocolError', 'RegistryError']);
 
 function createProgram(io: CliIo): Command {
   const program = new Command('provisioning')

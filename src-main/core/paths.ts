@@ -1,5 +1,5 @@
 /** Where things live: the user's provisioning home, and the files shipped with this package. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,30 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** `PROVISIONING_HOME`, else `~/.provisioning`. */
 export function provisioningHome(env: Env): string {
   return env['PROVISIONING_HOME'] || join(homedir(), '.provisioning');
+}
+
+/** A home that cannot be used as given: not ours, open to others, or too long for its sockets. */
+export class HomeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HomeError';
+  }
+}
+
+/**
+ * The home as the one real path every process names it by — so `$H`, `$H/` and a symlink to it are
+ * one home with one owner (lock, sockets and process markers all derive from this string). Created
+ * 0700 when missing. Refused unless it is ours and no other user can write to it: whoever can
+ * replace its `services/` folder could stand in for our sockets.
+ */
+export function resolveHome(home: string): string {
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  const real = realpathSync(home);
+  const { uid, mode } = statSync(real);
+  const me = process.getuid?.();
+  if (me !== undefined && uid !== me) throw new HomeError(`the provisioning home ${real} belongs to uid ${uid}, not to you (uid ${me}); set PROVISIONING_HOME to a folder of your own`);
+  if ((mode & 0o022) !== 0) throw new HomeError(`the provisioning home ${real} can be written by other users (mode ${(mode & 0o777).toString(8)}); make it private with \`chmod 700 ${real}\``);
+  return real;
 }
 
 export const userRegistryPath = (home: string): string => join(home, 'config', 'services.toml');

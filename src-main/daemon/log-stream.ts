@@ -4,16 +4,19 @@
  * flood), the batch is dropped and a gap marker sent instead — memory stays bounded, order holds,
  * and nothing is lost silently. A receiver that shows only so many lines a second (the UI's log
  * view) gets the newest of each batch and a gap marker for the rest, so a flood is not carried,
- * parsed and thrown away.
+ * parsed and thrown away. A batch is split so no message passes the frame bound.
  */
 import type { LogMessage } from '@shared/contract/logs';
 import type { LogFiles } from '../core/logs/log-files';
 import type { LogLine } from '../core/logs/log-line';
 import { followLog } from '../core/logs/log-reader';
+import { MAX_FRAME_BYTES } from './frame-limit';
 
 export const MAX_MESSAGES_PER_SECOND = 60;
 /** Bytes waiting in the transport beyond which batches are dropped (with a gap marker): under a second of a 10 MB/s flood. */
 export const MAX_BUFFERED = 8 * 1024 * 1024;
+/** Text per message: JSON escaping may grow it several times and it still fits one frame. */
+const MAX_BATCH_TEXT = MAX_FRAME_BYTES / 8;
 
 export interface LogStreamOptions {
   readonly service: string;
@@ -39,7 +42,7 @@ export async function streamLog(options: LogStreamOptions): Promise<void> {
       gap(lines[0]!, lines[lines.length - perBatch - 1]!);
       lines = lines.slice(-perBatch);
     }
-    options.push({ logs: { service: options.service, lines } });
+    for (const part of splitByText(lines)) options.push({ logs: { service: options.service, lines: part } });
   };
   const timer = setInterval(flush, 1000 / MAX_MESSAGES_PER_SECOND);
   try {
@@ -48,4 +51,19 @@ export async function streamLog(options: LogStreamOptions): Promise<void> {
     clearInterval(timer);
     flush();
   }
+}
+
+function* splitByText(lines: LogLine[]): Generator<LogLine[]> {
+  let part: LogLine[] = [];
+  let text = 0;
+  for (const line of lines) {
+    if (part.length > 0 && text + line.text.length > MAX_BATCH_TEXT) {
+      yield part;
+      part = [];
+      text = 0;
+    }
+    part.push(line);
+    text += line.text.length;
+  }
+  if (part.length > 0) yield part;
 }

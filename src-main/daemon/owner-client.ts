@@ -1,40 +1,82 @@
 /**
  * A face's connection to the engine that owns supervision: typed calls over the local socket, and
- * the event stream. `connectToOwner` starts the headless daemon when nobody owns the home yet.
+ * the event stream. `connectToOwner` starts the headless daemon when nobody owns the home yet, and
+ * says at once when the daemon it started died before answering.
+ *
+ * Every call has a liveness deadline, not a length limit: while a call waits (a `platform start` may
+ * take minutes) the client asks `hello` whenever the owner has been quiet for a while, and gives up
+ * — naming the owner's pid — once it has heard nothing at all for the deadline.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { dirname } from 'node:path';
 import { readLines } from '../core/read-lines';
 import type { StateEvent } from '@shared/contract/service-state';
 import { methods, type MethodName, type Params, type Result } from '@shared/contract/methods';
 import { eventMessageSchema, RemoteError, responseSchema } from '@shared/contract/wire';
-import { stateDirs } from '../core/state/state-store';
-import { daemonLogPath, daemonSocketPath } from './daemon-paths';
+import { daemonLogPath, daemonSocketPath, privateStateRoot, recordedOwnerPid } from './daemon-paths';
+import { MAX_FRAME_BYTES } from './frame-limit';
+import { listenerAt, ownerLockPath } from './owner-lock';
+
+/** How long a silent owner is waited for, unless PROVISIONING_ANSWER_TIMEOUT_MS says otherwise. */
+export const ANSWER_DEADLINE_MS = 10_000;
+
+export function answerDeadline(env: Readonly<Record<string, string | undefined>>): number {
+  const given = Number(env['PROVISIONING_ANSWER_TIMEOUT_MS']);
+  return Number.isFinite(given) && given > 0 ? given : ANSWER_DEADLINE_MS;
+}
+
+export interface ClientOptions {
+  readonly answerDeadlineMs?: number;
+}
 
 export class OwnerClient {
   #nextId = 1;
   readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   readonly #listeners = new Set<(event: StateEvent, seq: number) => void>();
   readonly #pushed = new Set<(message: unknown) => void>();
+  readonly #deadlineMs: number;
+  #heard = Date.now();
+  #watch: NodeJS.Timeout | undefined;
+  #pid: number | undefined;
 
-  private constructor(private readonly socket: Socket) {
-    readLines(socket, (line) => this.#receive(line));
-    socket.on('close', () => {
-      for (const { reject } of this.#pending.values()) reject(new OwnerUnavailableError('the daemon closed the connection before answering; run the command again to see the state'));
-      this.#pending.clear();
-    });
+  private constructor(
+    private readonly socket: Socket,
+    private readonly stateRoot: string,
+    options: ClientOptions,
+  ) {
+    this.#deadlineMs = options.answerDeadlineMs ?? ANSWER_DEADLINE_MS;
+    const overLimit = () => this.#fail(new OwnerUnavailableError(`the daemon sent a message over ${MAX_FRAME_BYTES} bytes; run the command again`));
+    readLines(socket, (line) => this.#receive(line), { maxLineBytes: MAX_FRAME_BYTES, onOverLimit: overLimit });
+    socket.on('close', () => this.#fail(new OwnerUnavailableError('the daemon closed the connection before answering; run the command again to see the state')));
   }
 
-  static async connect(path: string): Promise<OwnerClient> {
-    return new OwnerClient(await openOwnerSocket(path));
+  static async connect(path: string, options: ClientOptions = {}): Promise<OwnerClient> {
+    return new OwnerClient(await openOwnerSocket(path), dirname(path), options);
+  }
+
+  /** A client of the owner listening at `path`; undefined when none does (no socket, or a dead owner's). */
+  static async connectIfRunning(path: string, options: ClientOptions = {}): Promise<OwnerClient | undefined> {
+    try {
+      return await OwnerClient.connect(path, options);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ECONNREFUSED') return undefined;
+      // Its backlog is full: an owner is there but does not take connections.
+      if (code === 'EAGAIN') throw new OwnerNotAnsweringError(recordedOwnerPid(dirname(path)), 'does not accept connections');
+      throw error;
+    }
   }
 
   async call<M extends MethodName>(method: M, ...args: Record<never, never> extends Params<M> ? [params?: Params<M>] : [params: Params<M>]): Promise<Result<M>> {
     const id = this.#nextId++;
     const result = new Promise((resolve, reject) => this.#pending.set(id, { resolve, reject }));
-    this.socket.write(`${JSON.stringify({ id, method, params: args[0] ?? {} })}\n`);
-    return methods[method].result.parse(await result) as Result<M>;
+    this.#send(id, method, args[0] ?? {});
+    this.#watchLiveness();
+    const parsed = methods[method].result.parse(await result) as Result<M>;
+    if (method === 'hello') this.#pid = (parsed as Result<'hello'>).pid;
+    return parsed;
   }
 
   onEvent(listener: (event: StateEvent, seq: number) => void): void {
@@ -47,11 +89,49 @@ export class OwnerClient {
   }
 
   close(): void {
+    this.#stopWatching();
     this.socket.end();
   }
 
+  #send(id: number, method: string, params: unknown): void {
+    if (this.socket.writable) this.socket.write(`${JSON.stringify({ id, method, params })}\n`);
+  }
+
+  /** While calls wait: a `hello` when the owner has been quiet, and failure once it has been silent for the deadline. */
+  #watchLiveness(): void {
+    if (this.#watch) return;
+    this.#heard = Date.now();
+    const probeEvery = this.#deadlineMs / 4;
+    this.#watch = setInterval(() => {
+      if (this.#pending.size === 0) return this.#stopWatching();
+      const silent = Date.now() - this.#heard;
+      if (silent >= this.#deadlineMs) return this.#fail(new OwnerNotAnsweringError(this.#pid ?? recordedOwnerPid(this.stateRoot), `has not answered for ${Math.round(silent / 1000)}s`));
+      // Its answer is not waited for: anything heard counts.
+      if (silent >= probeEvery) this.#send(this.#nextId++, 'hello', {});
+    }, probeEvery);
+    this.#watch.unref();
+  }
+
+  #stopWatching(): void {
+    clearInterval(this.#watch);
+    this.#watch = undefined;
+  }
+
+  #fail(error: Error): void {
+    this.#stopWatching();
+    for (const { reject } of this.#pending.values()) reject(error);
+    this.#pending.clear();
+    this.socket.destroy();
+  }
+
   #receive(line: string): void {
-    const message: unknown = JSON.parse(line);
+    this.#heard = Date.now();
+    let message: unknown;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      return;
+    }
     const event = eventMessageSchema.safeParse(message);
     if (event.success) return this.#listeners.forEach((listener) => listener(event.data.event, event.data.seq));
     const parsed = responseSchema.safeParse(message);
@@ -85,6 +165,18 @@ export class OwnerUnavailableError extends Error {
   }
 }
 
+/** An owner holds the home but does not answer: stopped (SIGSTOP), stuck, or swamped. */
+export class OwnerNotAnsweringError extends Error {
+  constructor(pid: number | undefined, what: string) {
+    const who = pid ? `the daemon (pid ${pid})` : 'the daemon';
+    const remedy = pid
+      ? `if it was stopped, \`kill -CONT ${pid}\` resumes it; otherwise \`kill ${pid}\` ends it (services keep running) and the next command starts a new one`
+      : 'see `provisioning daemon status`';
+    super(`${who} ${what}; ${remedy}`);
+    this.name = 'OwnerNotAnsweringError';
+  }
+}
+
 export class OwnerMismatchError extends Error {
   constructor(owner: Result<'hello'>, wanted: string) {
     super(`the daemon (pid ${owner.pid}) supervises ${owner.registry}, not ${wanted}; run \`provisioning daemon stop\` to switch registries`);
@@ -103,16 +195,8 @@ export interface OwnerTarget {
 /** Connects to the owner of the home, starting the daemon when there is none. */
 export async function connectToOwner(target: OwnerTarget, timeoutMs = 10_000): Promise<OwnerClient> {
   const socketPath = daemonSocketPath(target.home);
-  let client = await OwnerClient.connect(socketPath).catch(() => undefined);
-  if (!client) {
-    startDaemon(target);
-    const deadline = Date.now() + timeoutMs;
-    while (!client) {
-      if (Date.now() > deadline) throw new OwnerUnavailableError(`the daemon did not start within ${timeoutMs / 1000}s; see ${daemonLogPath(target.home)}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      client = await OwnerClient.connect(socketPath).catch(() => undefined);
-    }
-  }
+  const options = { answerDeadlineMs: answerDeadline(target.env) };
+  const client = (await OwnerClient.connectIfRunning(socketPath, options)) ?? (await startAndConnect(target, options, timeoutMs));
   const owner = await client.call('hello');
   if (owner.registry !== target.registryPath) {
     client.close();
@@ -121,14 +205,69 @@ export async function connectToOwner(target: OwnerTarget, timeoutMs = 10_000): P
   return client;
 }
 
-/** Several clients may race here; the daemons race for the owner lock and all but one exit. */
-function startDaemon(target: OwnerTarget): void {
-  mkdirSync(stateDirs(target.home).root, { recursive: true, mode: 0o700 });
-  const log = openSync(daemonLogPath(target.home), 'a', 0o600);
+/**
+ * Starts a daemon and waits until an owner answers. Several clients may race here; the daemons race
+ * for the owner lock and all but one exit cleanly — then the winner is waited for (and when it went
+ * away too, another daemon is started). A daemon that dies otherwise fails the call at once, with
+ * the end of its log.
+ */
+async function startAndConnect(target: OwnerTarget, options: ClientOptions, timeoutMs: number): Promise<OwnerClient> {
+  const stateRoot = privateStateRoot(target.home);
+  const socketPath = daemonSocketPath(target.home);
+  const log = daemonLogPath(target.home);
+  const deadline = Date.now() + timeoutMs;
+  let daemon = startDaemon(target, log);
+  for (;;) {
+    const client = await OwnerClient.connectIfRunning(socketPath, options);
+    if (client) return client;
+    const exit = daemon.exit();
+    if (exit && exit.code !== 0) throw new OwnerUnavailableError(`the daemon (pid ${daemon.pid ?? '?'}) ${describeExit(exit)} before it answered; the end of ${log}:\n${endOf(log)}`);
+    if (exit && (await listenerAt(ownerLockPath(stateRoot))) !== 'alive') daemon = startDaemon(target, log);
+    if (Date.now() > deadline) throw new OwnerUnavailableError(`the daemon did not start within ${timeoutMs / 1000}s; see ${log}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly error?: Error;
+}
+
+function startDaemon(target: OwnerTarget, logPath: string): { pid: number | undefined; exit: () => Exit | undefined } {
+  const log = openSync(logPath, 'a', 0o600);
   const daemon = spawn(process.execPath, [target.cli, 'daemon', 'run', '--config', target.registryPath], {
     detached: true,
     stdio: ['ignore', log, log],
     env: { ...target.env, PROVISIONING_HOME: target.home },
   });
+  closeSync(log);
+  let exit: Exit | undefined;
+  daemon.once('exit', (code, signal) => (exit = { code, signal }));
+  daemon.once('error', (error) => (exit = { code: null, signal: null, error }));
   daemon.unref();
+  return { pid: daemon.pid, exit: () => exit };
+}
+
+function describeExit(exit: Exit): string {
+  if (exit.error) return `could not be started (${exit.error.message})`;
+  return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+}
+
+/** The last lines of a log, read from its end (bounded whatever its size). */
+function endOf(path: string, bytes = 2048, lines = 10): string {
+  try {
+    const size = statSync(path).size;
+    const buffer = Buffer.alloc(Math.min(bytes, size));
+    const fd = openSync(path, 'r');
+    try {
+      readSync(fd, buffer, 0, buffer.length, size - buffer.length);
+    } finally {
+      closeSync(fd);
+    }
+    const text = buffer.toString('utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    return text || '(empty)';
+  } catch {
+    return '(unreadable)';
+  }
 }

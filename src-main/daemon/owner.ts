@@ -6,13 +6,14 @@
 import { dirname } from 'node:path';
 import type { Registry } from '@shared/model';
 import { createReloadableEngine, type ReloadableEngine } from '../core/reloadable-engine';
-import { stateDirs } from '../core/state/state-store';
+import { resolveHome } from '../core/paths';
+import { writeFileAtomic } from '../core/state/atomic-write';
 import type { RegistryFile } from '../core/registry/registry-file';
 import { SettingsStore } from '../core/settings-store';
 import { ContractServer } from './contract-server';
 import type { OwnerFacts } from './contract-session';
-import { daemonSocketPath } from './daemon-paths';
-import { acquireOwnerLock } from './owner-lock';
+import { daemonSocketPath, ownerPidPath, privateStateRoot } from './daemon-paths';
+import { acquireOwnerLock, type OwnerLock } from './owner-lock';
 
 export interface OwnerOptions {
   readonly home: string;
@@ -21,6 +22,8 @@ export interface OwnerOptions {
   /** The registry file: read again by `platform update`, watched and edited by the graph view. */
   readonly registryFile: RegistryFile;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Where env references are read when a start brings none: the desktop app's own (see EngineOptions.clientEnv). */
+  readonly clientEnv?: Readonly<Record<string, string | undefined>>;
   readonly log: (line: string) => void;
 }
 
@@ -36,9 +39,22 @@ export interface Owner {
 }
 
 /** Undefined when another process already owns the home. */
-export async function startOwner(options: OwnerOptions): Promise<Owner | undefined> {
-  const lock = await acquireOwnerLock(options.home, stateDirs(options.home).root);
+export async function startOwner(given: OwnerOptions): Promise<Owner | undefined> {
+  // One home, one name: the lock, the sockets and the process markers all derive from the real path.
+  const options = { ...given, home: resolveHome(given.home) };
+  const stateRoot = privateStateRoot(options.home);
+  const lock = await acquireOwnerLock(stateRoot);
   if (!lock) return undefined;
+  try {
+    return await own(options, stateRoot, lock);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+async function own(options: OwnerOptions, stateRoot: string, lock: OwnerLock): Promise<Owner> {
+  await writeFileAtomic(ownerPidPath(stateRoot), `${process.pid}\n`);
   const registryPath = options.registryFile.location.path;
   const engine = await createReloadableEngine({ ...options, registryDir: dirname(registryPath), onWarning: (warning) => options.log(`warning: ${warning}`) });
   let stop!: () => void;

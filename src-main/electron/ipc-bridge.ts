@@ -1,10 +1,12 @@
 /**
  * The contract over Electron IPC: each window is a ContractSession. Requests arrive on one channel,
  * answers and numbered events leave on another. A message from any frame but our renderer's is
- * dropped: a navigated or injected frame gets nothing. Written against the few members of ipcMain
- * and WebContents it uses, so it is tested with a double of them.
+ * dropped: a navigated or injected frame gets nothing. Messages are bounded both ways as on the
+ * local socket (MAX_FRAME_BYTES, measured as JSON). Written against the few members of ipcMain and
+ * WebContents it uses, so it is tested with a double of them.
  */
 import { ContractSession, type ContractHandlers, type SessionSources } from '../daemon/contract-session';
+import { boundedFrame, MAX_FRAME_BYTES, requestTooLarge } from '../daemon/frame-limit';
 
 export const CHANNELS = { request: 'provisioning:request', message: 'provisioning:message' } as const;
 
@@ -32,7 +34,10 @@ export function bridgeContract(ipc: IpcMainLike, sources: SessionSources, handle
     if (!trusted(url)) return warn(`refused a contract message from an untrusted frame: ${url || 'unknown'}`);
     let session = sessions.get(event.sender.id);
     if (!session) {
-      const created = new ContractSession(sources, handlers, (reply) => event.sender.send(CHANNELS.message, reply));
+      const created = new ContractSession(sources, handlers, (reply) => {
+        const frame = boundedFrame(reply);
+        if (frame) event.sender.send(CHANNELS.message, frame.message);
+      });
       sessions.set(event.sender.id, created);
       event.sender.once('destroyed', () => {
         created.close();
@@ -40,11 +45,23 @@ export function bridgeContract(ipc: IpcMainLike, sources: SessionSources, handle
       });
       session = created;
     }
-    void session.receive(message);
+    const size = jsonSize(message);
+    if (size !== undefined && size > MAX_FRAME_BYTES) event.sender.send(CHANNELS.message, requestTooLarge);
+    // What JSON cannot carry (a cycle, a BigInt) is answered as malformed, as on the socket.
+    else void session.receive(size === undefined ? undefined : message);
   });
   return () => {
     ipc.removeAllListeners(CHANNELS.request);
     sessions.forEach((session) => session.close());
     sessions.clear();
   };
+}
+
+/** Bytes of the message as JSON — what the socket would carry — or undefined when it is not JSON. */
+function jsonSize(message: unknown): number | undefined {
+  try {
+    return Buffer.byteLength(JSON.stringify(message) ?? '');
+  } catch {
+    return undefined;
+  }
 }

@@ -7,17 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { daemonSocketPath } from '../../src-main/daemon/daemon-paths';
 import { OwnerClient } from '../../src-main/daemon/owner-client';
 import { alive, DEMO, nodeService, waitFor } from '../support/engine-harness';
-import { privateHome, type Home } from '../support/cli-process';
+import { privateHomes, type Home } from '../support/cli-process';
 
 const registry = nodeService('web', [join(DEMO, 'service.mjs'), '--name', 'web', '--log-every', '100ms']);
-const homes: Home[] = [];
-const home = () => {
-  const created = privateHome(registry);
-  homes.push(created);
-  return created;
-};
+const homes = privateHomes(registry);
+const home = () => homes.create();
 afterEach(async () => {
-  for (const h of homes.splice(0)) await h.cleanup();
+  await homes.cleanup();
 });
 
 const status = async (h: Home) => JSON.parse((await h.run(['services', 'status', 'web', '--json'])).stdout) as { state: string; pid?: number; reason: string };
@@ -120,8 +116,7 @@ describe('the daemon', () => {
   it('stays while a restart is scheduled, so restart policies outlive the CLI', async () => {
     // Nothing runs during the 6 s backoff, longer than the daemon's 5 s idle limit.
     const crashy = nodeService('crashy', ['-e', 'setTimeout(() => process.exit(1), 600)'], '', 'restart_delay = "6s"\nrestart_delay_max = "6s"');
-    const h = privateHome(crashy);
-    homes.push(h);
+    const h = homes.create(crashy);
     await h.run(['services', 'start', 'crashy']);
     const daemon = await h.daemonPid();
     await waitFor(() => h.processes('crashy').length === 0);
@@ -132,8 +127,7 @@ describe('the daemon', () => {
   }, 20_000);
 
   it('says plainly what it cannot do', async () => {
-    const h = privateHome(registry);
-    homes.push(h);
+    const h = homes.create(registry);
     expect(await h.run(['services', 'start', 'nope'])).toMatchObject({ code: 1, stderr: "provisioning: unknown service 'nope'\n" });
   });
 });
@@ -141,8 +135,7 @@ describe('the daemon', () => {
 describe('logs across daemon crashes', () => {
   it('keeps every line exactly once while the daemon is killed with SIGKILL again and again', async () => {
     const total = 40_000;
-    const h = privateHome(nodeService('writer', [join(process.cwd(), 'test', 'fixtures', 'numbered-writer.mjs'), String(total), String(1024 * 1024), 'stay']));
-    homes.push(h);
+    const h = homes.create(nodeService('writer', [join(process.cwd(), 'test', 'fixtures', 'numbered-writer.mjs'), String(total), String(1024 * 1024), 'stay']));
     await h.run(['services', 'start', 'writer']);
     for (let kill = 0; kill < 6; kill++) {
       await sleep(200 + Math.random() * 400);

@@ -60,3 +60,18 @@ export function privateHome(registryText: string): Home {
     },
   };
 }
+
+/** Private homes (on one registry unless told another), made as a test needs them and all cleaned up by `cleanup` (an afterEach). */
+export function privateHomes(registryText: string): { create(text?: string): Home; cleanup(): Promise<void> } {
+  const made: Home[] = [];
+  return {
+    create: (text = registryText) => {
+      const home = privateHome(text);
+      made.push(home);
+      return home;
+    },
+    cleanup: async () => {
+      for (const home of made.splice(0)) await home.cleanup();
+    },
+  };
+}

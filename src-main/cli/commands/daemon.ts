@@ -3,8 +3,6 @@
  * `run` keeps it in the foreground (for service managers and debugging).
  */
 import { runDaemon } from '../../daemon/run-daemon';
-import { daemonSocketPath } from '../../daemon/daemon-paths';
-import { OwnerClient } from '../../daemon/owner-client';
 import { RegistryFile } from '../../core/registry/registry-file';
 import type { CommandContext } from '../command-context';
 
@@ -17,10 +15,13 @@ export async function daemonRun(ctx: CommandContext): Promise<void> {
     env: ctx.io.env,
     log: (line) => ctx.out(`${new Date().toISOString()} ${line}`),
   });
+  // It owns nothing any more: a timer some driver still holds must not keep the process (and its
+  // pid in `ps`) alive after `daemon stop` said it stopped.
+  setTimeout(() => process.exit(), 1_000).unref();
 }
 
 export async function daemonStop(ctx: CommandContext): Promise<void> {
-  const client = await OwnerClient.connect(daemonSocketPath(ctx.home)).catch(() => undefined);
+  const client = await ctx.runningOwner();
   if (!client) return ctx.out('no daemon is running');
   const { pid } = await client.call('hello');
   await client.call('shutdown');
@@ -29,7 +30,7 @@ export async function daemonStop(ctx: CommandContext): Promise<void> {
 }
 
 export async function daemonStatus(ctx: CommandContext): Promise<void> {
-  const client = await OwnerClient.connect(daemonSocketPath(ctx.home)).catch(() => undefined);
+  const client = await ctx.runningOwner();
   if (!client) {
     if (ctx.options.json) return ctx.json({ running: false });
     return ctx.out('no daemon is running');

@@ -1,0 +1,86 @@
+/**
+ * A CLI call never waits silently: a stopped daemon is named with its pid and what to do, a daemon
+ * that dies before it answers fails the call at once with the end of its log, and a home too long
+ * for socket paths is refused before anything is started.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO, nodeService } from '../support/engine-harness';
+import { privateHomes, type CliProcessResult, type Home } from '../support/cli-process';
+import { tempDir } from '../support/cli-run';
+
+const registry = nodeService('web', [join(DEMO, 'service.mjs'), '--name', 'web']);
+const homes = privateHomes(registry);
+const home = () => homes.create();
+const stopped: number[] = [];
+afterEach(async () => {
+  for (const pid of stopped.splice(0)) process.kill(pid, 'SIGCONT');
+  await homes.cleanup();
+});
+
+const runWith = (h: Home, env: Record<string, string>, args: string[]) =>
+  new Promise<CliProcessResult>((resolve) =>
+    execFile(
+      process.execPath,
+      [join(process.cwd(), 'bin', 'provisioning.js'), ...args],
+      { env: { ...process.env, PROVISIONING_HOME: h.home, PROVISIONING_CONFIG: h.registry, NO_COLOR: '1', ...env } },
+      (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+    ),
+  );
+
+describe('CLI calls to an owner that does not answer', () => {
+  it('name the stopped daemon and how to resume it, for status, start and daemon status', async () => {
+    const h = home();
+    expect((await h.run(['services', 'start', 'web'])).code).toBe(0);
+    const daemon = (await h.daemonPid())!;
+    process.kill(daemon, 'SIGSTOP');
+    stopped.push(daemon);
+    const quick = { PROVISIONING_ANSWER_TIMEOUT_MS: '1500' };
+    // Before: each of these blocked for as long as the daemon stayed stopped.
+    const results = await Promise.all([['services', 'status'], ['services', 'start', 'web'], ['daemon', 'status']].map((args) => runWith(h, quick, args)));
+    for (const result of results) {
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`provisioning: the daemon (pid ${daemon}) has not answered for `);
+      expect(result.stderr).toContain(`\`kill -CONT ${daemon}\` resumes it`);
+    }
+    process.kill(daemon, 'SIGCONT');
+    stopped.pop();
+    const again = await h.run(['services', 'status', 'web', '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await h.daemonPid()).toBe(daemon);
+  }, 40_000);
+});
+
+describe('starting the daemon', () => {
+  it('fails at once with the end of its log when the daemon is killed before it binds', async () => {
+    const h = home();
+    const preload = join(tempDir('pcc-preload-'), 'die.cjs');
+    writeFileSync(preload, "if (process.argv.includes('daemon') && process.argv.includes('run')) { console.log('about to be killed'); process.kill(process.pid, 'SIGKILL'); }\n");
+    const result = await runWith(h, { NODE_OPTIONS: `--require ${preload}` }, ['services', 'status']);
+    expect(result.code).toBe(1);
+    // Before: "the daemon did not start within 10s", after waiting all of it.
+    expect(result.stderr).toMatch(/^provisioning: the daemon \(pid \d+\) was killed by SIGKILL before it answered; the end of .*daemon\.log:\n/);
+    expect(result.stderr).toContain('about to be killed');
+    expect(result.stderr).not.toContain('did not start within');
+  });
+
+  it('refuses a home too long for socket paths, before starting anything', async () => {
+    const base = tempDir('pcc-long-');
+    const long = join(base, 'h'.repeat(120 - base.length - 1));
+    expect(Buffer.byteLength(long)).toBe(120);
+    const h = home();
+    const result = await new Promise<CliProcessResult>((resolve) =>
+      execFile(
+        process.execPath,
+        [join(process.cwd(), 'bin', 'provisioning.js'), 'services', 'status'],
+        { env: { ...process.env, PROVISIONING_HOME: long, PROVISIONING_CONFIG: h.registry, NO_COLOR: '1' } },
+        (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+      ),
+    );
+    // Before: a socket bound at a truncated path, a daemon that never exits, and a 10 s wait.
+    expect(result).toMatchObject({ code: 1, stderr: expect.stringMatching(/^provisioning: the provisioning home .* is too long for its sockets \(\d+ bytes, the system allows 107\)/) });
+    expect(existsSync(join(long, 'services', 'daemon.log'))).toBe(false);
+  });
+});
