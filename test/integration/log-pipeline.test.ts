@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, openSync, readdirSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { dropMarker } from '../../src-main/core/logs/log-caps';
 import { logFiles } from '../../src-main/core/logs/log-files';
 import { followLog, tailLog } from '../../src-main/core/logs/log-reader';
 import { LogWriter } from '../../src-main/core/logs/log-writer';
@@ -107,5 +108,26 @@ describe('log pipeline', () => {
     await new RawLogIngestor(files, second, (error) => { throw error; }).drain();
     expect((await tailLog(files)).map((l) => `${l.seq} ${l.stream} ${l.text}`)).toEqual(['1 out a', '2 out b', '3 evt stopped: stopped by user', '4 out c']);
     second.close();
+  });
+
+  it("logs the log shim's drop markers as events in their place, once across a restart", async () => {
+    const files = logFiles(tempDir(), 'svc');
+    appendFileSync(files.rawStdout, `one\n${dropMarker(1234, 'backlog', false)}two\n`);
+    const first = new LogWriter(files);
+    await new RawLogIngestor(files, first, (error) => { throw error; }).drain();
+    first.close();
+    // Output cut mid-line by a drop: the marker closes the line and stands on its own.
+    appendFileSync(files.rawStdout, `par${dropMarker(99, 'disk-full', true)}three\n`);
+    const second = new LogWriter(files);
+    await new RawLogIngestor(files, second, (error) => { throw error; }).drain();
+    second.close();
+    expect((await tailLog(files)).map((l) => `${l.seq} ${l.stream} ${l.text}`)).toEqual([
+      '1 out one',
+      '2 evt 1234 bytes of stdout dropped: its unread backlog reached the 32 MiB cap (written faster than logged, or while no manager ran)',
+      '3 out two',
+      '4 out par',
+      '5 evt 99 bytes of stdout dropped: the disk was full',
+      '6 out three',
+    ]);
   });
 });

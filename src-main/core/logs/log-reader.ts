@@ -31,7 +31,13 @@ async function firstSeq(path: string): Promise<number | undefined> {
   try {
     const buffer = Buffer.alloc(4096);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return parseLogLine(buffer.toString('utf8', 0, bytesRead).split('\n')[0] ?? '')?.seq;
+    // A rotated file starts with the raw positions it carries over: the first numbered line counts.
+    const lines = buffer.toString('utf8', 0, bytesRead).split('\n');
+    for (const line of lines) {
+      const parsed = parseLogLine(line);
+      if (parsed) return parsed.seq;
+    }
+    return undefined;
   } finally {
     await handle.close();
   }

@@ -1,9 +1,12 @@
 /**
  * Appends numbered, time-stamped lines to a service log and rotates it by size, keeping `keep` old
  * files. One writer per service, owned by the engine, so the service's output and the manager's
- * lifecycle events land in one ordered stream.
+ * lifecycle events land in one ordered stream. A write is whole or nothing: a short write is
+ * continued, a failed one (a full disk) is cut back off the file, and lines get their numbers only
+ * once written. Output batches that fail are thrown back (the ingestor keeps its place in the raw
+ * files and tries again); lifecycle events are held and written before the next line that fits.
  */
-import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, openSync, readSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { formatLogLine, formatPositions, parseLogLine, parsePositions, type LogLine, type LogStream, type RawPositions } from './log-line';
 import type { LogFiles } from './log-files';
 
@@ -14,7 +17,25 @@ export interface RotationPolicy {
   readonly keep: number;
 }
 
-const DEFAULT_ROTATION: RotationPolicy = { maxBytes: 10 * 1024 * 1024, keep: 5 };
+export const DEFAULT_ROTATION: RotationPolicy = { maxBytes: 10 * 1024 * 1024, keep: 5 };
+
+/** Lifecycle events held while the log cannot be written; older ones beyond this are counted, not kept. */
+const MAX_HELD_EVENTS = 1_000;
+
+export class LogWriteError extends Error {
+  readonly diskFull: boolean;
+
+  constructor(path: string, cause: NodeJS.ErrnoException) {
+    const full = cause.code === 'ENOSPC' || cause.code === 'EDQUOT';
+    super(
+      full
+        ? `disk full: cannot write ${path} (${cause.code}); output is held back and logged in order once space is freed`
+        : `cannot write ${path}: ${cause.message}`,
+    );
+    this.name = 'LogWriteError';
+    this.diskFull = full;
+  }
+}
 
 export class LogWriter {
   #fd: number;
@@ -23,11 +44,19 @@ export class LogWriter {
   #closed = false;
   /** The raw positions last written, carried to the top of each new file so a scan of one file finds them. */
   #positions: RawPositions | undefined;
+  /** What a new file must start with (the positions), written with its first lines. */
+  #header = '';
+  #heldEvents: { time: string; text: string }[] = [];
+  #droppedEvents = 0;
+  /** When and why writes started failing; cleared by the first write that succeeds. */
+  #failing: { since: string; why: string } | undefined;
 
   constructor(
     private readonly files: LogFiles,
     private readonly rotation: RotationPolicy = DEFAULT_ROTATION,
     private readonly now: () => Date = () => new Date(),
+    /** Told when writing starts to fail (once until a write succeeds again). */
+    private readonly onError: (error: Error) => void = () => undefined,
   ) {
     dropCutBatch(files.current);
     ({ seq: this.#seq, positions: this.#positions } = scanTail(files));
@@ -40,43 +69,117 @@ export class LogWriter {
     return this.#positions;
   }
 
+  /** Lifecycle events wait to be written (see flush). */
+  get holding(): boolean {
+    return this.#heldEvents.length > 0 || this.#droppedEvents > 0;
+  }
+
   /**
    * Appends the lines in one write (a file may pass maxBytes by one batch), followed by the raw
-   * positions they were read up to, when they came from the raw files.
+   * positions they were read up to, when they came from the raw files. Output lines that cannot be
+   * written throw a LogWriteError; events are held instead (and [] returned).
    */
   write(stream: LogStream, texts: readonly string[], positions?: RawPositions): LogLine[] {
     if (this.#closed) return [];
     const time = this.now().toISOString();
-    const lines = texts.map((text) => ({ seq: ++this.#seq, time, stream, text }));
-    this.#positions = positions ?? this.#positions;
-    this.#append(lines.map(formatLogLine).join('') + (positions ? formatPositions(positions) : ''));
-    return lines;
+    try {
+      return this.#commit([...this.#held(), ...texts.map((text) => ({ stream, time, text }))], positions);
+    } catch (error) {
+      if (!(error instanceof LogWriteError) || stream !== 'evt' || positions) throw error;
+      this.#hold(texts.map((text) => ({ time, text })));
+      return [];
+    }
+  }
+
+  /** Writes held lifecycle events, if the disk takes them now. Never throws. */
+  flush(): void {
+    if (!this.#closed && this.holding) this.write('evt', []);
   }
 
   /** Later writes are dropped: a manager shutting down may still see a late lifecycle event. */
   close(): void {
+    this.flush();
     this.#closed = true;
     closeSync(this.#fd);
   }
 
-  #append(chunk: string): void {
-    const bytes = Buffer.from(chunk);
-    writeSync(this.#fd, bytes);
-    this.#size += bytes.length;
-    if (this.#size >= this.rotation.maxBytes) this.#rotate();
+  /** What waits to go first: since when the log could not be written, how many events did not fit, the events held. */
+  #held(): { stream: LogStream; time: string; text: string }[] {
+    const since = this.#failing?.since ?? this.now().toISOString();
+    return [
+      ...(this.#failing ? [{ stream: 'evt' as const, time: since, text: `the log could not be written since ${since} (${this.#failing.why}); what was held back follows, in order` }] : []),
+      ...(this.#droppedEvents ? [{ stream: 'evt' as const, time: since, text: `${this.#droppedEvents} lifecycle events dropped while the log could not be written` }] : []),
+      ...this.#heldEvents.map((event) => ({ stream: 'evt' as const, ...event })),
+    ];
   }
 
-  #rotate(): void {
-    closeSync(this.#fd);
-    rmSync(this.files.rotated(this.rotation.keep), { force: true });
-    for (let generation = this.rotation.keep - 1; generation >= 1; generation--) {
-      if (existsSync(this.files.rotated(generation))) renameSync(this.files.rotated(generation), this.files.rotated(generation + 1));
+  #hold(events: { time: string; text: string }[]): void {
+    this.#heldEvents.push(...events);
+    const over = this.#heldEvents.length - MAX_HELD_EVENTS;
+    if (over > 0) {
+      this.#heldEvents.splice(0, over);
+      this.#droppedEvents += over;
     }
-    if (this.rotation.keep > 0) renameSync(this.files.current, this.files.rotated(1));
-    else rmSync(this.files.current, { force: true });
-    this.#fd = openSync(this.files.current, 'a', 0o600);
+  }
+
+  /** Numbers and writes the lines; on failure nothing of them stays on disk and no number is used. */
+  #commit(entries: readonly { stream: LogStream; time: string; text: string }[], positions: RawPositions | undefined): LogLine[] {
+    const lines = entries.map((entry, i) => ({ seq: this.#seq + 1 + i, ...entry }));
+    if (lines.length === 0 && !positions) return [];
+    const chunk = this.#header + lines.map(formatLogLine).join('') + (positions ? formatPositions(positions) : '');
+    try {
+      this.#append(Buffer.from(chunk));
+    } catch (error) {
+      const cause = error as NodeJS.ErrnoException;
+      const failure = new LogWriteError(this.files.current, cause);
+      if (!this.#failing) {
+        this.#failing = { since: this.now().toISOString(), why: failure.diskFull ? 'disk full' : (cause.code ?? cause.message) };
+        this.onError(failure);
+      }
+      throw failure;
+    }
+    this.#seq += lines.length;
+    this.#positions = positions ?? this.#positions;
+    this.#header = '';
+    this.#heldEvents = [];
+    this.#droppedEvents = 0;
+    this.#failing = undefined;
+    if (this.#size >= this.rotation.maxBytes) this.#rotate();
+    return lines;
+  }
+
+  /** All of `bytes`, continuing short writes; a failed write is cut back off, so no torn line stays. */
+  #append(bytes: Buffer): void {
+    let done = 0;
+    try {
+      while (done < bytes.length) done += writeSync(this.#fd, bytes, done);
+    } catch (error) {
+      // Shortening a file needs no space; if even that fails, dropCutBatch cleans up at the next start.
+      if (done > 0) ftruncateSync(this.#fd, this.#size);
+      throw error;
+    }
+    this.#size += bytes.length;
+  }
+
+  /** A failed rotation is said and the current file kept: lines are never lost to a rename. */
+  #rotate(): void {
+    let fd: number;
+    try {
+      rmSync(this.files.rotated(this.rotation.keep), { force: true });
+      for (let generation = this.rotation.keep - 1; generation >= 1; generation--) {
+        if (existsSync(this.files.rotated(generation))) renameSync(this.files.rotated(generation), this.files.rotated(generation + 1));
+      }
+      if (this.rotation.keep > 0) renameSync(this.files.current, this.files.rotated(1));
+      else rmSync(this.files.current, { force: true });
+      fd = openSync(this.files.current, 'a', 0o600);
+    } catch (error) {
+      this.onError(new Error(`cannot rotate ${this.files.current}: ${(error as Error).message}`));
+      return;
+    }
+    closeSync(this.#fd);
+    this.#fd = fd;
     this.#size = 0;
-    if (this.#positions) this.#size += writeSync(this.#fd, formatPositions(this.#positions));
+    if (this.#positions) this.#header = formatPositions(this.#positions);
   }
 }
 

@@ -1,11 +1,14 @@
 /**
  * Moves what a service wrote to its raw stdout/stderr files into its log, line by line, numbered and
  * time-stamped. Only whole lines are consumed, and the read positions are written into the log with
- * the lines, so a new owner resumes exactly where the last one stopped: nothing lost, nothing twice. Consumed bytes are released from disk (a hole punched
- * at the start of the raw file) while the service keeps appending to the same file.
+ * the lines, so a new owner resumes exactly where the last one stopped: nothing lost, nothing twice.
+ * Consumed bytes are released from disk (a hole punched at the start of the raw file) while the
+ * service's log shim keeps appending to the same file; the real disk blocks left are what the shim
+ * measures against its cap (log-caps.ts).
  */
 import { execFile } from 'node:child_process';
 import { open } from 'node:fs/promises';
+import { describeDropMarker, RAW_RELEASABLE, RELEASE_EVERY_BYTES } from './log-caps';
 import type { LogStream } from './log-line';
 import type { LogFiles } from './log-files';
 import type { LogWriter } from './log-writer';
@@ -13,13 +16,19 @@ import type { LogWriter } from './log-writer';
 const READ_BYTES = 1024 * 1024;
 /** A line longer than this without a newline is cut, so one runaway line cannot hold memory. */
 const MAX_LINE_BYTES = 1024 * 1024;
-const PUNCH_EVERY_BYTES = 16 * 1024 * 1024;
+/**
+ * Raw bytes per log write: a formatted line adds at most ~46 bytes (seq, time, stream) to its raw
+ * bytes, so even empty lines keep one write under BATCH_BYTES, and a log file passes its rotation
+ * size by at most that.
+ */
+const SEGMENT_BYTES = 16 * 1024;
 
 interface Source {
   readonly stream: LogStream;
+  readonly name: 'stdout' | 'stderr';
   readonly path: string;
   offset: number;
-  punched: number;
+  released: number;
 }
 
 export class RawLogIngestor {
@@ -35,14 +44,15 @@ export class RawLogIngestor {
     // The writer read the last positions from the log when it opened it.
     const offsets = writer.positions ?? { stdout: 0, stderr: 0 };
     this.#sources = [
-      { stream: 'out', path: files.rawStdout, offset: offsets.stdout, punched: 0 },
-      { stream: 'err', path: files.rawStderr, offset: offsets.stderr, punched: 0 },
+      { stream: 'out', name: 'stdout', path: files.rawStdout, offset: offsets.stdout, released: 0 },
+      { stream: 'err', name: 'stderr', path: files.rawStderr, offset: offsets.stderr, released: 0 },
     ];
   }
 
   /** Consumes everything written so far. Calls are serialized, so lines keep their order. */
   drain(): Promise<void> {
     this.#draining = this.#draining.then(async () => {
+      this.writer.flush();
       for (const source of this.#sources) await this.#drainSource(source).catch((error: Error) => this.onError(error));
     });
     return this.#draining;
@@ -57,7 +67,7 @@ export class RawLogIngestor {
     }
     try {
       const { size } = await handle.stat();
-      if (size < source.offset) source.offset = source.punched = 0; // replaced or truncated by someone else
+      if (size < source.offset) source.offset = source.released = 0; // replaced or truncated by someone else
       const buffer = Buffer.alloc(READ_BYTES);
       while (source.offset < size) {
         const { bytesRead } = await handle.read(buffer, 0, Math.min(READ_BYTES, size - source.offset), source.offset);
@@ -65,26 +75,50 @@ export class RawLogIngestor {
         const end = buffer.lastIndexOf(10, bytesRead - 1);
         const consumed = end >= 0 ? end + 1 : bytesRead >= MAX_LINE_BYTES ? bytesRead : 0;
         if (consumed === 0) break; // a partial line: wait for its end
-        const texts = buffer.toString('utf8', 0, consumed).split('\n');
-        if (texts[texts.length - 1] === '') texts.pop();
-        source.offset += consumed;
-        const [stdout, stderr] = this.#sources as [Source, Source];
-        this.writer.write(source.stream, texts.map((text) => (text.endsWith('\r') ? text.slice(0, -1) : text)), {
-          stdout: stdout.offset,
-          stderr: stderr.offset,
-        });
+        // The offset moves with each write that succeeded, never before: a failed write is read again.
+        const data = buffer.subarray(0, consumed);
+        for (let at = 0; at < consumed; ) {
+          const cut = at + SEGMENT_BYTES >= consumed ? consumed : data.lastIndexOf(10, at + SEGMENT_BYTES - 1) + 1;
+          const next = cut > at ? cut : data.indexOf(10, at) + 1 || consumed;
+          this.#ingest(source, data.subarray(at, next));
+          at = next;
+        }
       }
     } finally {
       await handle.close();
     }
-    if (source.offset - source.punched >= PUNCH_EVERY_BYTES) this.#release(source);
+    if (source.offset - source.released >= RELEASE_EVERY_BYTES) this.#release(source);
+  }
+
+  /** Writes one segment of whole lines, a drop marker of the log shim as an event of its own. */
+  #ingest(source: Source, segment: Buffer): void {
+    const texts = segment.toString('utf8').split('\n');
+    if (texts[texts.length - 1] === '') texts.pop();
+    const end = source.offset + segment.length;
+    let from = 0;
+    for (let i = 0; i < texts.length; i++) {
+      const marker = texts[i]!.charCodeAt(0) === 0 ? describeDropMarker(texts[i]!, source.name) : undefined;
+      if (marker === undefined) continue;
+      if (i > from) this.#commit(source, source.stream, texts.slice(from, i), source.offset + Buffer.byteLength(texts.slice(from, i).join('\n')) + 1);
+      this.#commit(source, 'evt', [marker], source.offset + Buffer.byteLength(texts[i]!) + 1);
+      from = i + 1;
+    }
+    if (from < texts.length) this.#commit(source, source.stream, texts.slice(from), end);
+  }
+
+  /** Writes lines read up to `end`; only then does the source move there. */
+  #commit(source: Source, stream: LogStream, texts: readonly string[], end: number): void {
+    const [stdout, stderr] = this.#sources as [Source, Source];
+    const positions = { stdout: source === stdout ? end : stdout.offset, stderr: source === stderr ? end : stderr.offset };
+    this.writer.write(stream, texts.map((text) => (text.endsWith('\r') ? text.slice(0, -1) : text)), positions);
+    source.offset = end;
   }
 
   /** Frees the consumed bytes (Linux `fallocate --punch-hole`); offsets stay valid. Best effort. */
   #release(source: Source): void {
-    if (process.platform !== 'linux') return;
+    if (!RAW_RELEASABLE) return;
     const length = Math.floor(source.offset / 4096) * 4096;
-    source.punched = source.offset;
+    source.released = source.offset;
     execFile('fallocate', ['--punch-hole', '--offset', '0', '--length', String(length), source.path], () => undefined);
   }
 }

@@ -1,21 +1,24 @@
 /**
  * Native processes. Each service runs in its own session and process group, with its stdout and
- * stderr appended straight to files, so it outlives the manager that started it; markers in its
- * environment let any later manager find it again.
+ * stderr piped to its log shim (which appends them to the raw files, capped), so it outlives the
+ * manager that started it; markers in its environment let any later manager find it again.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { ServiceDefinition } from '@shared/model';
-import { managedProcesses, markers, type ManagedProcess } from '../../process/managed-processes';
-import { identify, isAlive, startedAt } from '../../process/process-identity';
+import { instanceLeader, managedProcesses, markers, type ManagedProcess } from '../../process/managed-processes';
+import { compareBirth, identify, isAlive, startedAt } from '../../process/process-identity';
 import { terminate } from '../../process/terminate';
 import type { ProcessRecord } from '../../state/service-record';
 import { StartError, type Adoption, type ExitReport, type RunContext, type RunningService, type ServiceDriver } from '../driver';
+import { logShimScript, startLogShim } from '../../logs/log-shim-launch';
 import { launchSpec } from './launch-spec';
 
 /** How often an adopted process (not our child, so no exit event) is checked. */
 const ADOPTED_POLL_MS = 250;
+/** After the service ended, how long its log shim may take to write what was still in the pipes. */
+const SHIM_DRAIN_MS = 1_000;
 
 export class BinaryDriver implements ServiceDriver {
   /** Our own children, by instance: unreferenced so a manager can exit while they run. */
@@ -24,8 +27,9 @@ export class BinaryDriver implements ServiceDriver {
   async start(service: ServiceDefinition, instance: string, configHash: string, context: RunContext): Promise<RunningService> {
     const spec = launchSpec(service, context);
     if (!existsSync(spec.cwd)) throw new StartError(`working directory missing: ${spec.cwd}`);
-    const stdout = openSync(context.logs.rawStdout, 'a', 0o600);
-    const stderr = openSync(context.logs.rawStderr, 'a', 0o600);
+    const shim = logShimScript();
+    if (!shim) throw new StartError('the log shim is not built (out/cli/log-shim.js): run `npm install` or `npm run build` in the package folder');
+    const { pipes, drained } = startLogShim(shim, context.logs, `${service.name} ${instance}`);
     let child: ChildProcess;
     try {
       child = spawn(spec.command, spec.args, {
@@ -33,9 +37,13 @@ export class BinaryDriver implements ServiceDriver {
         env: { ...spec.env, ...markers(context.home, service.name, instance) },
         shell: spec.shell,
         detached: true,
-        stdio: ['ignore', stdout, stderr],
+        // Its output goes to the log shim, which caps what reaches the disk and drains it while no manager runs.
+        stdio: ['ignore', pipes[0], pipes[1]],
       });
-      const exited = new Promise<ExitReport>((resolve) => child.once('exit', (code, signal) => resolve(describeExit(code, signal))));
+      const exited = new Promise<ExitReport>((resolve) => child.once('exit', (code, signal) => resolve(describeExit(code, signal)))).then(
+        // Its last output reaches the raw file when the shim ends; a descendant holding the pipes must not hold up the exit.
+        async (report) => (await settledWithin(drained, SHIM_DRAIN_MS), report),
+      );
       await Promise.race([once(child, 'spawn'), once(child, 'error').then(([error]) => Promise.reject(error as Error))]);
       child.unref();
       this.#children.set(instance, child);
@@ -58,25 +66,40 @@ export class BinaryDriver implements ServiceDriver {
       if (code === 'EACCES') throw new StartError(`not executable: ${spec.command}`);
       throw error;
     } finally {
-      closeSync(stdout);
-      closeSync(stderr);
+      // The service holds its own copies; once they close, the shim ends.
+      pipes.forEach((pipe) => pipe.destroy());
     }
   }
 
+  /**
+   * Takes over only the recorded instance's own leader (pid + start time): a descendant that left its
+   * group (setsid) is never taken for it. When that leader died while no owner ran, what it left
+   * running is stopped and no run is returned: the supervisor handles the service as exited. With no
+   * record, the leader is recovered from the markers (recoveredLeader). Every other instance is stopped.
+   */
   async adopt(service: ServiceDefinition, record: ProcessRecord | undefined, configHash: string, context: RunContext): Promise<Adoption> {
     const found = managedProcesses(context.home).filter((p) => p.service === service.name);
-    const run =
-      (record && watchAdopted(record)) ||
-      found
-        .filter((p) => p.pid === p.pgid)
-        .map((p) => watchAdopted(leaderRecord(p, configHash)))
-        .find((adopted) => adopted !== undefined);
+    const instances = [...new Set(found.map((p) => p.instance))];
+    const run = record
+      ? watchAdopted(record)
+      : instances
+          .map((instance) => recoveredLeader(found.filter((p) => p.instance === instance)))
+          .map((leader) => leader && watchAdopted(leaderRecord(leader, configHash)))
+          .find((adopted) => adopted !== undefined);
     const notes: string[] = [];
-    for (const instance of new Set(found.map((p) => p.instance))) {
+    for (const instance of instances) {
       if (instance === run?.process.instance) continue;
-      const leader = found.find((p) => p.instance === instance && p.pid === p.pgid) ?? found.find((p) => p.instance === instance)!;
+      const members = found.filter((p) => p.instance === instance);
+      const pids = members.map((p) => p.pid).join(', ');
+      if (instance === record?.instance) {
+        await terminate({ home: context.home, instance, leader: leaderOf(record) }, service.startup.stop_timeout);
+        notes.push(`its process (pid ${record.pid}) had exited while no manager ran; stopped what it left running (pid ${pids})`);
+        continue;
+      }
+      const leader = instanceLeader(found, instance)!;
       await terminate({ home: context.home, instance, leader }, service.startup.stop_timeout);
-      notes.push(`stopped a duplicate instance ${instance} (pid ${leader.pid})`);
+      if (recoveredLeader(members)) notes.push(`stopped a duplicate instance ${instance} (pid ${leader.pid})`);
+      else notes.push(`stopped what instance ${instance} left running after its process had exited (pid ${pids})`);
     }
     return { ...(run ? { run } : {}), notes };
   }
@@ -115,10 +138,29 @@ function leaderOf(record: ProcessRecord): { pid: number; startTime: string } {
   return { pid: record.pid, startTime: record.startTime };
 }
 
+/**
+ * With its record lost, an instance's leader is the process that started it: its first-born member,
+ * leading its own session and group as our spawn made it. If the first-born is not a session leader,
+ * the leader is gone and a member of its session survives: nothing is recovered. Markers cannot tell
+ * one case apart: a leader that died when the first of its survivors had called setsid; that one then
+ * passes for it (only a record, or a cgroup, settles that).
+ */
+function recoveredLeader(members: readonly ManagedProcess[]): ManagedProcess | undefined {
+  const first = members.reduce<ManagedProcess | undefined>((a, b) => (a && compareBirth(a, b) <= 0 ? a : b), undefined);
+  return first && first.pid === first.pgid && first.pid === first.session ? first : undefined;
+}
+
 /** A record rebuilt from a process found by its markers (its state file was lost). */
 function leaderRecord(found: ManagedProcess, configHash: string): ProcessRecord {
   const started = startedAt(found) ?? Date.now();
   return { instance: found.instance, pid: found.pid, startTime: found.startTime, pgid: found.pid, command: [], configHash, startedAt: started };
+}
+
+/** Waits for `promise`, but no longer than `ms`. */
+async function settledWithin(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 function describeExit(code: number | null, signal: NodeJS.Signals | null): ExitReport {
