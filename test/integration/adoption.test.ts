@@ -1,7 +1,8 @@
 /** A new manager finds what an earlier one started: adoption, corrupt state, reused pids, duplicates. */
-import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { logFiles } from '../../src-main/core/logs/log-files';
 import { tailLog } from '../../src-main/core/logs/log-reader';
@@ -99,6 +100,70 @@ describe('adoption', () => {
     expect(second.engine.status()[0]).toMatchObject({ state: 'healthy', reason: expect.stringMatching(/^running \(pid \d+\)$/) });
     const events = (await tailLog(logFiles(join(first.home, 'services', 'logs'), 'crashy'))).filter((l) => l.stream === 'evt');
     expect(events.map((l) => l.text)).toContain('starting: restart that was due when the previous manager stopped');
+  });
+});
+
+/** A leader that starts children: optionally one that stays in its session, then one that calls setsid (node's detached). */
+const forker = (name: string, withSessionChild: boolean, startup = '') => {
+  const keep = "['-e', 'setInterval(() => {}, 1000)']";
+  const script = [
+    "const { spawn } = require('child_process');",
+    withSessionChild ? `spawn(process.execPath, ${keep}, { stdio: 'ignore' });` : '',
+    `spawn(process.execPath, ${keep}, { detached: true, stdio: 'ignore' });`,
+    'setInterval(() => {}, 1000);',
+  ].join(' ');
+  return nodeService(name, ['-e', script], '', startup);
+};
+
+/** Starts `name`, waits for its children, closes the owner without stopping, kills the leader: as an owner crash and then a leader crash. */
+async function leaderDiesWhileNoOwner(text: string, name: string, processes: number) {
+  const first = await harness(text);
+  const leader = (await first.engine.start(name)).pid!;
+  const all = await waitFor(() => first.processes(name).length === processes && first.processes(name));
+  await first.engine.close();
+  process.kill(leader, 'SIGKILL');
+  await waitFor(() => !alive(leader));
+  return { first, leader, leftovers: all.filter((pid) => pid !== leader) };
+}
+
+describe('adoption after the leader died while no owner ran', () => {
+  it('never takes a descendant that called setsid for the service: it is stopped and the service restarted', async () => {
+    const { first, leader, leftovers } = await leaderDiesWhileNoOwner(forker('fork', false, 'restart_delay = "1s"'), 'fork', 2);
+    const second = track(await first.reopen());
+    expect(leftovers.filter(alive)).toEqual([]);
+    expect(second.engine.status()[0]).toMatchObject({ state: 'failed', reason: expect.stringMatching(/^exited while no manager was running/), nextRetryAt: expect.any(Number) });
+    const restarted = await waitFor(() => second.engine.status().find((s) => s.state === 'healthy'));
+    expect([leader, ...leftovers]).not.toContain(restarted.pid);
+    const events = (await tailLog(logFiles(join(first.home, 'services', 'logs'), 'fork'))).filter((l) => l.stream === 'evt').map((l) => l.text);
+    expect(events).toContain(`its process (pid ${leader}) had exited while no manager ran; stopped what it left running (pid ${leftovers[0]})`);
+    expect(events.findIndex((t) => t.startsWith('its process'))).toBeLessThan(events.findLastIndex((t) => t.startsWith('starting')));
+  });
+
+  it('reports the service as exited when its policy makes no restart', async () => {
+    const { first, leftovers } = await leaderDiesWhileNoOwner(forker('fork', false, 'restart = "no"'), 'fork', 2);
+    const second = track(await first.reopen());
+    expect(second.engine.status()[0]).toMatchObject({ state: 'failed', reason: 'exited while no manager was running (code unknown)' });
+    expect(leftovers.filter(alive)).toEqual([]);
+    expect(second.processes('fork')).toEqual([]);
+  });
+
+  it('with the state record lost too, takes no survivor of a dead leader for it (the earliest left is no session leader)', async () => {
+    const { first, leftovers } = await leaderDiesWhileNoOwner(forker('fork', true, 'restart = "no"'), 'fork', 3);
+    rmSync(join(first.home, 'services', 'state', 'fork.json'));
+    const second = track(await first.reopen());
+    expect(second.engine.status()[0]).toMatchObject({ state: 'stopped' });
+    expect(leftovers.filter(alive)).toEqual([]);
+  });
+});
+
+describe.skipIf(process.getuid?.() !== 0)('the birth order that recovers a lost leader', () => {
+  it('holds where /proc/sys/kernel/pid_max cannot be read (a sandbox that hides /proc/sys)', () => {
+    const identity = pathToFileURL(join(process.cwd(), 'src-main/core/process/process-identity.ts')).href;
+    // Two processes born in one clock tick: only the pid tells their order, and that needs pid_max.
+    const script = `import { compareBirth } from '${identity}'; const a = { pid: 30, startTime: '7' }, b = { pid: 31, startTime: '7' }; console.log(compareBirth(a, b) < 0, compareBirth(b, a) > 0);`;
+    const hidden = 'mount -t tmpfs none /proc/sys/kernel && test ! -e /proc/sys/kernel/pid_max && exec "$0" --import tsx --input-type=module -e "$1"';
+    const out = execFileSync('unshare', ['--mount', 'sh', '-c', hidden, process.execPath, script], { encoding: 'utf8' });
+    expect(out.trim()).toBe('true true');
   });
 });
 

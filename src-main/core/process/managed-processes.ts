@@ -1,10 +1,12 @@
 /**
  * Every process we start carries markers in its environment, and children inherit them. Scanning for
  * them finds a service's processes even when its state file is lost or a grandchild left the process
- * group (setsid): the last line of defence against orphans. Linux only; elsewhere the pid records serve.
+ * group (setsid): the last line of defence against orphans, but not a fence: a descendant that sheds
+ * them (`env -i`, a rewritten environment block) is not found, unless it stays in a group we signal;
+ * only a cgroup would hold every descendant. Only processes of our own uid count (a marker is easy to
+ * forge). Linux only; elsewhere the pid records serve.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { identify, processGroupOf } from './process-identity';
+import { scanMarked, valueIn } from './environ-scan';
 
 /** The provisioning home that started the process: one machine may run several homes (tests do). */
 export const OWNER_VARIABLE = 'PROVISIONING_OWNER';
@@ -14,7 +16,8 @@ export const INSTANCE_VARIABLE = 'PROVISIONING_INSTANCE';
 export interface ManagedProcess {
   readonly pid: number;
   readonly startTime: string;
-  readonly pgid: number | undefined;
+  readonly pgid: number;
+  readonly session: number;
   readonly service: string;
   readonly instance: string;
 }
@@ -35,23 +38,16 @@ export function managedProcesses(home: string, instance?: string): ManagedProces
   return instance === undefined ? [...lastScan.found] : lastScan.found.filter((p) => p.instance === instance);
 }
 
+/** The process to name for an instance's processes: its group leader if it still runs, else any. */
+export function instanceLeader(found: readonly ManagedProcess[], instance: string): ManagedProcess | undefined {
+  const members = found.filter((p) => p.instance === instance);
+  return members.find((p) => p.pid === p.pgid) ?? members[0];
+}
+
 function scan(home: string): ManagedProcess[] {
-  const owner = `${OWNER_VARIABLE}=${home}`;
-  const found: ManagedProcess[] = [];
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    let environ: string[];
-    try {
-      environ = readFileSync(`/proc/${pid}/environ`, 'latin1').split('\u0000');
-    } catch {
-      continue; // gone, or not ours to read
-    }
-    if (!environ.includes(owner)) continue;
-    const value = (name: string) => environ.find((pair) => pair.startsWith(`${name}=`))?.slice(name.length + 1) ?? '';
-    const identity = identify(pid);
-    if (!identity) continue;
-    found.push({ pid, startTime: identity.startTime, pgid: processGroupOf(pid), service: value(SERVICE_VARIABLE), instance: value(INSTANCE_VARIABLE) });
-  }
-  return found;
+  return scanMarked(`${OWNER_VARIABLE}=${home}`).map(({ environ, ...place }) => ({
+    ...place,
+    service: valueIn(environ, SERVICE_VARIABLE),
+    instance: valueIn(environ, INSTANCE_VARIABLE),
+  }));
 }

@@ -14,20 +14,26 @@ export interface ProcessIdentity {
 interface ProcStat {
   readonly state: string;
   readonly pgid: number;
+  readonly session: number;
   readonly startTime: string;
+}
+
+/** One file of /proc/<pid>/ as text, or undefined when the process is gone or not ours to read. */
+export function readProc(pid: number, file: string): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'latin1');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Fields of /proc/<pid>/stat after the command name, which may itself hold spaces and parentheses. */
 function procStat(pid: number): ProcStat | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const text = readProc(pid, 'stat');
+  if (text === undefined) return undefined;
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  // fields[0] is field 3 (state); pgid is field 5, starttime field 22.
-  return { state: fields[0]!, pgid: Number(fields[2]), startTime: fields[19]! };
+  // fields[0] is field 3 (state); pgid is field 5, session field 6, starttime field 22.
+  return { state: fields[0]!, pgid: Number(fields[2]), session: Number(fields[3]), startTime: fields[19]! };
 }
 
 function psStartTime(pid: number): string | undefined {
@@ -43,12 +49,18 @@ const linux = process.platform === 'linux';
 
 /** The identity of a live process, or undefined when it is gone (zombies count as gone). */
 export function identify(pid: number): ProcessIdentity | undefined {
+  if (!linux) return pidHolder(pid); // ps cannot tell a zombie apart cheaply; Linux is where that matters
+  const place = placeOf(pid);
+  return place && { pid, startTime: place.startTime };
+}
+
+/**
+ * The process a pid names, a zombie included: until its parent reaps it, a zombie keeps its pid and
+ * the process group it leads, so neither can be handed to anyone else.
+ */
+export function pidHolder(pid: number): ProcessIdentity | undefined {
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  if (linux) {
-    const stat = procStat(pid);
-    return stat && stat.state !== 'Z' ? { pid, startTime: stat.startTime } : undefined;
-  }
-  const startTime = psStartTime(pid);
+  const startTime = linux ? procStat(pid)?.startTime : psStartTime(pid);
   return startTime ? { pid, startTime } : undefined;
 }
 
@@ -57,9 +69,48 @@ export function isAlive(identity: ProcessIdentity): boolean {
   return identify(identity.pid)?.startTime === identity.startTime;
 }
 
-/** The process group of a live process (Linux), for checking that a group is empty. */
-export function processGroupOf(pid: number): number | undefined {
-  return linux ? procStat(pid)?.pgid : undefined;
+export interface ProcessPlace extends ProcessIdentity {
+  readonly pgid: number;
+  /** Our spawn makes each service's leader lead its own session; a descendant that calls setsid leads another. */
+  readonly session: number;
+}
+
+/** Identity, process group and session of a live process, in one read (Linux; undefined elsewhere or when gone). */
+export function placeOf(pid: number): ProcessPlace | undefined {
+  const stat = linux && Number.isInteger(pid) && pid > 0 ? procStat(pid) : undefined;
+  return stat && stat.state !== 'Z' ? { pid, startTime: stat.startTime, pgid: stat.pgid, session: stat.session } : undefined;
+}
+
+/**
+ * The real uid of a live process (Linux, from /proc/<pid>/status): who started it, whatever it may
+ * since have gained through a setuid binary. Undefined when it is gone or unreadable.
+ */
+export function realUidOf(pid: number): number | undefined {
+  const uid = /^Uid:\s+(\d+)\s/m.exec(readProc(pid, 'status') ?? '')?.[1];
+  return uid === undefined ? undefined : Number(uid);
+}
+
+let pidMax: number | undefined;
+
+/**
+ * Orders processes by birth (Linux): start time, then, within one clock tick (10 ms), the pid handed
+ * out first. Pids are allocated cyclically, so a gap over half the pid space means one wrapped around.
+ */
+export function compareBirth(a: ProcessIdentity, b: ProcessIdentity): number {
+  const ticks = Number(a.startTime) - Number(b.startTime);
+  if (ticks !== 0) return ticks;
+  pidMax ??= readPidMax();
+  const gap = a.pid - b.pid;
+  return Math.abs(gap) > pidMax / 2 ? -gap : gap;
+}
+
+/** The kernel's pid limit; where it cannot be read (no /proc/sys, a restricted sandbox), Linux's largest. */
+function readPidMax(): number {
+  try {
+    return Number(readFileSync('/proc/sys/kernel/pid_max', 'latin1')) || 4_194_304;
+  } catch {
+    return 4_194_304;
+  }
 }
 
 let bootTime: number | undefined;

@@ -1,7 +1,9 @@
 /**
  * Stops a service's processes: SIGTERM to its process group, a grace period, SIGKILL to the group,
- * then every process still carrying the instance marker (grandchildren that left the group too).
- * A pid or group is signalled only while it provably belongs to the instance: never a reused pid.
+ * then every process of ours still carrying the instance marker (grandchildren that left the group too,
+ * unless they shed the marker: see managed-processes). A pid or group is signalled only when a read
+ * just before showed it belongs to the instance (pid and start time, or a marked member): never a pid
+ * recorded long ago that may have been reused.
  */
 import { isAlive, type ProcessIdentity } from './process-identity';
 import { managedProcesses } from './managed-processes';
@@ -34,7 +36,7 @@ export async function terminate(target: TerminateTarget, stopTimeoutMs: number):
 function remaining(target: TerminateTarget) {
   const members = managedProcesses(target.home, target.instance);
   if (isAlive(target.leader) && !members.some((p) => p.pid === target.leader.pid)) {
-    members.push({ ...target.leader, pgid: target.leader.pid, service: '', instance: target.instance });
+    members.push({ ...target.leader, pgid: target.leader.pid, session: target.leader.pid, service: '', instance: target.instance });
   }
   return members;
 }
@@ -44,7 +46,8 @@ function signalAll(target: TerminateTarget, signal: NodeJS.Signals): void {
   // The group id is the leader's pid; it is still ours while the leader lives or a marked member is in it.
   const groupIsOurs = members.some((p) => p.pgid === target.leader.pid);
   if (groupIsOurs) send(-target.leader.pid, signal);
-  for (const member of members) if (member.pgid !== target.leader.pid) send(member.pid, signal);
+  // A marked member that left the group and leads its own (setsid, a daemon) takes its group with it.
+  for (const member of members) if (member.pgid !== target.leader.pid) send(member.pid === member.pgid ? -member.pid : member.pid, signal);
 }
 
 function send(pid: number, signal: NodeJS.Signals): void {

@@ -1,10 +1,11 @@
 /**
  * Processes this home started for services the engine does not supervise: removed from the registry,
  * renamed, or moved to a mode without a driver. They are ours, so they are never left unseen: they
- * are listed as `external` and can be stopped by name, but nothing restarts them.
+ * are listed as `external` and can be stopped by name, but nothing restarts them. Only processes of
+ * our own uid are found (managedProcesses): another user's forged markers make no ghost here.
  */
 import type { ServiceStatus } from '@shared/contract/service-state';
-import type { ManagedProcess } from '../process/managed-processes';
+import { instanceLeader, type ManagedProcess } from '../process/managed-processes';
 import { isAlive } from '../process/process-identity';
 import { terminate } from '../process/terminate';
 
@@ -33,7 +34,7 @@ export class Strays {
   status(name: string): ServiceStatus | undefined {
     const alive = (this.#byService.get(name) ?? []).filter(isAlive);
     if (alive.length === 0) return undefined;
-    const leader = alive.find((p) => p.pid === p.pgid) ?? alive[0]!;
+    const leader = instanceLeader(alive, alive[0]!.instance)!;
     return {
       name,
       mode: 'binary',
@@ -48,8 +49,7 @@ export class Strays {
   async stop(name: string): Promise<ServiceStatus> {
     const processes = this.#byService.get(name) ?? [];
     for (const instance of new Set(processes.map((p) => p.instance))) {
-      const leader = processes.find((p) => p.instance === instance && p.pid === p.pgid) ?? processes.find((p) => p.instance === instance)!;
-      await terminate({ home: this.home, instance, leader }, STOP_TIMEOUT_MS);
+      await terminate({ home: this.home, instance, leader: instanceLeader(processes, instance)! }, STOP_TIMEOUT_MS);
     }
     this.#byService.delete(name);
     return { name, mode: 'binary', state: 'stopped', reason: 'stopped by user', since: Date.now(), restarts: 0 };
