@@ -14,13 +14,15 @@ import { ComposeDriver } from './drivers/compose/compose-driver';
 import { DockerDriver } from './drivers/docker/docker-driver';
 import { KubernetesDriver } from './drivers/kubernetes/kubernetes-driver';
 import { RemoteService } from './drivers/remote/remote-service';
-import type { ServiceDriver } from './drivers/driver';
+import type { RegistryContext, ServiceDriver } from './drivers/driver';
 import { logFiles } from './logs/log-files';
 import { LogWriter, type RotationPolicy } from './logs/log-writer';
 import { RawLogIngestor } from './logs/raw-log-ingestor';
 import { managedProcesses } from './process/managed-processes';
 import { StateStore } from './state/state-store';
+import { EngineWarnings } from './engine-warnings';
 import { Strays } from './supervisor/strays';
+import { GivenEnvironments, type ClientEnv } from './supervisor/given-environments';
 import { HealthMonitor } from './health/health-monitor';
 import { runProbe } from './health/run-probe';
 import { environmentChecks } from './preflight/environment-checks';
@@ -34,7 +36,19 @@ export interface EngineOptions {
   readonly home: string;
   readonly registry: Registry;
   readonly registryDir: string;
+  /**
+   * The owner's own environment: the base a service gets (base-environment.ts) and what its tools
+   * (docker, compose, helm) run with — never where env references are read.
+   */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Where env references are read when a start brings no values of its own: an owner that is its own
+   * client (the desktop app's window and tray, an engine in a test). Unset for the daemon, whose
+   * environment is only that of the client that happened to start it.
+   */
+  readonly clientEnv?: Readonly<Record<string, string | undefined>>;
+  /** The values each service was last given (a reloadable engine keeps one across rebuilds); memory only. */
+  readonly given?: GivenEnvironments;
   readonly rotation?: RotationPolicy;
   readonly clock?: Clock;
   /** Deployment modes this engine can run; the others are listed but not started. */
@@ -43,6 +57,8 @@ export interface EngineOptions {
   readonly ingestEveryMs?: number;
   /** Told each distinct problem that does not stop the engine (a corrupt state file, a log write error). */
   readonly onWarning?: (message: string) => void;
+  /** Where those problems are kept (a reloadable engine shares one across rebuilds); by default a new list. */
+  readonly warnings?: EngineWarnings;
 }
 
 export class EngineError extends Error {
@@ -64,7 +80,12 @@ export class DependentsRunningError extends Error {
 
 type Listener = (event: StateEvent) => void;
 
-export interface PlatformOptions {
+export interface StartOptions {
+  /** The client's values of the env references (kept in memory for its restarts); see EngineOptions.clientEnv. */
+  readonly env?: ClientEnv;
+}
+
+export interface PlatformOptions extends StartOptions {
   /** Aborting launches nothing more; what is under way finishes. */
   readonly signal?: AbortSignal;
 }
@@ -72,33 +93,31 @@ export interface PlatformOptions {
 export interface Engine {
   readonly home: string;
   status(): ServiceStatus[];
-  start(name: string): Promise<ServiceStatus>;
+  start(name: string, options?: StartOptions): Promise<ServiceStatus>;
   /** With `dependents: 'refuse'`, refuses while services that need it run (the seed's can-stop). */
   stop(name: string, options?: { readonly dependents?: 'refuse' | 'ignore' }): Promise<ServiceStatus>;
-  restart(name: string): Promise<ServiceStatus>;
+  restart(name: string, options?: StartOptions): Promise<ServiceStatus>;
   /** Starts the named services (or the auto-start ones) and their dependencies along the graph. */
   platformStart(names: readonly string[], options?: PlatformOptions): Promise<PlatformReport>;
   /** Stops the named services and what needs them (or everything), dependents first. */
   platformStop(names: readonly string[], options?: PlatformOptions & { readonly dependents?: boolean }): Promise<PlatformReport>;
   /** The report of the last platform start, if any (kept across restarts). */
   lastStart(): Promise<PlatformReport | undefined>;
-  readiness(): Promise<Readiness[]>;
+  /** `env`: would it start with these values (nothing is kept); else with those it was given. */
+  readiness(options?: StartOptions): Promise<Readiness[]>;
   healthHistory(name: string): readonly ProbeResult[];
   /** True while any service has a live process or a scheduled restart. */
   anyActive(): boolean;
   subscribe(listener: Listener): () => void;
   /** Stops supervising (services keep running; the next engine adopts them). */
   close(): Promise<void>;
+  /** Problems that did not stop it (a state record set aside, a log write error), oldest first. */
   readonly warnings: readonly string[];
 }
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
-  const warnings: string[] = [];
-  const warn = (message: string) => {
-    if (warnings.includes(message)) return;
-    warnings.push(message);
-    options.onWarning?.(message);
-  };
+  const warnings = options.warnings ?? new EngineWarnings(options.onWarning);
+  const warn = (message: string) => warnings.add(message);
   const store = await StateStore.open(options.home, warn);
   const drivers: Partial<Record<DeploymentMode, ServiceDriver>> = options.drivers ?? {
     binary: new BinaryDriver(),
@@ -139,10 +158,16 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const strays = new Strays(options.home);
   const statusOf = (name: string) => supervisors.get(name)?.status ?? strays.status(name);
   const probeContext = { home: options.home, registryDir: options.registryDir, env: options.env };
-  const probe = (check: HealthCheck) => runProbe(check, probeContext);
+  // Each service reads its env references from what its client gave (given-environments.ts); the
+  // shared monitor finds a check's service context by the check itself.
+  const given = options.given ?? new GivenEnvironments();
+  const contextOf = (service: ServiceDefinition): RegistryContext => ({ ...probeContext, env: given.environment(service, options.env, options.clientEnv) });
+  const previewOf = (service: ServiceDefinition, env: Readonly<Record<string, string | undefined>>): RegistryContext => ({ ...probeContext, env: given.preview(service, options.env, env) });
+  const checkContexts = new WeakMap<HealthCheck, RegistryContext>();
+  const probe = (check: HealthCheck) => runProbe(check, checkContexts.get(check) ?? probeContext);
   const monitor = new HealthMonitor(probe, options.clock ?? systemClock);
   const environment = environmentChecks(probeContext);
-  const preflightOf = (service: ServiceDefinition) => preflight({ service, context: probeContext, environment, statusOf });
+  const preflightOf = (service: ServiceDefinition, context: RegistryContext) => preflight({ service, context, environment, statusOf });
   const pipelines: { writer: LogWriter; ingestor: RawLogIngestor; supervisor: ServiceSupervisor }[] = [];
 
   const clock = options.clock ?? systemClock;
@@ -154,9 +179,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     const driver = drivers[service.deployment.mode];
     if (!driver) continue;
     const logs = logFiles(store.dirs.logs, service.name);
-    const writer = new LogWriter(logs, options.rotation);
-    const ingestor = new RawLogIngestor(logs, writer, (error) => warn(`logs of '${service.name}': ${error.message}`));
-    const context = { home: options.home, registryDir: options.registryDir, env: options.env, logs };
+    const logProblem = (error: Error) => warn(`logs of '${service.name}': ${error.message}`);
+    const writer = new LogWriter(logs, options.rotation, undefined, logProblem);
+    const ingestor = new RawLogIngestor(logs, writer, logProblem);
+    const context = { ...contextOf(service), logs };
+    if (service.health_check) checkContexts.set(service.health_check, context);
     const supervisor = new ServiceSupervisor(
       service,
       {
@@ -169,7 +196,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         emit,
         probe,
         monitor,
-        preflight: () => preflightOf(service),
+        preflight: () => preflightOf(service, context),
         dependencyTrouble: () => dependencyTrouble(service),
         ...(options.clock ? { clock: options.clock } : {}),
       },
@@ -186,7 +213,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   let closed = false;
   const ingest = setInterval(() => {
     // Only a live process writes new output; a service's last output is drained when it ends.
-    const live = pipelines.filter((p) => p.supervisor.active);
+    // Lifecycle events held back by a full disk are retried too.
+    const live = pipelines.filter((p) => p.supervisor.active || p.writer.holding);
     ingesting = ingesting.then(() => Promise.all(live.map((p) => p.ingestor.drain()))).then(() => undefined);
   }, options.ingestEveryMs ?? 200);
   ingest.unref();
@@ -211,6 +239,13 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     }
     return found.stop();
   };
+  /** A client's start: the values it brings (else an own client's) are the service's from now on. */
+  const givenTo = (name: string, env: ClientEnv | undefined) => {
+    const found = supervisor(name);
+    const values = env ?? options.clientEnv;
+    if (values) given.give(name, values);
+    return found;
+  };
   const platform: PlatformDeps = {
     registry: options.registry,
     graph,
@@ -224,32 +259,34 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
   return {
     home: options.home,
-    warnings,
+    warnings: warnings.list,
     status: () => [
       ...options.registry.services.map((service) => supervisors.get(service.name)?.status ?? strays.status(service.name) ?? unsupported(service)),
       ...strays.names().filter((name) => !options.registry.services.some((s) => s.name === name)).map((name) => strays.status(name)!),
     ],
-    start: (name) => supervisor(name).start(),
+    start: (name, { env } = {}) => givenTo(name, env).start(),
     stop,
-    restart: (name) => supervisor(name).restart(),
-    platformStart: async (names, { signal } = {}) => {
-      const report = await startPlatform(platform, known(names), signal);
+    restart: (name, { env } = {}) => givenTo(name, env).restart(),
+    platformStart: async (names, { signal, env } = {}) => {
+      // What the operation starts gets the values it brought; what already runs keeps its own.
+      const starting = { ...platform, start: (name: string) => givenTo(name, env).start() };
+      const report = await startPlatform(starting, known(names), signal);
       await writeLastStart(store.dirs.root, report).catch((error: Error) => warn(`could not keep the start report: ${error.message}`));
       return report;
     },
     platformStop: (names, { signal, dependents = true } = {}) => stopPlatform(platform, known(names), { dependents, ...(signal ? { signal } : {}) }),
     lastStart: () => readLastStart(store.dirs.root),
     healthHistory: (name) => supervisor(name).healthHistory,
-    readiness: () =>
+    readiness: ({ env } = {}) =>
       Promise.all(
         options.registry.services.map(async (service): Promise<Readiness> => {
           const status = statusOf(service.name);
           if (status && SERVING.has(status.state)) return { name: service.name, verdict: 'ready', reasons: [status.reason] };
           if (status && isRunning(status)) return { name: service.name, verdict: 'blocked', reasons: [`running but ${status.state}: ${status.reason}`] };
           const found = supervisors.get(service.name);
-          if (!found) return { name: service.name, verdict: 'blocked', reasons: [unsupported(service).reason, ...(await preflightOf(service))] };
+          if (!found) return { name: service.name, verdict: 'blocked', reasons: [unsupported(service).reason, ...(await preflightOf(service, previewOf(service, env ?? options.clientEnv ?? {})))] };
           const waiting = service.dependencies.filter((d) => !SERVING.has(statusOf(d)?.state ?? 'unknown')).map((d) => `needs ${d} (${statusOf(d)?.state ?? 'unknown'}) first`);
-          const problems = await found.preflightProblems();
+          const problems = env && found instanceof ServiceSupervisor ? await preflightOf(service, previewOf(service, env)) : await found.preflightProblems();
           if (problems.length > 0) return { name: service.name, verdict: 'blocked', reasons: [...problems, ...waiting] };
           return { name: service.name, verdict: 'would start', reasons: waiting };
         }),

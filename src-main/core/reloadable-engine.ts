@@ -7,25 +7,31 @@
 import type { UpdateReport } from '@shared/contract/platform';
 import { isRunning, type StateEvent } from '@shared/contract/service-state';
 import type { Registry } from '@shared/model';
-import { createEngine, type Engine, type EngineOptions } from './engine';
+import { createEngine, type Engine, type EngineOptions, type StartOptions } from './engine';
+import { EngineWarnings } from './engine-warnings';
 import { registryDiff } from './platform/registry-diff';
+import { GivenEnvironments } from './supervisor/given-environments';
 
 export interface ReloadableEngine extends Engine {
   /** The registry it runs now. */
   readonly registry: Registry;
-  update(registry: Registry): Promise<UpdateReport>;
+  /** `env`: the client's values of env references, for what it restarts (else those last given). */
+  update(registry: Registry, options?: StartOptions): Promise<UpdateReport>;
 }
 
 export async function createReloadableEngine(options: EngineOptions): Promise<ReloadableEngine> {
   const listeners = new Set<(event: StateEvent) => void>();
   const relay = (event: StateEvent) => listeners.forEach((listener) => listener(event));
   let registry = options.registry;
-  let current = await createEngine(options);
+  const warnings = options.warnings ?? new EngineWarnings(options.onWarning);
+  // The values each service was given outlive a rebuild: a restart after an update still has them.
+  const given = options.given ?? new GivenEnvironments();
+  let current = await createEngine({ ...options, warnings, given });
   let unsubscribe = current.subscribe(relay);
   // One update at a time; other calls go to whichever engine is current.
   let updating: Promise<unknown> = Promise.resolve();
 
-  const update = async (next: Registry): Promise<UpdateReport> => {
+  const update = async (next: Registry, startOptions: StartOptions): Promise<UpdateReport> => {
     const diff = registryDiff(registry, next);
     const running = new Set(current.status().filter(isRunning).map((s) => s.name));
     const restart = diff.changed.filter((name) => running.has(name));
@@ -33,11 +39,11 @@ export async function createReloadableEngine(options: EngineOptions): Promise<Re
     const stop = ending.length > 0 ? await current.platformStop(ending, { dependents: false }) : undefined;
     unsubscribe();
     await current.close();
-    current = await createEngine({ ...options, registry: next });
+    current = await createEngine({ ...options, warnings, given, registry: next });
     registry = next;
     unsubscribe = current.subscribe(relay);
     current.status().forEach((status) => relay({ type: 'state', status }));
-    const start = restart.length > 0 ? await current.platformStart(restart) : undefined;
+    const start = restart.length > 0 ? await current.platformStart(restart, startOptions) : undefined;
     return { ...diff, ...(stop ? { stop } : {}), ...(start ? { start } : {}) };
   };
 
@@ -48,25 +54,23 @@ export async function createReloadableEngine(options: EngineOptions): Promise<Re
     get registry() {
       return registry;
     },
-    get warnings() {
-      return current.warnings;
-    },
+    warnings: warnings.list,
     status: () => current.status(),
-    start: (name) => current.start(name),
+    start: (name, startOptions) => current.start(name, startOptions),
     stop: (name, stopOptions) => current.stop(name, stopOptions),
-    restart: (name) => current.restart(name),
+    restart: (name, startOptions) => current.restart(name, startOptions),
     platformStart: (names, platformOptions) => current.platformStart(names, platformOptions),
     platformStop: (names, platformOptions) => current.platformStop(names, platformOptions),
     lastStart: () => current.lastStart(),
-    readiness: () => current.readiness(),
+    readiness: (readinessOptions) => current.readiness(readinessOptions),
     healthHistory: (name) => current.healthHistory(name),
     anyActive: () => current.anyActive(),
     subscribe: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    update: (next) => {
-      const result = updating.then(() => update(next));
+    update: (next, startOptions = {}) => {
+      const result = updating.then(() => update(next, startOptions));
       updating = result.catch(() => undefined);
       return result;
     },

@@ -5,17 +5,17 @@
  */
 import { methods, type MethodName, type Params, type Result } from '@shared/contract/methods';
 import { requestSchema, type Response } from '@shared/contract/wire';
-import { isAbsolute } from 'node:path';
 import { buildGraph, findCycles } from '@shared/graph';
 import type { Registry } from '@shared/model';
 import { EngineError } from '../core/engine';
 import { logFiles } from '../core/logs/log-files';
 import { tailLog } from '../core/logs/log-reader';
-import { graphOf, RegistryFile } from '../core/registry/registry-file';
+import { graphOf, type RegistryFile } from '../core/registry/registry-file';
 import type { ReloadableEngine } from '../core/reloadable-engine';
 import type { SettingsStore } from '../core/settings-store';
 import { stateDirs } from '../core/state/state-store';
 import { streamLog } from './log-stream';
+import { readRegistryChange, RegistryConfirmations } from './registry-confirmation';
 
 type Operations = Set<AbortController>;
 
@@ -25,6 +25,8 @@ export interface SessionContext {
   readonly operations: Operations;
   /** Its log follows, by service. */
   readonly follows: Map<string, AbortController>;
+  /** The registry confirmations issued to it: only it can redeem them. */
+  readonly confirmations: RegistryConfirmations;
   push(message: unknown): void;
   /** Bytes its transport still holds. */
   buffered(): number;
@@ -55,10 +57,11 @@ export function contractHandlers(engine: ReloadableEngine, owner: OwnerFacts): C
   return {
     hello: async () => owner.hello,
     status: async () => engine.status(),
-    start: ({ name }) => engine.start(name),
+    // `env`: the client's values of env references, kept in memory only (given-environments.ts).
+    start: ({ name, env }) => engine.start(name, { env }),
     stop: ({ name, force }) => engine.stop(name, { dependents: force ? 'ignore' : 'refuse' }),
-    restart: ({ name }) => engine.restart(name),
-    platformStart: ({ names }, { operations }) => cancellable(operations, (signal) => engine.platformStart(names, { signal })),
+    restart: ({ name, env }) => engine.restart(name, { env }),
+    platformStart: ({ names, env }, { operations }) => cancellable(operations, (signal) => engine.platformStart(names, { signal, env })),
     platformStop: ({ names }, { operations }) => cancellable(operations, (signal) => engine.platformStop(names, { signal })),
     logTail: async ({ name, lines }) => tailLog(logsOf(name), lines),
     logFollow: async ({ name, afterSeq, maxLinesPerSecond }, session) => {
@@ -78,7 +81,7 @@ export function contractHandlers(engine: ReloadableEngine, owner: OwnerFacts): C
       return { cancelled: operations.size };
     },
     lastStart: async () => (await engine.lastStart()) ?? null,
-    update: async () => engine.update(await owner.registry.readValid()),
+    update: async ({ env }) => engine.update(await owner.registry.readValid(), { env }),
     graph: () => owner.registry.graph(),
     validateRegistry: async ({ text }) => owner.registry.validate(text),
     editDependency: async (edit) => {
@@ -88,15 +91,19 @@ export function contractHandlers(engine: ReloadableEngine, owner: OwnerFacts): C
       return graphOf(owner.registry.displayPath, edited);
     },
     settings: () => owner.settings.read(),
-    updateSettings: async (patch) => {
-      // A registry that would not load next time is refused now, with its located errors.
-      if (patch.registryPath) {
-        if (!isAbsolute(patch.registryPath)) throw new EngineError(`the registry path must be absolute: ${patch.registryPath}`);
-        await new RegistryFile({ path: patch.registryPath, source: 'settings' }, owner.hello.home).readValid();
+    updateSettings: async ({ confirmRegistry, ...patch }, { confirmations }) => {
+      // A different registry is different commands: a file that would not load is refused now, with
+      // its located errors; one that would is applied only with the code this session was issued
+      // for exactly that text (registry-confirmation.ts), and stored as its real path.
+      if (patch.registryPath !== undefined && patch.registryPath !== (await owner.settings.read()).registryPath) {
+        const change = await readRegistryChange(patch.registryPath, owner.hello.home);
+        if (!confirmations.redeem(confirmRegistry, change)) return { ...(await owner.settings.read()), confirmation: confirmations.issue(change) };
+        return owner.settings.update({ ...patch, registryPath: change.shown.registryPath });
       }
       return owner.settings.update(patch);
     },
-    readiness: () => engine.readiness(),
+    readiness: ({ env }) => engine.readiness({ env }),
+    warnings: async () => [...engine.warnings],
     history: async ({ name }) => [...engine.healthHistory(name)],
     healthHistories: async ({ last }) =>
       Object.fromEntries(engine.status().map(({ name }) => [name, engine.healthHistory(name).slice(-last).map(({ ok, latencyMs, at }) => ({ ok, latencyMs, at }))])),
@@ -133,7 +140,7 @@ export class ContractSession {
     private readonly send: (message: unknown) => void,
     buffered: () => number = () => 0,
   ) {
-    this.#context = { operations: new Set(), follows: new Map(), push: send, buffered };
+    this.#context = { operations: new Set(), follows: new Map(), confirmations: new RegistryConfirmations(), push: send, buffered };
   }
 
   /** One request as received (already parsed from JSON, or undefined when it was not JSON). */

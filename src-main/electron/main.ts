@@ -7,7 +7,7 @@ import type { BrowserWindow} from 'electron';
 import { app, dialog, ipcMain, Notification, session } from 'electron';
 import { pathToFileURL } from 'node:url';
 import type { ServiceState } from '@shared/contract/service-state';
-import { provisioningHome } from '../core/paths';
+import { provisioningHome, resolveHome } from '../core/paths';
 import { discoverRegistry } from '../core/registry/discover-registry';
 import { RegistryFile } from '../core/registry/registry-file';
 import { contractHandlers } from '../daemon/contract-session';
@@ -28,7 +28,7 @@ app.on('second-instance', () => window?.show());
 
 /** Takes the home over from a daemon that owns it (services keep running and are adopted). */
 async function own(options: Parameters<typeof startOwner>[0]): Promise<Owner> {
-  const daemon = await OwnerClient.connect(daemonSocketPath(options.home)).catch(() => undefined);
+  const daemon = await OwnerClient.connectIfRunning(daemonSocketPath(options.home)).catch(() => undefined);
   if (daemon) {
     await daemon.call('shutdown').catch(() => undefined);
     daemon.close();
@@ -42,7 +42,7 @@ async function own(options: Parameters<typeof startOwner>[0]): Promise<Owner> {
 }
 
 async function main(): Promise<void> {
-  const home = provisioningHome(process.env);
+  const home = resolveHome(provisioningHome(process.env));
   const location = discoverRegistry({ flag: undefined, env: process.env, cwd: process.cwd() });
   const registryFile = new RegistryFile(location, process.cwd());
   let registry;
@@ -53,7 +53,8 @@ async function main(): Promise<void> {
     return app.quit();
   }
   const log = (line: string) => console.log(line);
-  const owner = await own({ home, registry, registryFile, env: process.env, log });
+  // The app is its own client (window, tray): env references read its environment.
+  const owner = await own({ home, registry, registryFile, env: process.env, clientEnv: process.env, log });
   // The window's session is served here; asking it to shut down quits the app.
   const handlers = contractHandlers(owner.engine, { ...owner.facts, shutdown: () => app.quit() });
   const renderer = pathToFileURL(rendererFile()).href;

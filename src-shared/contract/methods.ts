@@ -3,26 +3,30 @@
  * results. Transports (the local socket, Electron IPC, WebSocket) only move these.
  */
 import { z } from 'zod';
+import { MAX_VALIDATED_TEXT_BYTES } from '../model/registry-limits';
+import { clientEnvSchema } from './client-env';
 import { probeResultSchema, readinessSchema } from './health';
 import { logLineSchema } from './logs';
 import { platformReportSchema, updateReportSchema } from './platform';
 import { dependencyEditSchema, locatedIssueSchema, registryGraphSchema } from './registry';
 import { serviceStatusSchema } from './service-state';
-import { settingsPatchSchema, settingsSchema } from './settings';
+import { settingsSchema, settingsUpdateResultSchema, settingsUpdateSchema } from './settings';
 
 const nameParams = z.object({ name: z.string().min(1) });
 const namesParams = z.object({ names: z.array(z.string().min(1)) });
+/** A start's env reference values, from the client's environment (client-env.ts); kept only in memory. */
+const withEnv = { env: clientEnvSchema.optional() };
 
 export const methods = {
   /** Who owns supervision, and of which registry. */
   hello: { params: z.object({}), result: z.object({ pid: z.number(), home: z.string(), registry: z.string() }) },
   status: { params: z.object({}), result: z.array(serviceStatusSchema) },
-  start: { params: nameParams, result: serviceStatusSchema },
+  start: { params: nameParams.extend(withEnv), result: serviceStatusSchema },
   /** Refuses while services that need it run, unless `force`. */
   stop: { params: nameParams.extend({ force: z.boolean().default(false) }), result: serviceStatusSchema },
-  restart: { params: nameParams, result: serviceStatusSchema },
+  restart: { params: nameParams.extend(withEnv), result: serviceStatusSchema },
   /** The named services (or the auto-start ones) and their dependencies, along the graph. */
-  platformStart: { params: namesParams, result: platformReportSchema },
+  platformStart: { params: namesParams.extend(withEnv), result: platformReportSchema },
   /** The named services and what needs them (or everything), dependents first. */
   platformStop: { params: namesParams, result: platformReportSchema },
   /** Cancels this connection's platform operations: nothing more is launched. Closing it does too. */
@@ -44,7 +48,7 @@ export const methods = {
   },
   logUnfollow: { params: nameParams, result: z.object({}) },
   /** Re-reads the registry file and restarts what changed (added services are not started). */
-  update: { params: z.object({}), result: updateReportSchema },
+  update: { params: z.object(withEnv), result: updateReportSchema },
   /** The latest health check results of a service, oldest first (sparklines, --json). */
   history: { params: nameParams, result: z.array(probeResultSchema) },
   /** Every service's latest health results, oldest first and without messages: the graph's sparklines. */
@@ -55,7 +59,8 @@ export const methods = {
   /** The registry file as it is on disk now (it may differ from what runs until `update`). */
   graph: { params: z.object({}), result: registryGraphSchema },
   /** Checks a registry text without writing it (an editor's live validation). */
-  validateRegistry: { params: z.object({ text: z.string().max(16 * 1024 * 1024) }), result: z.array(locatedIssueSchema) },
+  /** At most 1 MiB (MAX_VALIDATED_TEXT_BYTES, in UTF-8 bytes: the owner checks the bytes), validated off the owner's event loop. */
+  validateRegistry: { params: z.object({ text: z.string().max(MAX_VALIDATED_TEXT_BYTES) }), result: z.array(locatedIssueSchema) },
   /**
    * Adds or removes one dependency in the registry file, changing only that `dependencies` array,
    * then gives the running engine that dependency change alone (nothing restarts; other edits of
@@ -63,9 +68,16 @@ export const methods = {
    */
   editDependency: { params: dependencyEditSchema, result: registryGraphSchema },
   settings: { params: z.object({}), result: settingsSchema },
-  updateSettings: { params: settingsPatchSchema, result: settingsSchema },
+  /**
+   * Changes settings. A different registry path (a different set of commands) is not applied at
+   * first: the answer carries what it would run, and only the same call with that confirmation's
+   * digest, made after the person confirmed it, applies it.
+   */
+  updateSettings: { params: settingsUpdateSchema, result: settingsUpdateResultSchema },
+  /** Problems the owner met that stopped nothing (a state record set aside, a log write error), oldest first. */
+  warnings: { params: z.object({}), result: z.array(z.string()) },
   /** Per service: ready, would start, or blocked, with reasons (preflight, dependencies). */
-  readiness: { params: z.object({}), result: z.array(readinessSchema) },
+  readiness: { params: z.object(withEnv), result: z.array(readinessSchema) },
   /**
    * The state of every service now (`seq` 0 of this subscription), and from now on every state event
    * pushed to this connection, numbered 1, 2, … Subscribing again starts over with a new snapshot.

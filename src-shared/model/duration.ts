@@ -1,6 +1,13 @@
 /** Durations are written as strings in the registry ("250ms", "5s", "1m30s") and used as milliseconds. */
 
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+/**
+ * The longest duration a registry may give: 576h (24 days). Node's timers hold at most 2³¹−1 ms
+ * (about 24.8 days) and treat anything longer as 1 ms, so a longer timeout would fail at once and a
+ * longer interval would spin; nothing the registry times (checks, starts, stops, restarts) waits that long.
+ */
+export const MAX_DURATION_MS = 576 * 3_600_000;
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
 
 /** Milliseconds of a duration string, or undefined when it is not one. */

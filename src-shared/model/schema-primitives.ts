@@ -1,6 +1,6 @@
 /** Small zod building blocks shared by the registry schemas. */
 import { z } from 'zod';
-import { DURATION_PATTERN, parseDuration } from './duration';
+import { DURATION_PATTERN, formatDuration, MAX_DURATION_MS, parseDuration } from './duration';
 
 /** A service name doubles as a container, release and DNS name, so it follows DNS label rules. */
 export const SERVICE_NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
@@ -11,17 +11,45 @@ export const serviceName = z
   })
   .meta({ description: 'Name of a service in this registry.' });
 
-/** A duration string ("250ms", "5s", "1m30s"), parsed to milliseconds. */
+/** A duration string ("250ms", "5s", "1m30s"), parsed to milliseconds; at most MAX_DURATION_MS. */
 export const duration = z
   .string()
   .regex(new RegExp(DURATION_PATTERN), { error: 'a duration is a number with a unit: ms, s, m or h (e.g. "250ms", "5s", "1m30s")' })
   .transform((text) => parseDuration(text)!)
+  .refine((ms) => ms <= MAX_DURATION_MS, { error: `must be at most ${formatDuration(MAX_DURATION_MS)} (24 days): longer waits overflow the timers` })
   .meta({ examples: ['250ms', '5s', '1m30s'] });
 
 /** A duration that must not be zero (intervals, timeouts). */
 export const positiveDuration = duration.refine((ms) => ms > 0, { error: 'must be longer than 0' });
 
 export const port = z.number().int({ error: 'a port is a whole number' }).min(1).max(65535);
+
+/** WHATWG URL, present in Node and in browsers alike (src-shared is typed without either). */
+const WhatwgUrl = (globalThis as unknown as { URL: new (input: string) => { protocol: string; port: string } }).URL;
+
+const HTTP_URL_PATTERN = /^https?:\/\/\S+$/;
+
+/** The port written after the host, if any, before the URL parser rejects it or drops it. */
+const WRITTEN_PORT = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(?:\[[^\]/?#]*\]|[^:/?#]*):(\d+)(?:[/?#]|$)/;
+
+/** Why a URL would fail every request (probes and the remote driver use it as written), or undefined. */
+function httpUrlProblem(text: string): string | undefined {
+  if (!HTTP_URL_PATTERN.test(text)) return undefined; // said by the pattern
+  const written = WRITTEN_PORT.exec(text)?.[1];
+  if (written !== undefined && !(Number(written) >= 1 && Number(written) <= 65535)) return `port ${written} is out of range: a port is 1 to 65535`;
+  try {
+    new WhatwgUrl(text);
+  } catch {
+    return 'not a valid URL: check the host (an IPv6 address needs both brackets, as in http://[::1]:8080/)';
+  }
+  return undefined;
+}
+
+/** An http(s) URL that can be requested: it parses, and a port written in it is 1 to 65535. */
+export const httpUrl = z.string().regex(HTTP_URL_PATTERN, { error: 'an http:// or https:// URL' }).check((ctx) => {
+  const problem = httpUrlProblem(ctx.value);
+  if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+});
 
 /** Every number in a port text (host and container ports of a mapping) is a valid port. */
 export const portsInRange = (text: string): boolean =>

@@ -6,6 +6,7 @@ import { blastRadius, buildGraph, startSet } from '@shared/graph';
 import { isRunning } from '@shared/contract/service-state';
 import type { Registry } from '@shared/model';
 import type { CommandContext } from '../command-context';
+import { callerEnv } from './caller-env';
 import { showOperation } from './platform-operation';
 
 export async function platformStart(ctx: CommandContext, names: readonly string[]): Promise<void> {
@@ -13,7 +14,7 @@ export async function platformStart(ctx: CommandContext, names: readonly string[
   known(ctx, registry, names);
   const graph = buildGraph(registry.services);
   const involved = startSet(graph, names.length > 0 ? names : registry.services.filter((s) => s.auto_start).map((s) => s.name));
-  await showOperation(ctx, client, involved, () => client.call('platformStart', { names: [...names] }));
+  await showOperation(ctx, client, involved, () => client.call('platformStart', { names: [...names], env: callerEnv(ctx, registry) }));
 }
 
 export async function platformStop(ctx: CommandContext, names: readonly string[]): Promise<void> {
@@ -33,7 +34,7 @@ export async function platformRestart(ctx: CommandContext, names: readonly strin
   await showOperation(ctx, client, stopping, () => client.call('platformStop', { names: [...names] }));
   const again = [...new Set([...names, ...stopping.filter((name) => running.has(name))])];
   const targets = again.length > 0 ? again : registry.services.filter((s) => s.auto_start).map((s) => s.name);
-  await showOperation(ctx, client, startSet(graph, targets), () => client.call('platformStart', { names: targets }));
+  await showOperation(ctx, client, startSet(graph, targets), () => client.call('platformStart', { names: targets, env: callerEnv(ctx, registry) }));
 }
 
 /** `services stop <name> --cascade`: says what it will stop, then stops it, dependents first. */

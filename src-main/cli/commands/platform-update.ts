@@ -5,11 +5,12 @@
  */
 import { CliExit, EXIT } from '../cli-io';
 import type { CommandContext } from '../command-context';
+import { callerEnv } from './caller-env';
 import { printChange, summarize } from './platform-operation';
 
 export async function platformUpdate(ctx: CommandContext): Promise<void> {
   // Checked here first, so problems are shown with their locations before the owner is asked.
-  const { client } = await ctx.owner();
+  const { client, registry } = await ctx.owner();
   // Only changes are shown: the rebuilt engine announces every service's state, changed or not.
   const states = new Map((await client.call('status')).map((s) => [s.name, s.state]));
   client.onEvent(({ status }) => {
@@ -17,7 +18,8 @@ export async function platformUpdate(ctx: CommandContext): Promise<void> {
     states.set(status.name, status.state);
   });
   await client.call('subscribe');
-  const report = await client.call('update');
+  // The registry as read here is the file the owner reads again: its references are the ones to send.
+  const report = await client.call('update', { env: callerEnv(ctx, registry) });
   if (ctx.options.json) return ctx.json(report);
   const { bold, dim } = ctx.paint;
   const list = (names: readonly string[]) => (names.length > 0 ? names.join(', ') : dim('none'));

@@ -8,6 +8,7 @@ import { isRunning } from '@shared/contract/service-state';
 import { suggestion } from '@shared/model';
 import { CliExit, EXIT } from '../cli-io';
 import type { CommandContext } from '../command-context';
+import { callerEnv } from './caller-env';
 import { printOutcome } from './services-lifecycle';
 
 export async function servicesCheck(ctx: CommandContext, operation: string, options: { autoStart: boolean }): Promise<void> {
@@ -33,7 +34,7 @@ export async function servicesCheck(ctx: CommandContext, operation: string, opti
   if (!options.autoStart || missing.length === 0) return report();
   const toStart = startSet(buildGraph(registry.services), missing).filter((name) => !running.has(name));
   // Nothing starts unless everything can: a blocked service anywhere in the set stops the whole start.
-  const blocked = (await client.call('readiness')).filter((r) => toStart.includes(r.name) && r.verdict === 'blocked');
+  const blocked = (await client.call('readiness', { env: callerEnv(ctx, registry) })).filter((r) => toStart.includes(r.name) && r.verdict === 'blocked');
   if (blocked.length > 0) return report(blocked.map((r) => `${r.name} is blocked: ${r.reasons.join('; ')}`).join('; '));
   for (const name of toStart) {
     const status = await client.call('start', { name });

@@ -3,6 +3,7 @@ import { SERVING, type ServiceStatus } from '@shared/contract/service-state';
 import { CliExit, EXIT } from '../cli-io';
 import type { CommandContext } from '../command-context';
 import { paintState } from '../output/status-style';
+import { callerEnv } from './caller-env';
 
 export type LifecycleAction = 'start' | 'stop' | 'restart';
 
@@ -11,8 +12,8 @@ const succeeded = (action: LifecycleAction, status: ServiceStatus): boolean =>
   action === 'stop' ? status.state === 'stopped' || status.mode === 'remote' : SERVING.has(status.state);
 
 export async function servicesLifecycle(ctx: CommandContext, action: LifecycleAction, name: string, options: { force?: boolean } = {}): Promise<void> {
-  const { client } = await ctx.owner();
-  const status = action === 'stop' ? await client.call('stop', { name, force: options.force ?? false }) : await client.call(action, { name });
+  const { client, registry } = await ctx.owner();
+  const status = action === 'stop' ? await client.call('stop', { name, force: options.force ?? false }) : await client.call(action, { name, env: callerEnv(ctx, registry) });
   if (ctx.options.json) ctx.json(status);
   else printOutcome(ctx, status);
   if (!succeeded(action, status)) throw new CliExit(EXIT.invalid);

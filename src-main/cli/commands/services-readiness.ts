@@ -1,10 +1,12 @@
 /** `services readiness` (and `platform health`): per service ready / would start / blocked, with reasons. */
 import { CliExit, EXIT } from '../cli-io';
 import type { CommandContext } from '../command-context';
+import { callerEnv } from './caller-env';
 
 export async function servicesReadiness(ctx: CommandContext): Promise<void> {
-  const { client } = await ctx.owner();
-  const report = await client.call('readiness');
+  const { client, registry } = await ctx.owner();
+  // Would it start from this shell: its values of the env references count, and are not kept.
+  const report = await client.call('readiness', { env: callerEnv(ctx, registry) });
   if (ctx.options.json) ctx.json(report);
   else {
     const { green, yellow, red, bold, dim } = ctx.paint;

@@ -1,4 +1,8 @@
-/** `services status [name]` and `platform status`: state, pid, uptime, restarts and last exit, from the owner. */
+/**
+ * `services status [name]` and `platform status`: state, pid, uptime, restarts and last exit, from the
+ * owner; then the problems the owner met that stopped nothing (on stderr, so --json stays parseable;
+ * `platform status --json` has them as `warnings`).
+ */
 import type { ServiceStatus } from '@shared/contract/service-state';
 import { buildGraph, dependencyForest, type TreeNode } from '@shared/graph';
 import type { CommandContext } from '../command-context';
@@ -7,24 +11,30 @@ import { renderTree } from '../output/tree';
 
 export async function servicesStatus(ctx: CommandContext, name: string | undefined): Promise<void> {
   const { client } = await ctx.owner();
-  const all = await client.call('status');
+  const [all, warnings] = await Promise.all([client.call('status'), client.call('warnings')]);
   const shown = name === undefined ? all : all.filter((s) => s.name === name);
   if (name !== undefined && shown.length === 0) ctx.unknownService(name, all.map((s) => s.name));
-  if (ctx.options.json) return ctx.json(name === undefined ? shown : { ...shown[0], history: await client.call('history', { name }) });
-  statusTable(ctx, shown);
+  if (ctx.options.json) ctx.json(name === undefined ? shown : { ...shown[0], history: await client.call('history', { name }) });
+  else statusTable(ctx, shown);
+  printWarnings(ctx, warnings);
 }
 
 /** The table, then the dependency tree with each service's state. */
 export async function platformStatus(ctx: CommandContext): Promise<void> {
   const { client, registry } = await ctx.owner();
-  const all = await client.call('status');
+  const [all, warnings] = await Promise.all([client.call('status'), client.call('warnings')]);
   const forest = dependencyForest(buildGraph(registry.services));
-  if (ctx.options.json) return ctx.json({ services: all, tree: forest });
+  if (ctx.options.json) return ctx.json({ services: all, tree: forest, warnings });
   statusTable(ctx, all);
   const states = new Map(all.map((s) => [s.name, s.state]));
   const label = (node: TreeNode) => `${node.name} ${paintState(ctx.paint, states.get(node.name) ?? 'stopped')}${node.repeated ? ctx.paint.dim(' (see above)') : ''}`;
   ctx.out('');
   for (const tree of forest) ctx.out(renderTree(tree, label));
+  printWarnings(ctx, warnings);
+}
+
+function printWarnings(ctx: CommandContext, warnings: readonly string[]): void {
+  for (const warning of warnings) ctx.err(ctx.paint.yellow(`warning: ${warning}`));
 }
 
 function statusTable(ctx: CommandContext, statuses: readonly ServiceStatus[]): void {

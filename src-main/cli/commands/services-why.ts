@@ -8,6 +8,7 @@ import { buildGraph, troubleChains } from '@shared/graph';
 import { formatDuration } from '@shared/model';
 import type { CommandContext } from '../command-context';
 import { paintState } from '../output/status-style';
+import { callerEnv } from './caller-env';
 
 export async function servicesWhy(ctx: CommandContext, name: string): Promise<void> {
   const { client, registry } = await ctx.owner();
@@ -17,7 +18,7 @@ export async function servicesWhy(ctx: CommandContext, name: string): Promise<vo
   const stateOf = (service: string) => statuses.get(service)?.state ?? 'stopped';
   const chains = troubleChains(graph, name, (service) => !SERVING.has(stateOf(service)));
   const status = statuses.get(name)!;
-  const readiness = !isRunning(status) ? (await client.call('readiness')).find((r) => r.name === name) : undefined;
+  const readiness = !isRunning(status) ? (await client.call('readiness', { env: callerEnv(ctx, registry) })).find((r) => r.name === name) : undefined;
   const last = await client.call('lastStart');
   if (ctx.options.json) {
     ctx.json({ status, chains: chains.map((chain) => chain.map((service) => statuses.get(service))), readiness, lastStart: last });

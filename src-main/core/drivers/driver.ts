@@ -14,7 +14,10 @@ export interface RegistryContext {
   readonly home: string;
   /** Relative paths in the registry start here: `${registry_dir}`. */
   readonly registryDir: string;
-  /** The manager's environment: env references are read from it. */
+  /**
+   * The manager's environment, except that each name the service's env references read holds only
+   * the value the client that started it gave (GivenEnvironments): references never read the manager's.
+   */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 

@@ -1,8 +1,20 @@
-/** A registry `env` table made concrete: placeholders expanded, `{ env = "NAME" }` read from the manager. */
+/**
+ * A registry `env` table made concrete: placeholders expanded, `{ env = "NAME" }` read from the
+ * service's context, whose environment holds for referenced names only what the client that started
+ * the service gave (see GivenEnvironments) — never the manager's own value.
+ */
 import { expandPlaceholders, type Deployment } from '@shared/model';
 import { StartError, type RegistryContext } from './driver';
 
 type EnvTable = NonNullable<Deployment['binary']>['env'];
+
+/** Why a reference has no value, and what to do: `where` is its key path. */
+export function unsetReference(name: string, where: string): string {
+  return (
+    `environment variable ${name} is not set (${where}); env references are read from the environment of the command ` +
+    `that starts the service and kept only while this manager runs: start it again from a shell where ${name} is set`
+  );
+}
 
 /** `where` is the table's key path, for the error when a reference is unset. */
 export function resolveEnv(table: EnvTable, where: string, context: RegistryContext): Record<string, string> {
@@ -12,9 +24,9 @@ export function resolveEnv(table: EnvTable, where: string, context: RegistryCont
       env[key] = expandPlaceholders(value, { home: context.home, registry_dir: context.registryDir });
       continue;
     }
-    const fromManager = context.env[value.env];
-    if (fromManager === undefined) throw new StartError(`environment variable ${value.env} is not set (${where}.${key})`);
-    env[key] = fromManager;
+    const given = Object.hasOwn(context.env, value.env) ? context.env[value.env] : undefined;
+    if (given === undefined) throw new StartError(unsetReference(value.env, `${where}.${key}`));
+    env[key] = given;
   }
   return env;
 }

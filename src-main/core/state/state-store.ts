@@ -1,7 +1,9 @@
 /**
  * Service records under <home>/services: state/<name>.json (the record), pids/<name>.pid (the pid,
  * as the seed kept it), logs/ (see the log pipeline). The directory is private (0700) and every write
- * is atomic. A corrupt record is set aside with a warning and never takes other services down.
+ * is atomic. Whatever is in the way — a corrupt record, a directory where a record goes, a file where
+ * a directory goes — is set aside with a warning and never takes other services down; a record that
+ * still cannot be kept is a warning too, so the service runs on (found by its markers after a restart).
  */
 import { chmod, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,6 +24,8 @@ export const stateDirs = (home: string): StateDirs => {
 
 export type StoreWarning = (message: string) => void;
 
+const FOUND_BY_MARKERS = 'its processes are found by their markers instead';
+
 export class StateStore {
   readonly dirs: StateDirs;
 
@@ -35,30 +39,27 @@ export class StateStore {
   static async open(home: string, warn: StoreWarning): Promise<StateStore> {
     const store = new StateStore(home, warn);
     await mkdir(home, { recursive: true, mode: 0o700 });
-    for (const dir of [store.dirs.root, store.dirs.state, store.dirs.pids, store.dirs.logs]) {
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-      await chmod(dir, 0o700);
-    }
+    for (const dir of [store.dirs.root, store.dirs.state, store.dirs.pids, store.dirs.logs]) await store.#directory(dir);
     return store;
   }
 
+  /** The record, or undefined when there is none or it could not be read (then it is set aside). */
   async read(name: string): Promise<ServiceRecord | undefined> {
     const file = join(this.dirs.state, `${name}.json`);
     let text: string;
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
-    try {
-      return serviceRecordSchema.parse(JSON.parse(text));
-    } catch {
-      const aside = `${file}.corrupt-${Date.now()}`;
-      await rename(file, aside).catch(() => undefined);
-      this.warn(`state of '${name}' was unreadable and was moved to ${aside}; its processes are found by their markers instead`);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return undefined;
+      const what = code === 'EISDIR' ? 'a directory, not a file,' : `unreadable (${code})`;
+      await this.#setAside(file, `state of '${name}' was ${what}`, FOUND_BY_MARKERS).catch(() => undefined);
       return undefined;
     }
+    const parsed = serviceRecordSchema.safeParse(safeJson(text));
+    if (parsed.success) return parsed.data;
+    await this.#setAside(file, `state of '${name}' was unreadable`, FOUND_BY_MARKERS).catch(() => undefined);
+    return undefined;
   }
 
   async readAll(): Promise<ServiceRecord[]> {
@@ -67,10 +68,60 @@ export class StateStore {
     return records.filter((record): record is ServiceRecord => record !== undefined);
   }
 
+  /** Never throws: a record that cannot be kept is a warning, and supervision goes on from memory. */
   async write(record: ServiceRecord): Promise<void> {
-    await writeFileAtomic(join(this.dirs.state, `${record.name}.json`), `${JSON.stringify(record, null, 2)}\n`);
-    const pidFile = join(this.dirs.pids, `${record.name}.pid`);
-    if (record.process?.pid) await writeFileAtomic(pidFile, `${record.process.pid}\n`);
-    else await rm(pidFile, { force: true });
+    const { name } = record;
+    try {
+      await this.#replace(name, join(this.dirs.state, `${name}.json`), `${JSON.stringify(record, null, 2)}\n`);
+      await this.#replace(name, join(this.dirs.pids, `${name}.pid`), record.process?.pid ? `${record.process.pid}\n` : undefined);
+    } catch (error) {
+      this.warn(`state of '${name}' could not be kept: ${(error as Error).message}; until it can, ${FOUND_BY_MARKERS} after a restart`);
+    }
+  }
+
+  /** Writes (or, without content, removes) one file of a service; a directory in its place is set aside first. */
+  async #replace(name: string, file: string, content: string | undefined): Promise<void> {
+    const put = () => (content === undefined ? rm(file, { force: true }) : writeFileAtomic(file, content));
+    try {
+      await put();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // rename onto a directory says EISDIR; rm of one says ERR_FS_EISDIR.
+      if (code !== 'EISDIR' && code !== 'ERR_FS_EISDIR') throw error;
+      await this.#setAside(file, `a directory stood where the state of '${name}' goes (${file})`);
+      await put();
+    }
+  }
+
+  /** A private directory; a file (or anything else) in its place is set aside first. */
+  async #directory(dir: string): Promise<void> {
+    try {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      await this.#setAside(dir, `${dir} was a file, not a directory,`, dir === this.dirs.state ? FOUND_BY_MARKERS : undefined);
+      await mkdir(dir, { mode: 0o700 });
+    }
+    await chmod(dir, 0o700);
+  }
+
+  /** Moves `path` aside (kept for the user to look at) and says so; if it cannot be moved, says what to do. */
+  async #setAside(path: string, what: string, consequence?: string): Promise<void> {
+    const aside = `${path}.corrupt-${Date.now()}`;
+    try {
+      await rename(path, aside);
+    } catch (error) {
+      this.warn(`${what} and could not be moved aside (${(error as Error).message}): remove ${path}`);
+      throw error;
+    }
+    this.warn(`${what} and was moved to ${aside}${consequence ? `; ${consequence}` : ''}`);
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * When to start a service again after it ended: the registry's policy (no | on-failure | always),
- * exponential backoff with jitter and a cap, and a start limit that declares a crash loop.
+ * exponential backoff with jitter and a cap, and a start limit that declares a crash loop. Each wait
+ * has a floor whatever the registry says, so a service that crashes at once cannot spin the machine.
  * Pure and clock-free: callers pass times in.
  */
 import type { ServiceConfig } from '@shared/model';
@@ -12,6 +13,11 @@ export interface RestartDecision {
   /** The start limit was reached: the wait is the longest one. */
   readonly crashLoop: boolean;
 }
+
+/** The shortest wait before any restart: Docker's and systemd's first backoff (a 1 ms one gave 25 restarts a second). */
+export const MIN_RESTART_DELAY_MS = 100;
+/** The shortest wait of a service in crash-loop: at most about one start a second while it keeps failing. */
+export const MIN_CRASH_LOOP_DELAY_MS = 1_000;
 
 const isFailure = (exit: ExitReport): boolean => !(exit.code === 0 && exit.signal === null);
 
@@ -40,9 +46,12 @@ export class RestartTracker {
     if (!wanted) return { restart: false, delayMs: 0, crashLoop: false };
     this.#failuresInRow = ranMs >= start_limit_window ? 1 : this.#failuresInRow + 1;
     const recent = this.#starts.filter((start) => now - start < start_limit_window).length;
-    if (recent >= start_limit) return { restart: true, delayMs: restart_delay_max, crashLoop: true };
-    const base = Math.min(restart_delay_max, restart_delay * 2 ** (this.#failuresInRow - 1));
-    // ±10% jitter, so services that failed together do not retry in lockstep.
-    return { restart: true, delayMs: Math.round(Math.min(restart_delay_max, base * (0.9 + 0.2 * this.random()))), crashLoop: false };
+    if (recent >= start_limit) return { restart: true, delayMs: Math.max(MIN_CRASH_LOOP_DELAY_MS, restart_delay_max), crashLoop: true };
+    const first = Math.max(MIN_RESTART_DELAY_MS, restart_delay);
+    const longest = Math.max(first, restart_delay_max);
+    const base = Math.min(longest, first * 2 ** (this.#failuresInRow - 1));
+    // ±10% jitter, so services that failed together do not retry in lockstep; never under the floor.
+    const jittered = Math.round(Math.min(longest, base * (0.9 + 0.2 * this.random())));
+    return { restart: true, delayMs: Math.max(MIN_RESTART_DELAY_MS, jittered), crashLoop: false };
   }
 }

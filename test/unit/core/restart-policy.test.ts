@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RestartTracker } from '../../../src-main/core/supervisor/restart-policy';
+import { MIN_CRASH_LOOP_DELAY_MS, MIN_RESTART_DELAY_MS, RestartTracker } from '../../../src-main/core/supervisor/restart-policy';
 
 const startup = {
   timeout: 30_000,
@@ -54,5 +54,40 @@ describe('RestartTracker', () => {
     tracker.reset();
     tracker.recordStart(1_000_000);
     expect(tracker.decide(crash, 10, 1_000_010)).toEqual({ restart: true, delayMs: 1_000, crashLoop: false });
+  });
+
+  describe('a floor under every wait, whatever the registry says', () => {
+    const instant = { ...startup, restart: 'always' as const, restart_delay: 1, restart_delay_max: 1 };
+
+    /** A fake clock's minute of a service that dies the moment it starts: how many starts, and each wait. */
+    function minuteOfCrashes(tracker: RestartTracker): { starts: number; waits: number[] } {
+      const waits: number[] = [];
+      for (let now = 0; now < 60_000 && waits.length < 2_000; ) {
+        tracker.recordStart(now);
+        const { delayMs } = tracker.decide(crash, 0, now);
+        waits.push(delayMs);
+        now += delayMs;
+      }
+      return { starts: waits.length, waits };
+    }
+
+    it('waits at least 100ms, and 1s in crash-loop, for a 1ms backoff', () => {
+      const { starts, waits } = minuteOfCrashes(new RestartTracker(instant, () => 0));
+      expect(waits.slice(0, 5)).toEqual([MIN_RESTART_DELAY_MS, MIN_RESTART_DELAY_MS, MIN_RESTART_DELAY_MS, MIN_RESTART_DELAY_MS, MIN_CRASH_LOOP_DELAY_MS]);
+      expect(Math.min(...waits.slice(4))).toBe(MIN_CRASH_LOOP_DELAY_MS);
+      // 4 quick tries, then about one a second: not one a millisecond (the loop stops counting at 2,000).
+      expect(starts).toBeLessThanOrEqual(4 + 60);
+    });
+
+    it('keeps the floor when the start limit can never be reached', () => {
+      const { starts, waits } = minuteOfCrashes(new RestartTracker({ ...instant, start_limit_window: 1 }, () => 0));
+      expect(Math.min(...waits)).toBe(MIN_RESTART_DELAY_MS);
+      expect(starts).toBeLessThanOrEqual(60_000 / MIN_RESTART_DELAY_MS);
+    });
+
+    it('still doubles from the floor up to a longer cap', () => {
+      const doubling = crashes(new RestartTracker({ ...startup, restart_delay: 1, restart_delay_max: 1_000, start_limit: 99 }, () => 0.5), 6, 10).map((d) => d.delayMs);
+      expect(doubling).toEqual([100, 200, 400, 800, 1_000, 1_000]);
+    });
   });
 });

@@ -1,10 +1,11 @@
 /**
  * Turns a binary service's registry entry into what to execute: placeholders expanded, relative
- * paths resolved at the registry, env references read from the manager's environment.
+ * paths resolved at the registry, and its environment: the documented base plus its `env` table.
  */
 import { isAbsolute, resolve } from 'node:path';
 import { expandPlaceholders, type ServiceDefinition } from '@shared/model';
 import { StartError, type RegistryContext, type RunContext } from '../driver';
+import { baseEnvironment } from '../base-environment';
 import { resolveEnv } from '../resolve-env';
 
 export interface LaunchSpec {
@@ -31,12 +32,13 @@ export function commandSpec(service: ServiceDefinition, context: RegistryContext
   };
 }
 
-/** The command spec plus its environment: the manager's, the registry's, env references read. */
+/**
+ * The command spec plus its environment: the base (PATH, HOME, locale…) and the registry's table,
+ * env references read. Nothing else of the manager's environment: a secret goes only where referenced.
+ */
 export function launchSpec(service: ServiceDefinition, context: RunContext): LaunchSpec {
   const spec = commandSpec(service, context);
   const binary = service.deployment.binary!;
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(context.env)) if (value !== undefined) env[key] = value;
-  Object.assign(env, resolveEnv(binary.env, `services.${service.name}.deployment.binary.env`, context));
+  const env = { ...baseEnvironment(context.env), ...resolveEnv(binary.env, `services.${service.name}.deployment.binary.env`, context) };
   return { ...spec, env };
 }
