@@ -10,7 +10,11 @@ const resolve = { alias: { '@shared': path('./src-shared') } };
 export default defineConfig({
   main: {
     resolve,
-    build: { outDir: 'out/main', rollupOptions: { input: { main: path('./src-main/electron/main.ts') } } },
+    // registry-worker.js sits beside main.js: the thread that validates registry texts sent by the UI.
+    build: {
+      outDir: 'out/main',
+      rollupOptions: { input: { main: path('./src-main/electron/main.ts'), 'registry-worker': path('./src-main/core/registry/registry-worker.ts') } },
+    },
   },
   preload: {
     resolve,

@@ -1,6 +1,6 @@
 /** The five deployment modes of the seed, each with its own sub-table under `deployment`. */
 import { z } from 'zod';
-import { envMap, envRef, nonEmpty, portsInRange, tls } from './schema-primitives';
+import { envMap, envRef, httpUrl, nonEmpty, portsInRange, tls } from './schema-primitives';
 
 export const DEPLOYMENT_MODES = ['binary', 'docker', 'docker-compose', 'kubernetes', 'remote'] as const;
 export type DeploymentMode = (typeof DEPLOYMENT_MODES)[number];
@@ -61,7 +61,7 @@ const kubernetes = z.strictObject({
 });
 
 const remote = z.strictObject({
-  url: z.string().regex(/^https?:\/\/\S+$/, { error: 'an http:// or https:// URL' }),
+  url: httpUrl,
   tls: tls.optional(),
   token: envRef.optional().meta({ description: 'Bearer token, from an env reference only.' }),
 });

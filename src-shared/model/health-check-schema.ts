@@ -1,12 +1,12 @@
 /** The seed's four health check types, each with its own sub-table under `health_check`. */
 import { z } from 'zod';
-import { duration, envMap, nonEmpty, port, positiveDuration, statusSpec, tls } from './schema-primitives';
+import { duration, envMap, httpUrl, nonEmpty, port, positiveDuration, statusSpec, tls } from './schema-primitives';
 
 export const HEALTH_CHECK_TYPES = ['http', 'tcp', 'command', 'file'] as const;
 export type HealthCheckType = (typeof HEALTH_CHECK_TYPES)[number];
 
 const http = z.strictObject({
-  url: z.string().regex(/^https?:\/\/\S+$/, { error: 'an http:// or https:// URL' }),
+  url: httpUrl,
   method: z.enum(['GET', 'HEAD', 'POST']).default('GET'),
   expected_status: statusSpec.default('200-299'),
   body_contains: z.string().optional(),

@@ -5,6 +5,7 @@ export * from './deployment-schema';
 export * from './health-check-schema';
 export * from './service-schema';
 export * from './parse-registry';
+export * from './registry-limits';
 export * from './describe-service';
 export * from './did-you-mean';
 export * from './placeholders';

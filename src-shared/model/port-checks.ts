@@ -1,4 +1,8 @@
-/** Host port clashes: two services on one port, unless they are declared as conflicting (never both up). */
+/**
+ * Host port clashes: two services on one port, unless they are declared as conflicting (never both up).
+ * Linear in the port entries: each (service, port) pair looks for its clash once, among the services
+ * already on that port, passing over only those it conflicts with.
+ */
 import { DOCKER_PORT_PATTERN } from './deployment-schema';
 import { error, formatKeyPath, type KeyPath, type RegistryIssue } from './registry-issue';
 import type { ServiceDefinition } from './service-schema';
@@ -9,23 +13,33 @@ interface PortUse {
 }
 
 export function portClashes(services: readonly ServiceDefinition[]): RegistryIssue[] {
+  const conflicts = conflictSets(services);
+  const conflicting = (a: ServiceDefinition, b: ServiceDefinition) => conflicts.get(a)!.has(b.name) || conflicts.get(b)!.has(a.name);
+  /** Per port, its first use by each service, in file order. */
   const users = new Map<string, PortUse[]>();
   const issues: RegistryIssue[] = [];
   for (const service of services) {
-    const own = new Set<string>();
+    const declaredHere = new Set<string>();
+    /** The clash each port of this service has (null: none), found at its first use. */
+    const clashes = new Map<string, PortUse | null>();
     for (const { port, path, declared } of hostPorts(service)) {
-      if (declared && own.has(port)) issues.push(error(path, `port ${port} is listed twice`));
-      if (declared) own.add(port);
-      const earlier = users.get(port) ?? [];
-      const clash = earlier.find((use) => use.service !== service && !conflicting(use.service, service));
+      if (declared && declaredHere.has(port)) issues.push(error(path, `port ${port} is listed twice`));
+      if (declared) declaredHere.add(port);
+      let clash = clashes.get(port);
+      if (clash === undefined) {
+        let earlier = users.get(port);
+        if (!earlier) users.set(port, (earlier = []));
+        clash = earlier.find((use) => !conflicting(use.service, service)) ?? null;
+        clashes.set(port, clash);
+        earlier.push({ service, path });
+      }
       if (clash) issues.push(error(path, `port ${port} is also used by '${clash.service.name}' (${formatKeyPath(clash.path)})`));
-      users.set(port, [...earlier, { service, path }]);
     }
   }
   return issues;
 }
 
-const conflicting = (a: ServiceDefinition, b: ServiceDefinition) => a.conflicts.includes(b.name) || b.conflicts.includes(a.name);
+const conflictSets = (services: readonly ServiceDefinition[]) => new Map(services.map((s) => [s, new Set(s.conflicts)]));
 
 /** Declared listen ports, then ports a docker service publishes (a service may name a port both ways). */
 function hostPorts(service: ServiceDefinition): { port: string; path: KeyPath; declared: boolean }[] {

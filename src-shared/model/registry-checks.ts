@@ -3,13 +3,13 @@
  * mode and check sub-tables, unknown or self dependencies, placeholders; then the graph and port checks.
  */
 import { DEPLOYMENT_MODES } from './deployment-schema';
-import { suggestion } from './did-you-mean';
+import { suggestion, suggestionBudget } from './did-you-mean';
 import { formatDuration } from './duration';
 import { dependencyChecks } from './dependency-checks';
 import { HEALTH_CHECK_TYPES } from './health-check-schema';
 import { PLACEHOLDERS, unknownPlaceholders } from './placeholders';
 import { portClashes } from './port-checks';
-import { error, warning, type KeyPath, type RegistryIssue } from './registry-issue';
+import { appendIssues, error, warning, type KeyPath, type RegistryIssue } from './registry-issue';
 import type { ServiceDefinition } from './service-schema';
 import { isTable, type Table } from './table';
 
@@ -17,22 +17,24 @@ export function checkRegistry(raw: Table, services: readonly ServiceDefinition[]
   const issues: RegistryIssue[] = [];
   const names = Object.keys(raw);
   const known = new Set(names);
+  // Suggestions among the registry's own names are the one search that grows with the file.
+  const budget = suggestionBudget();
   for (const name of names) {
     const service = raw[name];
     if (!isTable(service)) continue;
-    issues.push(...selectedSubTable(service, name, 'deployment', 'mode', DEPLOYMENT_MODES));
-    issues.push(...selectedSubTable(service, name, 'health_check', 'type', HEALTH_CHECK_TYPES));
-    issues.push(...nameList(service, name, 'dependencies', (entry) =>
+    appendIssues(issues, selectedSubTable(service, name, 'deployment', 'mode', DEPLOYMENT_MODES));
+    appendIssues(issues, selectedSubTable(service, name, 'health_check', 'type', HEALTH_CHECK_TYPES));
+    appendIssues(issues, nameList(service, name, 'dependencies', (entry) =>
       entry === name ? 'a service cannot depend on itself'
       : known.has(entry) ? undefined
-      : `unknown service '${entry}'${suggestion(entry, names)}`));
-    issues.push(...nameList(service, name, 'conflicts', (entry) =>
+      : `unknown service '${entry}'${suggestion(entry, names, budget)}`));
+    appendIssues(issues, nameList(service, name, 'conflicts', (entry) =>
       entry === name ? 'a service cannot conflict with itself' : undefined));
-    issues.push(...placeholderReferences(service, ['services', name]));
+    appendIssues(issues, placeholderReferences(service, ['services', name]));
   }
-  for (const service of services) issues.push(...perService(service));
-  issues.push(...dependencyChecks(raw, services));
-  issues.push(...portClashes(services));
+  for (const service of services) appendIssues(issues, perService(service));
+  appendIssues(issues, dependencyChecks(raw, services));
+  appendIssues(issues, portClashes(services));
   return issues;
 }
 

@@ -37,4 +37,9 @@ export function formatIssue(issue: LocatedIssue): string {
   return `${where}${path}${severity} ${issue.message}`;
 }
 
+/** Appends in place; `push(...issues)` overflows the stack on the hundred thousand issues a hostile file can make. */
+export function appendIssues(into: RegistryIssue[], issues: Iterable<RegistryIssue>): void {
+  for (const issue of issues) into.push(issue);
+}
+
 export const hasErrors = (issues: readonly RegistryIssue[]): boolean => issues.some((i) => i.severity === 'error');

@@ -5,8 +5,8 @@ import type { CommandContext } from '../command-context';
 
 export async function servicesValidate(ctx: CommandContext): Promise<void> {
   const loaded = await ctx.loadRegistry();
-  const errors = loaded.issues.filter((issue) => issue.severity === 'error').length;
-  const warnings = loaded.issues.length - errors;
+  // Counted over every problem found, not only the listed ones (at most MAX_REPORTED_ISSUES).
+  const { errors, warnings } = loaded.found;
   const valid = !hasErrors(loaded.issues);
   if (ctx.options.json) {
     ctx.json({ file: loaded.location.path, source: loaded.location.source, valid, services: loaded.registry?.services.length ?? 0, issues: loaded.issues });

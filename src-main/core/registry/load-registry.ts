@@ -1,31 +1,36 @@
 /** Reads and validates a registry file. Never starts or changes anything. */
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative } from 'node:path';
-import { formatIssue, parseRegistry, type LocatedIssue, type Registry } from '@shared/model';
+import { formatIssue, parseRegistry, type IssueCounts, type LocatedIssue, type Registry } from '@shared/model';
 import { SOURCE_LABELS, type RegistryLocation } from './discover-registry';
+import { readRegistryText, type RegistryText } from './read-registry-text';
 
 export interface LoadedRegistry {
   readonly location: RegistryLocation;
   /** The path as shown to people: relative to the working directory when inside it. */
   readonly displayPath: string;
   readonly registry: Registry | undefined;
+  /** The first problems in file order (MAX_REPORTED_ISSUES, then an "and N more" line). */
   readonly issues: readonly LocatedIssue[];
+  /** Every problem found, listed or not. */
+  readonly found: IssueCounts;
 }
 
 export async function loadRegistry(location: RegistryLocation, cwd: string): Promise<LoadedRegistry> {
   const displayPath = displayPathOf(location.path, cwd);
   const base = { location, displayPath };
-  let text: string;
+  let read: RegistryText;
   try {
-    text = await readFile(location.path, 'utf8');
+    read = await readRegistryText(location.path);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
-    const problem = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a registry file' : `cannot read: ${String(cause)}`;
-    // Say who chose the file, so a stale choice can be found and changed.
-    const message = location.source === 'embedded' || location.source === 'user' ? problem : `${problem} (chosen ${SOURCE_LABELS[location.source]})`;
-    return { ...base, registry: undefined, issues: [{ severity: 'error', path: [], message, file: displayPath, line: 1, column: 1 }] };
+    // ENXIO: a socket, which cannot be opened as a file.
+    read = { problem: code === 'ENOENT' ? 'no such file' : code === 'ENXIO' ? 'is a socket, not a regular file: a registry must be a regular file' : `cannot read: ${String(cause)}`, line: 1, column: 1 };
   }
-  return { ...base, ...parseRegistry(text, displayPath) };
+  if ('text' in read) return { ...base, ...parseRegistry(read.text, displayPath) };
+  // Say who chose the file, so a stale choice can be found and changed.
+  const message = location.source === 'embedded' || location.source === 'user' ? read.problem : `${read.problem} (chosen ${SOURCE_LABELS[location.source]})`;
+  const { line, column } = read;
+  return { ...base, registry: undefined, issues: [{ severity: 'error', path: [], message, file: displayPath, line, column }], found: { errors: 1, warnings: 0 } };
 }
 
 export class RegistryError extends Error {

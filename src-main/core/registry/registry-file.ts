@@ -4,7 +4,7 @@
  * nothing), and replaces the file atomically (keeping its mode), so a crash never leaves half a registry.
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { DependencyEdit, RegistryGraph } from '@shared/contract/registry';
 import { parseRegistry, type Registry, type RegistryParseResult } from '@shared/model';
@@ -12,6 +12,8 @@ import { setDependencies } from '@shared/model/registry-dependency-edit';
 import { writeFileAtomic } from '../state/atomic-write';
 import type { RegistryLocation } from './discover-registry';
 import { displayPathOf, loadRegistry, RegistryError } from './load-registry';
+import { readRegistryText } from './read-registry-text';
+import { registryValidator } from './registry-validator';
 
 /** Saves from one editor arrive as several events; they become one change. */
 const SETTLE_MS = 80;
@@ -41,9 +43,9 @@ export class RegistryFile {
     return graphOf(this.displayPath, await loadRegistry(this.location, this.cwd));
   }
 
-  /** Validates a text as if it were this file. */
-  validate(text: string): RegistryGraph['issues'] {
-    return wireIssues(parseRegistry(text, this.displayPath).issues);
+  /** Validates a client's text as if it were this file, off the event loop (registry-validator.ts). */
+  async validate(text: string): Promise<RegistryGraph['issues']> {
+    return wireIssues(await registryValidator.validate(text, this.displayPath));
   }
 
   /** One edit at a time, each on the file as the previous one left it; the file as it is after. */
@@ -69,7 +71,7 @@ export class RegistryFile {
   }
 
   async #edit({ service, dependency, action }: DependencyEdit): Promise<ValidRegistry> {
-    const text = await readFile(this.location.path, 'utf8');
+    const text = await this.#text(this.location.path);
     const before = parseRegistry(text, this.displayPath);
     if (!before.registry) throw new RegistryError({ displayPath: this.displayPath, issues: before.issues }, `${this.displayPath} must be fixed before it is edited`);
     const definition = before.registry.services.find((s) => s.name === service);
@@ -83,9 +85,17 @@ export class RegistryFile {
     if (!after.registry) throw new RegistryError({ displayPath: this.displayPath, issues: after.issues }, `${what} would make the registry invalid`);
     // The file itself is replaced (a symlinked registry stays a symlink), and only if nobody saved it meanwhile.
     const target = await realpath(this.location.path);
-    if ((await readFile(target, 'utf8')) !== text) throw new RegistryError({ displayPath: this.displayPath, issues: [] }, `${this.displayPath} changed on disk while ${what} was being written; try again`);
+    if ((await this.#text(target)) !== text) throw new RegistryError({ displayPath: this.displayPath, issues: [] }, `${this.displayPath} changed on disk while ${what} was being written; try again`);
     await writeFileAtomic(target, edited, (await stat(target)).mode & 0o777);
     return { ...after, registry: after.registry };
+  }
+
+  /** The file's text; a FIFO, a huge file or bytes that are not UTF-8 are refused with the located reason. */
+  async #text(path: string): Promise<string> {
+    const read = await readRegistryText(path);
+    if ('text' in read) return read.text;
+    const issue = { severity: 'error' as const, path: [], message: read.problem, file: this.displayPath, line: read.line, column: read.column };
+    throw new RegistryError({ displayPath: this.displayPath, issues: [issue] });
   }
 
   #unwatch(): void {
