@@ -13,6 +13,7 @@ import { HealthMonitor } from '../src-main/core/health/health-monitor';
 import { runProbe } from '../src-main/core/health/run-probe';
 import { systemClock } from '../src-main/core/supervisor/clock';
 import { tempDir } from '../test/support/cli-run';
+import { freePort } from '../test/support/engine-harness';
 import { ms, printTable } from './measure';
 
 const dir = tempDir('pcc-health-bench-');
@@ -50,12 +51,33 @@ for (const [name, c] of checks) {
 console.log('\nProbe latency (200 probes each)\n');
 printTable(['type', 'median', 'p95'], probeRows);
 
+// Timeouts kept: a probe that gets no answer gives up at its timeout (the tests only say it gives up
+// before the answer; how close to the timeout is measured here).
+const silent = createHttpServer(() => undefined);
+const silentPort = await listen(silent);
+const hung = `setInterval(() => {}, 1000)`;
+const timeouts: [string, HealthCheck, number][] = [
+  ['http, no answer', check(`type = "http"\ntimeout = "500ms"\nhttp = { url = "http://127.0.0.1:${silentPort}/" }`), 500],
+  ['command, hangs (killed)', check(`type = "command"\ntimeout = "400ms"\ncommand = { command = ${JSON.stringify(process.execPath)}, args = ["-e", "${hung}"] }`), 400],
+];
+const timeoutRows: string[][] = [];
+for (const [name, c, timeout] of timeouts) {
+  const overshoot: number[] = [];
+  for (let i = 0; i < 10; i++) overshoot.push((await runProbe(c, context)).latencyMs - timeout);
+  overshoot.sort((a, b) => a - b);
+  timeoutRows.push([name, ms(timeout), ms(overshoot[5]!), ms(overshoot[9]!), '< 100 ms']);
+}
+silent.closeAllConnections();
+silent.close();
+console.log('\nProbe past its timeout: time beyond the timeout (10 probes each)\n');
+printTable(['probe', 'timeout', 'median over', 'max over', 'goal'], timeoutRows);
+
 // Readiness: a service records when it starts answering; the engine's healthy transition is compared to it.
 const readyFile = join(dir, 'ready-at');
 const server = `require('http').createServer((q, r) => r.end('ok')).listen(+process.argv[1], '127.0.0.1', () => require('fs').writeFileSync(process.argv[2], String(Date.now())))`;
 const detections: number[] = [];
 for (let run = 0; run < 10; run++) {
-  const port = 45_000 + run;
+  const port = await freePort();
   const text = `[services.svc]\n[services.svc.deployment]\nmode = "binary"\nbinary = { command = ${JSON.stringify(process.execPath)}, args = ["-e", "setTimeout(() => { ${server.replace(/"/g, '\\"')} }, ${200 + run * 37})", "${port}", ${JSON.stringify(readyFile)}] }\n[services.svc.health_check]\ntype = "http"\nhttp = { url = "http://127.0.0.1:${port}/" }\n`;
   const { registry, issues } = parseRegistry(text, 'b.toml');
   if (!registry) throw new Error(issues.map((i) => i.message).join('\n'));
@@ -76,7 +98,7 @@ printTable(['median', 'max', 'goal'], [[ms(detections[5]!), ms(detections[9]!), 
 // the connecting process, so no TCP check can cost less than this).
 const { spawn } = await import('node:child_process');
 const { connect } = await import('node:net');
-const remotePort = 45_500;
+const remotePort = await freePort();
 const remote = spawn(process.execPath, ['-e', `require('net').createServer((s) => s.on('error', () => {}).end()).listen(${remotePort}, '127.0.0.1')`], { stdio: 'ignore' });
 await new Promise((resolve) => setTimeout(resolve, 300));
 const seconds = 15;

@@ -25,6 +25,22 @@ fi
 [ "$(id -u)" = 0 ] || { echo "infra: building and starting Kubernetes needs root: sudo $0" >&2; exit 1; }
 
 # --- the binaries, built once from Debian's kubernetes source --------------------------------------
+# The source comes from wherever the machine's own Debian entry points (its archive or a mirror, with
+# its key): a deb-src twin of that entry, unless the machine already has a deb-src entry of its own.
+. "$(dirname "$0")/debian-sources.sh"
+SRC_LIST=/etc/apt/sources.list.d/provisioning-src.sources
+ensure_deb_src() {
+  local codename wanted=''
+  codename="$(. /etc/os-release && echo "${VERSION_CODENAME:-}")"
+  [ -n "$codename" ] || { echo "infra: /etc/os-release names no VERSION_CODENAME; add a deb-src entry for Debian's main component, then run again" >&2; exit 1; }
+  if [ -z "$(debian_entries deb-src "$codename" "$SRC_LIST")" ]; then
+    wanted="$(debian_entries deb "$codename" "$SRC_LIST")"
+    [ -n "$wanted" ] || { echo "infra: no apt entry for $codename main in /etc/apt/sources.list or /etc/apt/sources.list.d/; add a deb-src entry for it, then run again" >&2; exit 1; }
+  fi
+  [ "$(cat "$SRC_LIST" 2>/dev/null)" = "$wanted" ] && return
+  if [ -n "$wanted" ]; then printf '%s\n' "$wanted" >"$SRC_LIST"; else rm -f "$SRC_LIST"; fi
+  apt-get update -qq
+}
 COMPONENTS=(kube-apiserver kube-controller-manager kube-scheduler kubelet)
 missing_bin=0
 for c in "${COMPONENTS[@]}"; do [ -x "$BIN/$c" ] || missing_bin=1; done
@@ -42,11 +58,7 @@ if [ "$missing_bin" = 1 ]; then
   mkdir -p "$src"
   if ! ls "$src"/kubernetes_*.dsc >/dev/null 2>&1; then
     echo "infra: downloading Debian's kubernetes source"
-    if [ ! -f /etc/apt/sources.list.d/provisioning-src.sources ]; then
-      printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-        >/etc/apt/sources.list.d/provisioning-src.sources
-      apt-get update -qq
-    fi
+    ensure_deb_src
     (cd "$src" && apt-get source --download-only kubernetes >/dev/null)
   fi
   tree="$(find "$src" -maxdepth 1 -mindepth 1 -type d -name 'kubernetes-*' | head -1)"

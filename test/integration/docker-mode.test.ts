@@ -5,12 +5,16 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect, it, vi } from 'vitest';
 import { tempDir } from '../support/cli-run';
 import { freePort, harness, harnesses, waitFor } from '../support/engine-harness';
 import { describeWith } from '../support/engines';
 import { delayedRegistry } from '../support/delayed-services';
 import { localRegistry } from '../support/local-registry';
+
+// A guard against a hang, not a speed goal: every container start goes through the runc wrapper and
+// Compose healthchecks are `docker exec`s, slow on a loaded machine. Speed is measured in bench/.
+vi.setConfig({ testTimeout: 180_000 });
 
 const { open, track } = harnesses();
 const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();

@@ -70,11 +70,10 @@ describeWith('kubernetes')('kubernetes mode', () => {
 
   it('says an image cannot be pulled instead of waiting for it', async () => {
     const h = await open(kubeService('kbad', serving('kbad'), 'local/not-built:1'), env());
-    const began = Date.now();
+    // The pull error itself ends the start, not the startup timeout (that would say "not healthy within").
     const status = await h.engine.start('kbad');
     expect(status.state).toBe('failed');
     expect(status.reason).toMatch(/^image local\/not-built:1 cannot be pulled \(ErrImageNeverPull: .+\)$/);
-    expect(Date.now() - began).toBeLessThan(30_000);
   }, 60_000);
 
   it('shows a crashing pod as crash-loop, with the cluster back-off', async () => {

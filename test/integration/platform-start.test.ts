@@ -2,33 +2,54 @@
  * `platform start` over real processes: each service launched the moment its dependencies are
  * healthy, failures blocking only what needs them, cancel leaving a consistent state.
  */
+import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { PlatformReport, Step } from '@shared/contract/platform';
 import { delayedRegistry } from '../support/delayed-services';
-import { harnesses } from '../support/engine-harness';
+import { harnesses, waitFor, type Harness } from '../support/engine-harness';
 
 const { open } = harnesses();
 const steps = (report: PlatformReport): Record<string, Step> => Object.fromEntries(report.steps.map((s) => [s.name, s]));
+const state = (h: Harness, name: string) => h.engine.status().find((status) => status.name === name)?.state;
+
+/** Makes a service of delayedRegistry ready now; written until seen, as the fixture clears its file when its process begins. */
+const makeReady = (h: Harness, readyFile: (name: string) => string, name: string) =>
+  waitFor(() => {
+    writeFileSync(readyFile(name), 'ready');
+    return state(h, name) === 'healthy';
+  });
 
 describe('platform start', () => {
   it('starts a diamond: both middles together once the root is healthy, the top after the slower one', async () => {
-    const { text } = delayedRegistry({ a: { delay: 200 }, b: { delay: 400, deps: ['a'] }, c: { delay: 50, deps: ['a'] }, d: { delay: 50, deps: ['b', 'c'] } });
+    // `b` is the slower middle by construction: it is made ready only once `c` is healthy.
+    const { text, readyFile } = delayedRegistry({ a: { delay: 200 }, b: { delay: 3_600_000, deps: ['a'] }, c: { delay: 50, deps: ['a'] }, d: { delay: 50, deps: ['b', 'c'] } });
     const h = await open(text);
-    const report = await h.engine.platformStart(['d']);
+    const starting = h.engine.platformStart(['d']);
+    await waitFor(() => state(h, 'c') === 'healthy');
+    await makeReady(h, readyFile, 'b');
+    const report = await starting;
     const s = steps(report);
     expect(report.steps.map((step) => step.outcome)).toEqual(['done', 'done', 'done', 'done']);
     expect(s['b']!.began).toBeGreaterThanOrEqual(s['a']!.ended!);
-    expect(Math.abs(s['b']!.began! - s['c']!.began!)).toBeLessThan(50);
+    expect(s['c']!.began).toBeGreaterThanOrEqual(s['a']!.ended!);
+    // Together: neither middle waited for the other.
+    expect(s['b']!.began).toBeLessThan(s['c']!.ended!);
+    expect(s['c']!.began).toBeLessThan(s['b']!.ended!);
     expect(s['d']!.began).toBeGreaterThanOrEqual(s['b']!.ended!);
-    expect(s['d']!.began! - s['b']!.ended!).toBeLessThan(50);
+    expect(s['d']!.began).toBeGreaterThanOrEqual(s['c']!.ended!);
     expect(report.criticalPath).toEqual(['a', 'b', 'd']);
     expect(h.engine.status().every((status) => status.state === 'healthy')).toBe(true);
   });
 
   it('does not start in layers: a service goes as soon as its own dependencies are healthy', async () => {
-    const { text } = delayedRegistry({ fast: { delay: 50 }, slow: { delay: 1200 }, x: { deps: ['fast'] }, y: { deps: ['slow'] }, z: { deps: ['x'] } });
+    // `slow` is ready only when the test says so: after the whole fast branch is healthy.
+    const { text, readyFile } = delayedRegistry({ fast: { delay: 50 }, slow: { delay: 3_600_000 }, x: { deps: ['fast'] }, y: { deps: ['slow'] }, z: { deps: ['x'] } });
     const h = await open(text);
-    const s = steps(await h.engine.platformStart(['y', 'z']));
+    const starting = h.engine.platformStart(['y', 'z']);
+    await waitFor(() => state(h, 'z') === 'healthy');
+    expect(state(h, 'slow')).toBe('starting');
+    await makeReady(h, readyFile, 'slow');
+    const s = steps(await starting);
     expect(s['z']!.ended).toBeLessThan(s['slow']!.ended!);
     expect(s['y']!.began).toBeGreaterThanOrEqual(s['slow']!.ended!);
   });
@@ -49,10 +70,12 @@ describe('platform start', () => {
     const h = await open(text);
     const report = await h.engine.platformStart(leaves);
     const s = steps(report);
+    // Together: every leaf began before any leaf was ready (one at a time, each would wait for the last).
     const began = leaves.map((name) => s[name]!.began!);
-    expect(Math.max(...began) - Math.min(...began)).toBeLessThan(200);
-    // One at a time this would take 12 × 400 ms.
-    expect(report.ended - report.began).toBeLessThan(100 + 400 + 1500);
+    const ended = leaves.map((name) => s[name]!.ended!);
+    expect(Math.min(...began)).toBeGreaterThanOrEqual(s['root']!.ended!);
+    expect(Math.max(...began)).toBeLessThan(Math.min(...ended));
+    expect(report.steps.map((step) => step.outcome)).toEqual(Array(13).fill('done'));
   });
 
   it('blocks what needs a failed service, with the cause, while independent branches go on', async () => {
@@ -81,7 +104,8 @@ describe('platform start', () => {
     const { text } = delayedRegistry({ a: { delay: 400 }, b: { deps: ['a'] }, c: { deps: ['b'] } });
     const h = await open(text);
     const cancel = new AbortController();
-    setTimeout(() => cancel.abort(), 150);
+    // Cancelled while `a` is under way: its start finishes, nothing after it begins.
+    h.engine.subscribe(({ status }) => status.name === 'a' && status.state === 'starting' && cancel.abort());
     const report = await h.engine.platformStart(['c'], { signal: cancel.signal });
     expect(report.cancelled).toBe(true);
     expect(report.steps.map((s) => [s.name, s.outcome])).toEqual([['a', 'done'], ['b', 'cancelled'], ['c', 'cancelled']]);

@@ -61,8 +61,11 @@ describe('readiness and operation checks', () => {
     const h = privateHome(`${nodeService('svc', idle)}[services.svc.health_check]\ntype = "file"\ninterval = "200ms"\ntimeout = "100ms"\nfile = { path = ${JSON.stringify(flag)} }\n`);
     homes.push(h);
     expect((await h.run(['services', 'start', 'svc'])).code).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const status = JSON.parse((await h.run(['services', 'status', 'svc', '--json'])).stdout) as { health: { ok: boolean }; history: { ok: boolean; latencyMs: number }[] };
+    // Asked until three checks ran (at 200 ms each, however slow the machine is), not after a fixed wait.
+    const status = await waitFor(async () => {
+      const now = JSON.parse((await h.run(['services', 'status', 'svc', '--json'])).stdout) as { health: { ok: boolean }; history: { ok: boolean; latencyMs: number }[] };
+      return now.history.length >= 3 && now;
+    }, 30_000);
     expect(status.health.ok).toBe(true);
     expect(status.history.length).toBeGreaterThanOrEqual(3);
     expect(status.history.every((r) => r.ok && r.latencyMs >= 0)).toBe(true);
