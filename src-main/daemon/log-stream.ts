@@ -15,8 +15,8 @@ import { MAX_FRAME_BYTES } from './frame-limit';
 export const MAX_MESSAGES_PER_SECOND = 60;
 /** Bytes waiting in the transport beyond which batches are dropped (with a gap marker): under a second of a 10 MB/s flood. */
 export const MAX_BUFFERED = 8 * 1024 * 1024;
-/** Text per message: JSON escaping may grow it several times and it still fits one frame. */
-const MAX_BATCH_TEXT = MAX_FRAME_BYTES / 8;
+/** Encoded lines per message: room is left for the envelope (service name, keys) within one frame. */
+const MAX_BATCH_BYTES = MAX_FRAME_BYTES - 64 * 1024;
 
 export interface LogStreamOptions {
   readonly service: string;
@@ -42,7 +42,10 @@ export async function streamLog(options: LogStreamOptions): Promise<void> {
       gap(lines[0]!, lines[lines.length - perBatch - 1]!);
       lines = lines.slice(-perBatch);
     }
-    for (const part of splitByText(lines)) options.push({ logs: { service: options.service, lines: part } });
+    for (const part of splitByFrame(lines)) {
+      if ('tooLarge' in part) gap(part.tooLarge, part.tooLarge);
+      else options.push({ logs: { service: options.service, lines: part } });
+    }
   };
   const timer = setInterval(flush, 1000 / MAX_MESSAGES_PER_SECOND);
   try {
@@ -53,17 +56,31 @@ export async function streamLog(options: LogStreamOptions): Promise<void> {
   }
 }
 
-function* splitByText(lines: LogLine[]): Generator<LogLine[]> {
+/**
+ * Lines in parts that each fit one frame. A line is sized by a bound on its JSON (a UTF-16 unit is
+ * at most 6 bytes escaped — `\u0001` — plus its fields), measured exactly only when that bound is
+ * too large; a line whose JSON alone passes the frame is given as `tooLarge` (sent as a gap).
+ */
+function* splitByFrame(lines: LogLine[]): Generator<LogLine[] | { tooLarge: LogLine }> {
   let part: LogLine[] = [];
-  let text = 0;
+  let bytes = 0;
   for (const line of lines) {
-    if (part.length > 0 && text + line.text.length > MAX_BATCH_TEXT) {
+    let size = line.text.length * 6 + 128;
+    if (size > MAX_BATCH_BYTES) size = Buffer.byteLength(JSON.stringify(line)) + 1;
+    if (size > MAX_BATCH_BYTES) {
+      if (part.length > 0) yield part;
+      part = [];
+      bytes = 0;
+      yield { tooLarge: line };
+      continue;
+    }
+    if (part.length > 0 && bytes + size > MAX_BATCH_BYTES) {
       yield part;
       part = [];
-      text = 0;
+      bytes = 0;
     }
     part.push(line);
-    text += line.text.length;
+    bytes += size;
   }
   if (part.length > 0) yield part;
 }

@@ -1,6 +1,6 @@
 /** A real process writing ≥ 10 MB/s through raw capture, ingestion and rotation: every line read back once. */
 import { spawn } from 'node:child_process';
-import { appendFileSync, openSync, readdirSync, statSync } from 'node:fs';
+import { appendFileSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dropMarker } from '../../src-main/core/logs/log-caps';
 import { logFiles } from '../../src-main/core/logs/log-files';
@@ -129,5 +129,17 @@ describe('log pipeline', () => {
       '5 evt 99 bytes of stdout dropped: the disk was full',
       '6 out three',
     ]);
+  });
+
+  it('moves its raw offsets by raw bytes, not decoded text: invalid UTF-8 before a drop marker', async () => {
+    const files = logFiles(tempDir(), 'svc');
+    const marker = dropMarker(7, 'backlog', false);
+    // Two invalid bytes decode to two U+FFFD (6 bytes of UTF-8): offsets from decoded text run 4 bytes ahead.
+    appendFileSync(files.rawStdout, Buffer.concat([Buffer.from([0xff, 0xfe, 0x0a]), Buffer.from(`${marker}two\n`)]));
+    const writer = new LogWriter(files);
+    await new RawLogIngestor(files, writer, (error) => { throw error; }).drain();
+    writer.close();
+    const positions = readFileSync(files.current, 'utf8').split('\n').filter((line) => line.startsWith('# raw '));
+    expect(positions).toEqual([`# raw 3 0`, `# raw ${3 + marker.length} 0`, `# raw ${3 + marker.length + 4} 0`]);
   });
 });

@@ -161,18 +161,32 @@ export class LogWriter {
     this.#size += bytes.length;
   }
 
-  /** A failed rotation is said and the current file kept: lines are never lost to a rename. */
+  /**
+   * The new file is opened first, under a temporary name, and put in place last: a rotation that
+   * fails (no file descriptor left, a read-only folder) is said and leaves the file being written
+   * where it was, so lines are never lost to a rename and the next commit simply tries again.
+   */
   #rotate(): void {
+    const next = `${this.files.current}.next`;
     let fd: number;
+    try {
+      fd = openSync(next, 'w', 0o600);
+    } catch (error) {
+      this.onError(new Error(`cannot rotate ${this.files.current}: ${(error as Error).message}`));
+      return;
+    }
     try {
       rmSync(this.files.rotated(this.rotation.keep), { force: true });
       for (let generation = this.rotation.keep - 1; generation >= 1; generation--) {
         if (existsSync(this.files.rotated(generation))) renameSync(this.files.rotated(generation), this.files.rotated(generation + 1));
       }
-      if (this.rotation.keep > 0) renameSync(this.files.current, this.files.rotated(1));
+      // Missing when an earlier rotation failed between its renames: the file written is then already rotated.
+      if (this.rotation.keep > 0 && existsSync(this.files.current)) renameSync(this.files.current, this.files.rotated(1));
       else rmSync(this.files.current, { force: true });
-      fd = openSync(this.files.current, 'a', 0o600);
+      renameSync(next, this.files.current);
     } catch (error) {
+      closeSync(fd);
+      rmSync(next, { force: true });
       this.onError(new Error(`cannot rotate ${this.files.current}: ${(error as Error).message}`));
       return;
     }

@@ -7,8 +7,8 @@
  * measures against its cap (log-caps.ts).
  */
 import { execFile } from 'node:child_process';
-import { open } from 'node:fs/promises';
-import { describeDropMarker, RAW_RELEASABLE, RELEASE_EVERY_BYTES } from './log-caps';
+import { open, stat, writeFile } from 'node:fs/promises';
+import { describeDropMarker, noPunchFlag, RAW_BACKLOG_BYTES, RAW_RELEASABLE, RELEASE_EVERY_BYTES } from './log-caps';
 import type { LogStream } from './log-line';
 import type { LogFiles } from './log-files';
 import type { LogWriter } from './log-writer';
@@ -29,6 +29,10 @@ interface Source {
   readonly path: string;
   offset: number;
   released: number;
+  /** The raw file's inode when last read: another one (deleted and made again by the shim) is read from its start. */
+  ino?: number;
+  /** A punch failed here: consumed bytes stay on disk (see #release). */
+  unpunchable?: boolean;
 }
 
 export class RawLogIngestor {
@@ -66,8 +70,10 @@ export class RawLogIngestor {
       return; // not created yet
     }
     try {
-      const { size } = await handle.stat();
-      if (size < source.offset) source.offset = source.released = 0; // replaced or truncated by someone else
+      const { size, ino } = await handle.stat();
+      // Replaced or truncated by someone else: what it holds now is new.
+      if (size < source.offset || (source.ino !== undefined && ino !== source.ino)) source.offset = source.released = 0;
+      source.ino = ino;
       const buffer = Buffer.alloc(READ_BYTES);
       while (source.offset < size) {
         const { bytesRead } = await handle.read(buffer, 0, Math.min(READ_BYTES, size - source.offset), source.offset);
@@ -90,20 +96,29 @@ export class RawLogIngestor {
     if (source.offset - source.released >= RELEASE_EVERY_BYTES) this.#release(source);
   }
 
-  /** Writes one segment of whole lines, a drop marker of the log shim as an event of its own. */
+  /**
+   * Writes one segment of whole lines, a drop marker of the log shim as an event of its own. Line
+   * ends are found in the raw bytes: decoding can change lengths (invalid UTF-8 becomes U+FFFD), so
+   * the raw offset after each line comes from its newline, never from its decoded text.
+   */
   #ingest(source: Source, segment: Buffer): void {
-    const texts = segment.toString('utf8').split('\n');
-    if (texts[texts.length - 1] === '') texts.pop();
-    const end = source.offset + segment.length;
+    const lines: { text: string; end: number }[] = [];
+    for (let at = 0; at < segment.length; ) {
+      const newline = segment.indexOf(10, at);
+      const stop = newline === -1 ? segment.length : newline;
+      lines.push({ text: segment.toString('utf8', at, stop), end: source.offset + Math.min(stop + 1, segment.length) });
+      at = stop + 1;
+    }
+    const texts = (from: number, to?: number) => lines.slice(from, to).map((line) => line.text);
     let from = 0;
-    for (let i = 0; i < texts.length; i++) {
-      const marker = texts[i]!.charCodeAt(0) === 0 ? describeDropMarker(texts[i]!, source.name) : undefined;
+    for (let i = 0; i < lines.length; i++) {
+      const marker = lines[i]!.text.charCodeAt(0) === 0 ? describeDropMarker(lines[i]!.text, source.name) : undefined;
       if (marker === undefined) continue;
-      if (i > from) this.#commit(source, source.stream, texts.slice(from, i), source.offset + Buffer.byteLength(texts.slice(from, i).join('\n')) + 1);
-      this.#commit(source, 'evt', [marker], source.offset + Buffer.byteLength(texts[i]!) + 1);
+      if (i > from) this.#commit(source, source.stream, texts(from, i), lines[i - 1]!.end);
+      this.#commit(source, 'evt', [marker], lines[i]!.end);
       from = i + 1;
     }
-    if (from < texts.length) this.#commit(source, source.stream, texts.slice(from), end);
+    if (from < lines.length) this.#commit(source, source.stream, texts(from), lines.at(-1)!.end);
   }
 
   /** Writes lines read up to `end`; only then does the source move there. */
@@ -114,11 +129,33 @@ export class RawLogIngestor {
     source.offset = end;
   }
 
-  /** Frees the consumed bytes (Linux `fallocate --punch-hole`); offsets stay valid. Best effort. */
+  /**
+   * Frees the consumed bytes (Linux `fallocate --punch-hole`); offsets stay valid. A punch that
+   * fails or frees nothing (a file system without hole punching, an fallocate without the option) is
+   * said once and flagged beside the raw file, so the shim stops capping by blocks that never fall.
+   */
   #release(source: Source): void {
-    if (!RAW_RELEASABLE) return;
+    if (!RAW_RELEASABLE || source.unpunchable) return;
     const length = Math.floor(source.offset / 4096) * 4096;
     source.released = source.offset;
-    execFile('fallocate', ['--punch-hole', '--offset', '0', '--length', String(length), source.path], () => undefined);
+    execFile('fallocate', ['--punch-hole', '--offset', '0', '--length', String(length), source.path], (error, _stdout, stderr) => {
+      void stat(source.path)
+        .then(({ blocks, size }) => {
+          if (error) return (stderr.trim() || error.message).slice(0, 200);
+          // What is left allocated is at most the part not punched, give or take the file system's own preallocation.
+          return blocks * 512 > size - length + PUNCH_SLACK_BYTES ? 'no disk blocks were freed' : undefined;
+        }, () => undefined) // the file is gone: nothing to free
+        .then(async (why) => {
+          if (why === undefined || source.unpunchable) return;
+          source.unpunchable = true;
+          await writeFile(noPunchFlag(source.path), '', { mode: 0o600 }).catch(() => undefined);
+          this.onError(
+            new Error(`cannot free the logged part of ${source.path} (${why}): this file system or its fallocate cannot punch holes, so its ${RAW_BACKLOG_BYTES / 1024 / 1024} MiB backlog cap is not enforced and the file grows with the output`),
+          );
+        });
+    });
   }
 }
+
+/** Blocks a file system may keep allocated past what was written (ext4, xfs preallocate). */
+const PUNCH_SLACK_BYTES = 4 * 1024 * 1024;

@@ -12,7 +12,7 @@ import { compareBirth, identify, isAlive, startedAt } from '../../process/proces
 import { terminate } from '../../process/terminate';
 import type { ProcessRecord } from '../../state/service-record';
 import { StartError, type Adoption, type ExitReport, type RunContext, type RunningService, type ServiceDriver } from '../driver';
-import { logShimScript, startLogShim } from '../../logs/log-shim-launch';
+import { logShimScript, startLogShim, type LogShim } from '../../logs/log-shim-launch';
 import { launchSpec } from './launch-spec';
 
 /** How often an adopted process (not our child, so no exit event) is checked. */
@@ -29,7 +29,13 @@ export class BinaryDriver implements ServiceDriver {
     if (!existsSync(spec.cwd)) throw new StartError(`working directory missing: ${spec.cwd}`);
     const shim = logShimScript();
     if (!shim) throw new StartError('the log shim is not built (out/cli/log-shim.js): run `npm install` or `npm run build` in the package folder');
-    const { pipes, drained } = startLogShim(shim, context.logs, `${service.name} ${instance}`);
+    let logShim: LogShim;
+    try {
+      logShim = await startLogShim(shim, context.logs, instance, `${service.name} ${instance}`);
+    } catch (error) {
+      throw new StartError(`could not start the log shim: ${(error as Error).message}`);
+    }
+    const { fds, drained } = logShim;
     let child: ChildProcess;
     try {
       child = spawn(spec.command, spec.args, {
@@ -37,8 +43,8 @@ export class BinaryDriver implements ServiceDriver {
         env: { ...spec.env, ...markers(context.home, service.name, instance) },
         shell: spec.shell,
         detached: true,
-        // Its output goes to the log shim, which caps what reaches the disk and drains it while no manager runs.
-        stdio: ['ignore', pipes[0], pipes[1]],
+        // Its output goes to the log shim through real pipes, which caps what reaches the disk and drains it while no manager runs.
+        stdio: ['ignore', fds[0], fds[1]],
       });
       const exited = new Promise<ExitReport>((resolve) => child.once('exit', (code, signal) => resolve(describeExit(code, signal)))).then(
         // Its last output reaches the raw file when the shim ends; a descendant holding the pipes must not hold up the exit.
@@ -67,7 +73,7 @@ export class BinaryDriver implements ServiceDriver {
       throw error;
     } finally {
       // The service holds its own copies; once they close, the shim ends.
-      pipes.forEach((pipe) => pipe.destroy());
+      logShim.release();
     }
   }
 

@@ -5,10 +5,10 @@
  * left), and each pod's log into the service's raw log file. When the watch breaks (the API server
  * away) it says so and re-watches; a relist on return catches what happened meanwhile.
  */
-import { createWriteStream } from 'node:fs';
 import { Writable } from 'node:stream';
 import type { KubeConfig, V1Deployment, V1Pod } from '@kubernetes/client-node';
 import type { LogFiles } from '../../logs/log-files';
+import { RawAppender } from '../../logs/raw-appender';
 import { NotReady, type ExitReport, type RunSignal } from '../driver';
 
 const REWATCH_MS = 1_000;
@@ -175,20 +175,23 @@ export class WorkloadWatch {
     if (this.#followed.has(name) || pod.status?.phase !== 'Running') return;
     this.#followed.add(name);
     const container = pod.spec!.containers[0]!.name;
-    const file = createWriteStream(this.logs.rawStdout, { flags: 'a', mode: 0o600 });
+    // At the raw backlog cap the sink waits, and so the follow: the kubelet keeps the lines.
+    const file = new RawAppender(this.logs.rawStdout);
     let partial = '';
     const sink = new Writable({
       write: (chunk: Buffer, _encoding, done) => {
         const lines = (partial + chunk.toString()).split('\n');
         partial = lines.pop() ?? '';
+        let written = Promise.resolve();
         for (const line of lines) {
           const space = line.indexOf(' ');
           const time = line.slice(0, space);
           if (time <= (this.#lastLine.get(name) ?? '')) continue;
           this.#lastLine.set(name, time);
-          file.write(`${line.slice(space + 1)}\n`);
+          const text = `${line.slice(space + 1)}\n`;
+          written = written.then(() => file.write(text));
         }
-        done();
+        void written.then(() => done());
       },
       final: (done) => (file.end(), done()),
     });
