@@ -3,6 +3,7 @@ import type { Registry } from '@shared/model';
 import { formatIssue, suggestion, type LocatedIssue } from '@shared/model';
 import { dirname, join } from 'node:path';
 import { packageRoot, provisioningHome, resolveHome } from '../core/paths';
+import { referencedEnv } from '../core/drivers/env-references';
 import { discoverRegistry } from '../core/registry/discover-registry';
 import { loadRegistry, type LoadedRegistry } from '../core/registry/load-registry';
 import { daemonSocketPath } from '../daemon/daemon-paths';
@@ -99,8 +100,10 @@ export class CommandContext {
   }
 
   /** What a health check run from the CLI needs: placeholders and env references resolve as in the engine. */
-  checkContext(loaded: LoadedRegistry): { home: string; registryDir: string; env: CliIo['env'] } {
-    return { home: this.home, registryDir: dirname(loaded.location.path), env: this.io.env };
+  /** A check run here, by this command: its env references read this shell's values, as a start would send them. */
+  checkContext(loaded: LoadedRegistry): { home: string; registryDir: string; env: CliIo['env']; given: Record<string, string> } {
+    const given = loaded.registry ? referencedEnv(loaded.registry, this.io.env) : {};
+    return { home: this.home, registryDir: dirname(loaded.location.path), env: this.io.env, given };
   }
 
   /** Closes what the command opened. */

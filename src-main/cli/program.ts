@@ -19,6 +19,7 @@ import { servicesWhy } from './commands/services-why';
 import { platformUpdate } from './commands/platform-update';
 import { ui } from './commands/ui';
 import { RemoteError } from '@shared/contract/wire';
+import { formatDuration, MAX_DURATION_MS } from '@shared/model';
 
 /** Runs one invocation and returns its exit code. Never calls process.exit, so tests can run it in-process. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -115,7 +116,7 @@ function createProgram(io: CliIo): Command {
   services
     .command('monitor [name]')
     .description('run the health checks every few seconds until Ctrl-C: a live table, or a line per change')
-    .option('-i, --interval <seconds>', 'seconds between rounds', (value) => positiveInteger(value, '--interval'), 5)
+    .option('-i, --interval <seconds>', 'seconds between rounds', (value) => positiveInteger(value, '--interval', MAX_DURATION_MS / 1000), 5)
     .action(action((ctx, name: string | undefined, options: { interval: number }) => servicesMonitor(ctx, name, options)));
   services
     .command('readiness')
@@ -186,8 +187,10 @@ function port(value: string): number {
   return number;
 }
 
-function positiveInteger(value: string, option: string): number {
+/** `max` keeps a wait within what Node's timers hold (MAX_DURATION_MS): beyond it they fire at once. */
+function positiveInteger(value: string, option: string, max = Number.MAX_SAFE_INTEGER): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError(`${option} takes a whole number of 1 or more`);
+  if (number > max) throw new InvalidArgumentError(`${option} takes at most ${max} (${formatDuration(max * 1000)}): longer waits overflow the timers`);
   return number;
 }

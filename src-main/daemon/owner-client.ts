@@ -12,12 +12,13 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { readLines } from '../core/read-lines';
+import { ownerEnvironment } from '../core/drivers/base-environment';
 import type { StateEvent } from '@shared/contract/service-state';
 import { methods, type MethodName, type Params, type Result } from '@shared/contract/methods';
-import { eventMessageSchema, RemoteError, responseSchema } from '@shared/contract/wire';
+import { eventMessageSchema, RemoteError, responseSchema, type Response } from '@shared/contract/wire';
 import { daemonLogPath, daemonSocketPath, privateStateRoot, recordedOwnerPid } from './daemon-paths';
-import { MAX_FRAME_BYTES } from './frame-limit';
-import { listenerAt, ownerLockPath } from './owner-lock';
+import { MAX_FRAME_BYTES, requestTooLarge } from './frame-limit';
+import { listenerAt, lockHolderAnswers, ownerLockPath } from './owner-lock';
 
 /** How long a silent owner is waited for, unless PROVISIONING_ANSWER_TIMEOUT_MS says otherwise. */
 export const ANSWER_DEADLINE_MS = 10_000;
@@ -71,8 +72,11 @@ export class OwnerClient {
 
   async call<M extends MethodName>(method: M, ...args: Record<never, never> extends Params<M> ? [params?: Params<M>] : [params: Params<M>]): Promise<Result<M>> {
     const id = this.#nextId++;
+    const line = `${JSON.stringify({ id, method, params: args[0] ?? {} })}\n`;
+    // The owner would refuse it unanswerable (id -1): refused here, as this call's own error.
+    if (Buffer.byteLength(line) > MAX_FRAME_BYTES) throw new RemoteError(requestTooLarge.error);
     const result = new Promise((resolve, reject) => this.#pending.set(id, { resolve, reject }));
-    this.#send(id, method, args[0] ?? {});
+    this.#write(line);
     this.#watchLiveness();
     const parsed = methods[method].result.parse(await result) as Result<M>;
     if (method === 'hello') this.#pid = (parsed as Result<'hello'>).pid;
@@ -93,8 +97,8 @@ export class OwnerClient {
     this.socket.end();
   }
 
-  #send(id: number, method: string, params: unknown): void {
-    if (this.socket.writable) this.socket.write(`${JSON.stringify({ id, method, params })}\n`);
+  #write(line: string): void {
+    if (this.socket.writable) this.socket.write(line);
   }
 
   /** While calls wait: a `hello` when the owner has been quiet, and failure once it has been silent for the deadline. */
@@ -102,12 +106,19 @@ export class OwnerClient {
     if (this.#watch) return;
     this.#heard = Date.now();
     const probeEvery = this.#deadlineMs / 4;
+    let ticked = this.#heard;
     this.#watch = setInterval(() => {
       if (this.#pending.size === 0) return this.#stopWatching();
-      const silent = Date.now() - this.#heard;
+      const now = Date.now();
+      // A tick late by more than an interval means this process was not running (Ctrl-Z, suspend,
+      // load): the owner's silence meanwhile says nothing about it, so it is asked afresh.
+      const late = now - ticked > 2 * probeEvery;
+      ticked = now;
+      if (late) this.#heard = now;
+      const silent = now - this.#heard;
       if (silent >= this.#deadlineMs) return this.#fail(new OwnerNotAnsweringError(this.#pid ?? recordedOwnerPid(this.stateRoot), `has not answered for ${Math.round(silent / 1000)}s`));
       // Its answer is not waited for: anything heard counts.
-      if (silent >= probeEvery) this.#send(this.#nextId++, 'hello', {});
+      if (late || silent >= probeEvery) this.#write(`${JSON.stringify({ id: this.#nextId++, method: 'hello', params: {} })}\n`);
     }, probeEvery);
     this.#watch.unref();
   }
@@ -137,9 +148,15 @@ export class OwnerClient {
     const parsed = responseSchema.safeParse(message);
     if (!parsed.success) return this.#pushed.forEach((listener) => listener(message));
     const response = parsed.data;
-    const waiting = this.#pending.get(response.id);
+    // A request the owner refused unread (over the frame bound) has no id: the oldest waiting call is it.
+    if (response.id === -1 && !response.ok) return this.#pending.size > 0 ? this.#settle(this.#pending.keys().next().value!, response) : undefined;
+    this.#settle(response.id, response);
+  }
+
+  #settle(id: number, response: Response): void {
+    const waiting = this.#pending.get(id);
     if (!waiting) return;
-    this.#pending.delete(response.id);
+    this.#pending.delete(id);
     if (response.ok) waiting.resolve(response.result);
     else waiting.reject(new RemoteError(response.error));
   }
@@ -209,7 +226,8 @@ export async function connectToOwner(target: OwnerTarget, timeoutMs = 10_000): P
  * Starts a daemon and waits until an owner answers. Several clients may race here; the daemons race
  * for the owner lock and all but one exit cleanly — then the winner is waited for (and when it went
  * away too, another daemon is started). A daemon that dies otherwise fails the call at once, with
- * the end of its log.
+ * the end of its log. Past the start deadline, a lock holder that still runs is waited for: adopting
+ * what runs comes before it listens.
  */
 async function startAndConnect(target: OwnerTarget, options: ClientOptions, timeoutMs: number): Promise<OwnerClient> {
   const stateRoot = privateStateRoot(target.home);
@@ -223,7 +241,12 @@ async function startAndConnect(target: OwnerTarget, options: ClientOptions, time
     const exit = daemon.exit();
     if (exit && exit.code !== 0) throw new OwnerUnavailableError(`the daemon (pid ${daemon.pid ?? '?'}) ${describeExit(exit)} before it answered; the end of ${log}:\n${endOf(log)}`);
     if (exit && (await listenerAt(ownerLockPath(stateRoot))) !== 'alive') daemon = startDaemon(target, log);
-    if (Date.now() > deadline) throw new OwnerUnavailableError(`the daemon did not start within ${timeoutMs / 1000}s; see ${log}`);
+    if (Date.now() > deadline) {
+      // A holder of the lock is still adopting (that may wait out stop timeouts): waited for while it runs.
+      const running = await lockHolderAnswers(ownerLockPath(stateRoot), options.answerDeadlineMs ?? ANSWER_DEADLINE_MS);
+      if (!running && (await listenerAt(ownerLockPath(stateRoot))) === 'alive') throw new OwnerNotAnsweringError(recordedOwnerPid(stateRoot), 'holds the home but stopped answering while it started');
+      if (!running) throw new OwnerUnavailableError(`the daemon did not start within ${timeoutMs / 1000}s; see ${log}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -239,7 +262,8 @@ function startDaemon(target: OwnerTarget, logPath: string): { pid: number | unde
   const daemon = spawn(process.execPath, [target.cli, 'daemon', 'run', '--config', target.registryPath], {
     detached: true,
     stdio: ['ignore', log, log],
-    env: { ...target.env, PROVISIONING_HOME: target.home },
+    // Only the base and what its tools read (base-environment.ts): no secret of this shell enters it.
+    env: { ...ownerEnvironment(target.env), PROVISIONING_HOME: target.home },
   });
   closeSync(log);
   let exit: Exit | undefined;

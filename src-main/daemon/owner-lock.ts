@@ -7,13 +7,15 @@
  *   not listening yet;
  * - a live holder accepts a connection (or its backlog is full: still alive); a refused connection
  *   means the holder died (SIGKILL leaves the file behind);
- * - a dead holder's `lock.sock` is removed only under an exclusive claim (`lock.sock.claim`, a file
- *   holding the claimant's pid and start time, linked into place whole) and only if it is still
- *   refused then: two processes that both saw it dead cannot remove a lock a third just took. A
- *   claimant that died is itself removed the same way, one level up.
+ * - a dead holder's `lock.sock` is removed only under an exclusive claim (`lock.sock.claim`, a
+ *   symlink whose target is the claimant's pid and start time: made whole in one call, and needing
+ *   no data block, so a full disk does not stop a takeover) and only if it is still refused then:
+ *   two processes that both saw it dead cannot remove a lock a third just took. A claimant that died
+ *   is itself removed the same way, one level up;
+ * - a holder removes `lock.sock` on release only while it is still its own socket (same inode).
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, lstatSync, readdirSync, readFileSync, readlinkSync, symlinkSync, unlinkSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { identify, isAlive } from '../core/process/process-identity';
@@ -23,6 +25,8 @@ export interface OwnerLock {
 }
 
 const LOCK = 'lock.sock';
+/** The name each contender listens on before linking it to LOCK (see LONGEST_SOCKET_NAME in daemon-paths.ts). */
+const OWN_NAME = /^lock\.[0-9a-f]{12}\.sock$/;
 /** Claims of claims: each level needs a process to die within microseconds, so this is never reached. */
 const MAX_CLAIM_DEPTH = 3;
 const ATTEMPTS = 200;
@@ -32,27 +36,49 @@ export const ownerLockPath = (stateRoot: string): string => join(stateRoot, LOCK
 /** The lock, or undefined when a live process holds it. */
 export async function acquireOwnerLock(stateRoot: string): Promise<OwnerLock | undefined> {
   const path = ownerLockPath(stateRoot);
-  const { server, name } = await listenOnOwnName(stateRoot);
-  const giveUp = () => new Promise<undefined>((resolve) => server.close(() => resolve(undefined)));
-  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    try {
-      linkSync(name, path);
-      unlinkSync(name);
-      return { release: () => release(server, path) };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        await giveUp();
-        throw error;
+  await sweepDeadNames(stateRoot);
+  let own = await listenOnOwnName(stateRoot);
+  const giveUp = () => new Promise<undefined>((resolve) => own.server.close(() => resolve(undefined)));
+  try {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const { server, name } = own;
+      try {
+        const inode = lstatSync(name).ino;
+        linkSync(name, path);
+        unlinkQuietly(name);
+        return { release: () => release(server, path, inode) };
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        // Another contender swept the name in the instant between its bind and its listen: take a new one.
+        if (code === 'ENOENT') {
+          await giveUp();
+          own = await listenOnOwnName(stateRoot);
+          continue;
+        }
+        if (code !== 'EEXIST') throw error;
       }
+      const holder = await listenerAt(path);
+      if (holder === 'alive') return await giveUp();
+      if (holder === 'dead') await removeIfDead(path, async (p) => (await listenerAt(p)) === 'dead');
+      // Gone, just removed, or a takeover under way elsewhere: look again shortly.
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
     }
-    const holder = await listenerAt(path);
-    if (holder === 'alive') return giveUp();
-    if (holder === 'dead') await removeIfDead(path, async (p) => (await listenerAt(p)) === 'dead');
-    // Gone, just removed, or a takeover under way elsewhere: look again shortly.
-    await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
+  } catch (error) {
+    await giveUp();
+    throw error;
   }
   await giveUp();
-  throw new Error(`could not take the owner lock ${path}: it stayed held by a process that is neither alive nor gone; remove it and run the command again`);
+  throw new Error(
+    `could not take the owner lock ${path}: its claim files (${path}.claim, ${path}.claim.claim) name processes that are still alive; if \`provisioning daemon status\` says none runs, remove those claim files (never ${LOCK}) and run the command again`,
+  );
+}
+
+/** Removes the names of contenders that died before linking theirs (a refused connection). */
+async function sweepDeadNames(stateRoot: string): Promise<void> {
+  for (const entry of readdirSync(stateRoot).filter((name) => OWN_NAME.test(name))) {
+    const name = join(stateRoot, entry);
+    if ((await listenerAt(name)) === 'dead') unlinkQuietly(name);
+  }
 }
 
 /** Whether a live process listens on the socket at `path`: 'gone' when there is no socket there. */
@@ -68,6 +94,29 @@ export function listenerAt(path: string): Promise<'alive' | 'dead' | 'gone'> {
       // Anything but a refusal (a full backlog: EAGAIN) means someone listens.
       resolve(error.code === 'ECONNREFUSED' ? 'dead' : error.code === 'ENOENT' ? 'gone' : 'alive');
     });
+  });
+}
+
+/**
+ * Whether the lock's holder is running: it closes every connection as it arrives, so one that is
+ * not closed within `withinMs` means a holder that is stopped or stuck (the kernel accepts for it).
+ */
+export function lockHolderAnswers(path: string, withinMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let connected = false;
+    const socket = connect(path);
+    const timer = setTimeout(() => socket.destroy(), withinMs);
+    socket.once('connect', () => (connected = true));
+    socket.once('end', () => {
+      clearTimeout(timer);
+      resolve(connected);
+      socket.destroy();
+    });
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+    socket.on('error', () => undefined);
   });
 }
 
@@ -94,10 +143,16 @@ async function listenOnOwnName(stateRoot: string): Promise<{ server: Server; nam
   }
 }
 
-async function release(server: Server, path: string): Promise<void> {
-  // Unlinked while still listening: until then no one can judge the lock dead and take it.
-  unlinkSync(path);
-  server.close();
+async function release(server: Server, path: string, inode: number): Promise<void> {
+  // Unlinked while still listening: until then no one can judge the lock dead and take it. Only
+  // while it is ours: if it went, another process may hold the lock now, under the same name.
+  try {
+    if (lstatSync(path).ino === inode) unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  } finally {
+    server.close();
+  }
 }
 
 /** Removes `path` if `isDead` still says so while this process holds the claim on it. */
@@ -114,30 +169,37 @@ async function removeIfDead(path: string, isDead: (path: string) => Promise<bool
   }
 }
 
-/** Links a complete file naming us at `claim`; false when a claim is there already. */
+/** Makes the claim naming us at `claim`; false when a claim is there already. */
 function createClaim(claim: string): boolean {
-  const draft = `${claim}.${process.pid}.${randomBytes(4).toString('hex')}`;
-  writeFileSync(draft, `${process.pid} ${identify(process.pid)?.startTime ?? ''}\n`, { mode: 0o600 });
   try {
-    linkSync(draft, claim);
+    symlinkSync(`${process.pid} ${identify(process.pid)?.startTime ?? ''}`, claim);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return false;
-  } finally {
-    unlinkQuietly(draft);
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (code === 'EEXIST') return false;
+    throw new Error(`could not claim the stale owner lock (${claim}: ${message}); free the file system of the provisioning home and run the command again`, { cause: error });
   }
 }
 
 function claimantDead(claim: string): boolean {
   let text: string;
   try {
-    text = readFileSync(claim, 'utf8');
-  } catch {
-    return false;
+    text = readlinkSync(claim);
+  } catch (error) {
+    // A claim left by an earlier version is a file holding the same text.
+    if ((error as NodeJS.ErrnoException).code !== 'EINVAL') return false;
+    text = readFileQuietly(claim);
   }
   const [pid, startTime] = text.trim().split(' ');
   return !isAlive({ pid: Number(pid), startTime: startTime ?? '' });
+}
+
+function readFileQuietly(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 function unlinkQuietly(path: string): void {

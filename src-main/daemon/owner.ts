@@ -3,6 +3,7 @@
  * the contract on the home's local socket so CLI clients reach it. The headless daemon and the
  * desktop app's main process both own a home this way.
  */
+import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Registry } from '@shared/model';
 import { createReloadableEngine, type ReloadableEngine } from '../core/reloadable-engine';
@@ -54,7 +55,7 @@ export async function startOwner(given: OwnerOptions): Promise<Owner | undefined
 }
 
 async function own(options: OwnerOptions, stateRoot: string, lock: OwnerLock): Promise<Owner> {
-  await writeFileAtomic(ownerPidPath(stateRoot), `${process.pid}\n`);
+  await recordPid(ownerPidPath(stateRoot), options.log);
   const registryPath = options.registryFile.location.path;
   const engine = await createReloadableEngine({ ...options, registryDir: dirname(registryPath), onWarning: (warning) => options.log(`warning: ${warning}`) });
   let stop!: () => void;
@@ -75,4 +76,17 @@ async function own(options: OwnerOptions, stateRoot: string, lock: OwnerLock): P
     options.log(`pid ${process.pid} stopped supervising; services keep running`);
   });
   return { engine, facts, server, stop, stopped };
+}
+
+/**
+ * Best effort: the pid only helps name an owner that stops answering, so a full disk must not stop
+ * one from starting — but a pid file left by an earlier owner must not name that one instead.
+ */
+async function recordPid(path: string, log: (line: string) => void): Promise<void> {
+  try {
+    await writeFileAtomic(path, `${process.pid}\n`);
+  } catch (error) {
+    await rm(path, { force: true }).catch(() => undefined);
+    log(`warning: could not record the owner's pid in ${path} (${(error as Error).message}); errors will not name this process`);
+  }
 }

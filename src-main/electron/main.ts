@@ -11,8 +11,8 @@ import { provisioningHome, resolveHome } from '../core/paths';
 import { discoverRegistry } from '../core/registry/discover-registry';
 import { RegistryFile } from '../core/registry/registry-file';
 import { contractHandlers } from '../daemon/contract-session';
-import { daemonSocketPath } from '../daemon/daemon-paths';
-import { OwnerClient } from '../daemon/owner-client';
+import { daemonSocketPath, privateStateRoot, recordedOwnerPid } from '../daemon/daemon-paths';
+import { answerDeadline, OwnerClient, OwnerUnavailableError } from '../daemon/owner-client';
 import { startOwner, type Owner } from '../daemon/owner';
 import { bridgeContract } from './ipc-bridge';
 import { createMainWindow, rendererFile } from './main-window';
@@ -28,9 +28,13 @@ app.on('second-instance', () => window?.show());
 
 /** Takes the home over from a daemon that owns it (services keep running and are adopted). */
 async function own(options: Parameters<typeof startOwner>[0]): Promise<Owner> {
-  const daemon = await OwnerClient.connectIfRunning(daemonSocketPath(options.home)).catch(() => undefined);
+  // A daemon that does not answer (stopped, stuck) fails this with its pid and what to do.
+  const daemon = await OwnerClient.connectIfRunning(daemonSocketPath(options.home), { answerDeadlineMs: answerDeadline(process.env) });
   if (daemon) {
-    await daemon.call('shutdown').catch(() => undefined);
+    await daemon.call('shutdown').catch((error: Error) => {
+      // It closing the connection as it stops is the hand-over itself.
+      if (!(error instanceof OwnerUnavailableError)) throw error;
+    });
     daemon.close();
   }
   for (let attempt = 0; attempt < 100; attempt++) {
@@ -38,7 +42,12 @@ async function own(options: Parameters<typeof startOwner>[0]): Promise<Owner> {
     if (owner) return owner;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`another manager keeps ${options.home}; stop it with \`provisioning daemon stop\``);
+  const pid = recordedOwnerPid(privateStateRoot(options.home));
+  throw new Error(
+    pid
+      ? `the manager with pid ${pid} keeps ${options.home} and did not hand it over; \`provisioning daemon stop\` asks it to, \`kill ${pid}\` ends it (services keep running)`
+      : `another manager keeps ${options.home}; stop it with \`provisioning daemon stop\``,
+  );
 }
 
 async function main(): Promise<void> {
@@ -116,6 +125,13 @@ function askToStop(): boolean {
   return choice === 1;
 }
 
-void app.whenReady().then(main);
+// What stops the app from owning the home (e.g. a daemon that does not answer) is said, not lost.
+void app
+  .whenReady()
+  .then(main)
+  .catch((error: Error) => {
+    dialog.showErrorBox('Provisioning cannot take over its home', error.message);
+    app.quit();
+  });
 // The app stays in the tray when its window closes (the close-to-tray setting decides in main()).
 app.on('window-all-closed', () => undefined);

@@ -21,7 +21,7 @@ import { withClientEnv, type ClientEnv } from '@shared/contract/client-env';
 import { isFile } from '../core/is-file';
 import { WEB_PROTOCOL } from '@shared/contract/web-session';
 import { readLines } from '../core/read-lines';
-import { MAX_FRAME_BYTES } from '../daemon/frame-limit';
+import { MAX_FRAME_BYTES, requestTooLarge } from '../daemon/frame-limit';
 import { hostNames, requestRefusal, targetPath, upgradeRefusal, type Refusal } from './request-checks';
 
 export interface WebHostOptions {
@@ -142,6 +142,8 @@ function bridge(ws: WebSocket, owner: Socket, clientEnv: () => Promise<ClientEnv
     sending = sending
       .then(async () => {
         const line = `${JSON.stringify(withClientEnv(request.data, await clientEnv()))}\n`;
+        // maxPayload bounded the page's frame; the environment added to it is bounded here.
+        if (Buffer.byteLength(line) > MAX_FRAME_BYTES) return void ws.send(JSON.stringify({ ...requestTooLarge, id: request.data.id }));
         if (!owner.destroyed && !owner.write(line)) ws.pause();
       })
       // Not expected (the environment is read without throwing); the page reconnects.

@@ -2,12 +2,17 @@
  * The CLI and the daemon as real processes, killed with SIGKILL at bad moments: every service is
  * found again, exactly once, and nothing is left behind.
  */
+import { execFile, execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { daemonSocketPath } from '../../src-main/daemon/daemon-paths';
 import { OwnerClient } from '../../src-main/daemon/owner-client';
+import { listenerAt, ownerLockPath } from '../../src-main/daemon/owner-lock';
 import { alive, DEMO, nodeService, waitFor } from '../support/engine-harness';
-import { privateHomes, type Home } from '../support/cli-process';
+import { managedProcesses } from '../../src-main/core/process/managed-processes';
+import { privateHomes, type CliProcessResult, type Home } from '../support/cli-process';
+import { tempDir } from '../support/cli-run';
 
 const registry = nodeService('web', [join(DEMO, 'service.mjs'), '--name', 'web', '--log-every', '100ms']);
 const homes = privateHomes(registry);
@@ -130,6 +135,59 @@ describe('the daemon', () => {
     const h = homes.create(registry);
     expect(await h.run(['services', 'start', 'nope'])).toMatchObject({ code: 1, stderr: "provisioning: unknown service 'nope'\n" });
   });
+});
+
+describe('daemon stop', () => {
+  it('says stopped only once the owner has let the lock go', async () => {
+    const h = home();
+    const preload = join(tempDir('pcc-preload-'), 'slow-release.cjs');
+    // The owner takes 2 s to let go after answering `shutdown`, as a slow engine.close would.
+    writeFileSync(
+      preload,
+      "const fs = require('node:fs'); const unlink = fs.unlinkSync; fs.unlinkSync = (path) => { if (String(path).endsWith('/lock.sock')) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000); return unlink(path); };\n",
+    );
+    const env = { ...process.env, PROVISIONING_HOME: h.home, PROVISIONING_CONFIG: h.registry, NO_COLOR: '1', NODE_OPTIONS: `--require ${preload}` };
+    const run = (args: string[]) =>
+      new Promise<CliProcessResult>((resolve) =>
+        execFile(process.execPath, [join(process.cwd(), 'bin', 'provisioning.js'), ...args], { env }, (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr })),
+      );
+    expect((await run(['services', 'status'])).code).toBe(0);
+    const stopped = await run(['daemon', 'stop']);
+    expect(stopped.stdout).toMatch(/^daemon \(pid \d+\) stopped/);
+    // Before: "stopped" came with the answer to `shutdown`, while the lock was still held.
+    expect(await listenerAt(ownerLockPath(join(h.home, 'services')))).not.toBe('alive');
+  }, 30_000);
+});
+
+describe('a home on a full disk', () => {
+  it('still gets an owner, and a SIGKILLed one is taken over', async () => {
+    const mount = tempDir('pcc-full-');
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m,mode=0700', 'tmpfs', mount]);
+    const h = homes.create();
+    const env = { ...process.env, PROVISIONING_HOME: mount, PROVISIONING_CONFIG: h.registry, NO_COLOR: '1' };
+    const run = (args: string[]) =>
+      new Promise<CliProcessResult>((resolve) =>
+        execFile(process.execPath, [join(process.cwd(), 'bin', 'provisioning.js'), ...args], { env }, (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr })),
+      );
+    try {
+      // Filled before any owner runs: every block of it is taken.
+      expect(() => execFileSync('dd', ['if=/dev/zero', `of=${join(mount, 'fill')}`, 'bs=64k'], { stdio: 'ignore' })).toThrow();
+      // Before: the owner died writing owner.pid (ENOSPC), and a daemon whose log could take no line died of that.
+      const started = await run(['services', 'start', 'web']);
+      expect(started, started.stderr).toMatchObject({ code: 0, stdout: expect.stringMatching(/^web healthy/) });
+      const daemon = (JSON.parse((await run(['daemon', 'status', '--json'])).stdout) as { pid: number }).pid;
+      process.kill(daemon, 'SIGKILL');
+      await waitFor(() => !alive(daemon));
+      // A stale lock's takeover claim needs no data block (before: writing it threw ENOSPC).
+      const status = await run(['services', 'status', 'web', '--json']);
+      expect(status.code, status.stderr).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({ state: 'healthy', reason: expect.stringMatching(/^adopted/) });
+    } finally {
+      await run(['daemon', 'stop']);
+      for (const p of managedProcesses(mount)) process.kill(p.pid, 'SIGKILL');
+      execFileSync('umount', ['-l', mount]);
+    }
+  }, 40_000);
 });
 
 describe('logs across daemon crashes', () => {

@@ -52,6 +52,19 @@ describe('the owner socket', () => {
   }, 60_000);
 });
 
+describe('a client with a request over the bound', () => {
+  it('gets its own error at once and goes on working', async () => {
+    const h = privateHome(nodeService('web', [join(DEMO, 'service.mjs'), '--name', 'web']));
+    homes.push(h);
+    expect((await h.run(['services', 'status'])).code).toBe(0);
+    const client = await OwnerClient.connect(daemonSocketPath(h.home));
+    // Before: the owner's refusal (id -1) matched no call while hello probes kept it alive: it waited forever.
+    await expect(client.call('validateRegistry', { text: 'x'.repeat(MAX_FRAME_BYTES) })).rejects.toMatchObject({ name: 'ProtocolError', message: 'a request over 4 MiB was refused (the most one message may carry)' });
+    expect((await client.call('hello')).pid).toBe(await h.daemonPid());
+    client.close();
+  }, 30_000);
+});
+
 describe('the line reader', () => {
   it('keeps lines whole across chunks and drops only the line over its bound', async () => {
     const input = new PassThrough();

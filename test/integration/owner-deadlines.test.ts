@@ -3,11 +3,13 @@
  * that dies before it answers fails the call at once with the end of its log, and a home too long
  * for socket paths is refused before anything is started.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEMO, nodeService } from '../support/engine-harness';
+import { DEMO, freePort, nodeService, waitFor } from '../support/engine-harness';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 import { privateHomes, type CliProcessResult, type Home } from '../support/cli-process';
 import { tempDir } from '../support/cli-run';
 
@@ -53,6 +55,30 @@ describe('CLI calls to an owner that does not answer', () => {
   }, 40_000);
 });
 
+describe('a CLI that was itself paused', () => {
+  it('asks the owner again after SIGCONT instead of failing on the silence it slept through', async () => {
+    const port = await freePort();
+    const slow = `${nodeService('web', [join(DEMO, 'service.mjs'), '--name', 'web', '--http', String(port), '--ready-after', '6s'])}[services.web.health_check]\ntype = "http"\ninterval = "200ms"\ntimeout = "150ms"\nhttp = { url = "http://127.0.0.1:${port}/health" }\n`;
+    const h = homes.create(slow);
+    const cli = spawn(process.execPath, [join(process.cwd(), 'bin', 'provisioning.js'), 'services', 'start', 'web'], {
+      env: { ...process.env, PROVISIONING_HOME: h.home, PROVISIONING_CONFIG: h.registry, NO_COLOR: '1', PROVISIONING_ANSWER_TIMEOUT_MS: '1000' },
+    });
+    let stdout = '';
+    let stderr = '';
+    cli.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    cli.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => cli.on('close', resolve));
+    // The call is waiting on the owner once the service runs; the CLI then sleeps thrice its deadline.
+    await waitFor(() => h.processes('web').length === 1, 10_000);
+    process.kill(cli.pid!, 'SIGSTOP');
+    await sleep(3_000);
+    process.kill(cli.pid!, 'SIGCONT');
+    // Before: its first tick saw 3 s of silence and failed "has not answered for 3s" without asking.
+    expect(await exited, stderr).toBe(0);
+    expect(stdout).toMatch(/^web healthy/);
+  }, 40_000);
+});
+
 describe('starting the daemon', () => {
   it('fails at once with the end of its log when the daemon is killed before it binds', async () => {
     const h = home();
@@ -65,6 +91,20 @@ describe('starting the daemon', () => {
     expect(result.stderr).toContain('about to be killed');
     expect(result.stderr).not.toContain('did not start within');
   });
+
+  it('waits past its start deadline for an owner that holds the lock and is still adopting', async () => {
+    const h = home();
+    const preload = join(tempDir('pcc-preload-'), 'slow.cjs');
+    // The owner takes the lock at once but listens on owner.sock only 11 s later, as a long adoption would.
+    writeFileSync(
+      preload,
+      "const net = require('node:net'); const listen = net.Server.prototype.listen; net.Server.prototype.listen = function (path, ...rest) { if (typeof path === 'string' && path.endsWith('owner.sock')) { setTimeout(() => listen.call(this, path, ...rest), 11000); return this; } return listen.call(this, path, ...rest); };\n",
+    );
+    const result = await runWith(h, { NODE_OPTIONS: `--require ${preload}` }, ['services', 'status', 'web', '--json']);
+    // Before: "the daemon did not start within 10s" while it was adopting.
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ state: 'stopped' });
+  }, 40_000);
 
   it('refuses a home too long for socket paths, before starting anything', async () => {
     const base = tempDir('pcc-long-');

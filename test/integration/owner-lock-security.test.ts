@@ -5,8 +5,13 @@
  * owner's SIGKILL, twenty CLIs racing for its stale lock still make exactly one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, unlinkSync } from 'node:fs';
+import { identify } from '../../src-main/core/process/process-identity';
+import { acquireOwnerLock, listenerAt, ownerLockPath } from '../../src-main/daemon/owner-lock';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { MAX_CLIENTS } from '../../src-main/daemon/contract-server';
+import { daemonSocketPath } from '../../src-main/daemon/daemon-paths';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alive, DEMO, nodeService, waitFor } from '../support/engine-harness';
 import { privateHomes, type CliProcessResult, type Home } from '../support/cli-process';
@@ -132,6 +137,34 @@ describe('the owner lock against another local user', () => {
   });
 });
 
+describe('a connection flood by the same user', () => {
+  it('closes connections past the bound on both sockets, and a CLI works once they go', async () => {
+    const h = home();
+    expect((await h.run(['services', 'start', 'web'])).code).toBe(0);
+    const daemon = (await h.daemonPid())!;
+    const open = (path: string) =>
+      new Promise<Socket>((resolve, reject) => {
+        const socket = connect(path);
+        socket.once('connect', () => resolve(socket));
+        socket.once('error', reject);
+      });
+    const closed = (socket: Socket) => new Promise<boolean>((resolve) => (socket.destroyed ? resolve(true) : socket.once('close', () => resolve(true))));
+    const held: Socket[] = [];
+    try {
+      for (let i = 0; i < MAX_CLIENTS; i++) held.push(await open(daemonSocketPath(h.home)));
+      // The 129th is accepted by the kernel and closed by the owner at once.
+      expect(await closed(await open(daemonSocketPath(h.home)))).toBe(true);
+      // The lock closes every connection as it comes, however many there are.
+      const probes = await Promise.all(Array.from({ length: 64 }, () => open(ownerLockPath(join(h.home, 'services')))));
+      expect(await Promise.all(probes.map(closed))).toEqual(Array(64).fill(true));
+    } finally {
+      held.forEach((socket) => socket.destroy());
+    }
+    await waitFor(async () => (await h.run(['services', 'status', 'web', '--json'])).code === 0, 10_000);
+    expect(await h.daemonPid()).toBe(daemon);
+  }, 30_000);
+});
+
 describe('one home, one owner', () => {
   it('gives $H, $H/ and a symlink to it one daemon and one instance', async () => {
     const h = home();
@@ -161,4 +194,51 @@ describe('one home, one owner', () => {
     expect(await h.daemonPid()).toBe(owner);
     expect(h.processes('web')).toHaveLength(1);
   }, 60_000);
+});
+
+/** A socket file at `path` whose listener died (SIGKILL leaves the file behind). */
+async function deadSocket(path: string): Promise<void> {
+  const child = spawn(process.execPath, ['-e', `require('node:net').createServer().listen(${JSON.stringify(path)}, () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve) => child.stdout!.once('data', resolve));
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.once('exit', resolve));
+}
+
+describe('the owner lock file', () => {
+  it('is released only while it is still ours: a gone one is no error, a new holder keeps theirs', async () => {
+    const dir = tempDir('pcc-lock-');
+    const lock = ownerLockPath(dir);
+    const first = (await acquireOwnerLock(dir))!;
+    unlinkSync(lock);
+    const second = (await acquireOwnerLock(dir))!;
+    expect(second).toBeDefined();
+    // Before: this unlinked the second holder's live lock.sock; with none there, it threw ENOENT.
+    await first.release();
+    expect(await listenerAt(lock)).toBe('alive');
+    expect(await acquireOwnerLock(dir)).toBeUndefined();
+    await second.release();
+    expect(await listenerAt(lock)).toBe('gone');
+    await expect(first.release()).resolves.toBeUndefined();
+  });
+
+  it('sweeps the names of contenders that died before linking theirs', async () => {
+    const dir = tempDir('pcc-lock-');
+    const left = join(dir, 'lock.0123456789ab.sock');
+    await deadSocket(left);
+    expect(existsSync(left)).toBe(true);
+    const lock = (await acquireOwnerLock(dir))!;
+    expect(readdirSync(dir)).toEqual(['lock.sock']);
+    await lock.release();
+  });
+
+  it('names the claim files, not the lock, when a live claimant keeps a dead lock', async () => {
+    const dir = tempDir('pcc-lock-');
+    await deadSocket(ownerLockPath(dir));
+    // A claim naming a live process (this one) that never finishes its takeover.
+    symlinkSync(`${process.pid} ${identify(process.pid)!.startTime}`, `${ownerLockPath(dir)}.claim`);
+    const error = (await acquireOwnerLock(dir).catch((e: Error) => e)) as Error;
+    expect(error.message).toContain(`its claim files (${ownerLockPath(dir)}.claim,`);
+    expect(error.message).toContain('remove those claim files (never lock.sock)');
+    expect(readdirSync(dir).sort()).toEqual(['lock.sock', 'lock.sock.claim']);
+  }, 20_000);
 });

@@ -4,6 +4,10 @@
  */
 import { runDaemon } from '../../daemon/run-daemon';
 import { RegistryFile } from '../../core/registry/registry-file';
+import { privateStateRoot, recordedOwnerPid } from '../../daemon/daemon-paths';
+import { answerDeadline } from '../../daemon/owner-client';
+import { listenerAt, ownerLockPath } from '../../daemon/owner-lock';
+import { CliExit, EXIT } from '../cli-io';
 import type { CommandContext } from '../command-context';
 
 export async function daemonRun(ctx: CommandContext): Promise<void> {
@@ -15,9 +19,6 @@ export async function daemonRun(ctx: CommandContext): Promise<void> {
     env: ctx.io.env,
     log: (line) => ctx.out(`${new Date().toISOString()} ${line}`),
   });
-  // It owns nothing any more: a timer some driver still holds must not keep the process (and its
-  // pid in `ps`) alive after `daemon stop` said it stopped.
-  setTimeout(() => process.exit(), 1_000).unref();
 }
 
 export async function daemonStop(ctx: CommandContext): Promise<void> {
@@ -26,7 +27,33 @@ export async function daemonStop(ctx: CommandContext): Promise<void> {
   const { pid } = await client.call('hello');
   await client.call('shutdown');
   client.close();
+  // `shutdown` answers at once; the owner then detaches its engine and only then lets the lock go.
+  if (!(await released(ctx, pid))) {
+    ctx.err(`the daemon (pid ${pid}) was asked to stop and is still letting go of its services; \`kill ${pid}\` ends it (services keep running)`);
+    throw new CliExit(EXIT.invalid);
+  }
   ctx.out(`daemon (pid ${pid}) stopped; services keep running and the next owner adopts them`);
+}
+
+/** Whether the lock is let go (or another owner holds it) within the answer deadline. */
+async function released(ctx: CommandContext, pid: number): Promise<boolean> {
+  const stateRoot = privateStateRoot(ctx.home);
+  const deadline = Date.now() + answerDeadline(ctx.io.env);
+  while (Date.now() < deadline) {
+    const holder = recordedOwnerPid(stateRoot) ?? pid;
+    if (holder !== pid || !running(pid) || (await listenerAt(ownerLockPath(stateRoot))) !== 'alive') return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export async function daemonStatus(ctx: CommandContext): Promise<void> {
