@@ -17,7 +17,7 @@ import { freePort } from '../test/support/engine-harness';
 import { ms, printTable } from './measure';
 
 const dir = tempDir('pcc-health-bench-');
-const context = { home: dir, registryDir: dir, env: process.env };
+const context = { home: dir, registryDir: dir, env: process.env, given: {} };
 const listen = (server: ReturnType<typeof createTcpServer>) =>
   new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 const http = createHttpServer((_, response) => response.end('{"status":"ok"}'));

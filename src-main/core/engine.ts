@@ -22,9 +22,11 @@ import { managedProcesses } from './process/managed-processes';
 import { StateStore } from './state/state-store';
 import { EngineWarnings } from './engine-warnings';
 import { Strays } from './supervisor/strays';
-import { GivenEnvironments, type ClientEnv } from './supervisor/given-environments';
+import type { ClientEnv } from '@shared/contract/client-env';
+import { GivenEnvironments } from './supervisor/given-environments';
 import { HealthMonitor } from './health/health-monitor';
 import { runProbe } from './health/run-probe';
+import type { ProbeContext } from './health/probe-context';
 import { environmentChecks } from './preflight/environment-checks';
 import { preflight } from './preflight/preflight';
 import { readLastStart, writeLastStart } from './platform/last-start';
@@ -111,7 +113,7 @@ export interface Engine {
   subscribe(listener: Listener): () => void;
   /** Stops supervising (services keep running; the next engine adopts them). */
   close(): Promise<void>;
-  /** Problems that did not stop it (a state record set aside, a log write error), oldest first. */
+  /** Problems that did not stop it (a state record set aside, a log write error) of the last hour, oldest first. */
   readonly warnings: readonly string[];
 }
 
@@ -157,13 +159,14 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const graph = buildGraph(options.registry.services);
   const strays = new Strays(options.home);
   const statusOf = (name: string) => supervisors.get(name)?.status ?? strays.status(name);
-  const probeContext = { home: options.home, registryDir: options.registryDir, env: options.env };
+  // The owner's own environment is every context's base and its tools'; nothing is given to none.
+  const probeContext: RegistryContext = { home: options.home, registryDir: options.registryDir, env: options.env, given: {} };
   // Each service reads its env references from what its client gave (given-environments.ts); the
   // shared monitor finds a check's service context by the check itself.
   const given = options.given ?? new GivenEnvironments();
-  const contextOf = (service: ServiceDefinition): RegistryContext => ({ ...probeContext, env: given.environment(service, options.env, options.clientEnv) });
-  const previewOf = (service: ServiceDefinition, env: Readonly<Record<string, string | undefined>>): RegistryContext => ({ ...probeContext, env: given.preview(service, options.env, env) });
-  const checkContexts = new WeakMap<HealthCheck, RegistryContext>();
+  const contextOf = (service: ServiceDefinition): RegistryContext => ({ ...probeContext, given: given.environment(service, options.clientEnv) });
+  const previewOf = (service: ServiceDefinition, env: Readonly<Record<string, string | undefined>>): RegistryContext => ({ ...probeContext, given: given.preview(service, env) });
+  const checkContexts = new WeakMap<HealthCheck, Omit<ProbeContext, 'timeoutMs'>>();
   const probe = (check: HealthCheck) => runProbe(check, checkContexts.get(check) ?? probeContext);
   const monitor = new HealthMonitor(probe, options.clock ?? systemClock);
   const environment = environmentChecks(probeContext);
@@ -173,7 +176,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const clock = options.clock ?? systemClock;
   for (const service of options.registry.services) {
     if (service.deployment.mode === 'remote') {
-      supervisors.set(service.name, new RemoteService(service, { context: probeContext, probe, monitor, emit, clock }));
+      const remote = new RemoteService(service, { probe, monitor, emit, clock });
+      checkContexts.set(remote.check, { ...contextOf(service), ...(remote.bearer ? { bearer: remote.bearer } : {}) });
+      supervisors.set(service.name, remote);
       continue;
     }
     const driver = drivers[service.deployment.mode];
@@ -239,12 +244,15 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     }
     return found.stop();
   };
-  /** A client's start: the values it brings (else an own client's) are the service's from now on. */
-  const givenTo = (name: string, env: ClientEnv | undefined) => {
-    const found = supervisor(name);
+  /**
+   * What a client's start gives once it launches: the values it brings (else an own client's) are
+   * the service's from then on. A start of what already runs gives nothing (its check keeps its values).
+   */
+  const givenBy = (name: string, env: ClientEnv | undefined) => {
     const values = env ?? options.clientEnv;
-    if (values) given.give(name, values);
-    return found;
+    return () => {
+      if (values) given.give(name, values);
+    };
   };
   const platform: PlatformDeps = {
     registry: options.registry,
@@ -259,17 +267,19 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
   return {
     home: options.home,
-    warnings: warnings.list,
+    get warnings() {
+      return warnings.list;
+    },
     status: () => [
       ...options.registry.services.map((service) => supervisors.get(service.name)?.status ?? strays.status(service.name) ?? unsupported(service)),
       ...strays.names().filter((name) => !options.registry.services.some((s) => s.name === name)).map((name) => strays.status(name)!),
     ],
-    start: (name, { env } = {}) => givenTo(name, env).start(),
+    start: (name, { env } = {}) => supervisor(name).start(givenBy(name, env)),
     stop,
-    restart: (name, { env } = {}) => givenTo(name, env).restart(),
+    restart: (name, { env } = {}) => supervisor(name).restart(givenBy(name, env)),
     platformStart: async (names, { signal, env } = {}) => {
       // What the operation starts gets the values it brought; what already runs keeps its own.
-      const starting = { ...platform, start: (name: string) => givenTo(name, env).start() };
+      const starting = { ...platform, start: (name: string) => supervisor(name).start(givenBy(name, env)) };
       const report = await startPlatform(starting, known(names), signal);
       await writeLastStart(store.dirs.root, report).catch((error: Error) => warn(`could not keep the start report: ${error.message}`));
       return report;

@@ -54,7 +54,9 @@ export async function createReloadableEngine(options: EngineOptions): Promise<Re
     get registry() {
       return registry;
     },
-    warnings: warnings.list,
+    get warnings() {
+      return warnings.list;
+    },
     status: () => current.status(),
     start: (name, startOptions) => current.start(name, startOptions),
     stop: (name, stopOptions) => current.stop(name, stopOptions),

@@ -5,6 +5,7 @@
  * local socket (MAX_FRAME_BYTES, measured as JSON). Written against the few members of ipcMain and
  * WebContents it uses, so it is tested with a double of them.
  */
+import { withoutClientEnv } from '@shared/contract/client-env';
 import { ContractSession, type ContractHandlers, type SessionSources } from '../daemon/contract-session';
 import { boundedFrame, MAX_FRAME_BYTES, requestTooLarge } from '../daemon/frame-limit';
 
@@ -48,7 +49,8 @@ export function bridgeContract(ipc: IpcMainLike, sources: SessionSources, handle
     const size = jsonSize(message);
     if (size !== undefined && size > MAX_FRAME_BYTES) event.sender.send(CHANNELS.message, requestTooLarge);
     // What JSON cannot carry (a cycle, a BigInt) is answered as malformed, as on the socket.
-    else void session.receive(size === undefined ? undefined : message);
+    // The renderer never chooses env values: the engine reads the app's own (its clientEnv).
+    else void session.receive(size === undefined ? undefined : withoutClientEnv(message));
   });
   return () => {
     ipc.removeAllListeners(CHANNELS.request);

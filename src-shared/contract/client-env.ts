@@ -34,3 +34,16 @@ export function withClientEnv<R extends { readonly method: string; readonly para
   if (typeof params !== 'object' || Array.isArray(params)) return request;
   return { ...request, params: { ...params, env } };
 }
+
+/**
+ * A request from a client whose owner is its own client (the desktop app's renderer): any values
+ * it put there are dropped, so the engine reads its own environment and a page cannot choose them.
+ * Takes a message not yet validated; anything else passes as it is.
+ */
+export function withoutClientEnv(message: unknown): unknown {
+  if (!message || typeof message !== 'object' || Array.isArray(message)) return message;
+  const { method, params } = message as { method?: unknown; params?: unknown };
+  if (typeof method !== 'string' || !ENV_METHODS.has(method) || !params || typeof params !== 'object' || Array.isArray(params)) return message;
+  const { env: _dropped, ...rest } = params as Record<string, unknown>;
+  return { ...message, params: rest };
+}

@@ -60,9 +60,10 @@ function cycleThrough(graph: DependencyGraph, component: readonly number[]): str
     const node = queue[head]!;
     for (const next of graph.deps[node]!) {
       if (next === start) {
-        const path = [start];
-        for (let at = node; at !== start; at = parent.get(at)!) path.splice(1, 0, at);
-        return [...path, start].map((i) => graph.names[i]!);
+        // Walked back from the end, then reversed: linear however long the ring.
+        const back: number[] = [];
+        for (let at = node; at !== start; at = parent.get(at)!) back.push(at);
+        return [start, ...back.reverse(), start].map((i) => graph.names[i]!);
       }
       if (inside.has(next) && !parent.has(next)) {
         parent.set(next, node);

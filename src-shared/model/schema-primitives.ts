@@ -32,9 +32,16 @@ const HTTP_URL_PATTERN = /^https?:\/\/\S+$/;
 /** The port written after the host, if any, before the URL parser rejects it or drops it. */
 const WRITTEN_PORT = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(?:\[[^\]/?#]*\]|[^:/?#]*):(\d+)(?:[/?#]|$)/;
 
-/** Why a URL would fail every request (probes and the remote driver use it as written), or undefined. */
+/** A user name or password before the host (`https://user:pw@host`). */
+const USERINFO = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*@/;
+
+/**
+ * Why a URL would fail every request (probes and the remote driver use it as written), or would
+ * show a credential wherever it is shown (statuses, events, logs), or undefined.
+ */
 function httpUrlProblem(text: string): string | undefined {
   if (!HTTP_URL_PATTERN.test(text)) return undefined; // said by the pattern
+  if (USERINFO.test(text)) return 'credentials in a URL are shown wherever it is (status, events, logs): remove them and use token = { env = "NAME" } for a remote service, or a header from an env reference for a check';
   const written = WRITTEN_PORT.exec(text)?.[1];
   if (written !== undefined && !(Number(written) >= 1 && Number(written) <= 65535)) return `port ${written} is out of range: a port is 1 to 65535`;
   try {
@@ -63,9 +70,10 @@ export const envRef = z
   )
   .meta({ description: 'Read the value from this environment variable when the service starts (never stored or logged).' });
 
-export const envValue = z.union([z.string(), envRef], {
-  error: 'expected a string or an env reference { env = "NAME" }',
-});
+export const envValue = z
+  .union([z.string(), envRef], { error: 'expected a string or an env reference { env = "NAME" }' })
+  // An environment cannot hold a NUL: the start would fail, echoing the value into status and log.
+  .refine((value) => typeof value !== 'string' || !value.includes('\0'), { error: 'a NUL character cannot be in an environment variable or header: remove it' });
 
 export const envMap = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'an environment variable name' }), envValue);
 

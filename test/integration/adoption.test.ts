@@ -35,7 +35,7 @@ describe('adoption', () => {
     await first.engine.close();
     writeFileSync(join(first.home, 'services', 'state', 'web.json'), '{"name": "web", "desi');
     const second = track(await first.reopen());
-    expect(second.engine.warnings).toEqual([expect.stringMatching(/^state of 'web' was unreadable and was moved to .*web\.json\.corrupt-\d+/)]);
+    expect(second.engine.warnings).toEqual([expect.stringMatching(/^state of 'web' was unreadable and was moved to .*web\.json\.corrupt-\d+-\d+/)]);
     const status = Object.fromEntries(second.engine.status().map((s) => [s.name, s]));
     expect(status['web']).toMatchObject({ state: 'healthy', pid: web.pid });
     expect(status['api']).toMatchObject({ state: 'healthy', reason: `adopted (pid ${api.pid})` });
@@ -135,7 +135,7 @@ describe('adoption after the leader died while no owner ran', () => {
     const restarted = await waitFor(() => second.engine.status().find((s) => s.state === 'healthy'));
     expect([leader, ...leftovers]).not.toContain(restarted.pid);
     const events = (await tailLog(logFiles(join(first.home, 'services', 'logs'), 'fork'))).filter((l) => l.stream === 'evt').map((l) => l.text);
-    expect(events).toContain(`its process (pid ${leader}) had exited while no manager ran; stopped what it left running (pid ${leftovers[0]})`);
+    expect(events, events.join('\n')).toContain(`its process (pid ${leader}) had exited while no manager ran; stopped what it left running (pid ${leftovers[0]})`);
     expect(events.findIndex((t) => t.startsWith('its process'))).toBeLessThan(events.findLastIndex((t) => t.startsWith('starting')));
   });
 

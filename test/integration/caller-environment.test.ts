@@ -5,6 +5,8 @@
  * on-demand daemon, each CLI call with its own environment; services write their environment to a file.
  */
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,7 +14,7 @@ import { CLIENT_ENV_LIMITS, withClientEnv } from '@shared/contract/client-env';
 import type { StateEvent } from '@shared/contract/service-state';
 import { parseRegistry } from '@shared/model';
 import { runProbe } from '../../src-main/core/health/run-probe';
-import { daemonSocketPath } from '../../src-main/daemon/daemon-paths';
+import { daemonSocketPath, privateStateRoot, recordedOwnerPid } from '../../src-main/daemon/daemon-paths';
 import { OwnerClient } from '../../src-main/daemon/owner-client';
 import { managedProcesses } from '../../src-main/core/process/managed-processes';
 import { tempDir } from '../support/cli-run';
@@ -31,12 +33,17 @@ interface Written {
 }
 
 function registryText(dir: string, extraArg = 'first'): string {
-  const service = (name: string, env: string) => {
+  const service = (name: string, env: string, extra = '') => {
     const args = JSON.stringify(['-e', ENV_WRITER, join(dir, `${name}.json`), extraArg]);
     const binary = `binary = { command = ${JSON.stringify(process.execPath)}, args = ${args}, env = ${env} }`;
-    return `[services.${name}]\n[services.${name}.deployment]\nmode = "binary"\n${binary}\n[services.${name}.startup]\nrestart = "always"\nrestart_delay = "100ms"\n`;
+    return `[services.${name}]\n${extra}[services.${name}.deployment]\nmode = "binary"\n${binary}\n[services.${name}.startup]\nrestart = "always"\nrestart_delay = "100ms"\n`;
   };
-  return service('reader', '{ TOKEN = { env = "PCC_CALLER_SECRET" }, PLAIN = "literal" }') + service('plain', '{}');
+  return (
+    service('reader', '{ TOKEN = { env = "PCC_CALLER_SECRET" }, PLAIN = "literal" }', 'required_for = ["deploy"]\n') +
+    service('plain', '{}') +
+    // A reference to a base name gives the client's value under another name; the base stays the owner's.
+    service('pathy', '{ CLIENT_PATH = { env = "PATH" } }')
+  );
 }
 
 interface Setup {
@@ -56,11 +63,11 @@ afterEach(async () => {
   }
 });
 
-function setup(): Setup {
+function setup(text?: string): Setup {
   const home = tempDir('pcc-home-');
   const dir = tempDir('pcc-caller-env-');
   const registry = join(dir, 'services.toml');
-  writeFileSync(registry, registryText(dir));
+  writeFileSync(registry, text ?? registryText(dir));
   const run: Setup['run'] = (args, extra) => {
     const env: Record<string, string | undefined> = { ...process.env, PROVISIONING_HOME: home, PROVISIONING_CONFIG: registry, NO_COLOR: '1', PCC_CALLER_SECRET: undefined, MY_SECRET: undefined, ...extra };
     for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
@@ -200,6 +207,81 @@ describe('env references read the caller environment', () => {
     const text = `[services.s]\ndeployment = { mode = "binary", binary = { command = "x" } }\n[services.s.health_check]\ntype = "command"\ncommand = { command = 'test -z "$MY_SECRET" && test -n "$PATH"', shell = true }\n`;
     const check = parseRegistry(text, 'probe.toml').registry!.services[0]!.health_check!;
     const dir = tempDir('pcc-check-env-');
-    expect(await runProbe(check, { home: dir, registryDir: dir, env: { ...process.env, MY_SECRET: MANAGER_SECRET } })).toMatchObject({ ok: true });
+    expect(await runProbe(check, { home: dir, registryDir: dir, env: { ...process.env, MY_SECRET: MANAGER_SECRET }, given: {} })).toMatchObject({ ok: true });
+  });
+});
+
+describe('what a start gives, and what the daemon keeps', () => {
+  it('sends a remote service the token of the shell that starts it, and a rotated one after the next start', async () => {
+    const seen: (string | undefined)[] = [];
+    const server = createServer((request, response) => {
+      seen.push(request.headers.authorization);
+      response.writeHead(200).end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/health`;
+      const s = setup(`[services.api.deployment]\nmode = "remote"\nremote = { url = "${url}", token = { env = "PCC_CALLER_SECRET" } }\n[services.api.health_check]\ntype = "http"\ninterval = "100ms"\nhttp = { url = "${url}" }\n`);
+      // The daemon starts from a shell without the token: its checks cannot send one.
+      expect((await s.run(['services', 'status'], {})).code).toBe(0);
+      expect(seen.some((header) => header !== undefined)).toBe(false);
+      expect((await status(s, 'api')).reason).toContain('environment variable PCC_CALLER_SECRET is not set');
+      // Before: the token came from the daemon's environment, so a token only the calling shell has never arrived.
+      expect((await s.run(['services', 'start', 'api'], { PCC_CALLER_SECRET: ROTATED[0] })).code).toBe(0);
+      await waitFor(() => seen.at(-1) === `Bearer ${ROTATED[0]}`);
+      expect((await status(s, 'api')).state).toBe('external');
+      expect((await s.run(['services', 'start', 'api'], { PCC_CALLER_SECRET: ROTATED[1] })).code).toBe(0);
+      const rotated = seen.length;
+      await waitFor(() => seen.length > rotated + 1);
+      expect(seen.slice(rotated)).toEqual(seen.slice(rotated).map(() => `Bearer ${ROTATED[1]}`));
+      for (const secret of ROTATED) expect(filesUnder(s.home).filter((f) => f.text.includes(secret)).map((f) => f.path)).toEqual([]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('starts the daemon with the base and its tools variables only, never the rest of the shell', async () => {
+    const s = setup();
+    expect((await s.run(['services', 'status'], { MY_SECRET: MANAGER_SECRET, PCC_CALLER_SECRET: ROTATED[0], KUBECONFIG: '/nowhere/kubeconfig' })).code).toBe(0);
+    const pid = recordedOwnerPid(privateStateRoot(s.home))!;
+    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    // Before: the daemon had the whole environment of the shell that started it.
+    expect(environ.filter((entry) => entry.includes(MANAGER_SECRET) || entry.includes(ROTATED[0]))).toEqual([]);
+    expect(environ).toContain(`PROVISIONING_HOME=${s.home}`);
+    expect(environ).toContain('KUBECONFIG=/nowhere/kubeconfig');
+    expect(environ).toContain(`PATH=${process.env['PATH']}`);
+  });
+
+  it('keeps the values a running service was given when it is started again from a shell without them', async () => {
+    const s = setup();
+    expect((await s.run(['services', 'start', 'reader'], { PCC_CALLER_SECRET: ROTATED[0] })).code).toBe(0);
+    // Already running: nothing launches, so nothing is given (before: its values were replaced by none).
+    const again = await s.run(['services', 'start', 'reader'], {});
+    expect(again, again.stderr).toMatchObject({ code: 0 });
+    const before = s.written('reader')!.pid;
+    process.kill(before, 'SIGKILL');
+    const restarted = await waitFor(() => s.written('reader')?.pid !== before && s.written('reader'));
+    expect(restarted.env['TOKEN']).toBe(ROTATED[0]);
+    await waitFor(async () => (await status(s, 'reader')).state === 'healthy');
+  });
+
+  it('takes a base variable from the owner even when a reference reads the same name from the client', async () => {
+    const s = setup();
+    const clientPath = `/pcc-client-only/bin:${process.env['PATH']}`;
+    expect((await s.run(['services', 'status'], {})).code).toBe(0);
+    expect((await s.run(['services', 'start', 'pathy'], { PATH: clientPath })).code).toBe(0);
+    const env = s.written('pathy')!.env;
+    expect(env['CLIENT_PATH']).toBe(clientPath);
+    // Before: the client's PATH replaced the owner's base PATH.
+    expect(env['PATH']).toBe(process.env['PATH']);
+  });
+
+  it('services check --auto-start sends the caller values with its starts', async () => {
+    const s = setup();
+    expect((await s.run(['services', 'status'], {})).code).toBe(0);
+    const checked = await s.run(['services', 'check', 'deploy', '--auto-start'], { PCC_CALLER_SECRET: ROTATED[2] });
+    // Before: its start carried no values, so the reference was "not set".
+    expect(checked, checked.stderr).toMatchObject({ code: 0 });
+    expect(s.written('reader')!.env['TOKEN']).toBe(ROTATED[2]);
   });
 });

@@ -13,7 +13,7 @@ import { alive, harnesses, nodeService, waitFor } from '../support/engine-harnes
 import { tempDir } from '../support/cli-run';
 
 const dir = tempDir('pcc-check-leftovers-');
-const context = { home: dir, registryDir: dir, env: process.env };
+const context = { home: dir, registryDir: dir, env: process.env, given: {} };
 
 function check(toml: string): HealthCheck {
   const { registry, issues } = parseRegistry(`[services.s]\ndeployment = { mode = "binary", binary = { command = "x" } }\n[services.s.health_check]\n${toml}\n`, 'probe.toml');

@@ -13,7 +13,7 @@ import { waitFor } from '../support/engine-harness';
 import { testCertificates } from '../support/test-ca';
 
 const dir = tempDir('pcc-probes-');
-const context = { home: dir, registryDir: dir, env: { ...process.env, HEALTH_TOKEN: 's3cret' } };
+const context = { home: dir, registryDir: dir, env: process.env, given: { HEALTH_TOKEN: 's3cret' } };
 
 /** A health check as the registry would give it (defaults applied). */
 function check(toml: string): HealthCheck {
@@ -79,8 +79,8 @@ describe('http probe', () => {
   it('sends headers whose values come from the environment', async () => {
     expect(await runProbe(http('/auth', ', headers = { authorization = "Bearer s3cret" }'), context)).toMatchObject({ ok: true });
     const fromEnv = check(`type = "http"\nhttp = { url = "http://127.0.0.1:${port}/auth", headers = { authorization = { env = "HEALTH_TOKEN" } } }`);
-    expect(await runProbe(fromEnv, { ...context, env: { HEALTH_TOKEN: 'Bearer s3cret' } })).toMatchObject({ ok: true });
-    expect(await runProbe(fromEnv, { ...context, env: {} })).toMatchObject({ ok: false, message: 'header authorization: environment variable HEALTH_TOKEN is not set' });
+    expect(await runProbe(fromEnv, { ...context, given: { HEALTH_TOKEN: 'Bearer s3cret' } })).toMatchObject({ ok: true });
+    expect(await runProbe(fromEnv, { ...context, given: {} })).toMatchObject({ ok: false, message: 'header authorization: environment variable HEALTH_TOKEN is not set' });
   });
 });
 

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../support/cli-run';
+import { cli, tempDir } from '../support/cli-run';
 import { waitFor } from '../support/engine-harness';
 
 describe('services monitor', () => {
@@ -25,5 +25,13 @@ describe('services monitor', () => {
     expect(code).toBe(0);
     const lines = output.trim().split('\n').map((line) => JSON.parse(line) as { name: string; ok: boolean });
     expect(lines.map((l) => `${l.name} ${l.ok}`)).toEqual(['svc false', 'svc true']);
+  });
+
+  it('refuses an interval longer than the timers hold, before checking anything', async () => {
+    // Before: accepted, and the wait overflowed Node's timer into a 1 ms spin.
+    const result = await cli(['services', 'monitor', '--interval', String(2_073_601)]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('--interval takes at most 2073600 (576h): longer waits overflow the timers');
+    expect(result.stdout).toBe('');
   });
 });

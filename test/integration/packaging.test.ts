@@ -26,7 +26,7 @@ describe('the desktop package', () => {
     const app = join(output, 'linux-unpacked');
     expect(existsSync(join(app, 'provisioning-control-center'))).toBe(true);
     const files = new Set(listPackage(join(app, 'resources', 'app.asar'), { isPack: false }).map((file) => file.replaceAll('\\', '/')));
-    for (const needed of ['/package.json', '/out/main/main.js', '/out/preload/preload.cjs', '/out/renderer/index.html', '/out/cli/provisioning.js', '/bin/provisioning.js', '/config/demo.toml', '/resources/icon.png', '/resources/tray-degraded.png', '/node_modules/dockerode/package.json', '/node_modules/smol-toml/package.json']) {
+    for (const needed of ['/package.json', '/out/main/main.js', '/out/preload/preload.cjs', '/out/renderer/index.html', '/out/cli/provisioning.js', '/out/cli/log-shim.js', '/out/cli/registry-worker.js', '/out/main/registry-worker.js', '/bin/provisioning.js', '/config/demo.toml', '/resources/icon.png', '/resources/tray-degraded.png', '/node_modules/dockerode/package.json', '/node_modules/smol-toml/package.json']) {
       expect(files, needed).toContain(needed);
     }
     const leaked = [...files].filter((file) => /^\/(src-|test\/|bench\/|scripts\/)|\.map$|^\/node_modules\/(electron|vitest|react|@xyflow)\//.test(file));

@@ -40,7 +40,8 @@ export async function harness(registryText: string, home = tempDir('pcc-engine-'
   const { registry, issues } = parseRegistry(registryText, 'test.toml');
   if (!registry) throw new Error(issues.map((i) => `${i.line}:${i.column} ${i.message}`).join('\n'));
   const events: ServiceStatus[] = [];
-  const engine = await createEngine({ home, registry, registryDir: FIXTURES, env, ingestEveryMs: 50 });
+  // An engine in a test is its own client: its env references read `env`, as the desktop app's do.
+  const engine = await createEngine({ home, registry, registryDir: FIXTURES, env, clientEnv: env, ingestEveryMs: 50 });
   engine.subscribe((event) => events.push(event.status));
   return {
     home,

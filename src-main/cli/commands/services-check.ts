@@ -34,10 +34,11 @@ export async function servicesCheck(ctx: CommandContext, operation: string, opti
   if (!options.autoStart || missing.length === 0) return report();
   const toStart = startSet(buildGraph(registry.services), missing).filter((name) => !running.has(name));
   // Nothing starts unless everything can: a blocked service anywhere in the set stops the whole start.
-  const blocked = (await client.call('readiness', { env: callerEnv(ctx, registry) })).filter((r) => toStart.includes(r.name) && r.verdict === 'blocked');
+  const env = callerEnv(ctx, registry);
+  const blocked = (await client.call('readiness', { env })).filter((r) => toStart.includes(r.name) && r.verdict === 'blocked');
   if (blocked.length > 0) return report(blocked.map((r) => `${r.name} is blocked: ${r.reasons.join('; ')}`).join('; '));
   for (const name of toStart) {
-    const status = await client.call('start', { name });
+    const status = await client.call('start', { name, env });
     if (!ctx.options.json) printOutcome(ctx, status);
     if (status.state !== 'healthy' && status.state !== 'degraded') return report(`${name} did not start: ${status.reason}`);
     started.push(name);

@@ -5,13 +5,14 @@
  */
 import type { ServiceStatus } from '@shared/contract/service-state';
 import { buildGraph, dependencyForest, type TreeNode } from '@shared/graph';
+import type { OwnerClient } from '../../daemon/owner-client';
 import type { CommandContext } from '../command-context';
 import { lastExit, paintState, uptime } from '../output/status-style';
 import { renderTree } from '../output/tree';
 
 export async function servicesStatus(ctx: CommandContext, name: string | undefined): Promise<void> {
   const { client } = await ctx.owner();
-  const [all, warnings] = await Promise.all([client.call('status'), client.call('warnings')]);
+  const [all, warnings] = await Promise.all([client.call('status'), ownerWarnings(client)]);
   const shown = name === undefined ? all : all.filter((s) => s.name === name);
   if (name !== undefined && shown.length === 0) ctx.unknownService(name, all.map((s) => s.name));
   if (ctx.options.json) ctx.json(name === undefined ? shown : { ...shown[0], history: await client.call('history', { name }) });
@@ -22,7 +23,7 @@ export async function servicesStatus(ctx: CommandContext, name: string | undefin
 /** The table, then the dependency tree with each service's state. */
 export async function platformStatus(ctx: CommandContext): Promise<void> {
   const { client, registry } = await ctx.owner();
-  const [all, warnings] = await Promise.all([client.call('status'), client.call('warnings')]);
+  const [all, warnings] = await Promise.all([client.call('status'), ownerWarnings(client)]);
   const forest = dependencyForest(buildGraph(registry.services));
   if (ctx.options.json) return ctx.json({ services: all, tree: forest, warnings });
   statusTable(ctx, all);
@@ -31,6 +32,14 @@ export async function platformStatus(ctx: CommandContext): Promise<void> {
   ctx.out('');
   for (const tree of forest) ctx.out(renderTree(tree, label));
   printWarnings(ctx, warnings);
+}
+
+/** An owner from before `warnings` existed answers "unknown method": it has none to tell, and status still works. */
+function ownerWarnings(client: OwnerClient): Promise<readonly string[]> {
+  return client.call('warnings').catch((error: Error) => {
+    if (error.name === 'ProtocolError' && error.message === "unknown method 'warnings'") return [];
+    throw error;
+  });
 }
 
 function printWarnings(ctx: CommandContext, warnings: readonly string[]): void {

@@ -15,10 +15,15 @@ export interface RegistryContext {
   /** Relative paths in the registry start here: `${registry_dir}`. */
   readonly registryDir: string;
   /**
-   * The manager's environment, except that each name the service's env references read holds only
-   * the value the client that started it gave (GivenEnvironments): references never read the manager's.
+   * The manager's own environment: the base a service gets and what its tools (docker, compose,
+   * helm, kubectl) run with. Env references never read it.
    */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * What env references read: the values the client that started the service gave for the names it
+   * references, nothing else (GivenEnvironments). Read with envValueOf (own properties only).
+   */
+  readonly given: Readonly<Record<string, string>>;
 }
 
 export interface RunContext extends RegistryContext {

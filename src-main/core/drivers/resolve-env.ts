@@ -1,10 +1,11 @@
 /**
- * A registry `env` table made concrete: placeholders expanded, `{ env = "NAME" }` read from the
- * service's context, whose environment holds for referenced names only what the client that started
- * the service gave (see GivenEnvironments) — never the manager's own value.
+ * A registry `env` table made concrete: placeholders expanded, `{ env = "NAME" }` read from what the
+ * client that started the service gave (the context's `given`, see GivenEnvironments) — never the
+ * manager's own value.
  */
 import { expandPlaceholders, type Deployment } from '@shared/model';
 import { StartError, type RegistryContext } from './driver';
+import { envValueOf } from './env-references';
 
 type EnvTable = NonNullable<Deployment['binary']>['env'];
 
@@ -24,7 +25,7 @@ export function resolveEnv(table: EnvTable, where: string, context: RegistryCont
       env[key] = expandPlaceholders(value, { home: context.home, registry_dir: context.registryDir });
       continue;
     }
-    const given = Object.hasOwn(context.env, value.env) ? context.env[value.env] : undefined;
+    const given = envValueOf(context.given, value.env);
     if (given === undefined) throw new StartError(unsetReference(value.env, `${where}.${key}`));
     env[key] = given;
   }

@@ -7,6 +7,8 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { resolve } from 'node:path';
 import type { HealthCheck } from '@shared/model';
+import { envValueOf } from '../drivers/env-references';
+import { unsetReference } from '../drivers/resolve-env';
 import { expand, ProbeError, type ProbeContext, type ProbeOutcome } from './probe-context';
 
 type HttpCheck = NonNullable<HealthCheck['http']>;
@@ -24,9 +26,14 @@ export function httpProbe(check: HttpCheck, context: ProbeContext): Promise<Prob
   const url = new URL(expand(check.url, context));
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(check.headers)) {
-    const resolved = typeof value === 'string' ? value : context.env[value.env];
+    const resolved = typeof value === 'string' ? value : envValueOf(context.given, value.env);
     if (resolved === undefined) throw new ProbeError(`header ${name}: environment variable ${(value as { env: string }).env} is not set`);
     headers[name] = resolved;
+  }
+  if (context.bearer !== undefined) {
+    const token = envValueOf(context.given, context.bearer);
+    if (token === undefined) throw new ProbeError(unsetReference(context.bearer, 'its remote token'));
+    headers['Authorization'] = `Bearer ${token}`;
   }
   const tls = check.tls;
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;

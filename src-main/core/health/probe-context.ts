@@ -4,7 +4,15 @@ import { expandPlaceholders } from '@shared/model';
 export interface ProbeContext {
   readonly home: string;
   readonly registryDir: string;
+  /** The manager's own environment (a command check's base). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** What env references (headers) read: the values its service's client gave (see RegistryContext). */
+  readonly given: Readonly<Record<string, string>>;
+  /**
+   * A remote service's token variable: an HTTP probe sends `Authorization: Bearer <its given value>`,
+   * read at each probe so a token a later start brings is used from then on.
+   */
+  readonly bearer?: string;
   readonly timeoutMs: number;
 }
 

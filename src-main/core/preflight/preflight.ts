@@ -11,6 +11,7 @@ import type { ServiceStatus } from '@shared/contract/service-state';
 import type { ServiceDefinition } from '@shared/model';
 import type { RegistryContext } from '../drivers/driver';
 import { commandSpec } from '../drivers/binary/launch-spec';
+import { envReferences, envValueOf } from '../drivers/env-references';
 import type { EnvironmentChecks } from './environment-checks';
 import { findOnPath } from './find-on-path';
 import { portOwner } from './port-owners';
@@ -40,7 +41,7 @@ export async function preflight({ service, context, environment, statusOf }: Pre
   const problems: string[] = [];
   if (service.deployment.mode === 'binary') problems.push(...(await binaryProblems(service, context)));
   problems.push(...(await environment(service)));
-  problems.push(...envProblems(service, context.env));
+  problems.push(...envProblems(service, context.given));
   for (const other of service.conflicts) {
     const status = statusOf(other);
     if (status && RUNNING.has(status.state)) problems.push(`conflicts with '${other}', which is ${status.state}${status.pid ? ` (pid ${status.pid})` : ''}`);
@@ -64,7 +65,7 @@ async function binaryProblems(service: ServiceDefinition, context: RegistryConte
   if (spec.shell) return problems;
   // The child's PATH decides the lookup: the registry may set its own.
   const childPath = service.deployment.binary?.env['PATH'];
-  const searchPath = typeof childPath === 'string' ? childPath : (context.env['PATH'] ?? '');
+  const searchPath = typeof childPath === 'string' ? childPath : ((childPath ? envValueOf(context.given, childPath.env) : context.env['PATH']) ?? '');
   const path = spec.command.includes('/') ? spec.command : findOnPath(spec.command, searchPath);
   if (!path) problems.push(`command not found: ${spec.command} (not on PATH)`);
   else if (!existsSync(path)) problems.push(`command not found: ${path}`);
@@ -72,19 +73,11 @@ async function binaryProblems(service: ServiceDefinition, context: RegistryConte
   return problems;
 }
 
-/** Env references anywhere in the service (deployment env, check headers, remote token) must be set. */
-function envProblems(service: ServiceDefinition, env: RegistryContext['env']): string[] {
-  const references: { name: string; where: string }[] = [];
-  const collect = (value: unknown, where: string): void => {
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      const table = value as Record<string, unknown>;
-      if (Object.keys(table).length === 1 && typeof table['env'] === 'string') references.push({ name: table['env'], where });
-      else for (const [key, item] of Object.entries(table)) collect(item, `${where}.${key}`);
-    }
-  };
-  collect(service.deployment, `services.${service.name}.deployment`);
-  collect(service.health_check, `services.${service.name}.health_check`);
-  return references.filter((r) => env[r.name] === undefined).map((r) => `environment variable ${r.name} is not set (${r.where})`);
+/** Env references anywhere in the service (deployment env, check headers, remote token) must be given. */
+function envProblems(service: ServiceDefinition, given: RegistryContext['given']): string[] {
+  return envReferences(service)
+    .filter((reference) => envValueOf(given, reference.name) === undefined)
+    .map((reference) => `environment variable ${reference.name} is not set (${reference.where})`);
 }
 
 /** A live process whose name (or command's file name) is this one: an outside conflict such as dnsmasq. */

@@ -1,11 +1,9 @@
 /**
- * A registry file's text, read so that no file can hang or flood the reader: it is opened without
- * blocking (a FIFO would wait forever for a writer) and must be a regular file of at most
- * MAX_REGISTRY_FILE_BYTES; its bytes must be UTF-8 (a fatal decoder), else the first bad byte is located.
+ * A registry file's text, read so that no file can hang or flood the reader (read-regular-file.ts):
+ * a regular file of at most MAX_REGISTRY_FILE_BYTES; its bytes must be UTF-8 (a fatal decoder), else the first bad byte is located.
  */
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { MAX_REGISTRY_FILE_BYTES } from '@shared/model';
+import { readRegularFile } from '../read-regular-file';
 
 export type RegistryText =
   | { readonly text: string }
@@ -13,30 +11,21 @@ export type RegistryText =
 
 /** Throws the file system's error when the file cannot be opened (ENOENT, EACCES…). */
 export async function readRegistryText(path: string): Promise<RegistryText> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) return at1(info.isDirectory() ? 'is a directory, not a registry file' : `is ${kindOf(info)}, not a regular file: a registry must be a regular file`);
-    if (info.size > MAX_REGISTRY_FILE_BYTES) return at1(tooLarge(info.size));
-    const bytes = await handle.readFile();
-    // It may have grown since the stat.
-    if (bytes.length > MAX_REGISTRY_FILE_BYTES) return at1(tooLarge(bytes.length));
-    return decodeUtf8(bytes);
-  } finally {
-    await handle.close();
+  const read = await readRegularFile(path, MAX_REGISTRY_FILE_BYTES);
+  if ('bytes' in read) return decodeUtf8(read.bytes);
+  switch (read.problem) {
+    case 'directory':
+      return at1('is a directory, not a registry file');
+    case 'not-regular':
+      return at1(`is ${read.what}, not a regular file: a registry must be a regular file`);
+    case 'too-large':
+      return at1(`is ${read.size} bytes: a registry may be at most ${MAX_REGISTRY_FILE_BYTES / 1024 / 1024} MiB`);
+    case 'changed':
+      return at1('was replaced while it was read: validate again');
   }
 }
 
 const at1 = (problem: string): RegistryText => ({ problem, line: 1, column: 1 });
-const tooLarge = (size: number) => `is ${size} bytes: a registry may be at most ${MAX_REGISTRY_FILE_BYTES / 1024 / 1024} MiB`;
-
-function kindOf(info: { isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
-  if (info.isFIFO()) return 'a FIFO (named pipe)';
-  if (info.isCharacterDevice()) return 'a character device';
-  if (info.isBlockDevice()) return 'a block device';
-  if (info.isSocket()) return 'a socket';
-  return 'not a regular file';
-}
 
 function decodeUtf8(bytes: Uint8Array): RegistryText {
   try {

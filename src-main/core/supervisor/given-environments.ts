@@ -4,17 +4,16 @@
  * dependency's recovery or `platform update` without new values uses them; after a manager restart
  * a service has none until a client starts it again (its restart then fails and says so).
  */
+import type { ClientEnv } from '@shared/contract/client-env';
 import type { ServiceDefinition } from '@shared/model';
 import { envReferenceNames } from '../drivers/env-references';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Variable name → value, as a client sends them (see `referencedEnv`). */
-export type ClientEnv = Readonly<Record<string, string>>;
-
 interface View {
   readonly names: readonly string[];
-  readonly env: Record<string, string | undefined>;
+  /** Only the referenced names that were given: what the service's context reads as `given`. */
+  readonly values: Record<string, string>;
 }
 
 export class GivenEnvironments {
@@ -22,28 +21,25 @@ export class GivenEnvironments {
   readonly #views = new Map<string, View>();
 
   /**
-   * The environment a service's context reads — the owner's, with every name the service references
-   * replaced by the value given for it, or removed when none was. Live: a later `give` changes it.
+   * What a service's env references read: the values given for them, nothing else. Live: a later
+   * `give` changes it (so it is given only when a launch happens, never under a running check).
    * `initial` is taken when nothing was given for it yet (an owner that is its own client).
    */
-  environment(service: ServiceDefinition, ownerEnv: Env, initial?: Env): Env {
-    const view: View = { names: envReferenceNames(service), env: { ...ownerEnv } };
+  environment(service: ServiceDefinition, initial?: Env): Readonly<Record<string, string>> {
+    const view: View = { names: envReferenceNames(service), values: {} };
     this.#views.set(service.name, view);
     const given = this.#given.get(service.name);
     if (given) this.#fill(view, given);
     else if (initial) this.give(service.name, initial);
-    else this.#fill(view, {});
-    return view.env;
+    return view.values;
   }
 
-  /** The environment it would have with `clientEnv`'s values (a readiness question), keeping nothing. */
-  preview(service: ServiceDefinition, ownerEnv: Env, clientEnv: Env): Env {
-    const view: View = { names: envReferenceNames(service), env: { ...ownerEnv } };
-    this.#fill(view, picked(view.names, clientEnv));
-    return view.env;
+  /** The values it would have with `clientEnv`'s (a readiness question), keeping nothing. */
+  preview(service: ServiceDefinition, clientEnv: Env): Readonly<Record<string, string>> {
+    return picked(envReferenceNames(service), clientEnv);
   }
 
-  /** A client starts the service from its environment: its values replace those given before. */
+  /** A client launches the service from its environment: its values replace those given before. */
   give(service: string, clientEnv: Env): void {
     const view = this.#views.get(service);
     if (!view) return;
@@ -54,14 +50,14 @@ export class GivenEnvironments {
 
   #fill(view: View, values: ClientEnv): void {
     for (const name of view.names) {
-      if (Object.hasOwn(values, name)) view.env[name] = values[name];
-      else delete view.env[name];
+      if (Object.hasOwn(values, name)) view.values[name] = values[name]!;
+      else delete view.values[name];
     }
   }
 }
 
 /** The values of `names` that `env` sets. */
-function picked(names: readonly string[], env: Env): ClientEnv {
+function picked(names: readonly string[], env: Env): Record<string, string> {
   const values: Record<string, string> = {};
   for (const name of names) {
     const value = Object.hasOwn(env, name) ? env[name] : undefined;

@@ -77,10 +77,16 @@ export class ServiceSupervisor {
     return this.#running !== undefined || this.#retry !== undefined;
   }
 
-  start(): Promise<ServiceStatus> {
+  /**
+   * `launching` is called only once a launch is sure to be attempted (not when it already runs), before
+   * the preflight: what it sets (the client's values) is what this start reads, and a running
+   * instance's check keeps what it was started with.
+   */
+  start(launching?: () => void): Promise<ServiceStatus> {
     this.#reaction.forget();
     return this.#enqueue(async () => {
       if (this.#running && !this.#running.exiting) return this.#status;
+      launching?.();
       await this.#preflight();
       this.#tracker.reset();
       return this.#start('started by user');
@@ -92,9 +98,11 @@ export class ServiceSupervisor {
     return this.#enqueue(() => this.#stop());
   }
 
-  restart(): Promise<ServiceStatus> {
+  /** `launching` as for start, once the running instance has stopped. */
+  restart(launching?: () => void): Promise<ServiceStatus> {
     return this.#enqueue(async () => {
       await this.#stop();
+      launching?.();
       await this.#preflight();
       this.#tracker.reset();
       return this.#start('restarted by user');

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseRegistry } from '@shared/model';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RegistryFile } from '../../../src-main/core/registry/registry-file';
 import { createReloadableEngine, type ReloadableEngine } from '../../../src-main/core/reloadable-engine';
@@ -71,6 +71,28 @@ describe('the contract over IPC', () => {
     ours.send({ id: 3, method: 'stop', params: {} });
     await waitFor(() => ours.received.some((m) => m.id === 3));
     expect(ours.received.find((m) => m.id === 3)).toEqual({ id: 3, ok: false, error: { name: 'ProtocolError', message: 'bad params for stop' } });
+    ours.destroy();
+  });
+
+  it("drops env values the renderer puts in a start: the app's own environment is read", async () => {
+    const home = tempDir();
+    const out = join(home, 'env.json');
+    const writer = "const fs = require('fs'); fs.writeFileSync(process.argv[1] + '.tmp', JSON.stringify(process.env)); fs.renameSync(process.argv[1] + '.tmp', process.argv[1]); setInterval(() => {}, 1000)";
+    const text = `${nodeService('api', ['-e', writer, out])}`.replace('args =', 'env = { TOKEN = { env = "PCC_IPC_TOKEN" } }, args =');
+    writeFileSync(join(home, 'r.toml'), text);
+    const { registry } = parseRegistry(text, 'r.toml');
+    engine = await createReloadableEngine({ home, registry: registry!, registryDir: home, env: process.env, clientEnv: { PCC_IPC_TOKEN: 'the-app-value' } });
+    const registryFile = new RegistryFile({ path: join(home, 'r.toml'), source: 'flag' }, home);
+    const handlers = contractHandlers(engine, { hello: { pid: process.pid, home, registry: 'r.toml' }, shutdown: () => undefined, registry: registryFile, settings: new SettingsStore(home) });
+    const { ipc, window } = electronDouble();
+    bridgeContract(ipc, { engine, registry: registryFile }, handlers, (url) => url === RENDERER, () => undefined);
+    const ours = window(1, RENDERER);
+    ours.send({ id: 1, method: 'start', params: { name: 'api', env: { PCC_IPC_TOKEN: 'chosen-by-the-renderer' } } });
+    await waitFor(() => ours.received.some((m) => m.id === 1));
+    expect(ours.received.find((m) => m.id === 1)).toMatchObject({ ok: true, result: { state: 'healthy' } });
+    // Before: the renderer's value was passed through and the service got it.
+    const env = await waitFor(() => existsSync(out) && (JSON.parse(readFileSync(out, 'utf8')) as Record<string, string>));
+    expect(env['TOKEN']).toBe('the-app-value');
     ours.destroy();
   });
 });

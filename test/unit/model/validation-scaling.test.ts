@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatIssue, MAX_REPORTED_ISSUES, parseRegistry } from '@shared/model';
+import { buildGraph, findCycles } from '@shared/graph';
 import { hostileRegistries } from '../../support/hostile-registries';
 
 /** CPU time (not wall time: other work on the machine does not count), best of three after a warm-up. */
@@ -27,6 +28,24 @@ describe('validation scales linearly', () => {
     const ratio = bestCpuTime(make(size)) / bestCpuTime(make(size / 8));
     // Linear: ~8. Quadratic: ~64. Generous for a loaded machine, still far from quadratic.
     expect(ratio).toBeLessThan(24);
+  });
+
+  it("a long ring's cycle path: 8x the ring takes far less than 64x the time", () => {
+    // Below the parser, whose own linear work would hide it: the path was built by front insertion.
+    const ring = (n: number) => buildGraph(Array.from({ length: n }, (_, i) => ({ name: `s${i}`, dependencies: [`s${(i + 1) % n}`], order: 0 })));
+    const cpu = (graph: ReturnType<typeof ring>) => {
+      findCycles(graph);
+      let best = Infinity;
+      for (let i = 0; i < 3; i++) {
+        const start = process.cpuUsage();
+        expect(findCycles(graph)[0]).toHaveLength(graph.names.length + 1);
+        const { user, system } = process.cpuUsage(start);
+        best = Math.min(best, user + system);
+      }
+      return best;
+    };
+    const [small, large] = [ring(32_000), ring(256_000)];
+    expect(cpu(large) / cpu(small)).toBeLessThan(24);
   });
 });
 

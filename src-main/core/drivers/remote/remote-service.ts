@@ -2,18 +2,17 @@
  * A remote service: it runs elsewhere, so it has no lifecycle here. It is watched, not supervised:
  * its check (the registry's, else a GET of its URL) runs on the shared monitor from the moment the
  * engine starts, and it is `external` while that passes, `unhealthy` when it does not. Start and
- * stop say so instead of acting. The bearer token comes from an env reference and only ever goes
- * into the request's header: never into a status, a message or a log.
+ * stop say so instead of acting. The bearer token comes from an env reference, read at each probe
+ * from what the client that last started it gave (so a rotated token is used from its next start),
+ * and only ever goes into the request's header: never into a status, a message or a log.
  */
 import type { ProbeResult } from '@shared/contract/health';
 import type { ServiceStatus } from '@shared/contract/service-state';
 import type { HealthCheck, ServiceDefinition } from '@shared/model';
 import { withResult, type HealthMonitor } from '../../health/health-monitor';
 import type { Clock } from '../../supervisor/clock';
-import type { RegistryContext } from '../driver';
 
 export interface RemoteDeps {
-  readonly context: RegistryContext;
   readonly probe: (check: HealthCheck) => Promise<ProbeResult>;
   readonly monitor: HealthMonitor;
   readonly emit: (status: ServiceStatus) => void;
@@ -21,7 +20,10 @@ export interface RemoteDeps {
 }
 
 export class RemoteService {
-  readonly #check: HealthCheck;
+  /** What it is checked with; the engine runs it in the service's own context (its given values). */
+  readonly check: HealthCheck;
+  /** The variable whose value each probe of `check` sends as `Authorization: Bearer …`, if any. */
+  readonly bearer: string | undefined;
   #status: ServiceStatus;
   #history: ProbeResult[] = [];
 
@@ -29,7 +31,8 @@ export class RemoteService {
     readonly service: ServiceDefinition,
     private readonly deps: RemoteDeps,
   ) {
-    this.#check = effectiveCheck(service, deps.context);
+    this.check = effectiveCheck(service);
+    this.bearer = bearerOf(service, this.check);
     this.#status = { name: service.name, mode: 'remote', state: 'unknown', reason: `remote (${service.deployment.remote!.url}): not checked yet`, since: deps.clock.now(), restarts: 0 };
   }
 
@@ -46,11 +49,11 @@ export class RemoteService {
 
   /** Checks it now, then keeps checking it on its interval. */
   async adopt(): Promise<ServiceStatus> {
-    const result = await this.deps.probe(this.#check);
+    const result = await this.deps.probe(this.check);
     this.#record(result);
     this.deps.monitor.watch({
       name: this.service.name,
-      check: this.#check,
+      check: this.check,
       healthy: result.ok,
       startedAt: this.deps.clock.now(),
       onResult: (next, healthy) => this.#record(next, healthy),
@@ -58,14 +61,18 @@ export class RemoteService {
     return this.#status;
   }
 
-  /** Not started from here: checks it now and says where it runs. */
-  async start(): Promise<ServiceStatus> {
-    this.#record(await this.deps.probe(this.#check));
+  /**
+   * Not started from here: checks it now and says where it runs. `launching` takes the client's
+   * values (its token) first, so the check uses them from now on.
+   */
+  async start(launching?: () => void): Promise<ServiceStatus> {
+    launching?.();
+    this.#record(await this.deps.probe(this.check));
     return this.#status;
   }
 
-  restart(): Promise<ServiceStatus> {
-    return this.start();
+  restart(launching?: () => void): Promise<ServiceStatus> {
+    return this.start(launching);
   }
 
   /** Not stopped from here either; its state stays what its check says. */
@@ -102,9 +109,9 @@ export class RemoteService {
 
 /**
  * The registry's check, else a GET of the service's URL; an HTTP check of the service's own origin
- * gets its TLS options and its bearer token unless the check sets its own.
+ * gets its TLS options (and its bearer token: see bearerOf).
  */
-function effectiveCheck(service: ServiceDefinition, context: RegistryContext): HealthCheck {
+function effectiveCheck(service: ServiceDefinition): HealthCheck {
   const remote = service.deployment.remote!;
   const check: HealthCheck = service.health_check ?? {
     type: 'http',
@@ -116,7 +123,13 @@ function effectiveCheck(service: ServiceDefinition, context: RegistryContext): H
   };
   const http = check.http;
   if (check.type !== 'http' || !http || new URL(http.url).origin !== new URL(remote.url).origin) return check;
-  const token = remote.token ? context.env[remote.token.env] : undefined;
-  const headers = token !== undefined && !('Authorization' in http.headers) ? { ...http.headers, Authorization: `Bearer ${token}` } : http.headers;
-  return { ...check, http: { ...http, headers, ...(http.tls || !remote.tls ? {} : { tls: remote.tls }) } };
+  return { ...check, http: { ...http, ...(http.tls || !remote.tls ? {} : { tls: remote.tls }) } };
+}
+
+/** The token's variable, when the check requests the service's own origin and sets no Authorization itself. */
+function bearerOf(service: ServiceDefinition, check: HealthCheck): string | undefined {
+  const remote = service.deployment.remote!;
+  const http = check.http;
+  if (!remote.token || check.type !== 'http' || !http || Object.hasOwn(http.headers, 'Authorization')) return undefined;
+  return new URL(http.url).origin === new URL(remote.url).origin ? remote.token.env : undefined;
 }
