@@ -50,6 +50,7 @@ describe('disk use under an output flood', () => {
     const first = await harness(REGISTRY);
     const files = logFiles(stateDirs(first.home).logs, 'flood');
     let second: Awaited<ReturnType<typeof harness>> | undefined;
+    let paused: number | undefined;
     try {
       const { pid } = await first.engine.start('flood');
       const withOwner = await watchDiskUse(first.home);
@@ -62,16 +63,21 @@ describe('disk use under an output flood', () => {
       // Nobody logged, yet the writer went on writing far more than the cap: its output was drained, not blocked.
       expect(written(pid!) - before).toBeGreaterThan(4 * RAW_BACKLOG_BYTES);
 
+      // The writer pauses, so what the next owner logs ends with the backlog and the drop it marks —
+      // rather than the marker being rotated away under a flood that goes on.
+      process.kill(pid!, 'SIGSTOP');
+      paused = pid;
       second = await first.reopen();
-      const dropped = await waitFor(async () => (await tailLog(files, 5_000)).find((line) => line.stream === 'evt' && /^\d+ bytes of stdout dropped: /.test(line.text)), 30_000);
+      const dropped = await waitFor(async () => (await tailLog(files, 50_000)).find((line) => line.stream === 'evt' && /^\d+ bytes of stdout dropped: /.test(line.text)), 60_000);
       expect(Number(dropped.text.split(' ')[0])).toBeGreaterThan(0);
       console.log(`flood: most disk use ${withOwner} bytes with an owner, ${withoutOwner} without (cap ${CAP}); ${dropped.text}`);
     } finally {
+      if (paused) process.kill(paused, 'SIGCONT');
       const owner = second ?? first;
       await owner.engine.stop('flood').catch(() => undefined);
       await owner.engine.close();
     }
     // The shim lives as long as its service's output can be written, not longer.
     await waitFor(() => !shimRunning(first.home), 5_000);
-  }, 120_000);
+  }, 180_000);
 });
