@@ -52,7 +52,8 @@ export async function harness(registryText: string, home = tempDir('pcc-engine-'
   };
 }
 
-export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+/** Polls until `probe` answers; the limit is a hang guard sized for a loaded machine, not a speed goal. */
+export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
