@@ -7,6 +7,7 @@
  * forge). Linux only; elsewhere the pid records serve.
  */
 import { scanMarked, valueIn } from './environ-scan';
+import { isAlive } from './process-identity';
 
 /** The provisioning home that started the process: one machine may run several homes (tests do). */
 export const OWNER_VARIABLE = 'PROVISIONING_OWNER';
@@ -26,16 +27,26 @@ export function markers(home: string, service: string, instance: string): Record
   return { [OWNER_VARIABLE]: home, [SERVICE_VARIABLE]: service, [INSTANCE_VARIABLE]: instance };
 }
 
+/** Live processes started by this home: a fresh scan of /proc. */
+export function managedProcesses(home: string): ManagedProcess[] {
+  return process.platform === 'linux' ? scan(home) : [];
+}
+
 /** Concurrent stops each poll for leftovers; one scan of /proc serves all polls within this window. */
 const SCAN_REUSE_MS = 10;
 let lastScan: { home: string; at: number; found: ManagedProcess[] } | undefined;
 
-/** Live processes started by this home, optionally of one instance. */
-export function managedProcesses(home: string, instance?: string): ManagedProcess[] {
+/**
+ * The live processes of one instance, for a stop's polls: a scan shared with the polls of other stops
+ * made within SCAN_REUSE_MS, each member re-read (pid and start time) so that one which exited since
+ * (or whose pid was handed on) is never reported, nor signalled. A process started since is found by
+ * the next poll; anything that must see every process (adoption) takes a fresh scan.
+ */
+export function instanceMembers(home: string, instance: string): ManagedProcess[] {
   if (process.platform !== 'linux') return [];
   const now = performance.now();
   if (lastScan?.home !== home || now - lastScan.at > SCAN_REUSE_MS) lastScan = { home, at: now, found: scan(home) };
-  return instance === undefined ? [...lastScan.found] : lastScan.found.filter((p) => p.instance === instance);
+  return lastScan.found.filter((p) => p.instance === instance && isAlive(p));
 }
 
 /** The process to name for an instance's processes: its group leader if it still runs, else any. */

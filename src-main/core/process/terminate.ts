@@ -6,7 +6,7 @@
  * recorded long ago that may have been reused.
  */
 import { isAlive, type ProcessIdentity } from './process-identity';
-import { managedProcesses } from './managed-processes';
+import { instanceMembers } from './managed-processes';
 
 export interface TerminateTarget {
   readonly home: string;
@@ -34,7 +34,7 @@ export async function terminate(target: TerminateTarget, stopTimeoutMs: number):
 }
 
 function remaining(target: TerminateTarget) {
-  const members = managedProcesses(target.home, target.instance);
+  const members = instanceMembers(target.home, target.instance);
   if (isAlive(target.leader) && !members.some((p) => p.pid === target.leader.pid)) {
     members.push({ ...target.leader, pgid: target.leader.pid, session: target.leader.pid, service: '', instance: target.instance });
   }
