@@ -50,6 +50,12 @@ class RawSink {
 
   /** `chunk` is the pipe's read buffer, reused for the next read: written at once, or copied to be held. */
   accept(chunk: Buffer): void {
+    if (this.#retry && this.#held + chunk.length > HOLD_BYTES) {
+      // The hold is full: try the file now rather than at the next retry, or output made after it
+      // became writable again would be dropped. One write attempt per read, at most 64 KiB apart.
+      clearTimeout(this.#retry);
+      this.#flush();
+    }
     if (!this.#retry && this.#queue.length === 0 && this.#fits(chunk.length)) {
       const written = this.#write(chunk);
       if (written === chunk.length) return;
