@@ -55,7 +55,9 @@ describe('http probe', () => {
   beforeAll(async () => {
     port = await listen(createHttpServer(app));
   });
-  const http = (path: string, extra = '') => check(`type = "http"\ntimeout = "500ms"\nhttp = { url = "http://127.0.0.1:${port}${path}"${extra} }`);
+  // Probes that are answered get a hang guard of a timeout (a loaded machine can take over 500 ms to
+  // answer); those that must time out get 500 ms, well before the server's 2 s answer.
+  const http = (path: string, extra = '', timeout = '30s') => check(`type = "http"\ntimeout = "${timeout}"\nhttp = { url = "http://127.0.0.1:${port}${path}"${extra} }`);
 
   it('passes on an expected status and body', async () => {
     expect(await runProbe(http('/health', ', body_contains = "ok"'), context)).toMatchObject({ ok: true, message: 'HTTP 200' });
@@ -64,10 +66,10 @@ describe('http probe', () => {
   it('fails on a wrong status, a missing body text, a slow answer and a refused connection', async () => {
     expect(await runProbe(http('/down'), context)).toMatchObject({ ok: false, message: 'HTTP 503, expected 200-299' });
     expect(await runProbe(http('/health', ', body_contains = "green"'), context)).toMatchObject({ ok: false, message: 'HTTP 200, body lacks "green"' });
-    expect(await runProbe(http('/drip', ', body_contains = "ok"'), context)).toMatchObject({ ok: false, message: 'no answer within 500ms' });
+    expect(await runProbe(http('/drip', ', body_contains = "ok"', '500ms'), context)).toMatchObject({ ok: false, message: 'no answer within 500ms' });
     // The probe's timer runs out before the server's 2 s one: it gives up at its timeout, not at the answer.
     const answered = slowAnswers;
-    const slow = await runProbe(http('/slow'), context);
+    const slow = await runProbe(http('/slow', '', '500ms'), context);
     expect(slow).toMatchObject({ ok: false, message: 'no answer within 500ms' });
     expect(slowAnswers).toBe(answered);
     expect(slow.latencyMs).toBeGreaterThanOrEqual(500);
@@ -125,9 +127,10 @@ describe('command probe', () => {
 
   it('kills a command that hangs, and its children, at the timeout', async () => {
     const script = "const c = require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }); console.log(c.pid); setInterval(() => {}, 1000)";
-    const result = await runProbe(check(`type = "command"\ntimeout = "400ms"\ncommand = { command = ${node}, args = ["-e", ${JSON.stringify(script)}] }`), context);
-    expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/^no result within 400ms; killed \(last output: \d+\)$/) });
-    expect(result.latencyMs).toBeGreaterThanOrEqual(400);
+    // 3 s: time enough on a loaded machine for node to start and print its child's pid before the kill.
+    const result = await runProbe(check(`type = "command"\ntimeout = "3s"\ncommand = { command = ${node}, args = ["-e", ${JSON.stringify(script)}] }`), context);
+    expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/^no result within 3000ms; killed \(last output: \d+\)$/) });
+    expect(result.latencyMs).toBeGreaterThanOrEqual(3_000);
     const child = Number(/(\d+)\)$/.exec(result.message)![1]);
     await waitFor(() => identify(child) === undefined);
   });
