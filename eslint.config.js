@@ -7,6 +7,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import { builtinModules } from 'node:module';
+import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
@@ -30,7 +31,10 @@ export default tseslint.config(
     files: ['src-shared/**'],
     rules: restrict(
       [electron, ...builtin('src-shared')],
-      [folder(['**/src-main/**', '**/src-renderer/**'], 'src-shared depends on nothing but itself.'), folder(['react', 'react-dom', 'react/*'], 'src-shared has no UI.')],
+      [
+        folder(['**/src-main/**', '**/src-renderer/**'], 'src-shared depends on nothing but itself.'),
+        folder(['react', 'react-dom', 'react/*'], 'src-shared has no UI.'),
+      ],
     ),
   },
   {
@@ -53,4 +57,6 @@ export default tseslint.config(
       ],
     ),
   },
+  // Formatting is Prettier's alone (`npm run format`; `npm run lint` checks it): no style rule may disagree.
+  prettier,
 );

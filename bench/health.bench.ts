@@ -27,7 +27,10 @@ const tcpPort = await listen(tcp);
 writeFileSync(join(dir, 'ready'), 'ok\n');
 
 function check(toml: string): HealthCheck {
-  const { registry } = parseRegistry(`[services.s]\ndeployment = { mode = "binary", binary = { command = "x" } }\n[services.s.health_check]\n${toml}\n`, 'b.toml');
+  const { registry } = parseRegistry(
+    `[services.s]\ndeployment = { mode = "binary", binary = { command = "x" } }\n[services.s.health_check]\n${toml}\n`,
+    'b.toml',
+  );
   return registry!.services[0]!.health_check!;
 }
 
@@ -58,7 +61,11 @@ const silentPort = await listen(silent);
 const hung = `setInterval(() => {}, 1000)`;
 const timeouts: [string, HealthCheck, number][] = [
   ['http, no answer', check(`type = "http"\ntimeout = "500ms"\nhttp = { url = "http://127.0.0.1:${silentPort}/" }`), 500],
-  ['command, hangs (killed)', check(`type = "command"\ntimeout = "400ms"\ncommand = { command = ${JSON.stringify(process.execPath)}, args = ["-e", "${hung}"] }`), 400],
+  [
+    'command, hangs (killed)',
+    check(`type = "command"\ntimeout = "400ms"\ncommand = { command = ${JSON.stringify(process.execPath)}, args = ["-e", "${hung}"] }`),
+    400,
+  ],
 ];
 const timeoutRows: string[][] = [];
 for (const [name, c, timeout] of timeouts) {
@@ -99,7 +106,9 @@ printTable(['median', 'max', 'goal'], [[ms(detections[5]!), ms(detections[9]!), 
 const { spawn } = await import('node:child_process');
 const { connect } = await import('node:net');
 const remotePort = await freePort();
-const remote = spawn(process.execPath, ['-e', `require('net').createServer((s) => s.on('error', () => {}).end()).listen(${remotePort}, '127.0.0.1')`], { stdio: 'ignore' });
+const remote = spawn(process.execPath, ['-e', `require('net').createServer((s) => s.on('error', () => {}).end()).listen(${remotePort}, '127.0.0.1')`], {
+  stdio: 'ignore',
+});
 await new Promise((resolve) => setTimeout(resolve, 300));
 const seconds = 15;
 const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));

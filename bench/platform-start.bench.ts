@@ -94,8 +94,15 @@ function compose(all: readonly GraphNode[], interval: string, delay = seconds): 
   execFileSync('docker-compose', [...args, 'down', '-t', '0'], { stdio: 'ignore' });
   const began = performance.now();
   execFileSync('docker-compose', [...args, 'up', '-d'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const ids = execFileSync('docker-compose', [...args, 'ps', '-q'], { encoding: 'utf8' }).trim().split('\n');
-  while (execFileSync('docker', ['inspect', '-f', '{{.State.Health.Status}}', ...ids], { encoding: 'utf8' }).trim().split('\n').some((s) => s !== 'healthy'));
+  const ids = execFileSync('docker-compose', [...args, 'ps', '-q'], { encoding: 'utf8' })
+    .trim()
+    .split('\n');
+  while (
+    execFileSync('docker', ['inspect', '-f', '{{.State.Health.Status}}', ...ids], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .some((s) => s !== 'healthy')
+  );
   const wall = performance.now() - began;
   execFileSync('docker-compose', [...args, 'down', '-t', '0'], { stdio: 'ignore' });
   return wall;

@@ -25,7 +25,11 @@ const display = process.platform !== 'linux' || Boolean(process.env.DISPLAY || p
 const electron = display ? electronBinary() : { reason: 'there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)' };
 const [command, args, note] = electron.path
   ? [electron.path, [root], undefined]
-  : [process.execPath, [join(root, 'bin/provisioning.js'), 'ui', ...(display ? [] : ['--no-open'])], `The desktop app cannot run here: ${electron.reason}.\nServing the same control center in your browser instead.`];
+  : [
+      process.execPath,
+      [join(root, 'bin/provisioning.js'), 'ui', ...(display ? [] : ['--no-open'])],
+      `The desktop app cannot run here: ${electron.reason}.\nServing the same control center in your browser instead.`,
+    ];
 if (note) console.log(note);
 const child = spawn(command, args, { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

@@ -3,7 +3,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { CliExit, EXIT, type CliIo } from './cli-io';
 import { CommandContext, type GlobalOptions } from './command-context';
 import { init } from './commands/init';
-import { GRAPH_FORMATS, servicesDependencies } from './commands/services-dependencies';
+import { GRAPH_FORMATS, servicesDependencies, type DependenciesOptions } from './commands/services-dependencies';
+import { servicesDependencyEdit } from './commands/services-dependency-edit';
 import { servicesList } from './commands/services-list';
 import { servicesValidate } from './commands/services-validate';
 import { daemonRun, daemonStatus, daemonStop } from './commands/daemon';
@@ -19,6 +20,7 @@ import { servicesWhy } from './commands/services-why';
 import { platformUpdate } from './commands/platform-update';
 import { ui } from './commands/ui';
 import { RemoteError } from '@shared/contract/wire';
+import { withRemedy } from './error-remedies';
 import { formatDuration, MAX_DURATION_MS } from '@shared/model';
 
 /** Runs one invocation and returns its exit code. Never calls process.exit, so tests can run it in-process. */
@@ -32,7 +34,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (cause instanceof CommanderError) return cause.exitCode === 0 ? EXIT.ok : EXIT.usage;
     // A refusal the user can act on — a file system error, the engine or the daemon saying no — is said plainly.
     if (cause instanceof Error && (typeof (cause as NodeJS.ErrnoException).syscall === 'string' || USER_FACING.has(cause.name))) {
-      io.stderr.write(`provisioning: ${cause.message}\n`);
+      io.stderr.write(`provisioning: ${withRemedy(cause)}\n`);
       return EXIT.invalid;
     }
     // Any other failure inside the owner: its stack is the owner's, not ours, so the message is the story.
@@ -45,7 +47,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 }
 
 /** Errors whose message is the whole story (engine and daemon refusals, also as rebuilt from the wire). */
-const USER_FACING = new Set(['EngineError', 'DependentsRunningError', 'HomeError', 'OwnerMismatchError', 'OwnerNotAnsweringError', 'OwnerUnavailableError', 'PreflightError', 'ProtocolError', 'RegistryError']);
+const USER_FACING = new Set([
+  'EngineError',
+  'DependentsRunningError',
+  'HomeError',
+  'OwnerMismatchError',
+  'OwnerNotAnsweringError',
+  'OwnerUnavailableError',
+  'PreflightError',
+  'ProtocolError',
+  'RegistryError',
+]);
 
 function createProgram(io: CliIo): Command {
   const program = new Command('provisioning')
@@ -71,32 +83,45 @@ function createProgram(io: CliIo): Command {
     };
 
   const services = program.command('services').description('inspect and validate the service registry');
-  services
-    .command('list')
-    .description('list the services of the registry in start order')
-    .action(action(servicesList));
+  services.command('list').description('list the services of the registry in start order').action(action(servicesList));
   services
     .command('dependencies [name]')
-    .description('show the dependency tree (of one service, or all), start order and dependents')
+    .description('show the dependency tree (of one service, or all), start order and dependents; or edit one dependency of <name>')
     .addOption(new Option('-f, --format <format>', 'output format').choices(GRAPH_FORMATS).default('tree'))
     .option('-r, --reverse', 'show what depends on the service instead of what it depends on', false)
-    .action(action((ctx, name: string | undefined, options: { format: (typeof GRAPH_FORMATS)[number]; reverse: boolean }) =>
-      servicesDependencies(ctx, name, options)));
-  services
-    .command('validate')
-    .description('check the registry file; report every problem at once with file:line:col')
-    .action(action(servicesValidate));
+    .addOption(
+      new Option('--add <dependency>', 'make <name> depend on it, in the registry file as the graph view does; nothing restarts').conflicts([
+        'remove',
+        'format',
+        'reverse',
+      ]),
+    )
+    .addOption(new Option('--remove <dependency>', 'make <name> no longer depend on it (same path as --add)').conflicts(['format', 'reverse']))
+    .action(
+      action((ctx, name: string | undefined, options: DependenciesOptions & { add?: string; remove?: string }) => {
+        const dependency = options.add ?? options.remove;
+        if (dependency === undefined) return servicesDependencies(ctx, name, options);
+        const edit = options.add !== undefined ? 'add' : 'remove';
+        if (name === undefined) return usageError(ctx, `--${edit} edits one service: \`provisioning services dependencies <name> --${edit} ${dependency}\``);
+        return servicesDependencyEdit(ctx, { service: name, dependency, action: edit });
+      }),
+    );
+  services.command('validate').description('check the registry file; report every problem at once with file:line:col').action(action(servicesValidate));
   services
     .command('start <name>')
-    .description('start a service (the daemon that supervises it starts on demand)')
-    .action(action((ctx, name: string) => servicesLifecycle(ctx, 'start', name)));
+    .description('start a service and what it needs, each once its dependencies are healthy (the daemon that supervises them starts on demand)')
+    .option('--no-deps', 'start only this service, not what it needs (as in Compose)')
+    .action(action((ctx, name: string, options: { deps: boolean }) => servicesLifecycle(ctx, 'start', name, { noDeps: !options.deps })));
   services
     .command('stop <name>')
     .description('stop a service: SIGTERM to its process group, SIGKILL after its stop_timeout; refused while services that need it run')
     .addOption(new Option('--cascade', 'stop the services that need it first (printed before)').conflicts('force'))
     .addOption(new Option('--force', 'stop it even though services that need it run'))
-    .action(action((ctx, name: string, options: { cascade?: boolean; force?: boolean }) =>
-      options.cascade ? servicesStopCascade(ctx, name) : servicesLifecycle(ctx, 'stop', name, { force: options.force === true })));
+    .action(
+      action((ctx, name: string, options: { cascade?: boolean; force?: boolean }) =>
+        options.cascade ? servicesStopCascade(ctx, name) : servicesLifecycle(ctx, 'stop', name, { force: options.force === true }),
+      ),
+    );
   services
     .command('restart <name>')
     .description('stop, then start a service')
@@ -118,17 +143,15 @@ function createProgram(io: CliIo): Command {
     .description('run the health checks every few seconds until Ctrl-C: a live table, or a line per change')
     .option('-i, --interval <seconds>', 'seconds between rounds', (value) => positiveInteger(value, '--interval', MAX_DURATION_MS / 1000), 5)
     .action(action((ctx, name: string | undefined, options: { interval: number }) => servicesMonitor(ctx, name, options)));
-  services
-    .command('readiness')
-    .description('per service: ready, would start, or blocked — with the reasons')
-    .action(action(servicesReadiness));
+  services.command('readiness').description('per service: ready, would start, or blocked — with the reasons').action(action(servicesReadiness));
   services
     .command('check <operation>')
     .description('the services an operation (server, workflow, test, …) needs, and whether they run')
     .option('-a, --auto-start', 'start the missing ones, with their dependencies', false)
     .action(action((ctx, operation: string, options: { autoStart: boolean }) => servicesCheck(ctx, operation, options)));
-  withLogOptions(services.command('logs <name>').description("a service's log: its output and lifecycle events, time-stamped"))
-    .action(action((ctx, name: string, options: LogsOptions) => servicesLogs(ctx, [name], options)));
+  withLogOptions(services.command('logs <name>').description("a service's log: its output and lifecycle events, time-stamped")).action(
+    action((ctx, name: string, options: LogsOptions) => servicesLogs(ctx, [name], options)),
+  );
 
   const platform = program.command('platform').description('the platform as a whole');
   platform
@@ -148,8 +171,9 @@ function createProgram(io: CliIo): Command {
     .command('update')
     .description('re-read the registry: show what was added, removed and changed, and restart only what changed, in dependency order')
     .action(action(platformUpdate));
-  withLogOptions(platform.command('logs [names...]').description('the logs of all services (or the named ones) merged by time, each line prefixed with its service'))
-    .action(action((ctx, names: string[], options: LogsOptions) => servicesLogs(ctx, names, options)));
+  withLogOptions(
+    platform.command('logs [names...]').description('the logs of all services (or the named ones) merged by time, each line prefixed with its service'),
+  ).action(action((ctx, names: string[], options: LogsOptions) => servicesLogs(ctx, names, options)));
   platform.command('health').description('readiness of every service: ready, would start, or blocked, with reasons').action(action(servicesReadiness));
 
   const daemon = program.command('daemon').description('the headless engine that supervises services while no desktop app runs');
@@ -171,6 +195,12 @@ function createProgram(io: CliIo): Command {
     .action(action((ctx, options: { force: boolean }) => init(ctx, options)));
 
   return program;
+}
+
+/** Says what was wrong with the command line and ends it with exit 2, as commander does. */
+function usageError(ctx: CommandContext, message: string): never {
+  ctx.err(ctx.paint.red(message));
+  throw new CliExit(EXIT.usage);
 }
 
 /** The options `services logs` and `platform logs` share. */

@@ -28,5 +28,7 @@ export function writeLauncher(home: string, port: number, url: string): Launcher
 /** The system's opener on a file path (no secret in it). */
 export function openInBrowser(path: string): void {
   const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
-  spawn(command, [path], { stdio: 'ignore', detached: true }).on('error', () => undefined).unref();
+  spawn(command, [path], { stdio: 'ignore', detached: true })
+    .on('error', () => undefined)
+    .unref();
 }

@@ -1,38 +1,43 @@
 /**
- * The engine: one supervisor per service of the registry, the log pipeline, and the event stream.
- * Created by one function with its seams injected, so the daemon, the desktop app and the tests all
- * build the same engine. It never imports a face (CLI, web, electron).
+ * The engine: the live service set, its log pipeline, health monitor and event stream, and the
+ * operations every face shares. One engine owns a home's services for its whole life; a registry
+ * update reconciles it (service-set.ts). Created by one function with its seams injected, so the
+ * daemon, the desktop app and the tests all build the same engine. It never imports a face.
  */
-import { createHash } from 'node:crypto';
 import type { ProbeResult, Readiness } from '@shared/contract/health';
-import { isRunning, SERVING, type ServiceStatus, type StateEvent } from '@shared/contract/service-state';
-import type { PlatformReport } from '@shared/contract/platform';
-import { buildGraph, canStop } from '@shared/graph';
-import { suggestion, type DeploymentMode, type HealthCheck, type Registry, type ServiceDefinition } from '@shared/model';
-import { BinaryDriver } from './drivers/binary/binary-driver';
-import { ComposeDriver } from './drivers/compose/compose-driver';
-import { DockerDriver } from './drivers/docker/docker-driver';
-import { KubernetesDriver } from './drivers/kubernetes/kubernetes-driver';
-import { RemoteService } from './drivers/remote/remote-service';
+import type { EnsureReport, PlatformReport, RestartReport, UpdateReport } from '@shared/contract/platform';
+import { allowedActions } from '@shared/contract/service-actions';
+import { isRunning, type ServiceStatus, type StateEvent } from '@shared/contract/service-state';
+import { canStop } from '@shared/graph';
+import { suggestion, type HealthCheck, type Registry, type ServiceDefinition } from '@shared/model';
+import type { ClientEnv } from '@shared/contract/client-env';
+import { DegradedPropagation } from './degraded-propagation';
 import type { RegistryContext, ServiceDriver } from './drivers/driver';
+import { MODES, modeOf } from './drivers/modes';
+import { RemoteService } from './drivers/remote/remote-service';
+import { DependentsRunningError, EngineError } from './engine-errors';
+import { EngineWarnings } from './engine-warnings';
+import { HealthMonitor } from './health/health-monitor';
+import type { ProbeContext } from './health/probe-context';
+import { runProbe } from './health/run-probe';
 import { logFiles } from './logs/log-files';
+import { LogIngest } from './logs/log-ingest';
 import { LogWriter, type RotationPolicy } from './logs/log-writer';
 import { RawLogIngestor } from './logs/raw-log-ingestor';
-import { managedProcesses } from './process/managed-processes';
-import { StateStore } from './state/state-store';
-import { EngineWarnings } from './engine-warnings';
-import { Strays } from './supervisor/strays';
-import type { ClientEnv } from '@shared/contract/client-env';
-import { GivenEnvironments } from './supervisor/given-environments';
-import { HealthMonitor } from './health/health-monitor';
-import { runProbe } from './health/run-probe';
-import type { ProbeContext } from './health/probe-context';
-import { environmentChecks } from './preflight/environment-checks';
-import { preflight } from './preflight/preflight';
+import { DesiredState } from './platform/desired-state';
 import { readLastStart, writeLastStart } from './platform/last-start';
-import { startPlatform, stopPlatform, type PlatformDeps } from './platform/platform-operations';
+import { ensureOperation, restartPlatform, startPlatform, stopPlatform, type OperationOptions, type PlatformDeps } from './platform/platform-operations';
+import { registryDiff } from './platform/registry-diff';
+import { machineQuestions } from './preflight/machine-questions';
+import { preflight, PreflightError } from './preflight/preflight';
+import { managedProcesses } from './process/managed-processes';
+import { readiness } from './readiness';
+import { ServiceSet, type Member, type MemberFactory } from './service-set';
+import { StateStore } from './state/state-store';
 import { systemClock, type Clock } from './supervisor/clock';
+import { GivenEnvironments } from './supervisor/given-environments';
 import { ServiceSupervisor } from './supervisor/service-supervisor';
+import { Strays } from './supervisor/strays';
 
 export interface EngineOptions {
   readonly home: string;
@@ -49,35 +54,12 @@ export interface EngineOptions {
    * environment is only that of the client that happened to start it.
    */
   readonly clientEnv?: Readonly<Record<string, string | undefined>>;
-  /** The values each service was last given (a reloadable engine keeps one across rebuilds); memory only. */
-  readonly given?: GivenEnvironments;
   readonly rotation?: RotationPolicy;
   readonly clock?: Clock;
-  /** Deployment modes this engine can run; the others are listed but not started. */
-  readonly drivers?: Partial<Record<DeploymentMode, ServiceDriver>>;
   /** How often service output is moved into the logs. */
   readonly ingestEveryMs?: number;
   /** Told each distinct problem that does not stop the engine (a corrupt state file, a log write error). */
   readonly onWarning?: (message: string) => void;
-  /** Where those problems are kept (a reloadable engine shares one across rebuilds); by default a new list. */
-  readonly warnings?: EngineWarnings;
-}
-
-export class EngineError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'EngineError';
-  }
-}
-
-export class DependentsRunningError extends Error {
-  constructor(
-    readonly service: string,
-    readonly dependents: readonly string[],
-  ) {
-    super(`cannot stop ${service}: ${dependents.join(', ')} ${dependents.length === 1 ? 'needs it and is' : 'need it and are'} running; --cascade stops ${dependents.length === 1 ? 'it' : 'them'} first, --force stops ${service} anyway`);
-    this.name = 'DependentsRunningError';
-  }
 }
 
 type Listener = (event: StateEvent) => void;
@@ -87,22 +69,28 @@ export interface StartOptions {
   readonly env?: ClientEnv;
 }
 
-export interface PlatformOptions extends StartOptions {
-  /** Aborting launches nothing more; what is under way finishes. */
-  readonly signal?: AbortSignal;
-}
+export type PlatformOptions = StartOptions & OperationOptions;
 
 export interface Engine {
   readonly home: string;
+  /** The registry it runs now. */
+  readonly registry: Registry;
   status(): ServiceStatus[];
-  start(name: string, options?: StartOptions): Promise<ServiceStatus>;
+  /** The service and what it needs, along the graph; `noDeps`: it alone. */
+  start(name: string, options?: PlatformOptions & { readonly noDeps?: boolean }): Promise<ServiceStatus>;
   /** With `dependents: 'refuse'`, refuses while services that need it run (the seed's can-stop). */
   stop(name: string, options?: { readonly dependents?: 'refuse' | 'ignore' }): Promise<ServiceStatus>;
   restart(name: string, options?: StartOptions): Promise<ServiceStatus>;
   /** Starts the named services (or the auto-start ones) and their dependencies along the graph. */
   platformStart(names: readonly string[], options?: PlatformOptions): Promise<PlatformReport>;
   /** Stops the named services and what needs them (or everything), dependents first. */
-  platformStop(names: readonly string[], options?: PlatformOptions & { readonly dependents?: boolean }): Promise<PlatformReport>;
+  platformStop(names: readonly string[], options?: OperationOptions & { readonly dependents?: boolean }): Promise<PlatformReport>;
+  /** Stops the named services and what needs them (or everything), then starts again what had run. */
+  platformRestart(names: readonly string[], options?: PlatformOptions): Promise<RestartReport>;
+  /** What `operation` needs (`required_for`): running or not, and with `autoStart` started, all or nothing. */
+  ensure(operation: string, options?: PlatformOptions & { readonly autoStart?: boolean }): Promise<EnsureReport>;
+  /** Reconciles with a new registry: only what changed is touched (service-set.ts). `env`: values for what it restarts. */
+  update(registry: Registry, options?: StartOptions): Promise<UpdateReport>;
   /** The report of the last platform start, if any (kept across restarts). */
   lastStart(): Promise<PlatformReport | undefined>;
   /** `env`: would it start with these values (nothing is kept); else with those it was given. */
@@ -118,128 +106,113 @@ export interface Engine {
 }
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
-  const warnings = options.warnings ?? new EngineWarnings(options.onWarning);
+  const clock = options.clock ?? systemClock;
+  const warnings = new EngineWarnings(options.onWarning);
   const warn = (message: string) => warnings.add(message);
   const store = await StateStore.open(options.home, warn);
-  const drivers: Partial<Record<DeploymentMode, ServiceDriver>> = options.drivers ?? {
-    binary: new BinaryDriver(),
-    docker: new DockerDriver(options.env),
-    'docker-compose': new ComposeDriver(options.env),
-    kubernetes: new KubernetesDriver(),
+  const drivers = new Map<string, ServiceDriver>();
+  const driverOf = (service: ServiceDefinition) => {
+    const mode = service.deployment.mode;
+    if (!drivers.has(mode)) drivers.set(mode, MODES[mode].driver!(options.env));
+    return drivers.get(mode)!;
   };
   const listeners = new Set<Listener>();
+  const strays = new Strays(options.home, () => clock.now());
+  const statusOf = (name: string) => set.statusOf(name) ?? strays.status(name);
+  const propagation = new DegradedPropagation(() => set.members(), statusOf);
+  const desired = new DesiredState(() => set.members(), statusOf, clock);
+  /** Every status leaves the engine with the actions it allows now (service-actions.ts). */
+  const outward = (status: ServiceStatus): ServiceStatus => {
+    const found = set.get(status.name);
+    return { ...status, actions: allowedActions(status, found !== undefined && modeOf(found.service).supervision === 'supervised') };
+  };
   const emit = (status: ServiceStatus) => {
-    listeners.forEach((listener) => listener({ type: 'state', status }));
-    propagate();
+    const event = { type: 'state' as const, status: outward(status) };
+    listeners.forEach((listener) => listener(event));
+    propagation.run();
+    desired.changed();
   };
-  const dependencyTrouble = (service: ServiceDefinition): string | undefined => {
-    const troubled = service.dependencies.map((name) => statusOf(name)).find((s) => s && !SERVING.has(s.state));
-    return troubled ? `dependency ${troubled.name} is ${troubled.state}: ${troubled.reason}` : undefined;
-  };
-  /** Running services whose dependency is not healthy are degraded, with the cause; and back. */
-  let propagating = false;
-  const propagate = () => {
-    if (propagating) return;
-    propagating = true;
-    try {
-      // Repeat until nothing changes: a service turning degraded can degrade its own dependents.
-      for (let changed = true; changed; ) {
-        changed = false;
-        for (const supervisor of supervisors.values()) {
-          const before = supervisor.status;
-          supervisor.dependencyProblem(dependencyTrouble(supervisor.service));
-          changed ||= supervisor.status !== before;
-        }
-      }
-    } finally {
-      propagating = false;
-    }
-  };
-  const supervisors = new Map<string, ServiceSupervisor | RemoteService>();
-  const graph = buildGraph(options.registry.services);
-  const strays = new Strays(options.home);
-  const statusOf = (name: string) => supervisors.get(name)?.status ?? strays.status(name);
   // The owner's own environment is every context's base and its tools'; nothing is given to none.
   const probeContext: RegistryContext = { home: options.home, registryDir: options.registryDir, env: options.env, given: {} };
   // Each service reads its env references from what its client gave (given-environments.ts); the
   // shared monitor finds a check's service context by the check itself.
-  const given = options.given ?? new GivenEnvironments();
-  const contextOf = (service: ServiceDefinition): RegistryContext => ({ ...probeContext, given: given.environment(service, options.clientEnv) });
-  const previewOf = (service: ServiceDefinition, env: Readonly<Record<string, string | undefined>>): RegistryContext => ({ ...probeContext, given: given.preview(service, env) });
+  const given = new GivenEnvironments();
+  const previewOf = (service: ServiceDefinition, env: Readonly<Record<string, string | undefined>>): RegistryContext => ({
+    ...probeContext,
+    given: given.preview(service, env),
+  });
   const checkContexts = new WeakMap<HealthCheck, Omit<ProbeContext, 'timeoutMs'>>();
   const probe = (check: HealthCheck) => runProbe(check, checkContexts.get(check) ?? probeContext);
-  const monitor = new HealthMonitor(probe, options.clock ?? systemClock);
-  const environment = environmentChecks(probeContext);
-  const preflightOf = (service: ServiceDefinition, context: RegistryContext) => preflight({ service, context, environment, statusOf });
-  const pipelines: { writer: LogWriter; ingestor: RawLogIngestor; supervisor: ServiceSupervisor }[] = [];
+  const monitor = new HealthMonitor(probe, clock);
+  const machine = machineQuestions(probeContext);
+  const preflightOf = (service: ServiceDefinition, context: RegistryContext) => preflight({ service, context, machine, statusOf });
+  const ingest = new LogIngest(options.ingestEveryMs ?? 200);
 
-  const clock = options.clock ?? systemClock;
-  for (const service of options.registry.services) {
-    if (service.deployment.mode === 'remote') {
-      const remote = new RemoteService(service, { probe, monitor, emit, clock });
-      checkContexts.set(remote.check, { ...contextOf(service), ...(remote.bearer ? { bearer: remote.bearer } : {}) });
-      supervisors.set(service.name, remote);
-      continue;
-    }
-    const driver = drivers[service.deployment.mode];
-    if (!driver) continue;
-    const logs = logFiles(store.dirs.logs, service.name);
-    const logProblem = (error: Error) => warn(`logs of '${service.name}': ${error.message}`);
-    const writer = new LogWriter(logs, options.rotation, undefined, logProblem);
-    const ingestor = new RawLogIngestor(logs, writer, logProblem);
-    const context = { ...contextOf(service), logs };
-    if (service.health_check) checkContexts.set(service.health_check, context);
-    const supervisor = new ServiceSupervisor(
-      service,
-      {
-        driver,
-        store,
-        context,
-        writer,
-        ingestor,
-        configHash: configHash(service),
-        emit,
-        probe,
-        monitor,
-        preflight: () => preflightOf(service, context),
-        dependencyTrouble: () => dependencyTrouble(service),
-        ...(options.clock ? { clock: options.clock } : {}),
-      },
-      await store.read(service.name),
-    );
-    supervisors.set(service.name, supervisor);
-    pipelines.push({ writer, ingestor, supervisor });
-  }
+  const factory: MemberFactory = {
+    create: async (service, hash) => {
+      const context = { ...probeContext, given: given.environment(service, options.clientEnv) };
+      if (modeOf(service).supervision === 'watched') {
+        const remote = new RemoteService(service, { probe, monitor, emit, clock });
+        checkContexts.set(remote.check, { ...context, ...(remote.bearer ? { bearer: remote.bearer } : {}) });
+        return remote;
+      }
+      const logs = logFiles(store.dirs.logs, service.name);
+      const logProblem = (error: Error) => warn(`logs of '${service.name}': ${error.message}`);
+      const writer = new LogWriter(logs, options.rotation, undefined, logProblem);
+      const ingestor = new RawLogIngestor(logs, writer, logProblem);
+      const runContext = { ...context, logs, now: () => clock.now() };
+      if (service.health_check) checkContexts.set(service.health_check, runContext);
+      const supervisor = new ServiceSupervisor(
+        service,
+        hash,
+        {
+          driver: driverOf(service),
+          store,
+          context: runContext,
+          writer,
+          ingestor,
+          emit,
+          probe,
+          monitor,
+          preflight: (current) => preflightOf(current, runContext),
+          dependencyTrouble: (current) => propagation.troubleOf(current),
+          clock,
+        },
+        await store.read(service.name),
+      );
+      ingest.add(service.name, { writer, ingestor, live: () => supervisor.active });
+      return supervisor;
+    },
+    redefine: (member, service) => {
+      if (member instanceof ServiceSupervisor && member.service.health_check && service.health_check) {
+        checkContexts.set(service.health_check, checkContexts.get(member.service.health_check)!);
+      }
+      member.redefine(service);
+    },
+    dispose: async (member) => {
+      await member.detach();
+      await ingest.remove(member.service.name);
+    },
+  };
+  const set = new ServiceSet(factory);
+  await set.open(options.registry);
+  strays.add(managedProcesses(options.home).filter((p) => !set.has(p.service)));
 
-  await Promise.all([...supervisors.values()].map((supervisor) => supervisor.adopt()));
-  strays.add(managedProcesses(options.home).filter((p) => !supervisors.has(p.service)));
-
-  let ingesting = Promise.resolve();
   let closed = false;
-  const ingest = setInterval(() => {
-    // Only a live process writes new output; a service's last output is drained when it ends.
-    // Lifecycle events held back by a full disk are retried too.
-    const live = pipelines.filter((p) => p.supervisor.active || p.writer.holding);
-    ingesting = ingesting.then(() => Promise.all(live.map((p) => p.ingestor.drain()))).then(() => undefined);
-  }, options.ingestEveryMs ?? 200);
-  ingest.unref();
-
-  const supervisor = (name: string): ServiceSupervisor | RemoteService => {
-    const found = supervisors.get(name);
+  const member = (name: string): Member => {
+    const found = set.get(name);
     if (found) return found;
-    const service = options.registry.services.find((s) => s.name === name);
-    if (service) throw new EngineError(`'${name}' is a ${service.deployment.mode} service; that deployment mode is not supported yet`);
-    throw new EngineError(`unknown service '${name}'${suggestion(name, graph.names)}`);
+    throw new EngineError(`unknown service '${name}'${suggestion(name, set.graph.names)}`);
   };
   const known = (names: readonly string[]) => {
-    for (const name of names) if (!graph.index.has(name) && !strays.has(name)) supervisor(name);
+    for (const name of names) if (!set.has(name) && !strays.has(name)) member(name);
     return names;
   };
   const stop = async (name: string, { dependents = 'ignore' }: { readonly dependents?: 'refuse' | 'ignore' } = {}) => {
-    if (strays.has(name) && !supervisors.has(name)) return strays.stop(name);
-    const found = supervisor(name);
+    if (strays.has(name) && !set.has(name)) return strays.stop(name);
+    const found = member(name);
     if (dependents === 'refuse') {
-      const check = canStop(graph, name, (other) => isRunning(statusOf(other)));
+      const check = canStop(set.graph, name, (other) => isRunning(statusOf(other)));
       if (!check.ok && isRunning(found.status)) throw new DependentsRunningError(name, check.runningDependents);
     }
     return found.stop();
@@ -254,54 +227,111 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       if (values) given.give(name, values);
     };
   };
-  const platform: PlatformDeps = {
-    registry: options.registry,
-    graph,
+  /**
+   * The platform operations over the set as it is now; `env`: what their starts give. `refused`
+   * collects the preflight refusals of its starts (a start of one service says its own in full).
+   */
+  const platform = (env?: ClientEnv, refused?: Map<string, PreflightError>): PlatformDeps => ({
+    registry: set.registry,
+    graph: set.graph,
     statusOf,
-    start: (name) => supervisor(name).start(),
+    start: (name) =>
+      member(name)
+        .start(givenBy(name, env))
+        .catch((error: unknown) => {
+          if (error instanceof PreflightError) refused?.set(name, error);
+          throw error;
+        }),
     stop: (name) => stop(name),
-    block: (name, reason) => supervisors.get(name)?.block(reason),
-    strays: () => strays.names().filter((name) => !graph.index.has(name)),
-    now: () => (options.clock ?? systemClock).now(),
+    watched: (name) => set.has(name) && modeOf(member(name).service).supervision === 'watched',
+    block: (name, reason) => {
+      const found = set.get(name);
+      if (!found) return;
+      void found.want();
+      found.block(reason);
+    },
+    strays: () => strays.names().filter((name) => !set.has(name)),
+    now: () => clock.now(),
+  });
+  const platformStart = async (names: readonly string[], { env, ...operation }: PlatformOptions = {}, refused?: Map<string, PreflightError>) => {
+    const report = await startPlatform(platform(env, refused), known(names), operation);
+    await writeLastStart(store.dirs.root, report).catch((error: Error) => warn(`could not keep the start report: ${error.message}`));
+    return report;
+  };
+  const problemsOf = (env: ClientEnv | undefined) => (service: ServiceDefinition) => {
+    const found = set.get(service.name);
+    return env && found instanceof ServiceSupervisor ? preflightOf(service, previewOf(service, env)) : (found?.preflightProblems() ?? Promise.resolve([]));
+  };
+  const readinessNow = (env: ClientEnv | undefined) => readiness({ services: set.registry.services, statusOf, problems: problemsOf(env) });
+
+  // One update at a time: each reconciles with the set as the previous one left it.
+  let updating: Promise<unknown> = Promise.resolve();
+  const update = async (next: Registry, env: ClientEnv | undefined): Promise<UpdateReport> => {
+    const diff = registryDiff(set.registry, next);
+    const running = (names: readonly string[]) => names.filter((name) => isRunning(statusOf(name)));
+    const restart = running(diff.changed);
+    const ending = [...restart, ...running(diff.removed)];
+    propagation.hold();
+    set.editInPlace(next, diff);
+    propagation.release();
+    const stopped = ending.length > 0 ? await stopPlatform(platform(), ending, { dependents: false }) : undefined;
+    propagation.hold();
+    try {
+      await set.complete(next, diff);
+    } finally {
+      propagation.release();
+    }
+    const started = restart.length > 0 ? await platformStart(restart, env ? { env } : {}) : undefined;
+    const { added, removed, changed } = diff;
+    return { added, removed, changed, ...(stopped ? { stop: stopped } : {}), ...(started ? { start: started } : {}) };
   };
 
   return {
     home: options.home,
+    get registry() {
+      return set.registry;
+    },
     get warnings() {
       return warnings.list;
     },
-    status: () => [
-      ...options.registry.services.map((service) => supervisors.get(service.name)?.status ?? strays.status(service.name) ?? unsupported(service)),
-      ...strays.names().filter((name) => !options.registry.services.some((s) => s.name === name)).map((name) => strays.status(name)!),
-    ],
-    start: (name, { env } = {}) => supervisor(name).start(givenBy(name, env)),
-    stop,
-    restart: (name, { env } = {}) => supervisor(name).restart(givenBy(name, env)),
-    platformStart: async (names, { signal, env } = {}) => {
-      // What the operation starts gets the values it brought; what already runs keeps its own.
-      const starting = { ...platform, start: (name: string) => supervisor(name).start(givenBy(name, env)) };
-      const report = await startPlatform(starting, known(names), signal);
-      await writeLastStart(store.dirs.root, report).catch((error: Error) => warn(`could not keep the start report: ${error.message}`));
+    status: () =>
+      [
+        ...set.registry.services.map((service) => set.statusOf(service.name)!),
+        ...strays
+          .names()
+          .filter((name) => !set.has(name))
+          .map((name) => strays.status(name)!),
+      ].map(outward),
+    start: async (name, { noDeps = false, env, ...operation } = {}) => {
+      if (noDeps || !set.has(name)) return outward(await member(name).start(givenBy(name, env)));
+      const refused = new Map<string, PreflightError>();
+      const report = await platformStart([name], { ...operation, ...(env ? { env } : {}) }, refused);
+      // Its own refusal is the answer, in full; a dependency's shows in its blocked reason.
+      if (refused.has(name)) throw refused.get(name);
+      // Already serving: asked directly all the same (a remote service takes the client's new token).
+      if (report.steps.find((step) => step.name === name)?.outcome === 'skipped') return outward(await member(name).start(givenBy(name, env)));
+      return outward(statusOf(name)!);
+    },
+    stop: async (name, stopOptions) => outward(await stop(name, stopOptions)),
+    restart: async (name, { env } = {}) => outward(await member(name).restart(givenBy(name, env))),
+    platformStart,
+    platformStop: (names, { dependents = true, ...operation } = {}) => stopPlatform(platform(), known(names), { ...operation, dependents }),
+    platformRestart: async (names, { env, ...operation } = {}) => {
+      const report = await restartPlatform(platform(env), known(names), operation);
+      await writeLastStart(store.dirs.root, report.start).catch((error: Error) => warn(`could not keep the start report: ${error.message}`));
       return report;
     },
-    platformStop: (names, { signal, dependents = true } = {}) => stopPlatform(platform, known(names), { dependents, ...(signal ? { signal } : {}) }),
+    ensure: (operation, { autoStart = false, env, ...rest } = {}) =>
+      ensureOperation({ ...platform(env), readiness: () => readinessNow(env) }, operation, { ...rest, autoStart }),
+    update: (next, { env } = {}) => {
+      const result = updating.then(() => update(next, env));
+      updating = result.catch(() => undefined);
+      return result;
+    },
     lastStart: () => readLastStart(store.dirs.root),
-    healthHistory: (name) => supervisor(name).healthHistory,
-    readiness: ({ env } = {}) =>
-      Promise.all(
-        options.registry.services.map(async (service): Promise<Readiness> => {
-          const status = statusOf(service.name);
-          if (status && SERVING.has(status.state)) return { name: service.name, verdict: 'ready', reasons: [status.reason] };
-          if (status && isRunning(status)) return { name: service.name, verdict: 'blocked', reasons: [`running but ${status.state}: ${status.reason}`] };
-          const found = supervisors.get(service.name);
-          if (!found) return { name: service.name, verdict: 'blocked', reasons: [unsupported(service).reason, ...(await preflightOf(service, previewOf(service, env ?? options.clientEnv ?? {})))] };
-          const waiting = service.dependencies.filter((d) => !SERVING.has(statusOf(d)?.state ?? 'unknown')).map((d) => `needs ${d} (${statusOf(d)?.state ?? 'unknown'}) first`);
-          const problems = env && found instanceof ServiceSupervisor ? await preflightOf(service, previewOf(service, env)) : await found.preflightProblems();
-          if (problems.length > 0) return { name: service.name, verdict: 'blocked', reasons: [...problems, ...waiting] };
-          return { name: service.name, verdict: 'would start', reasons: waiting };
-        }),
-      ),
-    anyActive: () => strays.names().length > 0 || [...supervisors.values()].some((s) => s.active),
+    healthHistory: (name) => member(name).healthHistory,
+    readiness: ({ env } = {}) => readinessNow(env),
+    anyActive: () => strays.names().length > 0 || [...set.members()].some((m) => m.active),
     subscribe: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -310,37 +340,15 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       // Closing twice (a face and its owner both closing) is harmless.
       if (closed) return;
       closed = true;
+      desired.close();
+      await updating;
       // Let an operation under way (a stop waiting out its stop_timeout) finish before the lock goes.
-      const inFlight = Promise.all([...supervisors.values()].map((s) => s.detach()));
-      const deadline = Math.max(0, ...options.registry.services.map((s) => s.startup.stop_timeout)) + 5_000;
-      await Promise.race([inFlight, new Promise((resolve) => setTimeout(resolve, deadline).unref())]);
-      clearInterval(ingest);
+      const deadline = Math.max(0, ...set.registry.services.map((s) => s.startup.stop_timeout)) + 5_000;
+      await Promise.race([set.close(), new Promise((resolve) => setTimeout(resolve, deadline).unref())]);
       monitor.close();
-      await ingesting;
-      await Promise.all(pipelines.map((p) => p.ingestor.drain()));
-      pipelines.forEach((p) => p.writer.close());
-      Object.values(drivers).forEach((driver) => driver.close?.());
+      await ingest.close();
+      drivers.forEach((driver) => driver.close?.());
       listeners.clear();
     },
-  };
-}
-
-/**
- * Identifies what a running instance was made from — how it is deployed, checked, started and
- * limited: a changed hash means it is out of date. Descriptions, order and dependencies do not count.
- */
-export function configHash(service: ServiceDefinition): string {
-  const { deployment, health_check, startup, resources } = service;
-  return createHash('sha256').update(JSON.stringify({ deployment, health_check, startup, resources })).digest('hex').slice(0, 16);
-}
-
-function unsupported(service: ServiceDefinition): ServiceStatus {
-  return {
-    name: service.name,
-    mode: service.deployment.mode,
-    state: 'stopped',
-    reason: `${service.deployment.mode} services are not supported yet`,
-    since: 0,
-    restarts: 0,
   };
 }

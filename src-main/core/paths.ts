@@ -30,8 +30,12 @@ export function resolveHome(home: string): string {
   const real = realpathSync(home);
   const { uid, mode } = statSync(real);
   const me = process.getuid?.();
-  if (me !== undefined && uid !== me) throw new HomeError(`the provisioning home ${real} belongs to uid ${uid}, not to you (uid ${me}); set PROVISIONING_HOME to a folder of your own`);
-  if ((mode & 0o022) !== 0) throw new HomeError(`the provisioning home ${real} can be written by other users (mode ${(mode & 0o777).toString(8)}); make it private with \`chmod 700 ${real}\``);
+  if (me !== undefined && uid !== me)
+    throw new HomeError(`the provisioning home ${real} belongs to uid ${uid}, not to you (uid ${me}); set PROVISIONING_HOME to a folder of your own`);
+  if ((mode & 0o022) !== 0)
+    throw new HomeError(
+      `the provisioning home ${real} can be written by other users (mode ${(mode & 0o777).toString(8)}); make it private with \`chmod 700 ${real}\``,
+    );
   return real;
 }
 

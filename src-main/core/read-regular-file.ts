@@ -48,11 +48,14 @@ export async function readRegularFile(path: string, maxBytes: number): Promise<R
 function kindProblem(info: Stats): RegularFileRead | undefined {
   if (info.isFile()) return undefined;
   if (info.isDirectory()) return { problem: 'directory' };
-  const what =
-    info.isFIFO() ? 'a FIFO (named pipe)'
-    : info.isCharacterDevice() ? 'a character device'
-    : info.isBlockDevice() ? 'a block device'
-    : info.isSocket() ? 'a socket'
-    : 'not a regular file';
+  const what = info.isFIFO()
+    ? 'a FIFO (named pipe)'
+    : info.isCharacterDevice()
+      ? 'a character device'
+      : info.isBlockDevice()
+        ? 'a block device'
+        : info.isSocket()
+          ? 'a socket'
+          : 'not a regular file';
   return { problem: 'not-regular', what };
 }

@@ -9,7 +9,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { readLines } from '../core/read-lines';
 import { boundedFrame, MAX_FRAME_BYTES, requestTooLarge } from './frame-limit';
 import { listenerAt } from './owner-lock';
-import type { ReloadableEngine } from '../core/reloadable-engine';
+import type { Engine } from '../core/engine';
 import { contractHandlers, ContractSession, type ContractHandlers, type OwnerFacts, type SessionSources } from './contract-session';
 
 /** Clients served at once (CLIs, the web host's relays, log follows); more are closed on arrival. */
@@ -22,7 +22,7 @@ export class ContractServer {
 
   readonly #sources: SessionSources;
 
-  constructor(engine: ReloadableEngine, owner: OwnerFacts) {
+  constructor(engine: Engine, owner: OwnerFacts) {
     this.#handlers = contractHandlers(engine, owner);
     this.#sources = { engine, registry: owner.registry };
     this.#server = createServer((socket) => this.#serve(socket));
@@ -36,7 +36,8 @@ export class ContractServer {
   async listen(path: string): Promise<void> {
     // Only the lock holder gets here, so a socket there was left by a dead owner — unless a manager
     // of another version (another lock) serves it: that one is never removed.
-    if ((await listenerAt(path)) === 'alive') throw new Error(`another manager serves ${path}; stop it with \`provisioning daemon stop\` and run the command again`);
+    if ((await listenerAt(path)) === 'alive')
+      throw new Error(`another manager serves ${path}; stop it with \`provisioning daemon stop\` and run the command again`);
     await rm(path, { force: true });
     await new Promise<void>((resolve, reject) => {
       this.#server.once('error', reject);

@@ -3,15 +3,17 @@
  * each request against the contract, answers it (errors as data), streams numbered state events
  * after a snapshot, and owns the platform operations it started — closing it cancels them.
  */
-import { methods, type MethodName, type Params, type Result } from '@shared/contract/methods';
-import { requestSchema, type Response } from '@shared/contract/wire';
+import { methods, type MethodName, type CheckedParams, type Result } from '@shared/contract/methods';
+import { pushed, type PushedMessage } from '@shared/contract/pushed';
+import { errorToWire, requestSchema, type Response } from '@shared/contract/wire';
+import type { OperationPlan } from '@shared/contract/platform';
 import { buildGraph, findCycles } from '@shared/graph';
 import type { Registry } from '@shared/model';
-import { EngineError } from '../core/engine';
+import { EngineError } from '../core/engine-errors';
 import { logFiles } from '../core/logs/log-files';
 import { tailLog } from '../core/logs/log-reader';
 import { graphOf, type RegistryFile } from '../core/registry/registry-file';
-import type { ReloadableEngine } from '../core/reloadable-engine';
+import type { Engine } from '../core/engine';
 import type { SettingsStore } from '../core/settings-store';
 import { stateDirs } from '../core/state/state-store';
 import { streamLog } from './log-stream';
@@ -27,12 +29,12 @@ export interface SessionContext {
   readonly follows: Map<string, AbortController>;
   /** The registry confirmations issued to it: only it can redeem them. */
   readonly confirmations: RegistryConfirmations;
-  push(message: unknown): void;
+  push(message: PushedMessage): void;
   /** Bytes its transport still holds. */
   buffered(): number;
 }
 
-export type ContractHandlers = { [M in MethodName]: (params: Params<M>, session: SessionContext) => Promise<Result<M>> };
+export type ContractHandlers = { [M in MethodName]: (params: CheckedParams<M>, session: SessionContext) => Promise<Result<M>> };
 
 export interface OwnerFacts {
   readonly hello: Result<'hello'>;
@@ -45,11 +47,11 @@ export interface OwnerFacts {
 
 /** What a session streams to its face once it subscribes. */
 export interface SessionSources {
-  readonly engine: Pick<ReloadableEngine, 'subscribe'>;
+  readonly engine: Pick<Engine, 'subscribe'>;
   readonly registry: Pick<RegistryFile, 'watch'>;
 }
 
-export function contractHandlers(engine: ReloadableEngine, owner: OwnerFacts): ContractHandlers {
+export function contractHandlers(engine: Engine, owner: OwnerFacts): ContractHandlers {
   const logsOf = (name: string) => {
     if (!engine.status().some((s) => s.name === name)) throw new EngineError(`unknown service '${name}'`);
     return logFiles(stateDirs(engine.home).logs, name);
@@ -58,17 +60,32 @@ export function contractHandlers(engine: ReloadableEngine, owner: OwnerFacts): C
     hello: async () => owner.hello,
     status: async () => engine.status(),
     // `env`: the client's values of env references, kept in memory only (given-environments.ts).
-    start: ({ name, env }) => engine.start(name, { env }),
+    // Operations tell their plan to the connection that asked, before they act (a face shows it).
+    start: ({ name, env, noDeps }, session) =>
+      cancellable(session.operations, (signal) => engine.start(name, { env, noDeps, signal, onPlan: planTo(session) })),
     stop: ({ name, force }) => engine.stop(name, { dependents: force ? 'ignore' : 'refuse' }),
     restart: ({ name, env }) => engine.restart(name, { env }),
-    platformStart: ({ names, env }, { operations }) => cancellable(operations, (signal) => engine.platformStart(names, { signal, env })),
-    platformStop: ({ names }, { operations }) => cancellable(operations, (signal) => engine.platformStop(names, { signal })),
+    platformStart: ({ names, env }, session) =>
+      cancellable(session.operations, (signal) => engine.platformStart(names, { signal, env, onPlan: planTo(session) })),
+    platformStop: ({ names }, session) => cancellable(session.operations, (signal) => engine.platformStop(names, { signal, onPlan: planTo(session) })),
+    platformRestart: ({ names, env }, session) =>
+      cancellable(session.operations, (signal) => engine.platformRestart(names, { signal, env, onPlan: planTo(session) })),
+    ensure: ({ operation, autoStart, env }, session) =>
+      cancellable(session.operations, (signal) => engine.ensure(operation, { autoStart, env, signal, onPlan: planTo(session) })),
     logTail: async ({ name, lines }) => tailLog(logsOf(name), lines),
     logFollow: async ({ name, afterSeq, maxLinesPerSecond }, session) => {
       session.follows.get(name)?.abort();
       const follow = new AbortController();
       session.follows.set(name, follow);
-      void streamLog({ service: name, files: logsOf(name), afterSeq, maxLinesPerSecond, signal: follow.signal, push: (message) => session.push(message), buffered: () => session.buffered() });
+      void streamLog({
+        service: name,
+        files: logsOf(name),
+        afterSeq,
+        maxLinesPerSecond,
+        signal: follow.signal,
+        push: (message) => session.push(message),
+        buffered: () => session.buffered(),
+      });
       return {};
     },
     logUnfollow: async ({ name }, { follows }) => {
@@ -106,7 +123,15 @@ export function contractHandlers(engine: ReloadableEngine, owner: OwnerFacts): C
     warnings: async () => [...engine.warnings],
     history: async ({ name }) => [...engine.healthHistory(name)],
     healthHistories: async ({ last }) =>
-      Object.fromEntries(engine.status().map(({ name }) => [name, engine.healthHistory(name).slice(-last).map(({ ok, latencyMs, at }) => ({ ok, latencyMs, at }))])),
+      Object.fromEntries(
+        engine.status().map(({ name }) => [
+          name,
+          engine
+            .healthHistory(name)
+            .slice(-last)
+            .map(({ ok, latencyMs, at }) => ({ ok, latencyMs, at })),
+        ]),
+      ),
     // The snapshot is taken in the same turn as the subscription (ContractSession.receive).
     subscribe: async () => ({ seq: 0 as const, services: engine.status() }),
     shutdown: async () => {
@@ -152,8 +177,8 @@ export class ContractSession {
       // No await between this and the snapshot below: no event falls between the two.
       this.#unsubscribe();
       let seq = 0;
-      const events = this.sources.engine.subscribe((event) => this.send({ seq: ++seq, event }));
-      const registry = this.sources.registry.watch(() => this.send({ registry: { changed: Date.now() } }));
+      const events = this.sources.engine.subscribe((event) => this.send(pushed.event(++seq, event)));
+      const registry = this.sources.registry.watch(() => this.send(pushed.registryChanged(Date.now())));
       this.#unsubscribe = () => {
         events();
         registry();
@@ -177,11 +202,12 @@ export class ContractSession {
       const handler = this.handlers[name] as (params: unknown, session: SessionContext) => Promise<unknown>;
       return { id, ok: true, result: await handler(parsed.data, this.#context) };
     } catch (error) {
-      const failure = error instanceof Error ? error : new Error(String(error));
-      return { id, ok: false, error: { name: failure.name, message: failure.message } };
+      return { id, ok: false, error: errorToWire(error) };
     }
   }
 }
+
+const planTo = (session: SessionContext) => (plan: OperationPlan) => session.push(pushed.plan(plan));
 
 async function cancellable<T>(operations: Operations, operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();

@@ -42,7 +42,9 @@ export function privateStateRoot(home: string): string {
   const stat = lstatSync(dir);
   const me = process.getuid?.();
   if (!stat.isDirectory() || (me !== undefined && stat.uid !== me)) {
-    throw new HomeError(`${dir} is not a private folder of yours (${stat.isDirectory() ? `it belongs to uid ${stat.uid}` : 'not a folder'}); move it away and run the command again`);
+    throw new HomeError(
+      `${dir} is not a private folder of yours (${stat.isDirectory() ? `it belongs to uid ${stat.uid}` : 'not a folder'}); move it away and run the command again`,
+    );
   }
   if ((stat.mode & 0o077) !== 0) chmodSync(dir, 0o700);
   return dir;

@@ -9,7 +9,11 @@ export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 const MIB = MAX_FRAME_BYTES / (1024 * 1024);
 
 /** What a peer is told when its request passed the bound. */
-export const requestTooLarge = { id: -1, ok: false, error: { name: 'ProtocolError', message: `a request over ${MIB} MiB was refused (the most one message may carry)` } } as const;
+export const requestTooLarge = {
+  id: -1,
+  ok: false,
+  error: { name: 'ProtocolError', message: `a request over ${MIB} MiB was refused (the most one message may carry)` },
+} as const;
 
 export interface Frame {
   /** The message to send: the one given, or the error that replaces an answer too large. */
@@ -27,6 +31,10 @@ export function boundedFrame(message: unknown): Frame | undefined {
   if (json.length * 3 <= MAX_FRAME_BYTES || Buffer.byteLength(json) <= MAX_FRAME_BYTES) return { message, json };
   const id = (message as { id?: unknown } | null)?.id;
   if (typeof id !== 'number') return undefined;
-  const refusal = { id, ok: false, error: { name: 'ProtocolError', message: `the answer is over ${MIB} MiB, the most one message may carry; ask for less (e.g. fewer log lines)` } };
+  const refusal = {
+    id,
+    ok: false,
+    error: { name: 'ProtocolError', message: `the answer is over ${MIB} MiB, the most one message may carry; ask for less (e.g. fewer log lines)` },
+  };
   return { message: refusal, json: JSON.stringify(refusal) };
 }

@@ -7,6 +7,7 @@
  * parsed and thrown away. A batch is split so no message passes the frame bound.
  */
 import type { LogMessage } from '@shared/contract/logs';
+import { pushed } from '@shared/contract/pushed';
 import type { LogFiles } from '../core/logs/log-files';
 import type { LogLine } from '../core/logs/log-line';
 import { followLog } from '../core/logs/log-reader';
@@ -32,7 +33,7 @@ export interface LogStreamOptions {
 export async function streamLog(options: LogStreamOptions): Promise<void> {
   let batch: LogLine[] = [];
   const perBatch = options.maxLinesPerSecond ? Math.ceil(options.maxLinesPerSecond / MAX_MESSAGES_PER_SECOND) : Infinity;
-  const gap = (from: LogLine, to: LogLine) => options.push({ logs: { service: options.service, gap: { from: from.seq, to: to.seq } } });
+  const gap = (from: LogLine, to: LogLine) => options.push(pushed.logs({ service: options.service, gap: { from: from.seq, to: to.seq } }));
   const flush = () => {
     if (batch.length === 0) return;
     let lines = batch;
@@ -44,7 +45,7 @@ export async function streamLog(options: LogStreamOptions): Promise<void> {
     }
     for (const part of splitByFrame(lines)) {
       if ('tooLarge' in part) gap(part.tooLarge, part.tooLarge);
-      else options.push({ logs: { service: options.service, lines: part } });
+      else options.push(pushed.logs({ service: options.service, lines: part }));
     }
   };
   const timer = setInterval(flush, 1000 / MAX_MESSAGES_PER_SECOND);

@@ -6,6 +6,9 @@
  * Every call has a liveness deadline, not a length limit: while a call waits (a `platform start` may
  * take minutes) the client asks `hello` whenever the owner has been quiet for a while, and gives up
  * — naming the owner's pid — once it has heard nothing at all for the deadline.
+ *
+ * The contract itself (ids, answers checked and errors rebuilt, pushed messages by kind) is the
+ * shared ContractClient; this adds the socket, the frame bound and the liveness deadline.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
@@ -13,9 +16,12 @@ import { connect, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { readLines } from '../core/read-lines';
 import { ownerEnvironment } from '../core/drivers/base-environment';
+import { ContractClient, type CallArgs } from '@shared/contract/contract-client';
+import type { LogMessage } from '@shared/contract/logs';
+import type { MethodName, Result } from '@shared/contract/methods';
+import type { OperationPlan } from '@shared/contract/platform';
 import type { StateEvent } from '@shared/contract/service-state';
-import { methods, type MethodName, type Params, type Result } from '@shared/contract/methods';
-import { eventMessageSchema, RemoteError, responseSchema, type Response } from '@shared/contract/wire';
+import { RemoteError, type Request } from '@shared/contract/wire';
 import { daemonLogPath, daemonSocketPath, privateStateRoot, recordedOwnerPid } from './daemon-paths';
 import { MAX_FRAME_BYTES, requestTooLarge } from './frame-limit';
 import { listenerAt, lockHolderAnswers, ownerLockPath } from './owner-lock';
@@ -33,10 +39,7 @@ export interface ClientOptions {
 }
 
 export class OwnerClient {
-  #nextId = 1;
-  readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
-  readonly #listeners = new Set<(event: StateEvent, seq: number) => void>();
-  readonly #pushed = new Set<(message: unknown) => void>();
+  readonly #contract: ContractClient;
   readonly #deadlineMs: number;
   #heard = Date.now();
   #watch: NodeJS.Timeout | undefined;
@@ -48,9 +51,12 @@ export class OwnerClient {
     options: ClientOptions,
   ) {
     this.#deadlineMs = options.answerDeadlineMs ?? ANSWER_DEADLINE_MS;
+    this.#contract = new ContractClient((request) => this.#send(request));
     const overLimit = () => this.#fail(new OwnerUnavailableError(`the daemon sent a message over ${MAX_FRAME_BYTES} bytes; run the command again`));
     readLines(socket, (line) => this.#receive(line), { maxLineBytes: MAX_FRAME_BYTES, onOverLimit: overLimit });
-    socket.on('close', () => this.#fail(new OwnerUnavailableError('the daemon closed the connection before answering; run the command again to see the state')));
+    socket.on('close', () =>
+      this.#fail(new OwnerUnavailableError('the daemon closed the connection before answering; run the command again to see the state')),
+    );
   }
 
   static async connect(path: string, options: ClientOptions = {}): Promise<OwnerClient> {
@@ -70,26 +76,28 @@ export class OwnerClient {
     }
   }
 
-  async call<M extends MethodName>(method: M, ...args: Record<never, never> extends Params<M> ? [params?: Params<M>] : [params: Params<M>]): Promise<Result<M>> {
-    const id = this.#nextId++;
-    const line = `${JSON.stringify({ id, method, params: args[0] ?? {} })}\n`;
-    // The owner would refuse it unanswerable (id -1): refused here, as this call's own error.
-    if (Buffer.byteLength(line) > MAX_FRAME_BYTES) throw new RemoteError(requestTooLarge.error);
-    const result = new Promise((resolve, reject) => this.#pending.set(id, { resolve, reject }));
-    this.#write(line);
+  async call<M extends MethodName>(method: M, ...args: CallArgs<M>): Promise<Result<M>> {
+    const answer = this.#contract.call(method, ...args);
     this.#watchLiveness();
-    const parsed = methods[method].result.parse(await result) as Result<M>;
-    if (method === 'hello') this.#pid = (parsed as Result<'hello'>).pid;
-    return parsed;
+    const result = await answer;
+    if (method === 'hello') this.#pid = (result as Result<'hello'>).pid;
+    return result;
   }
 
   onEvent(listener: (event: StateEvent, seq: number) => void): void {
-    this.#listeners.add(listener);
+    this.#contract.onEvent(listener);
   }
 
-  /** Other pushed messages: log batches, registry changes. */
-  onMessage(listener: (message: unknown) => void): void {
-    this.#pushed.add(listener);
+  onLog(listener: (logs: LogMessage['logs']) => void): void {
+    this.#contract.onLog(listener);
+  }
+
+  onRegistryChanged(listener: (changed: number) => void): void {
+    this.#contract.onRegistryChanged(listener);
+  }
+
+  onPlan(listener: (plan: OperationPlan) => void): void {
+    this.#contract.onPlan(listener);
   }
 
   close(): void {
@@ -97,8 +105,12 @@ export class OwnerClient {
     this.socket.end();
   }
 
-  #write(line: string): void {
-    if (this.socket.writable) this.socket.write(line);
+  #send(request: Request): void {
+    const line = `${JSON.stringify(request)}\n`;
+    // The owner would refuse it unanswerable (id -1): refused here, as this call's own error.
+    if (Buffer.byteLength(line) > MAX_FRAME_BYTES) throw new RemoteError(requestTooLarge.error);
+    if (!this.socket.writable) throw new OwnerUnavailableError('the connection to the daemon is closed; run the command again');
+    this.socket.write(line);
   }
 
   /** While calls wait: a `hello` when the owner has been quiet, and failure once it has been silent for the deadline. */
@@ -108,7 +120,7 @@ export class OwnerClient {
     const probeEvery = this.#deadlineMs / 4;
     let ticked = this.#heard;
     this.#watch = setInterval(() => {
-      if (this.#pending.size === 0) return this.#stopWatching();
+      if (this.#contract.waiting === 0) return this.#stopWatching();
       const now = Date.now();
       // A tick late by more than an interval means this process was not running (Ctrl-Z, suspend,
       // load): the owner's silence meanwhile says nothing about it, so it is asked afresh.
@@ -116,9 +128,10 @@ export class OwnerClient {
       ticked = now;
       if (late) this.#heard = now;
       const silent = now - this.#heard;
-      if (silent >= this.#deadlineMs) return this.#fail(new OwnerNotAnsweringError(this.#pid ?? recordedOwnerPid(this.stateRoot), `has not answered for ${Math.round(silent / 1000)}s`));
-      // Its answer is not waited for: anything heard counts.
-      if (late || silent >= probeEvery) this.#write(`${JSON.stringify({ id: this.#nextId++, method: 'hello', params: {} })}\n`);
+      if (silent >= this.#deadlineMs)
+        return this.#fail(new OwnerNotAnsweringError(this.#pid ?? recordedOwnerPid(this.stateRoot), `has not answered for ${Math.round(silent / 1000)}s`));
+      // Its answer is not waited for: anything heard counts (and a closed connection fails the calls that wait).
+      if (late || silent >= probeEvery) this.#contract.call('hello').catch(() => undefined);
     }, probeEvery);
     this.#watch.unref();
   }
@@ -130,8 +143,7 @@ export class OwnerClient {
 
   #fail(error: Error): void {
     this.#stopWatching();
-    for (const { reject } of this.#pending.values()) reject(error);
-    this.#pending.clear();
+    this.#contract.transportClosed(error);
     this.socket.destroy();
   }
 
@@ -143,22 +155,7 @@ export class OwnerClient {
     } catch {
       return;
     }
-    const event = eventMessageSchema.safeParse(message);
-    if (event.success) return this.#listeners.forEach((listener) => listener(event.data.event, event.data.seq));
-    const parsed = responseSchema.safeParse(message);
-    if (!parsed.success) return this.#pushed.forEach((listener) => listener(message));
-    const response = parsed.data;
-    // A request the owner refused unread (over the frame bound) has no id: the oldest waiting call is it.
-    if (response.id === -1 && !response.ok) return this.#pending.size > 0 ? this.#settle(this.#pending.keys().next().value!, response) : undefined;
-    this.#settle(response.id, response);
-  }
-
-  #settle(id: number, response: Response): void {
-    const waiting = this.#pending.get(id);
-    if (!waiting) return;
-    this.#pending.delete(id);
-    if (response.ok) waiting.resolve(response.result);
-    else waiting.reject(new RemoteError(response.error));
+    this.#contract.receive(message);
   }
 }
 
@@ -239,12 +236,14 @@ async function startAndConnect(target: OwnerTarget, options: ClientOptions, time
     const client = await OwnerClient.connectIfRunning(socketPath, options);
     if (client) return client;
     const exit = daemon.exit();
-    if (exit && exit.code !== 0) throw new OwnerUnavailableError(`the daemon (pid ${daemon.pid ?? '?'}) ${describeExit(exit)} before it answered; the end of ${log}:\n${endOf(log)}`);
+    if (exit && exit.code !== 0)
+      throw new OwnerUnavailableError(`the daemon (pid ${daemon.pid ?? '?'}) ${describeExit(exit)} before it answered; the end of ${log}:\n${endOf(log)}`);
     if (exit && (await listenerAt(ownerLockPath(stateRoot))) !== 'alive') daemon = startDaemon(target, log);
     if (Date.now() > deadline) {
       // A holder of the lock is still adopting (that may wait out stop timeouts): waited for while it runs.
       const running = await lockHolderAnswers(ownerLockPath(stateRoot), options.answerDeadlineMs ?? ANSWER_DEADLINE_MS);
-      if (!running && (await listenerAt(ownerLockPath(stateRoot))) === 'alive') throw new OwnerNotAnsweringError(recordedOwnerPid(stateRoot), 'holds the home but stopped answering while it started');
+      if (!running && (await listenerAt(ownerLockPath(stateRoot))) === 'alive')
+        throw new OwnerNotAnsweringError(recordedOwnerPid(stateRoot), 'holds the home but stopped answering while it started');
       if (!running) throw new OwnerUnavailableError(`the daemon did not start within ${timeoutMs / 1000}s; see ${log}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -177,7 +177,9 @@ function createClaim(claim: string): boolean {
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     if (code === 'EEXIST') return false;
-    throw new Error(`could not claim the stale owner lock (${claim}: ${message}); free the file system of the provisioning home and run the command again`, { cause: error });
+    throw new Error(`could not claim the stale owner lock (${claim}: ${message}); free the file system of the provisioning home and run the command again`, {
+      cause: error,
+    });
   }
 }
 

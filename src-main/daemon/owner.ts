@@ -6,7 +6,7 @@
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Registry } from '@shared/model';
-import { createReloadableEngine, type ReloadableEngine } from '../core/reloadable-engine';
+import { createEngine, type Engine } from '../core/engine';
 import { resolveHome } from '../core/paths';
 import { writeFileAtomic } from '../core/state/atomic-write';
 import type { RegistryFile } from '../core/registry/registry-file';
@@ -29,7 +29,7 @@ export interface OwnerOptions {
 }
 
 export interface Owner {
-  readonly engine: ReloadableEngine;
+  readonly engine: Engine;
   /** What the contract's handlers need of the owner (a face serving the contract itself uses these). */
   readonly facts: OwnerFacts;
   readonly server: ContractServer;
@@ -57,7 +57,7 @@ export async function startOwner(given: OwnerOptions): Promise<Owner | undefined
 async function own(options: OwnerOptions, stateRoot: string, lock: OwnerLock): Promise<Owner> {
   await recordPid(ownerPidPath(stateRoot), options.log);
   const registryPath = options.registryFile.location.path;
-  const engine = await createReloadableEngine({ ...options, registryDir: dirname(registryPath), onWarning: (warning) => options.log(`warning: ${warning}`) });
+  const engine = await createEngine({ ...options, registryDir: dirname(registryPath), onWarning: (warning) => options.log(`warning: ${warning}`) });
   let stop!: () => void;
   const asked = new Promise<void>((resolve) => (stop = resolve));
   const facts: OwnerFacts = {

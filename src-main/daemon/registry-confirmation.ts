@@ -15,7 +15,8 @@ import { dirname, isAbsolute } from 'node:path';
 import type { RegistryConfirmation } from '@shared/contract/settings';
 import { parseRegistry, type ServiceDefinition } from '@shared/model';
 import { describeHealthCheck } from '@shared/model/describe-service';
-import { EngineError } from '../core/engine';
+import { modeOf } from '../core/drivers/modes';
+import { EngineError } from '../core/engine-errors';
 import { isFile } from '../core/is-file';
 import { embeddedRegistryPath, userRegistryPath } from '../core/paths';
 import { RegistryError } from '../core/registry/load-registry';
@@ -38,12 +39,19 @@ export async function readRegistryChange(registryPath: string | null, home: stri
     throw new EngineError(`cannot use ${given} as the registry: ${(cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(cause)}`);
   }
   const read = await readRegistryText(file);
-  if (!('text' in read)) throw new RegistryError({ displayPath: file, issues: [{ severity: 'error', path: [], message: read.problem, file, line: read.line, column: read.column }] });
+  if (!('text' in read))
+    throw new RegistryError({
+      displayPath: file,
+      issues: [{ severity: 'error', path: [], message: read.problem, file, line: read.line, column: read.column }],
+    });
   const parsed = parseRegistry(read.text, file);
   if (!parsed.registry) throw new RegistryError({ displayPath: file, issues: parsed.issues });
   // The real path is what gets stored: a symlink swapped later cannot point the setting elsewhere.
   const chosen = registryPath === null ? null : file;
-  const textDigest = createHash('sha256').update(`${chosen ?? ''}\0`).update(read.text).digest('base64url');
+  const textDigest = createHash('sha256')
+    .update(`${chosen ?? ''}\0`)
+    .update(read.text)
+    .digest('base64url');
   return { shown: { registryPath: chosen, file, runs: parsed.registry.services.map(describeRuns), warnings: fileWarnings(file) }, textDigest };
 }
 
@@ -85,20 +93,9 @@ function defaultRegistry(home: string): string {
 }
 
 function describeRuns(service: ServiceDefinition): RegistryConfirmation['runs'][number] {
-  const { mode } = service.deployment;
-  const d = service.deployment;
-  const runs: string[] = [];
-  if (mode === 'binary' && d.binary) runs.push(`${d.binary.shell ? 'shell: ' : '$ '}${[d.binary.command, ...d.binary.args].join(' ')}`);
-  if (mode === 'docker' && d.docker) runs.push(`docker image ${d.docker.image}${d.docker.command ? ` running ${d.docker.command.join(' ')}` : ''}`);
-  if (mode === 'docker-compose' && d['docker-compose']) runs.push(`compose file ${d['docker-compose'].file}`);
-  if (mode === 'kubernetes' && d.kubernetes) {
-    runs.push(...d.kubernetes.manifests.map((manifest) => `kubernetes manifest ${manifest}`));
-    if (d.kubernetes.inline) runs.push('kubernetes manifests written in the registry');
-    if (d.kubernetes.helm) runs.push(`helm chart ${d.kubernetes.helm.chart}`);
-  }
-  if (mode === 'remote' && d.remote) runs.push(`nothing here: watches ${d.remote.url}`);
+  const runs = modeOf(service).runs(service);
   if (service.health_check?.type === 'command') runs.push(`health check ${describeHealthCheck(service.health_check)}`);
-  return { service: service.name, mode, runs };
+  return { service: service.name, mode: service.deployment.mode, runs };
 }
 
 /**
@@ -117,7 +114,8 @@ function fileWarnings(file: string): string[] {
   for (let child = file, folder = dirname(file); child !== folder; child = folder, folder = dirname(folder)) {
     const stats = lstatSync(folder, { throwIfNoEntry: false });
     if (!stats) continue;
-    if (ownedByOther(stats.uid)) warnings.push(`the folder ${folder} belongs to another user (uid ${stats.uid}), who can replace ${child} and change what it runs`);
+    if (ownedByOther(stats.uid))
+      warnings.push(`the folder ${folder} belongs to another user (uid ${stats.uid}), who can replace ${child} and change what it runs`);
     else if (stats.mode & 0o022) {
       const stickyForOurs = (stats.mode & 0o1000) !== 0 && !ownedByOther(lstatSync(child, { throwIfNoEntry: false })?.uid ?? -1);
       if (!stickyForOurs) warnings.push(`others can write the folder ${folder}, replace ${child} and change what it runs`);

@@ -28,7 +28,13 @@ export interface IpcMainLike {
 }
 
 /** Serves the contract to trusted frames; returns how to stop. */
-export function bridgeContract(ipc: IpcMainLike, sources: SessionSources, handlers: ContractHandlers, trusted: (url: string) => boolean, warn: (text: string) => void): () => void {
+export function bridgeContract(
+  ipc: IpcMainLike,
+  sources: SessionSources,
+  handlers: ContractHandlers,
+  trusted: (url: string) => boolean,
+  warn: (text: string) => void,
+): () => void {
   const sessions = new Map<number, ContractSession>();
   ipc.on(CHANNELS.request, (event, message) => {
     const url = event.senderFrame?.url ?? '';

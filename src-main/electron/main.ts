@@ -3,7 +3,7 @@
  * that owned it is asked to hand over), serves the contract to the window over IPC and to CLI
  * clients over the local socket, keeps a tray, and notifies of crashes. One instance at a time.
  */
-import type { BrowserWindow} from 'electron';
+import type { BrowserWindow } from 'electron';
 import { app, dialog, ipcMain, Notification, session } from 'electron';
 import { pathToFileURL } from 'node:url';
 import type { ServiceState } from '@shared/contract/service-state';
@@ -67,9 +67,12 @@ async function main(): Promise<void> {
   // The window's session is served here; asking it to shut down quits the app.
   const handlers = contractHandlers(owner.engine, { ...owner.facts, shutdown: () => app.quit() });
   const renderer = pathToFileURL(rendererFile()).href;
-  const trusted = (url: string) => url === renderer || (process.env['ELECTRON_RENDERER_URL'] !== undefined && url.startsWith(process.env['ELECTRON_RENDERER_URL']));
+  const trusted = (url: string) =>
+    url === renderer || (process.env['ELECTRON_RENDERER_URL'] !== undefined && url.startsWith(process.env['ELECTRON_RENDERER_URL']));
   // Every permission is refused but writing to the clipboard from our own page (the log view's Copy).
-  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) => callback(permission === 'clipboard-sanitized-write' && trusted(details.requestingUrl)));
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(permission === 'clipboard-sanitized-write' && trusted(details.requestingUrl)),
+  );
   bridgeContract(ipcMain, { engine: owner.engine, registry: registryFile }, handlers, trusted, log);
 
   const settings = owner.facts.settings;

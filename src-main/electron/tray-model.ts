@@ -3,12 +3,16 @@
  * tested): an icon for the platform as a whole, a tooltip, and a menu listing every service with
  * its state and the one action that makes sense for it, then the platform actions.
  */
-import { isRunning, SERVING, type ServiceStatus } from '@shared/contract/service-state';
+import { actionsOf, notRunHere } from '@shared/contract/service-actions';
+import { isRunning, type ServiceStatus } from '@shared/contract/service-state';
+import { isTrouble, SERVING } from '@shared/contract/state-meaning';
 
 /** idle: nothing of ours runs; healthy: all that runs serves; degraded: some of it does not; down: nothing serves and something failed. */
 export type TrayIcon = 'idle' | 'healthy' | 'degraded' | 'down';
 
-export type TrayAction = { readonly kind: 'start' | 'stop'; readonly service: string } | { readonly kind: 'start-platform' | 'stop-platform' | 'open' | 'quit' };
+export type TrayAction =
+  | { readonly kind: 'start' | 'stop'; readonly service: string }
+  | { readonly kind: 'start-platform' | 'stop-platform' | 'open' | 'quit' };
 
 export type TrayItem = { readonly label: string; readonly action?: TrayAction; readonly enabled: boolean } | { readonly separator: true };
 
@@ -18,20 +22,26 @@ export interface TrayModel {
   readonly items: readonly TrayItem[];
 }
 
-const TROUBLE = new Set(['failed', 'crash-loop', 'unhealthy', 'degraded', 'unknown', 'conflict']);
-
 export function trayModel(statuses: readonly ServiceStatus[]): TrayModel {
   const running = statuses.filter((s) => isRunning(s) || s.state === 'external');
-  const troubled = statuses.filter((s) => TROUBLE.has(s.state));
+  const troubled = statuses.filter((s) => isTrouble(s.state));
   const serving = running.filter((s) => SERVING.has(s.state));
   const icon: TrayIcon =
-    troubled.length === 0 ? (running.length === 0 ? 'idle' : 'healthy') : serving.length === 0 && running.every((s) => TROUBLE.has(s.state)) ? 'down' : 'degraded';
+    troubled.length === 0
+      ? running.length === 0
+        ? 'idle'
+        : 'healthy'
+      : serving.length === 0 && running.every((s) => isTrouble(s.state))
+        ? 'down'
+        : 'degraded';
   const tooltip =
-    icon === 'idle' ? 'Provisioning: nothing running' : `Provisioning: ${serving.length} of ${running.length} running serve${troubled.length ? `; trouble: ${troubled.map((s) => `${s.name} (${s.state})`).join(', ')}` : ''}`;
+    icon === 'idle'
+      ? 'Provisioning: nothing running'
+      : `Provisioning: ${serving.length} of ${running.length} running serve${troubled.length ? `; trouble: ${troubled.map((s) => `${s.name} (${s.state})`).join(', ')}` : ''}`;
   const services: TrayItem[] = statuses.map((s) => {
-    if (s.mode === 'remote') return { label: `${s.name} — ${s.state} (remote)`, enabled: false };
-    const stoppable = isRunning(s) || s.state === 'crash-loop' || s.state === 'failed';
-    return { label: `${s.name} — ${s.state}: ${stoppable ? 'Stop' : 'Start'}`, action: { kind: stoppable ? 'stop' : 'start', service: s.name }, enabled: s.state !== 'starting' && s.state !== 'stopping' };
+    const kind = oneAction(s);
+    if (!kind) return { label: `${s.name} — ${s.state}${notRunHere(s) ? ' (not run from here)' : ''}`, enabled: false };
+    return { label: `${s.name} — ${s.state}: ${kind === 'stop' ? 'Stop' : 'Start'}`, action: { kind, service: s.name }, enabled: true };
   });
   return {
     icon,
@@ -40,10 +50,16 @@ export function trayModel(statuses: readonly ServiceStatus[]): TrayModel {
       ...services,
       { separator: true },
       { label: 'Start platform', action: { kind: 'start-platform' }, enabled: true },
-      { label: 'Stop platform', action: { kind: 'stop-platform' }, enabled: running.some((s) => s.mode !== 'remote') },
+      { label: 'Stop platform', action: { kind: 'stop-platform' }, enabled: running.some((s) => actionsOf(s).includes('stop')) },
       { separator: true },
       { label: 'Open Control Center', action: { kind: 'open' }, enabled: true },
       { label: 'Quit', action: { kind: 'quit' }, enabled: true },
     ],
   };
 }
+
+/** Stop where it is allowed (what runs, or a retry or wait the engine still means to act on), else start. */
+const oneAction = (status: ServiceStatus): 'start' | 'stop' | undefined => {
+  const actions = actionsOf(status);
+  return actions.includes('stop') ? 'stop' : actions.includes('start') ? 'start' : undefined;
+};

@@ -37,7 +37,8 @@ export function targetPath(target: string | undefined): string | undefined {
 /** Every request: an origin-form target and our own Host. */
 export function requestRefusal(target: string | undefined, headers: IncomingHttpHeaders, hosts: ReadonlySet<string>): Refusal | undefined {
   if (targetPath(target) === undefined) return { status: 400, reason: 'a malformed request target' };
-  if (!hosts.has((headers.host ?? '').toLowerCase())) return { status: 421, reason: 'this host answers only to 127.0.0.1 on its own port: open the URL `provisioning ui` printed' };
+  if (!hosts.has((headers.host ?? '').toLowerCase()))
+    return { status: 421, reason: 'this host answers only to 127.0.0.1 on its own port: open the URL `provisioning ui` printed' };
   return undefined;
 }
 

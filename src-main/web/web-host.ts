@@ -49,16 +49,34 @@ export interface WebHost {
 }
 
 const HIGH_WATER = 1024 * 1024;
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json' };
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-const STATUS_TEXT: Record<Refusal['status'] | 503, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 421: 'Misdirected Request', 503: 'Service Unavailable' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+};
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const STATUS_TEXT: Record<Refusal['status'] | 503, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  421: 'Misdirected Request',
+  503: 'Service Unavailable',
+};
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = randomBytes(24).toString('base64url');
   let hosts: ReadonlySet<string> = new Set();
 
   const server: Server = createServer((request, response) => {
-    const refusal = requestRefusal(request.url, request.headers, hosts) ?? (request.method === 'GET' || request.method === 'HEAD' ? undefined : { status: 405 as const, reason: 'only GET' });
+    const refusal =
+      requestRefusal(request.url, request.headers, hosts) ??
+      (request.method === 'GET' || request.method === 'HEAD' ? undefined : { status: 405 as const, reason: 'only GET' });
     if (refusal) return void plain(response, refusal.status, refusal.reason);
     serveFile(options.root, targetPath(request.url)!, response);
   });
@@ -155,7 +173,12 @@ function serveFile(root: string, pathname: string, response: ServerResponse): vo
   const relative = normalize(pathname).replace(/^([/\\])+/, '');
   const file = join(root, relative === '' ? 'index.html' : relative);
   if (!file.startsWith(root + sep) || !isFile(file)) return void plain(response, 404, 'not found');
-  response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' });
+  response.writeHead(200, {
+    'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'content-security-policy': CSP,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  });
   // pipeline, not pipe: a client that leaves mid-file closes the file too (else every dropped
   // request would leak a descriptor until the host ran out).
   pipeline(createReadStream(file), response, () => undefined);

@@ -48,7 +48,11 @@ export function App() {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      const typing = event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement || event.target instanceof HTMLSelectElement || (event.target as HTMLElement).closest?.('.xterm');
+      const typing =
+        event.target instanceof HTMLInputElement ||
+        event.target instanceof HTMLTextAreaElement ||
+        event.target instanceof HTMLSelectElement ||
+        (event.target as HTMLElement).closest?.('.xterm');
       if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
       const target = TABS.find((t) => t.key === event.key);
       if (target) return setTab(target.id);
@@ -83,7 +87,14 @@ export function App() {
         <span className={`summary${summary.byTone.bad ? ' bad' : summary.byTone.warn ? ' warn' : ''}`} data-testid="summary" aria-live="polite">
           {mirror ? summary.line : 'connecting…'}
         </span>
-        <input ref={searchBox} type="search" placeholder="Search services  /" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search services" />
+        <input
+          ref={searchBox}
+          type="search"
+          placeholder="Search services  /"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          aria-label="Search services"
+        />
         <button type="button" onClick={() => platform.act('start')} disabled={platform.pending !== undefined} aria-label="Start platform">
           {platform.pending === 'start' ? 'Starting…' : '▶ Start platform'}
         </button>
@@ -93,7 +104,17 @@ export function App() {
       </header>
       <nav className="tabs" role="tablist" aria-label="Views" onKeyDown={(event) => moveTab(event.key)}>
         {TABS.map((t) => (
-          <button key={t.id} id={`tab-${t.id}`} type="button" role="tab" aria-selected={tab === t.id} aria-controls="view" tabIndex={tab === t.id ? 0 : -1} onClick={() => setTab(t.id)} title={`${t.label} (${t.key})`}>
+          <button
+            key={t.id}
+            id={`tab-${t.id}`}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            aria-controls="view"
+            tabIndex={tab === t.id ? 0 : -1}
+            onClick={() => setTab(t.id)}
+            title={`${t.label} (${t.key})`}
+          >
             {t.label}
           </button>
         ))}

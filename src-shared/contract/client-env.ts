@@ -12,7 +12,10 @@ export const clientEnvSchema = z
   .record(
     z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,255}$/),
     // A NUL cannot be in an environment: the start would fail later, and less clearly.
-    z.string().max(CLIENT_ENV_LIMITS.valueLength).regex(/^[^\0]*$/),
+    z
+      .string()
+      .max(CLIENT_ENV_LIMITS.valueLength)
+      .regex(/^[^\0]*$/),
   )
   .refine((env) => Object.keys(env).length <= CLIENT_ENV_LIMITS.variables, { error: `at most ${CLIENT_ENV_LIMITS.variables} variables` })
   .refine((env) => Object.entries(env).reduce((sum, [name, value]) => sum + name.length + value.length, 0) <= CLIENT_ENV_LIMITS.totalLength, {

@@ -7,7 +7,7 @@ import { MAX_VALIDATED_TEXT_BYTES } from '../model/registry-limits';
 import { clientEnvSchema } from './client-env';
 import { probeResultSchema, readinessSchema } from './health';
 import { logLineSchema } from './logs';
-import { platformReportSchema, updateReportSchema } from './platform';
+import { ensureReportSchema, platformReportSchema, restartReportSchema, updateReportSchema } from './platform';
 import { dependencyEditSchema, locatedIssueSchema, registryGraphSchema } from './registry';
 import { serviceStatusSchema } from './service-state';
 import { settingsSchema, settingsUpdateResultSchema, settingsUpdateSchema } from './settings';
@@ -21,7 +21,11 @@ export const methods = {
   /** Who owns supervision, and of which registry. */
   hello: { params: z.object({}), result: z.object({ pid: z.number(), home: z.string(), registry: z.string() }) },
   status: { params: z.object({}), result: z.array(serviceStatusSchema) },
-  start: { params: nameParams.extend(withEnv), result: serviceStatusSchema },
+  /**
+   * Starts the service and what it needs along the graph (its status at the end says why not, when it
+   * did not); `noDeps`: the service alone. Its plan is pushed first (see OperationPlan).
+   */
+  start: { params: nameParams.extend({ ...withEnv, noDeps: z.boolean().default(false) }), result: serviceStatusSchema },
   /** Refuses while services that need it run, unless `force`. */
   stop: { params: nameParams.extend({ force: z.boolean().default(false) }), result: serviceStatusSchema },
   restart: { params: nameParams.extend(withEnv), result: serviceStatusSchema },
@@ -29,6 +33,10 @@ export const methods = {
   platformStart: { params: namesParams.extend(withEnv), result: platformReportSchema },
   /** The named services and what needs them (or everything), dependents first. */
   platformStop: { params: namesParams, result: platformReportSchema },
+  /** Stops the named services and what needs them (or everything), then starts them again with what had run. */
+  platformRestart: { params: namesParams.extend(withEnv), result: restartReportSchema },
+  /** The services `operation` needs (`required_for`); with `autoStart`, the missing ones started (all or nothing). */
+  ensure: { params: z.object({ operation: z.string().min(1), autoStart: z.boolean().default(false), ...withEnv }), result: ensureReportSchema },
   /** Cancels this connection's platform operations: nothing more is launched. Closing it does too. */
   cancel: { params: z.object({}), result: z.object({ cancelled: z.number() }) },
   lastStart: { params: z.object({}), result: platformReportSchema.nullable() },
@@ -88,5 +96,8 @@ export const methods = {
 } as const;
 
 export type MethodName = keyof typeof methods;
-export type Params<M extends MethodName> = z.infer<(typeof methods)[M]['params']>;
+/** What a caller sends (defaults may be left out). */
+export type Params<M extends MethodName> = z.input<(typeof methods)[M]['params']>;
+/** What a handler receives: the params as checked, defaults applied. */
+export type CheckedParams<M extends MethodName> = z.output<(typeof methods)[M]['params']>;
 export type Result<M extends MethodName> = z.infer<(typeof methods)[M]['result']>;

@@ -16,8 +16,12 @@ export const stepSchema = z.object({
 });
 export type Step = z.infer<typeof stepSchema>;
 
+export const PLATFORM_OPERATIONS = ['start', 'stop'] as const;
+
 export const platformReportSchema = z.object({
-  operation: z.enum(['start', 'stop']),
+  operation: z.enum(PLATFORM_OPERATIONS),
+  /** The services involved, in the order they start (dependencies first) or stop (dependents first). */
+  plan: z.array(z.string()),
   began: z.number(),
   ended: z.number(),
   cancelled: z.boolean(),
@@ -27,6 +31,34 @@ export const platformReportSchema = z.object({
   criticalPath: z.array(z.string()),
 });
 export type PlatformReport = z.infer<typeof platformReportSchema>;
+
+/**
+ * Pushed to the connection that asked, as an operation begins: what it will touch, in order, so a
+ * face shows the owner's plan (from the registry that runs) instead of deriving one from the file.
+ */
+export const operationPlanSchema = z.object({ operation: z.enum(PLATFORM_OPERATIONS), plan: z.array(z.string()) });
+export type OperationPlan = z.infer<typeof operationPlanSchema>;
+
+/** `platform restart`: the named services and what needs them stopped, then started again with what ran before. */
+export const restartReportSchema = z.object({ stop: platformReportSchema, start: platformReportSchema });
+export type RestartReport = z.infer<typeof restartReportSchema>;
+
+/**
+ * `ensure`: are the services an operation needs (`required_for`) running, and with `autoStart`, the
+ * missing ones started with what they need — all or nothing: if any of them is blocked, nothing starts.
+ */
+export const ensureReportSchema = z.object({
+  operation: z.string(),
+  required: z.array(z.string()),
+  running: z.array(z.string()),
+  /** Still not running when the answer was made. */
+  missing: z.array(z.string()),
+  started: z.array(z.string()),
+  /** Why nothing was started, or what failed to. */
+  problem: z.string().optional(),
+  start: platformReportSchema.optional(),
+});
+export type EnsureReport = z.infer<typeof ensureReportSchema>;
 
 export const updateReportSchema = z.object({
   added: z.array(z.string()),

@@ -1,6 +1,7 @@
 /**
- * One vocabulary of service states everywhere: CLI, graph, cards, tray (design.md).
- * Every transition is an event with a time and a reason.
+ * One vocabulary of service states everywhere: CLI, graph, cards, tray (design.md); what each one
+ * means (tone, serving, up, trouble) is state-meaning.ts. Every transition is an event with a time
+ * and a reason.
  */
 import { z } from 'zod';
 import { probeResultSchema } from './health';
@@ -22,9 +23,6 @@ export const SERVICE_STATES = [
 ] as const;
 
 export const serviceStateSchema = z.enum(SERVICE_STATES);
-
-/** Serving as expected: what dependents can rely on (a remote service that answers is external). */
-export const SERVING: ReadonlySet<string> = new Set(['healthy', 'external']);
 export type ServiceState = z.infer<typeof serviceStateSchema>;
 
 export const exitInfoSchema = z.object({
@@ -34,6 +32,10 @@ export const exitInfoSchema = z.object({
   reason: z.string(),
 });
 export type ExitInfo = z.infer<typeof exitInfoSchema>;
+
+/** What a face may ask of a service; which of them it allows now is in its status (service-actions.ts). */
+export const SERVICE_ACTIONS = ['start', 'stop', 'restart'] as const;
+export type ServiceAction = (typeof SERVICE_ACTIONS)[number];
 
 export const serviceStatusSchema = z.object({
   name: z.string(),
@@ -56,6 +58,11 @@ export const serviceStatusSchema = z.object({
   engineHealth: z.string().optional(),
   /** The service's last output lines, when it failed to start. */
   logTail: z.array(z.string()).optional(),
+  /**
+   * The actions it allows now, set by the engine on every status it gives out. Optional only so an
+   * older owner's answer still parses: faces read it through actionsOf, which computes it then.
+   */
+  actions: z.array(z.enum(SERVICE_ACTIONS)).optional(),
 });
 export type ServiceStatus = z.infer<typeof serviceStatusSchema>;
 

@@ -4,7 +4,7 @@
  * Pure, so the CLI, the renderer's store and the tray all keep their copy the same way.
  */
 import type { ServiceStatus } from './service-state';
-import type { EventMessage } from './wire';
+import type { EventMessage } from './pushed';
 
 export interface StateMirror {
   readonly seq: number;

@@ -32,13 +32,7 @@ function inStartOrder(graph: DependencyGraph): (a: string, b: string) => number 
   return (a, b) => positions[indexOf(graph, a)]! - positions[indexOf(graph, b)]!;
 }
 
-function closure(
-  graph: DependencyGraph,
-  edges: readonly (readonly number[])[],
-  names: readonly string[],
-  transitive: boolean,
-  direction: 1 | -1,
-): string[] {
+function closure(graph: DependencyGraph, edges: readonly (readonly number[])[], names: readonly string[], transitive: boolean, direction: 1 | -1): string[] {
   const starts = names.map((name) => indexOf(graph, name));
   const seen = new Uint8Array(graph.names.length);
   const found: number[] = [];

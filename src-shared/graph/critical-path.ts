@@ -11,11 +11,7 @@ export interface CriticalPath {
 }
 
 /** Over the whole graph, or over what starting `targets` would start. */
-export function criticalPath(
-  graph: DependencyGraph,
-  durationOf: (service: string) => number,
-  targets?: readonly string[],
-): CriticalPath {
+export function criticalPath(graph: DependencyGraph, durationOf: (service: string) => number, targets?: readonly string[]): CriticalPath {
   const included = targets ? new Set(startSet(graph, targets).map((name) => indexOf(graph, name))) : undefined;
   const finish = new Float64Array(graph.names.length);
   const previous = new Int32Array(graph.names.length).fill(-1);

@@ -41,9 +41,7 @@ export function buildGraph(nodes: readonly GraphNode[]): DependencyGraph {
       return target;
     }),
   );
-  const byPriority = names
-    .map((_, i) => i)
-    .sort((a, b) => nodes[a]!.order - nodes[b]!.order || (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
+  const byPriority = names.map((_, i) => i).sort((a, b) => nodes[a]!.order - nodes[b]!.order || (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
   const rank = new Array<number>(nodes.length);
   byPriority.forEach((node, position) => (rank[node] = position));
   return { names, index, deps, dependents, rank };
@@ -55,7 +53,10 @@ export function indexOf(graph: DependencyGraph, name: string): number {
   return i;
 }
 
-export const byRank = (graph: DependencyGraph) => (a: number, b: number): number => graph.rank[a]! - graph.rank[b]!;
+export const byRank =
+  (graph: DependencyGraph) =>
+  (a: number, b: number): number =>
+    graph.rank[a]! - graph.rank[b]!;
 
 /** All node indices by priority: (order, name). */
 export function nodesByRank(graph: DependencyGraph): number[] {

@@ -68,7 +68,8 @@ function impossibleConflicts(graph: DependencyGraph, services: readonly ServiceD
       const needsOther = known ? needs(service.name, other) : false;
       const neededByOther = known && needsOther === false ? needs(other, service.name) : false;
       if (needsOther === undefined || neededByOther === undefined) {
-        if (!unchecked) issues.push(warning(path, 'this and later conflicts were not compared with the dependencies: too many conflicts in a large graph to check them all'));
+        if (!unchecked)
+          issues.push(warning(path, 'this and later conflicts were not compared with the dependencies: too many conflicts in a large graph to check them all'));
         unchecked = true;
       } else if (needsOther) issues.push(error(path, `conflicts with '${other}', which it depends on`));
       else if (neededByOther) issues.push(error(path, `conflicts with '${other}', which depends on it`));
@@ -119,7 +120,11 @@ function ordersBeforeDependencies(services: readonly ServiceDefinition[]): Regis
   return services.flatMap((service) => {
     const earlier = service.dependencies.map((d) => byName.get(d)).find((d) => d && d.order > service.order);
     if (!earlier) return [];
-    return [warning(['services', service.name, 'order'],
-      `${service.order} is lower than the order of its dependency '${earlier.name}' (${earlier.order}); dependencies always start first`)];
+    return [
+      warning(
+        ['services', service.name, 'order'],
+        `${service.order} is lower than the order of its dependency '${earlier.name}' (${earlier.order}); dependencies always start first`,
+      ),
+    ];
   });
 }

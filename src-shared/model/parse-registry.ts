@@ -37,7 +37,11 @@ export function parseRegistry(text: string, file: string): RegistryParseResult {
   } catch (cause) {
     if (!(cause instanceof TomlError)) throw cause;
     const message = cause.message.split('\n')[0]!.replace(/^Invalid TOML document: /, 'invalid TOML: ');
-    return { registry: undefined, issues: [{ severity: 'error', path: [], message, file, line: cause.line, column: cause.column }], found: { errors: 1, warnings: 0 } };
+    return {
+      registry: undefined,
+      issues: [{ severity: 'error', path: [], message, file, line: cause.line, column: cause.column }],
+      found: { errors: 1, warnings: 0 },
+    };
   }
 
   const issues: RegistryIssue[] = Object.keys(document)
@@ -71,10 +75,11 @@ export function parseRegistry(text: string, file: string): RegistryParseResult {
 
 function locate(issues: readonly RegistryIssue[], text: string, file: string): LocatedIssue[] {
   if (issues.length === 0) return [];
-  const locations = new TomlLocations(text, issues.map((issue) => issue.path));
-  return issues
-    .map((issue) => ({ ...issue, file, ...locations.locate(issue.path) }))
-    .sort((a, b) => a.line - b.line || a.column - b.column);
+  const locations = new TomlLocations(
+    text,
+    issues.map((issue) => issue.path),
+  );
+  return issues.map((issue) => ({ ...issue, file, ...locations.locate(issue.path) })).sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
 /** The first issues in file order and, where some are left out, a line saying how many, placed at the first of them. */

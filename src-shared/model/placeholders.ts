@@ -14,7 +14,6 @@ export function unknownPlaceholders(text: string): string[] {
   return [...text.matchAll(REFERENCE)].map((match) => match[1]!).filter((name) => !(PLACEHOLDERS as readonly string[]).includes(name));
 }
 
-
 /** Replaces `${home}` and `${registry_dir}`, and turns `$${` into a literal `${`. */
 export function expandPlaceholders(text: string, values: Readonly<Record<Placeholder, string>>): string {
   return text.replace(REFERENCE, (whole, name: string) => values[name as Placeholder] ?? whole).replaceAll('$${', '${');

@@ -24,12 +24,16 @@ export function checkRegistry(raw: Table, services: readonly ServiceDefinition[]
     if (!isTable(service)) continue;
     appendIssues(issues, selectedSubTable(service, name, 'deployment', 'mode', DEPLOYMENT_MODES));
     appendIssues(issues, selectedSubTable(service, name, 'health_check', 'type', HEALTH_CHECK_TYPES));
-    appendIssues(issues, nameList(service, name, 'dependencies', (entry) =>
-      entry === name ? 'a service cannot depend on itself'
-      : known.has(entry) ? undefined
-      : `unknown service '${entry}'${suggestion(entry, names, budget)}`));
-    appendIssues(issues, nameList(service, name, 'conflicts', (entry) =>
-      entry === name ? 'a service cannot conflict with itself' : undefined));
+    appendIssues(
+      issues,
+      nameList(service, name, 'dependencies', (entry) =>
+        entry === name ? 'a service cannot depend on itself' : known.has(entry) ? undefined : `unknown service '${entry}'${suggestion(entry, names, budget)}`,
+      ),
+    );
+    appendIssues(
+      issues,
+      nameList(service, name, 'conflicts', (entry) => (entry === name ? 'a service cannot conflict with itself' : undefined)),
+    );
     appendIssues(issues, placeholderReferences(service, ['services', name]));
   }
   for (const service of services) appendIssues(issues, perService(service));
@@ -69,8 +73,12 @@ function perService(service: ServiceDefinition): RegistryIssue[] {
   }
   const check = service.health_check;
   if (check && check.timeout > check.interval) {
-    issues.push(warning(['services', service.name, 'health_check', 'timeout'],
-      `${formatDuration(check.timeout)} is longer than the interval ${formatDuration(check.interval)}`));
+    issues.push(
+      warning(
+        ['services', service.name, 'health_check', 'timeout'],
+        `${formatDuration(check.timeout)} is longer than the interval ${formatDuration(check.interval)}`,
+      ),
+    );
   }
   return issues;
 }

@@ -29,8 +29,7 @@ interface Entry {
  * `[services.<name>]` header or the edit would change anything else.
  */
 export function setDependencies(text: string, service: string, dependencies: readonly string[]): string {
-  const fail = (why: string) =>
-    new Error(`Cannot update the dependencies of "${service}" automatically: ${why}. Edit the registry file by hand.`);
+  const fail = (why: string) => new Error(`Cannot update the dependencies of "${service}" automatically: ${why}. Edit the registry file by hand.`);
   let original: Table;
   try {
     original = parse(text);
@@ -50,8 +49,13 @@ export function setDependencies(text: string, service: string, dependencies: rea
   const array = `[${dependencies.map((name) => JSON.stringify(name)).join(', ')}]`;
 
   let result: string;
-  if (existing) result = text.slice(0, existing.valueStart) + (editStringArray(text.slice(existing.valueStart, existing.valueEnd), dependencies) ?? array) + text.slice(existing.valueEnd);
-  else if (dependencies.length === 0) return text; // a missing key already means no dependencies
+  if (existing)
+    result =
+      text.slice(0, existing.valueStart) +
+      (editStringArray(text.slice(existing.valueStart, existing.valueEnd), dependencies) ?? array) +
+      text.slice(existing.valueEnd);
+  else if (dependencies.length === 0)
+    return text; // a missing key already means no dependencies
   else {
     const anchor = own.at(-1) ?? entries[header]!;
     const indent = text.slice(text.lastIndexOf('\n', anchor.start - 1) + 1, anchor.start);
@@ -156,14 +160,12 @@ function unescape(raw: string): string {
 
 const samePath = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((part, k) => part === b[k]);
 
-const isTable = (value: unknown): value is Table =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+const isTable = (value: unknown): value is Table => typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 
 function deepEqual(a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true;
   if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.toISOString() === b.toISOString();
-  if (Array.isArray(a) || Array.isArray(b))
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, k) => deepEqual(item, b[k]));
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, k) => deepEqual(item, b[k]));
   if (!isTable(a) || !isTable(b)) return false;
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));

@@ -49,11 +49,7 @@ function messageFor(issue: RawIssue): string | undefined {
 }
 
 /** Parses with readable messages; unknown keys become one issue each, with a did-you-mean. */
-export function parseWith<T extends z.ZodType>(
-  schema: T,
-  input: unknown,
-  prefix: KeyPath,
-): { data?: z.output<T>; issues: RegistryIssue[] } {
+export function parseWith<T extends z.ZodType>(schema: T, input: unknown, prefix: KeyPath): { data?: z.output<T>; issues: RegistryIssue[] } {
   const knownKeys = new WeakMap<object, string[]>();
   const result = schema.safeParse(input, {
     reportInput: true,

@@ -41,7 +41,8 @@ const USERINFO = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*@/;
  */
 function httpUrlProblem(text: string): string | undefined {
   if (!HTTP_URL_PATTERN.test(text)) return undefined; // said by the pattern
-  if (USERINFO.test(text)) return 'credentials in a URL are shown wherever it is (status, events, logs): remove them and use token = { env = "NAME" } for a remote service, or a header from an env reference for a check';
+  if (USERINFO.test(text))
+    return 'credentials in a URL are shown wherever it is (status, events, logs): remove them and use token = { env = "NAME" } for a remote service, or a header from an env reference for a check';
   const written = WRITTEN_PORT.exec(text)?.[1];
   if (written !== undefined && !(Number(written) >= 1 && Number(written) <= 65535)) return `port ${written} is out of range: a port is 1 to 65535`;
   try {
@@ -53,10 +54,13 @@ function httpUrlProblem(text: string): string | undefined {
 }
 
 /** An http(s) URL that can be requested: it parses, and a port written in it is 1 to 65535. */
-export const httpUrl = z.string().regex(HTTP_URL_PATTERN, { error: 'an http:// or https:// URL' }).check((ctx) => {
-  const problem = httpUrlProblem(ctx.value);
-  if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
-});
+export const httpUrl = z
+  .string()
+  .regex(HTTP_URL_PATTERN, { error: 'an http:// or https:// URL' })
+  .check((ctx) => {
+    const problem = httpUrlProblem(ctx.value);
+    if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+  });
 
 /** Every number in a port text (host and container ports of a mapping) is a valid port. */
 export const portsInRange = (text: string): boolean =>
@@ -66,14 +70,19 @@ export const portsInRange = (text: string): boolean =>
 export const envRef = z
   .strictObject(
     { env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'an environment variable name' }) },
-    { error: (issue) => (issue.code === 'invalid_type' ? 'must be an env reference { env = "NAME" }: secrets are read from the environment, never written here' : undefined) },
+    {
+      error: (issue) =>
+        issue.code === 'invalid_type' ? 'must be an env reference { env = "NAME" }: secrets are read from the environment, never written here' : undefined,
+    },
   )
   .meta({ description: 'Read the value from this environment variable when the service starts (never stored or logged).' });
 
 export const envValue = z
   .union([z.string(), envRef], { error: 'expected a string or an env reference { env = "NAME" }' })
   // An environment cannot hold a NUL: the start would fail, echoing the value into status and log.
-  .refine((value) => typeof value !== 'string' || !value.includes('\0'), { error: 'a NUL character cannot be in an environment variable or header: remove it' });
+  .refine((value) => typeof value !== 'string' || !value.includes('\0'), {
+    error: 'a NUL character cannot be in an environment variable or header: remove it',
+  });
 
 export const envMap = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'an environment variable name' }), envValue);
 
@@ -83,9 +92,9 @@ export const tls = z.strictObject({
 });
 
 /** "200", 200 or a range "200-299". */
-export const statusSpec = z.union([
-  z.number().int().min(100).max(599),
-  z.string().regex(/^[1-5]\d\d(-[1-5]\d\d)?$/, { error: 'a status code or range such as "200-299"' }),
-], { error: 'expected a status code (200) or a range ("200-299")' });
+export const statusSpec = z.union(
+  [z.number().int().min(100).max(599), z.string().regex(/^[1-5]\d\d(-[1-5]\d\d)?$/, { error: 'a status code or range such as "200-299"' })],
+  { error: 'expected a status code (200) or a range ("200-299")' },
+);
 
 export const nonEmpty = z.string().min(1);

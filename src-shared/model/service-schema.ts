@@ -28,12 +28,18 @@ const resources = z.strictObject({
 });
 
 /** `8080` or `"5353/udp"`: a port the service listens on, checked for clashes and before start. */
-const listenPort = z.union([
-  port,
-  z.string().regex(/^\d{1,5}\/(tcp|udp)$/, { error: 'a port such as 8080 or "5353/udp"' }).refine(portsInRange, { error: 'ports are 1 to 65535' }),
-], {
-  error: 'expected a port number (8080) or "5353/udp"',
-});
+const listenPort = z.union(
+  [
+    port,
+    z
+      .string()
+      .regex(/^\d{1,5}\/(tcp|udp)$/, { error: 'a port such as 8080 or "5353/udp"' })
+      .refine(portsInRange, { error: 'ports are 1 to 65535' }),
+  ],
+  {
+    error: 'expected a port number (8080) or "5353/udp"',
+  },
+);
 
 export const serviceSchema = z.strictObject({
   description: z.string().default(''),

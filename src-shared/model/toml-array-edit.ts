@@ -47,7 +47,8 @@ function removeItem(text: string, item: Item): string {
   const lineEnd = text.indexOf('\n', item.end);
   const rest = text.slice(item.end, lineEnd < 0 ? text.length : lineEnd).replace(/\r$/, '');
   // Alone on its line (with its comma and a comment): the whole line goes.
-  if (lineStart > 0 && lineEnd > 0 && text.slice(lineStart, item.start).trim() === '' && /^\s*,?\s*(#.*)?$/.test(rest)) return text.slice(0, lineStart) + text.slice(lineEnd + 1);
+  if (lineStart > 0 && lineEnd > 0 && text.slice(lineStart, item.start).trim() === '' && /^\s*,?\s*(#.*)?$/.test(rest))
+    return text.slice(0, lineStart) + text.slice(lineEnd + 1);
   const following = /^\s*,[ \t]*/.exec(text.slice(item.end));
   if (following) return text.slice(0, item.start) + text.slice(item.end + following[0].length);
   // The last item: the comma before it goes with it.

@@ -63,7 +63,11 @@ describeWith('chromium')('the web host and another local user', () => {
     writeFileSync(evil, nodeService('evil', ['-e', 'require("fs").writeFileSync("/tmp/pwned-by-nobody", "")']));
     chownSync(lair, NOBODY, NOBODY);
     chownSync(evil, NOBODY, NOBODY);
-    const attacker = spawn('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, join(process.cwd(), 'test', 'support', 'local-attacker.mjs'), url.port, evil], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const attacker = spawn(
+      'setpriv',
+      ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, join(process.cwd(), 'test', 'support', 'local-attacker.mjs'), url.port, evil],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
     stops.push(async () => void attacker.kill());
     const records: { url?: string; headers?: Record<string, string>; port?: number; probes?: Record<string, unknown> }[] = [];
     createInterface({ input: attacker.stdout }).on('line', (line) => records.push(JSON.parse(line) as (typeof records)[number]));

@@ -131,11 +131,17 @@ describe('adoption after the leader died while no owner ran', () => {
     const { first, leader, leftovers } = await leaderDiesWhileNoOwner(forker('fork', false, 'restart_delay = "1s"'), 'fork', 2);
     const second = track(await first.reopen());
     expect(leftovers.filter(alive)).toEqual([]);
-    expect(second.engine.status()[0]).toMatchObject({ state: 'failed', reason: expect.stringMatching(/^exited while no manager was running/), nextRetryAt: expect.any(Number) });
+    expect(second.engine.status()[0]).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(/^exited while no manager was running/),
+      nextRetryAt: expect.any(Number),
+    });
     const restarted = await waitFor(() => second.engine.status().find((s) => s.state === 'healthy'));
     expect([leader, ...leftovers]).not.toContain(restarted.pid);
     const events = (await tailLog(logFiles(join(first.home, 'services', 'logs'), 'fork'))).filter((l) => l.stream === 'evt').map((l) => l.text);
-    expect(events, events.join('\n')).toContain(`its process (pid ${leader}) had exited while no manager ran; stopped what it left running (pid ${leftovers[0]})`);
+    expect(events, events.join('\n')).toContain(
+      `its process (pid ${leader}) had exited while no manager ran; stopped what it left running (pid ${leftovers[0]})`,
+    );
     expect(events.findIndex((t) => t.startsWith('its process'))).toBeLessThan(events.findLastIndex((t) => t.startsWith('starting')));
   });
 

@@ -54,7 +54,9 @@ describe('binary services', () => {
   });
 
   it('fails a service that exits during startup, quoting its last lines', async () => {
-    const h = await open(nodeService('broken', ['-e', 'console.log("loading config"); console.error("boom: no config"); process.exit(3)'], '', 'restart = "no"'));
+    const h = await open(
+      nodeService('broken', ['-e', 'console.log("loading config"); console.error("boom: no config"); process.exit(3)'], '', 'restart = "no"'),
+    );
     const status = await h.engine.start('broken');
     expect(status).toMatchObject({ state: 'failed', reason: 'exited with code 3 during startup', lastExit: { code: 3 } });
     expect(status.logTail).toEqual(['loading config', 'boom: no config']);

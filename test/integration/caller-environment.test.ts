@@ -25,7 +25,8 @@ const ROTATED = ['pcc-caller-value-one-7f3a', 'pcc-caller-value-two-9b1c', 'pcc-
 const MANAGER_SECRET = 'pcc-manager-secret-5e8f';
 
 /** Writes its pid and environment to `file` (atomically), then stays up. */
-const ENV_WRITER = "const fs=require('fs');const f=process.argv[1];fs.writeFileSync(f+'.tmp',JSON.stringify({pid:process.pid,env:process.env}));fs.renameSync(f+'.tmp',f);setInterval(()=>{},1000)";
+const ENV_WRITER =
+  "const fs=require('fs');const f=process.argv[1];fs.writeFileSync(f+'.tmp',JSON.stringify({pid:process.pid,env:process.env}));fs.renameSync(f+'.tmp',f);setInterval(()=>{},1000)";
 
 interface Written {
   readonly pid: number;
@@ -69,7 +70,15 @@ function setup(text?: string): Setup {
   const registry = join(dir, 'services.toml');
   writeFileSync(registry, text ?? registryText(dir));
   const run: Setup['run'] = (args, extra) => {
-    const env: Record<string, string | undefined> = { ...process.env, PROVISIONING_HOME: home, PROVISIONING_CONFIG: registry, NO_COLOR: '1', PCC_CALLER_SECRET: undefined, MY_SECRET: undefined, ...extra };
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      PROVISIONING_HOME: home,
+      PROVISIONING_CONFIG: registry,
+      NO_COLOR: '1',
+      PCC_CALLER_SECRET: undefined,
+      MY_SECRET: undefined,
+      ...extra,
+    };
     for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
     return new Promise((resolve) =>
       execFile(process.execPath, [CLI, ...args], { env }, (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr })),
@@ -84,7 +93,8 @@ function setup(text?: string): Setup {
   return created;
 }
 
-const status = async (s: Setup, name: string) => JSON.parse((await s.run(['services', 'status', name, '--json'], {})).stdout) as { state: string; reason: string };
+const status = async (s: Setup, name: string) =>
+  JSON.parse((await s.run(['services', 'status', name, '--json'], {})).stdout) as { state: string; reason: string };
 
 /** Every regular file under `root`, read whole. */
 function filesUnder(root: string): { path: string; text: string }[] {
@@ -125,7 +135,7 @@ describe('env references read the caller environment', () => {
     process.kill(before, 'SIGKILL');
     const restarted = await waitFor(() => s.written('reader')?.pid !== before && s.written('reader'));
     expect(restarted.env['TOKEN']).toBe(ROTATED[1]);
-    await waitFor(async () => ((await status(s, 'reader')).state === 'healthy'));
+    await waitFor(async () => (await status(s, 'reader')).state === 'healthy');
 
     // `platform update` restarts what changed with the values the updating shell has.
     writeFileSync(s.registry, registryText(s.dir, 'second'));
@@ -138,7 +148,10 @@ describe('env references read the caller environment', () => {
     const home = filesUnder(s.home);
     expect(home.some((f) => f.path.endsWith('daemon.log'))).toBe(true);
     for (const secret of [...ROTATED, MANAGER_SECRET]) {
-      expect(home.filter((f) => f.text.includes(secret)).map((f) => f.path), secret).toEqual([]);
+      expect(
+        home.filter((f) => f.text.includes(secret)).map((f) => f.path),
+        secret,
+      ).toEqual([]);
       expect(events.text().includes(secret), secret).toBe(false);
     }
     expect(events.text()).toContain('"name":"reader"');
@@ -169,7 +182,10 @@ describe('env references read the caller environment', () => {
     process.kill(s.written('reader')!.pid, 'SIGKILL');
     await waitFor(() => events.text().includes('start it again from a shell where PCC_CALLER_SECRET is set'), 15_000);
     events.close();
-    expect(await status(s, 'reader')).toMatchObject({ state: 'failed', reason: expect.stringContaining('environment variable PCC_CALLER_SECRET is not set (services.reader.deployment.binary.env.TOKEN)') });
+    expect(await status(s, 'reader')).toMatchObject({
+      state: 'failed',
+      reason: expect.stringContaining('environment variable PCC_CALLER_SECRET is not set (services.reader.deployment.binary.env.TOKEN)'),
+    });
 
     // A start from a shell that lacks it says so; the daemon's own environment does not stand in.
     const without = await s.run(['services', 'start', 'reader'], {});
@@ -182,7 +198,11 @@ describe('env references read the caller environment', () => {
     };
     expect(await readiness({ PCC_CALLER_SECRET: ROTATED[2] })).toMatchObject({ verdict: 'would start' });
     expect(await readiness({})).toMatchObject({ verdict: 'blocked', reasons: [expect.stringContaining('environment variable PCC_CALLER_SECRET is not set')] });
-    expect(filesUnder(s.home).filter((f) => ROTATED.some((secret) => f.text.includes(secret))).map((f) => f.path)).toEqual([]);
+    expect(
+      filesUnder(s.home)
+        .filter((f) => ROTATED.some((secret) => f.text.includes(secret)))
+        .map((f) => f.path),
+    ).toEqual([]);
   });
 
   it('refuses an unbounded environment in a request, and a page cannot choose the values the UI process sends', async () => {
@@ -192,7 +212,9 @@ describe('env references read the caller environment', () => {
     try {
       const many = Object.fromEntries(Array.from({ length: CLIENT_ENV_LIMITS.variables + 1 }, (_, i) => [`V${i}`, 'x']));
       await expect(client.call('start', { name: 'reader', env: many })).rejects.toThrow('bad params for start');
-      await expect(client.call('start', { name: 'reader', env: { PCC_CALLER_SECRET: 'x'.repeat(CLIENT_ENV_LIMITS.valueLength + 1) } })).rejects.toThrow('bad params for start');
+      await expect(client.call('start', { name: 'reader', env: { PCC_CALLER_SECRET: 'x'.repeat(CLIENT_ENV_LIMITS.valueLength + 1) } })).rejects.toThrow(
+        'bad params for start',
+      );
       expect((await client.call('hello')).home).toBe(s.home);
     } finally {
       client.close();
@@ -221,7 +243,9 @@ describe('what a start gives, and what the daemon keeps', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/health`;
-      const s = setup(`[services.api.deployment]\nmode = "remote"\nremote = { url = "${url}", token = { env = "PCC_CALLER_SECRET" } }\n[services.api.health_check]\ntype = "http"\ninterval = "100ms"\nhttp = { url = "${url}" }\n`);
+      const s = setup(
+        `[services.api.deployment]\nmode = "remote"\nremote = { url = "${url}", token = { env = "PCC_CALLER_SECRET" } }\n[services.api.health_check]\ntype = "http"\ninterval = "100ms"\nhttp = { url = "${url}" }\n`,
+      );
       // The daemon starts from a shell without the token: its checks cannot send one.
       expect((await s.run(['services', 'status'], {})).code).toBe(0);
       expect(seen.some((header) => header !== undefined)).toBe(false);
@@ -234,7 +258,12 @@ describe('what a start gives, and what the daemon keeps', () => {
       const rotated = seen.length;
       await waitFor(() => seen.length > rotated + 1);
       expect(seen.slice(rotated)).toEqual(seen.slice(rotated).map(() => `Bearer ${ROTATED[1]}`));
-      for (const secret of ROTATED) expect(filesUnder(s.home).filter((f) => f.text.includes(secret)).map((f) => f.path)).toEqual([]);
+      for (const secret of ROTATED)
+        expect(
+          filesUnder(s.home)
+            .filter((f) => f.text.includes(secret))
+            .map((f) => f.path),
+        ).toEqual([]);
     } finally {
       server.close();
     }

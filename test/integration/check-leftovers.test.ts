@@ -16,7 +16,10 @@ const dir = tempDir('pcc-check-leftovers-');
 const context = { home: dir, registryDir: dir, env: process.env, given: {} };
 
 function check(toml: string): HealthCheck {
-  const { registry, issues } = parseRegistry(`[services.s]\ndeployment = { mode = "binary", binary = { command = "x" } }\n[services.s.health_check]\n${toml}\n`, 'probe.toml');
+  const { registry, issues } = parseRegistry(
+    `[services.s]\ndeployment = { mode = "binary", binary = { command = "x" } }\n[services.s.health_check]\n${toml}\n`,
+    'probe.toml',
+  );
   if (!registry) throw new Error(issues.map((i) => i.message).join('; '));
   return registry.services[0]!.health_check!;
 }
@@ -118,7 +121,9 @@ describe('a command check', () => {
   it('leaves nothing behind a supervised service, once the service is stopped and its owner gone', async () => {
     const pids = join(dir, 'check-pids');
     const record = `require('fs').appendFileSync(${JSON.stringify(pids)}, c.pid + '\\n'); c.unref()`;
-    const h = await open(`${nodeService('svc', ['-e', 'setInterval(() => {}, 1000)'])}[services.svc.health_check]\ninterval = "100ms"\n${leaverToml(record)}\n`);
+    const h = await open(
+      `${nodeService('svc', ['-e', 'setInterval(() => {}, 1000)'])}[services.svc.health_check]\ninterval = "100ms"\n${leaverToml(record)}\n`,
+    );
     await h.engine.start('svc');
     await waitFor(() => h.engine.healthHistory('svc').length >= 5);
     await h.engine.stop('svc');

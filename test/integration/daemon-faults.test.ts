@@ -37,7 +37,7 @@ describe('daemon and CLI faults', () => {
   it('starts, reports and stops through an on-demand daemon', async () => {
     const h = home();
     const started = await h.run(['services', 'start', 'web']);
-    expect(started).toMatchObject({ code: 0, stdout: expect.stringMatching(/^web healthy · running \(pid \d+\)\n$/) });
+    expect(started).toMatchObject({ code: 0, stdout: expect.stringMatching(/\nweb healthy · running \(pid \d+\)\n$/) });
     const running = await status(h);
     expect(running.state).toBe('healthy');
     expect((running as unknown as { history: unknown[] }).history).toEqual([]); // no health check: no history
@@ -149,7 +149,9 @@ describe('daemon stop', () => {
     const env = { ...process.env, PROVISIONING_HOME: h.home, PROVISIONING_CONFIG: h.registry, NO_COLOR: '1', NODE_OPTIONS: `--require ${preload}` };
     const run = (args: string[]) =>
       new Promise<CliProcessResult>((resolve) =>
-        execFile(process.execPath, [join(process.cwd(), 'bin', 'provisioning.js'), ...args], { env }, (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr })),
+        execFile(process.execPath, [join(process.cwd(), 'bin', 'provisioning.js'), ...args], { env }, (error, stdout, stderr) =>
+          resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+        ),
       );
     expect((await run(['services', 'status'])).code).toBe(0);
     const stopped = await run(['daemon', 'stop']);
@@ -167,14 +169,16 @@ describe('a home on a full disk', () => {
     const env = { ...process.env, PROVISIONING_HOME: mount, PROVISIONING_CONFIG: h.registry, NO_COLOR: '1' };
     const run = (args: string[]) =>
       new Promise<CliProcessResult>((resolve) =>
-        execFile(process.execPath, [join(process.cwd(), 'bin', 'provisioning.js'), ...args], { env }, (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr })),
+        execFile(process.execPath, [join(process.cwd(), 'bin', 'provisioning.js'), ...args], { env }, (error, stdout, stderr) =>
+          resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+        ),
       );
     try {
       // Filled before any owner runs: every block of it is taken.
       expect(() => execFileSync('dd', ['if=/dev/zero', `of=${join(mount, 'fill')}`, 'bs=64k'], { stdio: 'ignore' })).toThrow();
       // Before: the owner died writing owner.pid (ENOSPC), and a daemon whose log could take no line died of that.
       const started = await run(['services', 'start', 'web']);
-      expect(started, started.stderr).toMatchObject({ code: 0, stdout: expect.stringMatching(/^web healthy/) });
+      expect(started, started.stderr).toMatchObject({ code: 0, stdout: expect.stringMatching(/^web healthy/m) });
       const daemon = (JSON.parse((await run(['daemon', 'status', '--json'])).stdout) as { pid: number }).pid;
       process.kill(daemon, 'SIGKILL');
       await waitFor(() => !alive(daemon));

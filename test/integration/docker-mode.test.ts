@@ -52,7 +52,11 @@ describeWith('docker')('docker mode', () => {
     const labels = JSON.parse(docker('inspect', '-f', '{{json .Config.Labels}}', name)) as Record<string, string>;
     expect(labels).toMatchObject({ 'dev.provisioning.managed-by': 'provisioning', 'dev.provisioning.service': name, 'dev.provisioning.home': h.home });
     const first = docker('inspect', '-f', '{{.Id}}', name);
-    await waitFor(async () => (await import('../../src-main/core/logs/log-reader')).tailLog((await import('../../src-main/core/logs/log-files')).logFiles(join(h.home, 'services', 'logs'), name)).then((lines) => lines.some((l) => l.text === `serving ${name}`)));
+    await waitFor(async () =>
+      (await import('../../src-main/core/logs/log-reader'))
+        .tailLog((await import('../../src-main/core/logs/log-files')).logFiles(join(h.home, 'services', 'logs'), name))
+        .then((lines) => lines.some((l) => l.text === `serving ${name}`)),
+    );
     const restarted = await h.engine.restart(name);
     expect(restarted.state).toBe('healthy');
     expect(docker('inspect', '-f', '{{.Id}}', name)).not.toBe(first);
@@ -137,7 +141,9 @@ describeWith('docker')('docker mode', () => {
     const h = await open(text);
     const status = await h.engine.start(name);
     expect(status.state).toBe('failed');
-    expect(status.reason).toMatch(new RegExp(`^image local/not-built-${tag}:1 is not on this machine and could not be pulled \\(.+\\); offline\\? build or load it locally$`));
+    expect(status.reason).toMatch(
+      new RegExp(`^image local/not-built-${tag}:1 is not on this machine and could not be pulled \\(.+\\); offline\\? build or load it locally$`),
+    );
   });
 
   it('shows the image HEALTHCHECK beside our probe, and an exit from the container as a failure with its code', async () => {
@@ -169,7 +175,13 @@ describeWith('docker')('docker mode', () => {
     const { text } = delayedRegistry({ app: { deps: [name] } });
     const h = await open(`${webService(name, await freePort())}\n${text}`);
     const report = await h.engine.platformStart(['app']);
-    expect(report.steps.map((s) => [s.name, s.outcome]), JSON.stringify(report.steps)).toEqual([[name, 'done'], ['app', 'done']]);
+    expect(
+      report.steps.map((s) => [s.name, s.outcome]),
+      JSON.stringify(report.steps),
+    ).toEqual([
+      [name, 'done'],
+      ['app', 'done'],
+    ]);
     expect(report.steps[1]!.began).toBeGreaterThanOrEqual(report.steps[0]!.ended!);
   });
 });

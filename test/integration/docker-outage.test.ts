@@ -23,7 +23,9 @@ describeWith('private-dockerd')('a Docker engine that goes away', () => {
     const pid = h.engine.status()[0]!.pid;
     await engine.stop();
     await waitFor(() => h.engine.status()[0]!.state === 'unknown', 15_000);
-    expect(h.engine.status()[0]!.reason).toBe(`Docker engine not reachable at ${engine.host} (ENOENT): is dockerd running? start it with \`sudo systemctl start docker\` (or \`sudo dockerd &\`)`);
+    expect(h.engine.status()[0]!.reason).toBe(
+      `Docker engine not reachable at ${engine.host} (ENOENT): is dockerd running? start it with \`sudo systemctl start docker\` (or \`sudo dockerd &\`)`,
+    );
     await engine.start();
     await waitFor(() => h.engine.status()[0]!.state === 'healthy', 15_000);
     expect(h.engine.status()[0]).toMatchObject({ reason: 'its engine is reachable again', pid });

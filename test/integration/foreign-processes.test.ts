@@ -27,7 +27,9 @@ async function forge(home: string, service: string, instance: string): Promise<n
   const child = spawn('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'env', ...env, 'sleep', '1000'], { detached: true, stdio: 'ignore' });
   forgeries.push(child);
   const pid = child.pid!;
-  await waitFor(() => readFileSync(`/proc/${pid}/environ`, 'latin1').includes(env[0]!) && /^Uid:\s+65534\s/m.test(readFileSync(`/proc/${pid}/status`, 'latin1')));
+  await waitFor(
+    () => readFileSync(`/proc/${pid}/environ`, 'latin1').includes(env[0]!) && /^Uid:\s+65534\s/m.test(readFileSync(`/proc/${pid}/status`, 'latin1')),
+  );
   return pid;
 }
 
@@ -89,7 +91,9 @@ describe.skipIf(process.getuid?.() !== 0)("another user's processes carrying our
       const helper = spawn('python3', ['-c', SWAPPER, entry, out], { stdio: ['ignore', 'pipe', 'ignore'] });
       forgeries.push(helper);
       const forged = Number((await once(helper.stdout, 'data'))[0]);
-      await waitFor(() => readFileSync(`/proc/${forged}/environ`, 'latin1').includes(entry) && /^Uid:\s+65534\s/m.test(readFileSync(`/proc/${forged}/status`, 'latin1')));
+      await waitFor(
+        () => readFileSync(`/proc/${forged}/environ`, 'latin1').includes(entry) && /^Uid:\s+65534\s/m.test(readFileSync(`/proc/${forged}/status`, 'latin1')),
+      );
       const swap = () => {
         process.kill(helper.pid!, 'SIGUSR1');
         for (let wait = 0; wait < 10_000 && !fs.existsSync(out); wait++) pause(1);
@@ -103,7 +107,6 @@ describe.skipIf(process.getuid?.() !== 0)("another user's processes carrying our
     }
     throw new Error('the kernel never handed the forged pid to the helper');
   });
-
 
   it('are not adopted: the real service starts, and stopping it never signals them', async () => {
     const home = tempDir('pcc-foreign-');

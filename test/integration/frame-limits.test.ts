@@ -59,7 +59,10 @@ describe('a client with a request over the bound', () => {
     expect((await h.run(['services', 'status'])).code).toBe(0);
     const client = await OwnerClient.connect(daemonSocketPath(h.home));
     // Before: the owner's refusal (id -1) matched no call while hello probes kept it alive: it waited forever.
-    await expect(client.call('validateRegistry', { text: 'x'.repeat(MAX_FRAME_BYTES) })).rejects.toMatchObject({ name: 'ProtocolError', message: 'a request over 4 MiB was refused (the most one message may carry)' });
+    await expect(client.call('validateRegistry', { text: 'x'.repeat(MAX_FRAME_BYTES) })).rejects.toMatchObject({
+      name: 'ProtocolError',
+      message: 'a request over 4 MiB was refused (the most one message may carry)',
+    });
     expect((await client.call('hello')).pid).toBe(await h.daemonPid());
     client.close();
   }, 30_000);
@@ -87,7 +90,11 @@ describe('the line reader', () => {
 describe('answers and pushes over the bound', () => {
   it('become an error for an answer, and nothing for a push', () => {
     const big = 'x'.repeat(MAX_FRAME_BYTES);
-    expect(boundedFrame({ id: 3, ok: true, result: big })?.message).toMatchObject({ id: 3, ok: false, error: { name: 'ProtocolError', message: expect.stringContaining('ask for less') } });
+    expect(boundedFrame({ id: 3, ok: true, result: big })?.message).toMatchObject({
+      id: 3,
+      ok: false,
+      error: { name: 'ProtocolError', message: expect.stringContaining('ask for less') },
+    });
     expect(boundedFrame({ logs: { service: 'web', lines: [big] } })).toBeUndefined();
     expect(boundedFrame({ id: 4, ok: true, result: 'small' })?.json).toBe('{"id":4,"ok":true,"result":"small"}');
   });
@@ -97,10 +104,19 @@ describe('Electron IPC', () => {
   it('refuses a request the socket would refuse, and answers the next one', async () => {
     let listener: ((event: IpcEventLike, message: unknown) => void) | undefined;
     const received: unknown[] = [];
-    const event: IpcEventLike = { sender: { id: 1, send: (channel, message) => channel === CHANNELS.message && received.push(message), once: () => undefined }, senderFrame: { url: 'app://renderer' } };
+    const event: IpcEventLike = {
+      sender: { id: 1, send: (channel, message) => channel === CHANNELS.message && received.push(message), once: () => undefined },
+      senderFrame: { url: 'app://renderer' },
+    };
     const handlers = { hello: async () => ({ pid: 1, home: '/h', registry: '/r' }) } as unknown as ContractHandlers;
     const sources: SessionSources = { engine: { subscribe: () => () => undefined }, registry: { watch: () => () => undefined } };
-    bridgeContract({ on: (_, l) => (listener = l), removeAllListeners: () => undefined }, sources, handlers, () => true, () => undefined);
+    bridgeContract(
+      { on: (_, l) => (listener = l), removeAllListeners: () => undefined },
+      sources,
+      handlers,
+      () => true,
+      () => undefined,
+    );
     listener!(event, { id: 1, method: 'validateRegistry', params: { text: 'x'.repeat(MAX_FRAME_BYTES) } });
     listener!(event, { id: 2, method: 'hello', params: {} });
     await waitFor(() => received.length === 2);

@@ -17,7 +17,10 @@ const context = { home: dir, registryDir: dir, env: process.env, given: { HEALTH
 
 /** A health check as the registry would give it (defaults applied). */
 function check(toml: string): HealthCheck {
-  const { registry, issues } = parseRegistry(`[services.s]\ndeployment = { mode = "binary", binary = { command = "x" } }\n[services.s.health_check]\n${toml}\n`, 'probe.toml');
+  const { registry, issues } = parseRegistry(
+    `[services.s]\ndeployment = { mode = "binary", binary = { command = "x" } }\n[services.s.health_check]\n${toml}\n`,
+    'probe.toml',
+  );
   if (!registry) throw new Error(issues.map((i) => i.message).join('; '));
   return registry.services[0]!.health_check!;
 }
@@ -57,7 +60,8 @@ describe('http probe', () => {
   });
   // Probes that are answered get a hang guard of a timeout (a loaded machine can take over 500 ms to
   // answer); those that must time out get 500 ms, well before the server's 2 s answer.
-  const http = (path: string, extra = '', timeout = '30s') => check(`type = "http"\ntimeout = "${timeout}"\nhttp = { url = "http://127.0.0.1:${port}${path}"${extra} }`);
+  const http = (path: string, extra = '', timeout = '30s') =>
+    check(`type = "http"\ntimeout = "${timeout}"\nhttp = { url = "http://127.0.0.1:${port}${path}"${extra} }`);
 
   it('passes on an expected status and body', async () => {
     expect(await runProbe(http('/health', ', body_contains = "ok"'), context)).toMatchObject({ ok: true, message: 'HTTP 200' });
@@ -75,14 +79,20 @@ describe('http probe', () => {
     expect(slow.latencyMs).toBeGreaterThanOrEqual(500);
     const closed = await listen(createTcpServer());
     servers.pop()!.close();
-    expect(await runProbe(check(`type = "http"\nhttp = { url = "http://127.0.0.1:${closed}/" }`), context)).toMatchObject({ ok: false, message: 'connection refused' });
+    expect(await runProbe(check(`type = "http"\nhttp = { url = "http://127.0.0.1:${closed}/" }`), context)).toMatchObject({
+      ok: false,
+      message: 'connection refused',
+    });
   });
 
   it('sends headers whose values come from the environment', async () => {
     expect(await runProbe(http('/auth', ', headers = { authorization = "Bearer s3cret" }'), context)).toMatchObject({ ok: true });
     const fromEnv = check(`type = "http"\nhttp = { url = "http://127.0.0.1:${port}/auth", headers = { authorization = { env = "HEALTH_TOKEN" } } }`);
     expect(await runProbe(fromEnv, { ...context, given: { HEALTH_TOKEN: 'Bearer s3cret' } })).toMatchObject({ ok: true });
-    expect(await runProbe(fromEnv, { ...context, given: {} })).toMatchObject({ ok: false, message: 'header authorization: environment variable HEALTH_TOKEN is not set' });
+    expect(await runProbe(fromEnv, { ...context, given: {} })).toMatchObject({
+      ok: false,
+      message: 'header authorization: environment variable HEALTH_TOKEN is not set',
+    });
   });
 });
 
@@ -114,8 +124,13 @@ describe('tcp probe', () => {
 describe('command probe', () => {
   const node = JSON.stringify(process.execPath);
   it('passes on exit 0 with its output as the message, fails otherwise', async () => {
-    expect(await runProbe(check(`type = "command"\ncommand = { command = ${node}, args = ["-e", "console.log('3 jobs queued')"] }`), context)).toMatchObject({ ok: true, message: '3 jobs queued' });
-    expect(await runProbe(check(`type = "command"\ncommand = { command = ${node}, args = ["-e", "console.error('db down'); process.exit(2)"] }`), context)).toMatchObject({ ok: false, message: 'exit 2: db down' });
+    expect(await runProbe(check(`type = "command"\ncommand = { command = ${node}, args = ["-e", "console.log('3 jobs queued')"] }`), context)).toMatchObject({
+      ok: true,
+      message: '3 jobs queued',
+    });
+    expect(
+      await runProbe(check(`type = "command"\ncommand = { command = ${node}, args = ["-e", "console.error('db down'); process.exit(2)"] }`), context),
+    ).toMatchObject({ ok: false, message: 'exit 2: db down' });
   });
 
   it('decides on the exit even when a background child holds the output open, and ends that child', async () => {
@@ -126,9 +141,13 @@ describe('command probe', () => {
   });
 
   it('kills a command that hangs, and its children, at the timeout', async () => {
-    const script = "const c = require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }); console.log(c.pid); setInterval(() => {}, 1000)";
+    const script =
+      "const c = require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }); console.log(c.pid); setInterval(() => {}, 1000)";
     // 3 s: time enough on a loaded machine for node to start and print its child's pid before the kill.
-    const result = await runProbe(check(`type = "command"\ntimeout = "3s"\ncommand = { command = ${node}, args = ["-e", ${JSON.stringify(script)}] }`), context);
+    const result = await runProbe(
+      check(`type = "command"\ntimeout = "3s"\ncommand = { command = ${node}, args = ["-e", ${JSON.stringify(script)}] }`),
+      context,
+    );
     expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/^no result within 3000ms; killed \(last output: \d+\)$/) });
     expect(result.latencyMs).toBeGreaterThanOrEqual(3_000);
     const child = Number(/(\d+)\)$/.exec(result.message)![1]);
@@ -151,4 +170,3 @@ describe('file probe', () => {
     expect(await runProbe(ready, context)).toMatchObject({ ok: false, message: expect.stringMatching(/is 1m old \(max 5s\)$/) });
   });
 });
-

@@ -16,7 +16,8 @@ import { logFiles } from '../../src-main/core/logs/log-files';
 
 const { open, track } = harnesses();
 const namespace = `pcc-${process.pid}`;
-const kubectl = (...args: string[]) => execFileSync(join(INFRA_BIN, 'kubectl'), ['--kubeconfig', KUBECONFIG_FILE, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+const kubectl = (...args: string[]) =>
+  execFileSync(join(INFRA_BIN, 'kubectl'), ['--kubeconfig', KUBECONFIG_FILE, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 const env = () => ({ ...process.env, KUBECONFIG: KUBECONFIG_FILE, HELM_BIN: helmBin() });
 const dir = tempDir('pcc-kube-');
 
@@ -61,7 +62,17 @@ describeWith('kubernetes')('kubernetes mode', () => {
   }, 90_000);
 
   it('applies manifests written inline in the registry', async () => {
-    const manifest = ['apiVersion: apps/v1', 'kind: Deployment', 'metadata: { name: kinline }', 'spec:', '  selector: { matchLabels: { app: kinline } }', '  template:', '    metadata: { labels: { app: kinline } }', '    spec:', `      containers: [{ name: main, image: "local/busybox:test", imagePullPolicy: Never, command: ["sleep", "600"] }]`].join('\n');
+    const manifest = [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: { name: kinline }',
+      'spec:',
+      '  selector: { matchLabels: { app: kinline } }',
+      '  template:',
+      '    metadata: { labels: { app: kinline } }',
+      '    spec:',
+      `      containers: [{ name: main, image: "local/busybox:test", imagePullPolicy: Never, command: ["sleep", "600"] }]`,
+    ].join('\n');
     const text = `[services.kinline.deployment]\nmode = "kubernetes"\n[services.kinline.deployment.kubernetes]\nnamespace = "${namespace}"\ninline = '''\n${manifest}\n'''\n`;
     const h = await open(text, env());
     expect((await h.engine.start('kinline')).state).toBe('healthy');
@@ -86,9 +97,14 @@ describeWith('kubernetes')('kubernetes mode', () => {
 
   it('refuses to start against an API server that does not answer, and changes nothing', async () => {
     const kubeconfig = join(dir, 'closed');
-    writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters: [{ name: c, cluster: { server: "https://127.0.0.1:1", insecure-skip-tls-verify: true } }]\nusers: [{ name: u, user: { token: t } }]\ncontexts: [{ name: c, context: { cluster: c, user: u } }]\n');
+    writeFileSync(
+      kubeconfig,
+      'apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters: [{ name: c, cluster: { server: "https://127.0.0.1:1", insecure-skip-tls-verify: true } }]\nusers: [{ name: u, user: { token: t } }]\ncontexts: [{ name: c, context: { cluster: c, user: u } }]\n',
+    );
     const h = await open(kubeService('kaway', serving('kaway')), { ...env(), KUBECONFIG: kubeconfig });
-    await expect(h.engine.start('kaway')).rejects.toThrow("cannot start kaway:\n  - Kubernetes API server of context 'c' (https://127.0.0.1:1) not reachable: ECONNREFUSED");
+    await expect(h.engine.start('kaway')).rejects.toThrow(
+      "cannot start kaway:\n  - Kubernetes API server of context 'c' (https://127.0.0.1:1) not reachable: ECONNREFUSED",
+    );
     expect(h.engine.status()[0]!.state).toBe('stopped');
   });
 
@@ -109,7 +125,8 @@ describeWith('kubernetes')('kubernetes mode', () => {
     const chart = join(process.cwd(), 'platform', 'charts', 'web');
     const service = (message: string, stop: string) =>
       `[services.khelm.deployment]\nmode = "kubernetes"\nkubernetes = { namespace = "${namespace}", stop = "${stop}", helm = { chart = ${JSON.stringify(chart)}, values = { message = "${message}" } } }\n[services.khelm.startup]\ntimeout = "90s"\n`;
-    const helm = (...args: string[]) => execFileSync(helmBin(), ['--kubeconfig', KUBECONFIG_FILE, '-n', namespace, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const helm = (...args: string[]) =>
+      execFileSync(helmBin(), ['--kubeconfig', KUBECONFIG_FILE, '-n', namespace, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const revision = () => JSON.parse(helm('status', 'khelm', '-o', 'json')) as { version: number; config: { message: string } };
     const first = await open(service('first', 'scale-to-zero'), env());
     expect((await first.engine.start('khelm')).state).toBe('healthy');
@@ -117,7 +134,10 @@ describeWith('kubernetes')('kubernetes mode', () => {
     await first.engine.close();
     // A new manager adopts the deployed release; stopping it scales to zero and keeps the release.
     const again = track(await harness(service('first', 'scale-to-zero'), first.home, env()));
-    expect(again.engine.status()[0]).toMatchObject({ state: 'healthy', reason: expect.stringMatching(/^adopted \(deployment\/khelm in /) as unknown as string });
+    expect(again.engine.status()[0]).toMatchObject({
+      state: 'healthy',
+      reason: expect.stringMatching(/^adopted \(deployment\/khelm in /) as unknown as string,
+    });
     expect((await again.engine.stop('khelm')).state).toBe('stopped');
     expect(kubectl('get', 'deployment', 'khelm', '-n', namespace, '-o', 'jsonpath={.spec.replicas}')).toBe('0');
     await again.engine.close();

@@ -68,7 +68,10 @@ describe('disk use under an output flood', () => {
       process.kill(pid!, 'SIGSTOP');
       paused = pid;
       second = await first.reopen();
-      const dropped = await waitFor(async () => (await tailLog(files, 50_000)).find((line) => line.stream === 'evt' && /^\d+ bytes of stdout dropped: /.test(line.text)), 60_000);
+      const dropped = await waitFor(
+        async () => (await tailLog(files, 50_000)).find((line) => line.stream === 'evt' && /^\d+ bytes of stdout dropped: /.test(line.text)),
+        60_000,
+      );
       expect(Number(dropped.text.split(' ')[0])).toBeGreaterThan(0);
       console.log(`flood: most disk use ${withOwner} bytes with an owner, ${withoutOwner} without (cap ${CAP}); ${dropped.text}`);
     } finally {

@@ -19,7 +19,9 @@ describe('log pipeline', () => {
     const started = performance.now();
     const child = spawn(process.execPath, ['test/fixtures/numbered-writer.mjs', String(total), String(24 * 1024 * 1024)], { stdio: ['ignore', out, 'ignore'] });
     const writer = new LogWriter(files, { maxBytes: 4 * 1024 * 1024, keep: 20 });
-    const ingestor = new RawLogIngestor(files, writer, (error) => { throw error; });
+    const ingestor = new RawLogIngestor(files, writer, (error) => {
+      throw error;
+    });
     const abort = new AbortController();
     const followed: number[] = [];
     const following = (async () => {
@@ -59,12 +61,21 @@ describe('log pipeline', () => {
     const write = (text: string) => appendFileSync(files.rawStdout, text);
     write('one\ntwo\nthr');
     const first = new LogWriter(files);
-    await new RawLogIngestor(files, first, (error) => { throw error; }).drain();
+    await new RawLogIngestor(files, first, (error) => {
+      throw error;
+    }).drain();
     first.close();
     write('ee\nfour\n');
     const second = new LogWriter(files);
-    await new RawLogIngestor(files, second, (error) => { throw error; }).drain();
-    expect((await tailLog(files)).map((l) => [l.seq, l.text])).toEqual([[1, 'one'], [2, 'two'], [3, 'three'], [4, 'four']]);
+    await new RawLogIngestor(files, second, (error) => {
+      throw error;
+    }).drain();
+    expect((await tailLog(files)).map((l) => [l.seq, l.text])).toEqual([
+      [1, 'one'],
+      [2, 'two'],
+      [3, 'three'],
+      [4, 'four'],
+    ]);
     second.close();
   });
 
@@ -73,7 +84,9 @@ describe('log pipeline', () => {
     const files = logFiles(dir, 'svc');
     appendFileSync(files.rawStdout, 'one\ntwo\nthree\nfour\n');
     const first = new LogWriter(files);
-    const ingestor = new RawLogIngestor(files, first, (error) => { throw error; });
+    const ingestor = new RawLogIngestor(files, first, (error) => {
+      throw error;
+    });
     await ingestor.drain();
     first.write('evt', ['healthy: ok']);
     first.close();
@@ -83,7 +96,9 @@ describe('log pipeline', () => {
     const time = new Date().toISOString();
     appendFileSync(files.current, `6 ${time} out five\n7 ${time} out si`);
     const second = new LogWriter(files);
-    await new RawLogIngestor(files, second, (error) => { throw error; }).drain();
+    await new RawLogIngestor(files, second, (error) => {
+      throw error;
+    }).drain();
     expect((await tailLog(files)).map((l) => [l.seq, l.stream, l.text])).toEqual([
       [1, 'out', 'one'],
       [2, 'out', 'two'],
@@ -100,12 +115,16 @@ describe('log pipeline', () => {
     const files = logFiles(tempDir(), 'svc');
     appendFileSync(files.rawStdout, 'a\nb\n');
     const first = new LogWriter(files, { maxBytes: 10, keep: 3 });
-    await new RawLogIngestor(files, first, (error) => { throw error; }).drain();
+    await new RawLogIngestor(files, first, (error) => {
+      throw error;
+    }).drain();
     first.write('evt', ['stopped: stopped by user']);
     first.close();
     appendFileSync(files.rawStdout, 'c\n');
     const second = new LogWriter(files, { maxBytes: 10, keep: 3 });
-    await new RawLogIngestor(files, second, (error) => { throw error; }).drain();
+    await new RawLogIngestor(files, second, (error) => {
+      throw error;
+    }).drain();
     expect((await tailLog(files)).map((l) => `${l.seq} ${l.stream} ${l.text}`)).toEqual(['1 out a', '2 out b', '3 evt stopped: stopped by user', '4 out c']);
     second.close();
   });
@@ -114,12 +133,16 @@ describe('log pipeline', () => {
     const files = logFiles(tempDir(), 'svc');
     appendFileSync(files.rawStdout, `one\n${dropMarker(1234, 'backlog', false)}two\n`);
     const first = new LogWriter(files);
-    await new RawLogIngestor(files, first, (error) => { throw error; }).drain();
+    await new RawLogIngestor(files, first, (error) => {
+      throw error;
+    }).drain();
     first.close();
     // Output cut mid-line by a drop: the marker closes the line and stands on its own.
     appendFileSync(files.rawStdout, `par${dropMarker(99, 'disk-full', true)}three\n`);
     const second = new LogWriter(files);
-    await new RawLogIngestor(files, second, (error) => { throw error; }).drain();
+    await new RawLogIngestor(files, second, (error) => {
+      throw error;
+    }).drain();
     second.close();
     expect((await tailLog(files)).map((l) => `${l.seq} ${l.stream} ${l.text}`)).toEqual([
       '1 out one',
@@ -137,9 +160,13 @@ describe('log pipeline', () => {
     // Two invalid bytes decode to two U+FFFD (6 bytes of UTF-8): offsets from decoded text run 4 bytes ahead.
     appendFileSync(files.rawStdout, Buffer.concat([Buffer.from([0xff, 0xfe, 0x0a]), Buffer.from(`${marker}two\n`)]));
     const writer = new LogWriter(files);
-    await new RawLogIngestor(files, writer, (error) => { throw error; }).drain();
+    await new RawLogIngestor(files, writer, (error) => {
+      throw error;
+    }).drain();
     writer.close();
-    const positions = readFileSync(files.current, 'utf8').split('\n').filter((line) => line.startsWith('# raw '));
+    const positions = readFileSync(files.current, 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('# raw '));
     expect(positions).toEqual([`# raw 3 0`, `# raw ${3 + marker.length} 0`, `# raw ${3 + marker.length + 4} 0`]);
   });
 });

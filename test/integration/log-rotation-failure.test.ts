@@ -32,7 +32,14 @@ describe('log rotation', () => {
   it('keeps every line when the new file cannot be opened (EMFILE), and rotates again once it can', async () => {
     const dir = tempDir();
     const bundle = join(dir, 'log-writer.mjs');
-    await build({ entryPoints: [resolve('src-main/core/logs/log-writer.ts')], bundle: true, platform: 'node', format: 'esm', outfile: bundle, logLevel: 'warning' });
+    await build({
+      entryPoints: [resolve('src-main/core/logs/log-writer.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: bundle,
+      logLevel: 'warning',
+    });
     const logs = join(dir, 'logs');
     execFileSync('mkdir', [logs]);
     writeFileSync(join(dir, 'child.mjs'), CHILD(bundle, logs));

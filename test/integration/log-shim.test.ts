@@ -53,7 +53,9 @@ describe('log shim', () => {
       const all = await logged(h.home);
       return all.includes(`out ${after}`) && all.some((line) => line.startsWith('evt stopped: exited')) && all;
     });
-    expect(lines.find((line) => / bytes of stdout dropped: /.test(line))).toMatch(/^evt \d+ bytes of stdout dropped: its raw file could not be written \(EISDIR\)$/);
+    expect(lines.find((line) => / bytes of stdout dropped: /.test(line))).toMatch(
+      /^evt \d+ bytes of stdout dropped: its raw file could not be written \(EISDIR\)$/,
+    );
     // It ended on its own, not by SIGPIPE.
     expect(lines.find((line) => line.startsWith('evt stopped: exited'))).toBe('evt stopped: exited with code 0');
   });
@@ -77,14 +79,19 @@ describe('log shim', () => {
     expect(seen).toBe(true);
     const files = logFiles(stateDirs(h.home).logs, 'svc');
     rmSync(files.rawStdout);
-    const last = Number((await logged(h.home)).filter((line) => line.startsWith('out tick')).at(-1)!.split(' ')[2]);
+    const last = Number(
+      (await logged(h.home))
+        .filter((line) => line.startsWith('out tick'))
+        .at(-1)!
+        .split(' ')[2],
+    );
     // A tick written well after the deletion (the shim looks once a second) reaches the log.
     await waitFor(async () => (await logged(h.home)).some((line) => line.startsWith('out tick') && Number(line.split(' ')[2]) > last + 40), 20_000);
   });
 
   it('keeps output when holes cannot be punched (an fallocate without --punch-hole): warns, flags, and logs past the cap', async () => {
     const bin = tempDir();
-    writeFileSync(join(bin, 'fallocate'), "#!/bin/sh\necho \"fallocate: unrecognized option '--punch-hole'\" >&2\nexit 1\n", { mode: 0o755 });
+    writeFileSync(join(bin, 'fallocate'), '#!/bin/sh\necho "fallocate: unrecognized option \'--punch-hole\'" >&2\nexit 1\n', { mode: 0o755 });
     const path = process.env['PATH'];
     process.env['PATH'] = `${bin}:${path}`;
     try {

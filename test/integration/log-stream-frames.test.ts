@@ -27,6 +27,10 @@ describe('log stream frames', () => {
     abort.abort();
     await streaming;
     expect(refused).toBe(0);
-    expect(sent.map((m) => (m.logs.gap ? `gap ${m.logs.gap.from}-${m.logs.gap.to}` : m.logs.lines!.map((l) => l.seq).join(',')))).toEqual(['1', 'gap 2-2', '3,4']);
+    expect(sent.map((m) => (m.logs.gap ? `gap ${m.logs.gap.from}-${m.logs.gap.to}` : m.logs.lines!.map((l) => l.seq).join(',')))).toEqual([
+      '1',
+      'gap 2-2',
+      '3,4',
+    ]);
   });
 });

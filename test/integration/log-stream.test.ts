@@ -83,7 +83,11 @@ describe('a log followed over the contract', () => {
     while (!finalSeq) {
       await new Promise((resolve) => setTimeout(resolve, 500));
       const { stdout } = await home.run(['services', 'logs', 'flood', '-n', '20', '--json']);
-      const tail = stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { seq: number; text: string });
+      const tail = stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { seq: number; text: string });
       finalSeq = tail.find((line) => line.text.startsWith(`line ${TOTAL} `))?.seq ?? 0;
     }
     const covered = (received: Received[]) => Math.max(0, ...received.map((m) => m.gap?.to ?? m.lines!.at(-1)!.seq));

@@ -11,7 +11,10 @@ describe('services monitor', () => {
     const dir = tempDir();
     const flag = join(dir, 'up');
     const registry = join(dir, 'services.toml');
-    writeFileSync(registry, `[services.svc]\ndeployment = { mode = "binary", binary = { command = "true" } }\nhealth_check = { type = "file", file = { path = ${JSON.stringify(flag)} } }\n`);
+    writeFileSync(
+      registry,
+      `[services.svc]\ndeployment = { mode = "binary", binary = { command = "true" } }\nhealth_check = { type = "file", file = { path = ${JSON.stringify(flag)} } }\n`,
+    );
     const child = spawn(process.execPath, ['bin/provisioning.js', 'services', 'monitor', '--interval', '1', '--json', '--config', registry], {
       env: { ...process.env, PROVISIONING_HOME: join(dir, 'home') },
     });
@@ -23,7 +26,10 @@ describe('services monitor', () => {
     child.kill('SIGINT');
     const code = await new Promise((resolve) => child.on('close', resolve));
     expect(code).toBe(0);
-    const lines = output.trim().split('\n').map((line) => JSON.parse(line) as { name: string; ok: boolean });
+    const lines = output
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { name: string; ok: boolean });
     expect(lines.map((l) => `${l.name} ${l.ok}`)).toEqual(['svc false', 'svc true']);
   });
 

@@ -23,9 +23,11 @@ function olderOwner(home: string, registry: string): Promise<void> {
         const { id, method } = JSON.parse(buffered.slice(0, end)) as { id: number; method: string };
         buffered = buffered.slice(end + 1);
         const answer =
-          method === 'hello' ? { id, ok: true, result: { pid: process.pid, home, registry } }
-          : method === 'status' ? { id, ok: true, result: [] }
-          : { id, ok: false, error: { name: 'ProtocolError', message: `unknown method '${method}'` } };
+          method === 'hello'
+            ? { id, ok: true, result: { pid: process.pid, home, registry } }
+            : method === 'status'
+              ? { id, ok: true, result: [] }
+              : { id, ok: false, error: { name: 'ProtocolError', message: `unknown method '${method}'` } };
         socket.write(`${JSON.stringify(answer)}\n`);
       }
     });

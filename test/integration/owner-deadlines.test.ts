@@ -41,7 +41,13 @@ describe('CLI calls to an owner that does not answer', () => {
     stopped.push(daemon);
     const quick = { PROVISIONING_ANSWER_TIMEOUT_MS: '1500' };
     // Before: each of these blocked for as long as the daemon stayed stopped.
-    const results = await Promise.all([['services', 'status'], ['services', 'start', 'web'], ['daemon', 'status']].map((args) => runWith(h, quick, args)));
+    const results = await Promise.all(
+      [
+        ['services', 'status'],
+        ['services', 'start', 'web'],
+        ['daemon', 'status'],
+      ].map((args) => runWith(h, quick, args)),
+    );
     for (const result of results) {
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(`provisioning: the daemon (pid ${daemon}) has not answered for `);
@@ -75,7 +81,7 @@ describe('a CLI that was itself paused', () => {
     process.kill(cli.pid!, 'SIGCONT');
     // Before: its first tick saw 3 s of silence and failed "has not answered for 3s" without asking.
     expect(await exited, stderr).toBe(0);
-    expect(stdout).toMatch(/^web healthy/);
+    expect(stdout).toMatch(/^web healthy/m);
   }, 40_000);
 });
 
@@ -83,7 +89,10 @@ describe('starting the daemon', () => {
   it('fails at once with the end of its log when the daemon is killed before it binds', async () => {
     const h = home();
     const preload = join(tempDir('pcc-preload-'), 'die.cjs');
-    writeFileSync(preload, "if (process.argv.includes('daemon') && process.argv.includes('run')) { console.log('about to be killed'); process.kill(process.pid, 'SIGKILL'); }\n");
+    writeFileSync(
+      preload,
+      "if (process.argv.includes('daemon') && process.argv.includes('run')) { console.log('about to be killed'); process.kill(process.pid, 'SIGKILL'); }\n",
+    );
     const result = await runWith(h, { NODE_OPTIONS: `--require ${preload}` }, ['services', 'status']);
     expect(result.code).toBe(1);
     // Before: "the daemon did not start within 10s", after waiting all of it.
@@ -120,7 +129,10 @@ describe('starting the daemon', () => {
       ),
     );
     // Before: a socket bound at a truncated path, a daemon that never exits, and a 10 s wait.
-    expect(result).toMatchObject({ code: 1, stderr: expect.stringMatching(/^provisioning: the provisioning home .* is too long for its sockets \(\d+ bytes, the system allows 107\)/) });
+    expect(result).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^provisioning: the provisioning home .* is too long for its sockets \(\d+ bytes, the system allows 107\)/),
+    });
     expect(existsSync(join(long, 'services', 'daemon.log'))).toBe(false);
   });
 });

@@ -85,7 +85,11 @@ const squat = (name) => new Promise((resolve) => net.createServer((s) => held.pu
 `;
 
 async function intrude(home: string, sockets: string[], squatting = false): Promise<{ squat: string[]; oldLock: string[]; sockets: Record<string, string> }> {
-  const child = spawn('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, '-e', INTRUDER, JSON.stringify([home, sockets, squatting])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    'setpriv',
+    ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, '-e', INTRUDER, JSON.stringify([home, sockets, squatting])],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   intruders.push(child);
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -175,7 +179,9 @@ describe('one home, one owner', () => {
     expect(started.map((r) => r.code)).toEqual([0, 0, 0]);
     // Daemons that lost the lock exit at once; before, each spelling kept its own owner.
     await waitFor(() => daemonsOf(h.home).length === 1, 10_000);
-    const hellos = await Promise.all(spellings.map(async (spelled) => JSON.parse((await runAs(h, spelled, ['daemon', 'status', '--json'])).stdout) as { pid: number; home: string }));
+    const hellos = await Promise.all(
+      spellings.map(async (spelled) => JSON.parse((await runAs(h, spelled, ['daemon', 'status', '--json'])).stdout) as { pid: number; home: string }),
+    );
     expect(new Set(hellos.map((hello) => hello.pid)).size).toBe(1);
     expect(hellos[0]!.home).toBe(realpathSync(h.home));
     expect(h.processes('web')).toHaveLength(1);
@@ -198,7 +204,9 @@ describe('one home, one owner', () => {
 
 /** A socket file at `path` whose listener died (SIGKILL leaves the file behind). */
 async function deadSocket(path: string): Promise<void> {
-  const child = spawn(process.execPath, ['-e', `require('node:net').createServer().listen(${JSON.stringify(path)}, () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', `require('node:net').createServer().listen(${JSON.stringify(path)}, () => console.log('up'))`], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise((resolve) => child.stdout!.once('data', resolve));
   child.kill('SIGKILL');
   await new Promise((resolve) => child.once('exit', resolve));

@@ -21,12 +21,31 @@ describe('the desktop package', () => {
     mkdirSync(join(electronDist, 'resources'));
     const output = tempDir('pcc-dist-');
     const builder = join(process.cwd(), 'node_modules', '.bin', 'electron-builder');
-    await promisify(execFile)(builder, ['--linux', '--dir', '--publish', 'never', `-c.electronDist=${electronDist}`, '-c.npmRebuild=false', `-c.directories.output=${output}`], { maxBuffer: 64 * 1024 * 1024 });
+    await promisify(execFile)(
+      builder,
+      ['--linux', '--dir', '--publish', 'never', `-c.electronDist=${electronDist}`, '-c.npmRebuild=false', `-c.directories.output=${output}`],
+      { maxBuffer: 64 * 1024 * 1024 },
+    );
 
     const app = join(output, 'linux-unpacked');
     expect(existsSync(join(app, 'provisioning-control-center'))).toBe(true);
     const files = new Set(listPackage(join(app, 'resources', 'app.asar'), { isPack: false }).map((file) => file.replaceAll('\\', '/')));
-    for (const needed of ['/package.json', '/out/main/main.js', '/out/preload/preload.cjs', '/out/renderer/index.html', '/out/cli/provisioning.js', '/out/cli/log-shim.js', '/out/cli/registry-worker.js', '/out/main/registry-worker.js', '/bin/provisioning.js', '/config/demo.toml', '/resources/icon.png', '/resources/tray-degraded.png', '/node_modules/dockerode/package.json', '/node_modules/smol-toml/package.json']) {
+    for (const needed of [
+      '/package.json',
+      '/out/main/main.js',
+      '/out/preload/preload.cjs',
+      '/out/renderer/index.html',
+      '/out/cli/provisioning.js',
+      '/out/cli/log-shim.js',
+      '/out/cli/registry-worker.js',
+      '/out/main/registry-worker.js',
+      '/bin/provisioning.js',
+      '/config/demo.toml',
+      '/resources/icon.png',
+      '/resources/tray-degraded.png',
+      '/node_modules/dockerode/package.json',
+      '/node_modules/smol-toml/package.json',
+    ]) {
       expect(files, needed).toContain(needed);
     }
     const leaked = [...files].filter((file) => /^\/(src-|test\/|bench\/|scripts\/)|\.map$|^\/node_modules\/(electron|vitest|react|@xyflow)\//.test(file));

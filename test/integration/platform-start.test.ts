@@ -22,7 +22,12 @@ const makeReady = (h: Harness, readyFile: (name: string) => string, name: string
 describe('platform start', () => {
   it('starts a diamond: both middles together once the root is healthy, the top after the slower one', async () => {
     // `b` is the slower middle by construction: it is made ready only once `c` is healthy.
-    const { text, readyFile } = delayedRegistry({ a: { delay: 200 }, b: { delay: 3_600_000, deps: ['a'] }, c: { delay: 50, deps: ['a'] }, d: { delay: 50, deps: ['b', 'c'] } });
+    const { text, readyFile } = delayedRegistry({
+      a: { delay: 200 },
+      b: { delay: 3_600_000, deps: ['a'] },
+      c: { delay: 50, deps: ['a'] },
+      d: { delay: 50, deps: ['b', 'c'] },
+    });
     const h = await open(text);
     const starting = h.engine.platformStart(['d']);
     await waitFor(() => state(h, 'c') === 'healthy');
@@ -43,7 +48,13 @@ describe('platform start', () => {
 
   it('does not start in layers: a service goes as soon as its own dependencies are healthy', async () => {
     // `slow` is ready only when the test says so: after the whole fast branch is healthy.
-    const { text, readyFile } = delayedRegistry({ fast: { delay: 50 }, slow: { delay: 3_600_000 }, x: { deps: ['fast'] }, y: { deps: ['slow'] }, z: { deps: ['x'] } });
+    const { text, readyFile } = delayedRegistry({
+      fast: { delay: 50 },
+      slow: { delay: 3_600_000 },
+      x: { deps: ['fast'] },
+      y: { deps: ['slow'] },
+      z: { deps: ['x'] },
+    });
     const h = await open(text);
     const starting = h.engine.platformStart(['y', 'z']);
     await waitFor(() => state(h, 'z') === 'healthy');
@@ -94,7 +105,7 @@ describe('platform start', () => {
     expect(s['leaf2']).toMatchObject({ outcome: 'blocked', reason: 'waiting for leaf1: waiting for mid: failed, exited with code 1 during startup' });
     expect(s['sibling']!.outcome).toBe('done');
     const states = Object.fromEntries(h.engine.status().map((status) => [status.name, status]));
-    expect(states['leaf1']).toMatchObject({ state: 'blocked', reason: 'waiting for mid: failed, exited with code 1 during startup' });
+    expect(states['leaf1']).toMatchObject({ state: 'blocked', reason: 'waiting for mid, which is failed: exited with code 1 during startup' });
     expect(states['sibling']!.state).toBe('healthy');
     expect(states['mid']!.logTail).toContain('boom: cannot reach the database');
     expect(h.processes('leaf1')).toEqual([]);
@@ -108,7 +119,11 @@ describe('platform start', () => {
     h.engine.subscribe(({ status }) => status.name === 'a' && status.state === 'starting' && cancel.abort());
     const report = await h.engine.platformStart(['c'], { signal: cancel.signal });
     expect(report.cancelled).toBe(true);
-    expect(report.steps.map((s) => [s.name, s.outcome])).toEqual([['a', 'done'], ['b', 'cancelled'], ['c', 'cancelled']]);
+    expect(report.steps.map((s) => [s.name, s.outcome])).toEqual([
+      ['a', 'done'],
+      ['b', 'cancelled'],
+      ['c', 'cancelled'],
+    ]);
     expect(h.engine.status().map((s) => s.state)).toEqual(['healthy', 'stopped', 'stopped']);
     expect(h.processes('b')).toEqual([]);
   });

@@ -33,7 +33,9 @@ describe('preflight of the machine', () => {
   it('says the Docker engine is unreachable, where, and how to start it', async () => {
     const socket = join(tempDir(), 'docker.sock');
     const [reasons] = await reasonsOf(dockerService, { ...process.env, DOCKER_HOST: `unix://${socket}` });
-    expect(reasons).toContain(`Docker engine not reachable at unix://${socket} (ENOENT): is dockerd running? start it with \`sudo systemctl start docker\` (or \`sudo dockerd &\`)`);
+    expect(reasons).toContain(
+      `Docker engine not reachable at unix://${socket} (ENOENT): is dockerd running? start it with \`sudo systemctl start docker\` (or \`sudo dockerd &\`)`,
+    );
   });
 
   it('says Compose is missing when neither `docker compose` nor `docker-compose` runs', async () => {

@@ -13,16 +13,26 @@ afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
 const idle = ['-e', 'setInterval(() => {}, 1000)'];
 
 describe('preflight', () => {
-  it('names the pid and command that hold a port the service needs, and starts nothing', async () => {
+  it('names the pid and command that hold a port the service needs, starts nothing, and starts by itself once the port is free', async () => {
     const port = await freePort();
     const script = `require('http').createServer().listen(${port}, '127.0.0.1')`;
     const holder = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
     cleanups.push(() => holder.kill());
     await waitFor(() => portOwner(port));
     const h = await open(nodeService('web', idle, `ports = [${port}]`));
-    await expect(h.engine.start('web')).rejects.toThrow(`cannot start web:\n  - port ${port}/tcp is taken by pid ${holder.pid} (${process.execPath} -e ${script})`);
+    await expect(h.engine.start('web')).rejects.toThrow(
+      `cannot start web:\n  - port ${port}/tcp is taken by pid ${holder.pid} (${process.execPath} -e ${script})`,
+    );
     expect(h.processes('web')).toEqual([]);
-    expect(h.engine.status()[0]!.state).toBe('stopped');
+    // Asked for, so it waits, saying why (desired-state.ts), and goes once the port is given back.
+    expect(h.engine.status()[0]).toMatchObject({
+      state: 'blocked',
+      reason: `cannot start: port ${port}/tcp is taken by pid ${holder.pid} (${process.execPath} -e ${script})`,
+    });
+    holder.kill();
+    const started = await waitFor(() => h.engine.status().find((s) => s.state === 'healthy'));
+    expect(h.events.find((s) => s.state === 'starting')?.reason).toBe('what blocked it is cleared');
+    expect(h.processes('web')).toEqual([started.pid]);
   });
 
   it('refuses while a conflicting registry service or outside process runs', async () => {
@@ -43,7 +53,7 @@ describe('preflight', () => {
     );
   });
 
-  it("looks a command up on the PATH the service will get, skipping what is not executable", async () => {
+  it('looks a command up on the PATH the service will get, skipping what is not executable', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'first'));
     mkdirSync(join(dir, 'second'));

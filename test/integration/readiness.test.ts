@@ -18,7 +18,9 @@ const idle = ['-e', 'setInterval(() => {}, 1000)'];
 
 describe('readiness and operation checks', () => {
   it('starts what an operation needs, with dependencies, only when asked', async () => {
-    const h = privateHome(`${nodeService('db', idle)}${nodeService('api', idle, 'dependencies = ["db"]\nrequired_for = ["test"]')}${nodeService('other', idle)}`);
+    const h = privateHome(
+      `${nodeService('db', idle)}${nodeService('api', idle, 'dependencies = ["db"]\nrequired_for = ["test"]')}${nodeService('other', idle)}`,
+    );
     homes.push(h);
     const check = await h.run(['services', 'check', 'test', '--json']);
     expect(check.code).toBe(1);
@@ -47,23 +49,33 @@ describe('readiness and operation checks', () => {
   });
 
   it('starts nothing for an operation when any service it needs is blocked', async () => {
-    const h = privateHome(`${nodeService('base', idle)}[services.broken]\ndependencies = ["base"]\nrequired_for = ["workflow"]\ndeployment = { mode = "binary", binary = { command = "no-such-tool" } }\n`);
+    const h = privateHome(
+      `${nodeService('base', idle)}[services.broken]\ndependencies = ["base"]\nrequired_for = ["workflow"]\ndeployment = { mode = "binary", binary = { command = "no-such-tool" } }\n`,
+    );
     homes.push(h);
     const result = await h.run(['services', 'check', 'workflow', '--auto-start', '--json']);
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.stdout)).toMatchObject({ started: [], problem: 'broken is blocked: command not found: no-such-tool (not on PATH); needs base (stopped) first' });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      started: [],
+      problem: 'broken is blocked: command not found: no-such-tool (not on PATH); needs base (stopped) first',
+    });
     expect(h.processes('base')).toEqual([]);
   });
 
   it('keeps a history of check results, shown by status --json', async () => {
     const flag = join(tempDir(), 'up');
     writeFileSync(flag, 'up');
-    const h = privateHome(`${nodeService('svc', idle)}[services.svc.health_check]\ntype = "file"\ninterval = "200ms"\ntimeout = "100ms"\nfile = { path = ${JSON.stringify(flag)} }\n`);
+    const h = privateHome(
+      `${nodeService('svc', idle)}[services.svc.health_check]\ntype = "file"\ninterval = "200ms"\ntimeout = "100ms"\nfile = { path = ${JSON.stringify(flag)} }\n`,
+    );
     homes.push(h);
     expect((await h.run(['services', 'start', 'svc'])).code).toBe(0);
     // Asked until three checks ran (at 200 ms each, however slow the machine is), not after a fixed wait.
     const status = await waitFor(async () => {
-      const now = JSON.parse((await h.run(['services', 'status', 'svc', '--json'])).stdout) as { health: { ok: boolean }; history: { ok: boolean; latencyMs: number }[] };
+      const now = JSON.parse((await h.run(['services', 'status', 'svc', '--json'])).stdout) as {
+        health: { ok: boolean };
+        history: { ok: boolean; latencyMs: number }[];
+      };
       return now.history.length >= 3 && now;
     }, 30_000);
     expect(status.health.ok).toBe(true);

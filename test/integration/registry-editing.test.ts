@@ -21,7 +21,12 @@ let client: OwnerClient;
 
 beforeAll(async () => {
   home = privateHome(REGISTRY);
-  client = await connectToOwner({ home: home.home, registryPath: home.registry, env: { ...process.env, PROVISIONING_HOME: home.home, PROVISIONING_CONFIG: home.registry }, cli: join(process.cwd(), 'bin', 'provisioning.js') });
+  client = await connectToOwner({
+    home: home.home,
+    registryPath: home.registry,
+    env: { ...process.env, PROVISIONING_HOME: home.home, PROVISIONING_CONFIG: home.registry },
+    cli: join(process.cwd(), 'bin', 'provisioning.js'),
+  });
 }, 20_000);
 afterAll(async () => {
   client.close();
@@ -47,8 +52,8 @@ describe('the registry over the contract', () => {
   });
 
   it('adds a dependency in the file, keeping every other byte, and the engine follows', async () => {
-    const pushed: unknown[] = [];
-    client.onMessage((message) => pushed.push(message));
+    const changes: number[] = [];
+    client.onRegistryChanged((changed) => changes.push(changed));
     await client.call('subscribe');
     const graph = await client.call('editDependency', { service: 'worker', dependency: 'web', action: 'add' });
     expect(graph.services?.find((s) => s.name === 'worker')?.dependencies).toEqual(['web']);
@@ -56,7 +61,7 @@ describe('the registry over the contract', () => {
     const inserted = text.split('\n').filter((line) => !REGISTRY.split('\n').includes(line));
     expect(inserted).toEqual(['dependencies = ["web"]']);
     expect(text.replace('dependencies = ["web"]\n', '')).toBe(REGISTRY);
-    await waitFor(() => pushed.some((m) => typeof m === 'object' && m !== null && 'registry' in m));
+    await waitFor(() => changes.length > 0);
     // The running engine took the edit: starting worker starts what it now needs.
     await client.call('platformStart', { names: ['worker'] });
     expect((await client.call('status')).filter((s) => s.state === 'healthy').map((s) => s.name)).toEqual(['api', 'web', 'worker']);
@@ -77,9 +82,11 @@ describe('the registry over the contract', () => {
     await client.call('stop', { name: 'api', force: true });
   });
 
-    it('refuses a cycle with the cycle named and the file untouched, then removes an edge', async () => {
+  it('refuses a cycle with the cycle named and the file untouched, then removes an edge', async () => {
     const before = readFileSync(home.registry, 'utf8');
-    await expect(client.call('editDependency', { service: 'api', dependency: 'worker', action: 'add' })).rejects.toThrow(/api depending on worker would make the registry invalid; nothing changed:\n.*cycle: api → worker → web → api/);
+    await expect(client.call('editDependency', { service: 'api', dependency: 'worker', action: 'add' })).rejects.toThrow(
+      /api depending on worker would make the registry invalid; nothing changed:\n.*cycle: api → worker → web → api/,
+    );
     expect(readFileSync(home.registry, 'utf8')).toBe(before);
     await client.call('editDependency', { service: 'web', dependency: 'api', action: 'remove' });
     expect(readFileSync(home.registry, 'utf8')).toContain('dependencies = [] # web needs the api');
@@ -87,8 +94,8 @@ describe('the registry over the contract', () => {
 
   it('reports a file that became invalid on disk, and its located errors', async () => {
     const good = readFileSync(home.registry, 'utf8');
-    const pushes: unknown[] = [];
-    client.onMessage((message) => pushes.push(message));
+    const pushes: number[] = [];
+    client.onRegistryChanged((changed) => pushes.push(changed));
     writeFileSync(home.registry, `${good}\n[services.broken]\norder = "first"\n`);
     await waitFor(() => pushes.length > 0);
     const graph = await client.call('graph');
@@ -111,6 +118,11 @@ describe('the registry over the contract', () => {
     await expect(client.call('updateSettings', { registryPath: 'relative.toml' })).rejects.toThrow(/must be absolute/);
     // A change of one setting leaves the others as they were.
     expect(await client.call('updateSettings', { closeToTray: false })).toEqual({ theme: 'dark', closeToTray: false, stopOnQuit: 'never', registryPath: null });
-    expect(JSON.parse(readFileSync(join(home.home, 'settings.json'), 'utf8'))).toEqual({ theme: 'dark', closeToTray: false, stopOnQuit: 'never', registryPath: null });
+    expect(JSON.parse(readFileSync(join(home.home, 'settings.json'), 'utf8'))).toEqual({
+      theme: 'dark',
+      closeToTray: false,
+      stopOnQuit: 'never',
+      registryPath: null,
+    });
   });
 });

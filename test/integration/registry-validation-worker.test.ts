@@ -51,7 +51,9 @@ describe('validateRegistry off the supervision loop', () => {
     const client = await OwnerClient.connect(daemonSocketPath(h.home));
     try {
       // 600,000 characters of three bytes each: within the characters the contract takes, over the bytes.
-      await expect(client.call('validateRegistry', { text: '€'.repeat(600_000) })).rejects.toThrow(`the text is 1800000 bytes; at most ${MAX_VALIDATED_TEXT_BYTES} bytes (1 MiB) are validated`);
+      await expect(client.call('validateRegistry', { text: '€'.repeat(600_000) })).rejects.toThrow(
+        `the text is 1800000 bytes; at most ${MAX_VALIDATED_TEXT_BYTES} bytes (1 MiB) are validated`,
+      );
     } finally {
       client.close();
     }

@@ -45,7 +45,9 @@ describe('remote mode', () => {
     await waitFor(() => h.engine.status()[0]!.state === 'external');
     // Start and stop do not act on it; a platform stop leaves it alone.
     expect((await h.engine.start('api')).state).toBe('external');
-    expect((await h.engine.platformStop([])).steps).toEqual([{ name: 'api', outcome: 'skipped', reason: 'remote: not stopped from here', began: expect.any(Number) as number, ended: expect.any(Number) as number }]);
+    expect((await h.engine.platformStop([])).steps).toEqual([
+      { name: 'api', outcome: 'skipped', reason: 'remote: not stopped from here', began: expect.any(Number) as number, ended: expect.any(Number) as number },
+    ]);
     // The token reached the server and nowhere else: not in any status, event or file of the home.
     const everything = JSON.stringify([h.engine.status(), h.events, h.engine.healthHistory('api')]);
     expect(everything).not.toContain(TOKEN);
@@ -69,7 +71,10 @@ describe('remote mode', () => {
     const text = `${remote('api', ', token = { env = "PCC_TEST_REMOTE_TOKEN" }')}${nodeService('worker', ['-e', 'setInterval(() => {}, 1000)'], 'dependencies = ["api"]')}`;
     const h = await open(text, { ...process.env, PCC_TEST_REMOTE_TOKEN: TOKEN });
     const report = await h.engine.platformStart(['worker']);
-    expect(report.steps.map((s) => [s.name, s.outcome])).toEqual([['api', 'skipped'], ['worker', 'done']]);
+    expect(report.steps.map((s) => [s.name, s.outcome])).toEqual([
+      ['api', 'skipped'],
+      ['worker', 'done'],
+    ]);
     expect(h.engine.status()[1]!.state).toBe('healthy');
   });
 });

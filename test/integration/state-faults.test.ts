@@ -24,7 +24,11 @@ describe('state faults', () => {
     const home = tempDir('pcc-engine-');
     mkdirSync(join(stateDir(home), 'api.json', 'inside'), { recursive: true });
     const h = track(await harness(text, home));
-    expect(h.engine.warnings).toEqual([expect.stringMatching(/^state of 'api' was a directory, not a file, and was moved to .*api\.json\.corrupt-\d+-\d+; its processes are found by their markers instead$/)]);
+    expect(h.engine.warnings).toEqual([
+      expect.stringMatching(
+        /^state of 'api' was a directory, not a file, and was moved to .*api\.json\.corrupt-\d+-\d+; its processes are found by their markers instead$/,
+      ),
+    ]);
     const [web, api] = [await h.engine.start('web'), await h.engine.start('api')];
     expect([web.state, api.state]).toEqual(['healthy', 'healthy']);
     expect(record(home, 'api').process?.pid).toBe(api.pid);
@@ -37,7 +41,11 @@ describe('state faults', () => {
     mkdirSync(join(home, 'services'), { recursive: true });
     writeFileSync(stateDir(home), 'not a directory\n');
     const h = track(await harness(text, home));
-    expect(h.engine.warnings).toEqual([expect.stringMatching(/\/services\/state was a file, not a directory, and was moved to .*\/state\.corrupt-\d+-\d+; its processes are found by their markers instead$/)]);
+    expect(h.engine.warnings).toEqual([
+      expect.stringMatching(
+        /\/services\/state was a file, not a directory, and was moved to .*\/state\.corrupt-\d+-\d+; its processes are found by their markers instead$/,
+      ),
+    ]);
     const api = await h.engine.start('api');
     expect(api.state).toBe('healthy');
     expect(statSync(stateDir(home)).isDirectory()).toBe(true);
@@ -70,7 +78,11 @@ describe('state faults', () => {
     const opened = await Promise.race([harness(text, home), new Promise<undefined>((resolve) => setTimeout(resolve, 15_000, undefined))]);
     expect(opened, 'the engine did not open').toBeDefined();
     const h = track(opened!);
-    expect(h.engine.warnings).toEqual([expect.stringMatching(/^state of 'web' was a FIFO \(named pipe\), not a file, and was moved to .*web\.json\.corrupt-\d+-\d+; its processes are found by their markers instead$/)]);
+    expect(h.engine.warnings).toEqual([
+      expect.stringMatching(
+        /^state of 'web' was a FIFO \(named pipe\), not a file, and was moved to .*web\.json\.corrupt-\d+-\d+; its processes are found by their markers instead$/,
+      ),
+    ]);
     expect((await h.engine.start('web')).state).toBe('healthy');
     expect(record(home, 'web').process?.pid).toBeDefined();
   });
@@ -79,7 +91,9 @@ describe('state faults', () => {
     const file = join(tempDir('pcc-engine-'), 'a-file');
     writeFileSync(file, 'not a folder\n');
     // Before: "ENOTDIR: not a directory, mkdir …" from deep inside.
-    await expect(harness(text, join(file, 'home'))).rejects.toThrow(/^cannot use .*a-file\/home for the services' state \(ENOTDIR: .*\): make it a folder you own, or choose another home with PROVISIONING_HOME$/);
+    await expect(harness(text, join(file, 'home'))).rejects.toThrow(
+      /^cannot use .*a-file\/home for the services' state \(ENOTDIR: .*\): make it a folder you own, or choose another home with PROVISIONING_HOME$/,
+    );
   });
 
   describe('services status', () => {
@@ -96,7 +110,9 @@ describe('state faults', () => {
       const table = await h.run(['services', 'status']);
       expect(table.code).toBe(0);
       expect(table.stdout).toMatch(/^web\s+stopped/m);
-      expect(table.stderr).toMatch(/^warning: state of 'web' was unreadable and was moved to .*web\.json\.corrupt-\d+-\d+; its processes are found by their markers instead$/m);
+      expect(table.stderr).toMatch(
+        /^warning: state of 'web' was unreadable and was moved to .*web\.json\.corrupt-\d+-\d+; its processes are found by their markers instead$/m,
+      );
       const json = await h.run(['platform', 'status', '--json']);
       expect((JSON.parse(json.stdout) as { warnings: string[] }).warnings).toEqual([expect.stringMatching(/^state of 'web' was unreadable/)]);
     });

@@ -37,7 +37,10 @@ it('opens a private launcher file, never the token, and removes it on exit', asy
   const bin = tempDir('pcc-fake-opener-');
   const record = join(bin, 'argv');
   // Records its argv and its own /proc cmdline, then stays a while (as a browser would), to be seen in /proc.
-  writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" > "${record}.tmp"\ntr '\\0' ' ' < /proc/$$/cmdline >> "${record}.tmp"\necho $$ > "${record}.pid"\nmv "${record}.tmp" "${record}"\ntrap 'kill $!' TERM\nsleep 30 &\nwait\n`);
+  writeFileSync(
+    join(bin, 'xdg-open'),
+    `#!/bin/sh\nprintf '%s\\n' "$@" > "${record}.tmp"\ntr '\\0' ' ' < /proc/$$/cmdline >> "${record}.tmp"\necho $$ > "${record}.pid"\nmv "${record}.tmp" "${record}"\ntrap 'kill $!' TERM\nsleep 30 &\nwait\n`,
+  );
   chmodSync(join(bin, 'xdg-open'), 0o755);
   const env = { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}`, PROVISIONING_HOME: home.home, PROVISIONING_CONFIG: home.registry, NO_COLOR: '1' };
   const child = spawn(process.execPath, [join(process.cwd(), 'bin', 'provisioning.js'), 'ui'], { env, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -16,7 +16,8 @@ import { waitFor } from '../support/engine-harness';
 
 const CLI = join(process.cwd(), 'bin', 'provisioning.js');
 const SECRET = 'pcc-ui-shell-value-41c7';
-const ENV_WRITER = "const fs=require('fs');const f=process.argv[1];fs.writeFileSync(f+'.tmp',JSON.stringify(process.env));fs.renameSync(f+'.tmp',f);setInterval(()=>{},1000)";
+const ENV_WRITER =
+  "const fs=require('fs');const f=process.argv[1];fs.writeFileSync(f+'.tmp',JSON.stringify(process.env));fs.renameSync(f+'.tmp',f);setInterval(()=>{},1000)";
 
 const home = tempDir('pcc-home-');
 const dir = tempDir('pcc-registry-');

@@ -64,7 +64,8 @@ describe('the web host under malformed input', () => {
       [`GET /%00 HTTP/1.1\r\n${host}\r\n`, 400],
       [`GET /${'a'.repeat(4000)} HTTP/1.1\r\n${host}\r\n`, 404],
     ];
-    for (const [bytes, status] of cases) expect({ bytes: bytes.slice(0, 80), status: await rawRequest(port, Buffer.from(bytes, 'utf8')) }).toEqual({ bytes: bytes.slice(0, 80), status });
+    for (const [bytes, status] of cases)
+      expect({ bytes: bytes.slice(0, 80), status: await rawRequest(port, Buffer.from(bytes, 'utf8')) }).toEqual({ bytes: bytes.slice(0, 80), status });
     await stillServes();
   });
 
@@ -73,13 +74,55 @@ describe('the web host under malformed input', () => {
     const before = openDescriptors();
     const token = fragmentToken(url.hash)!;
     const random = seeded(15);
-    const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-    const fragments = ['/', '/api', '/index.html', '/assets/', '/..', '/%', '/%E0%A4%A', '/%zz', '/%00', '/%C0%AE%C0%AE/', '//x', '/\u00e9', '/\ud83d\ude00', '?token=', '?token=' + MULTIBYTE, '#x', '*', 'http://[::1', 'http://127.0.0.1/', 'a'.repeat(300), '%'.repeat(50)];
-    const target = () => (random() < 0.1 ? pick(['*', 'http://[::1', 'http://x/%', '', ' ']) : Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(fragments)).join(''));
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const fragments = [
+      '/',
+      '/api',
+      '/index.html',
+      '/assets/',
+      '/..',
+      '/%',
+      '/%E0%A4%A',
+      '/%zz',
+      '/%00',
+      '/%C0%AE%C0%AE/',
+      '//x',
+      '/\u00e9',
+      '/\ud83d\ude00',
+      '?token=',
+      '?token=' + MULTIBYTE,
+      '#x',
+      '*',
+      'http://[::1',
+      'http://127.0.0.1/',
+      'a'.repeat(300),
+      '%'.repeat(50),
+    ];
+    const target = () =>
+      random() < 0.1 ? pick(['*', 'http://[::1', 'http://x/%', '', ' ']) : Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(fragments)).join('');
     const tokens = () => pick(['', token.slice(1), MULTIBYTE, 'é'.repeat(16), '\u0000'.repeat(32), 'x'.repeat(31), 'x'.repeat(33), 'x'.repeat(5000)]);
-    const headerValue = () => pick([`127.0.0.1:${port}`, `localhost:${port}`, 'evil.example', `127.0.0.1:${port}:1`, '', url.origin, 'null', 'http://evil.example', MULTIBYTE, `provisioning.v1, token.${tokens()}`, `token.${tokens()}`, ',,,,', 'provisioning.v1,'.repeat(200)]);
+    const headerValue = () =>
+      pick([
+        `127.0.0.1:${port}`,
+        `localhost:${port}`,
+        'evil.example',
+        `127.0.0.1:${port}:1`,
+        '',
+        url.origin,
+        'null',
+        'http://evil.example',
+        MULTIBYTE,
+        `provisioning.v1, token.${tokens()}`,
+        `token.${tokens()}`,
+        ',,,,',
+        'provisioning.v1,'.repeat(200),
+      ]);
     const headers = () =>
-      Array.from({ length: Math.floor(random() * 6) }, () => `${pick(['host', 'origin', 'cookie', 'sec-websocket-protocol', 'upgrade', 'connection', 'sec-websocket-key', 'sec-websocket-version', 'x-é', 'bad header', ''])}: ${headerValue()}`);
+      Array.from(
+        { length: Math.floor(random() * 6) },
+        () =>
+          `${pick(['host', 'origin', 'cookie', 'sec-websocket-protocol', 'upgrade', 'connection', 'sec-websocket-key', 'sec-websocket-version', 'x-é', 'bad header', ''])}: ${headerValue()}`,
+      );
     /** The bytes, and whether the client ends its side at once (a page that leaves mid-handshake) or waits for the answer. */
     const request = (): [Buffer, boolean] => {
       const kind = random();
@@ -87,15 +130,28 @@ describe('the web host under malformed input', () => {
         const extra: Record<string, string | null> = {};
         // A quarter of them authenticated: then only the handshake itself (key, version) can be wrong.
         const authenticated = random() < 0.25;
-        const names = authenticated ? ['sec-websocket-key', 'sec-websocket-version'] : ['host', 'origin', 'sec-websocket-protocol', 'sec-websocket-key', 'sec-websocket-version'];
-        for (const name of names) if (random() < 0.4) extra[name] = random() < 0.2 ? null : pick([headerValue(), '', 'x', '12', '8', 'dGhlIHNhbXBsZSBub25jZQ', 'AAAAAAAAAAAAAAAAAAAAAA==']);
+        const names = authenticated
+          ? ['sec-websocket-key', 'sec-websocket-version']
+          : ['host', 'origin', 'sec-websocket-protocol', 'sec-websocket-key', 'sec-websocket-version'];
+        for (const name of names)
+          if (random() < 0.4)
+            extra[name] = random() < 0.2 ? null : pick([headerValue(), '', 'x', '12', '8', 'dGhlIHNhbXBsZSBub25jZQ', 'AAAAAAAAAAAAAAAAAAAAAA==']);
         const offered = `provisioning.v1, token.${authenticated ? token : tokens()}`;
-        return [Buffer.from(upgradeRequest(port, { origin: url.origin, 'sec-websocket-protocol': offered, ...extra }, authenticated || random() < 0.8 ? '/api' : target()), 'utf8'), random() < 0.5];
+        return [
+          Buffer.from(
+            upgradeRequest(port, { origin: url.origin, 'sec-websocket-protocol': offered, ...extra }, authenticated || random() < 0.8 ? '/api' : target()),
+            'utf8',
+          ),
+          random() < 0.5,
+        ];
       }
       if (kind < 0.45) return [Buffer.from(Array.from({ length: Math.floor(random() * 200) }, () => Math.floor(random() * 256))), true];
       const method = pick(['GET', 'HEAD', 'POST', 'OPTIONS', 'get', 'G\u00e9T', '']);
       const version = pick(['HTTP/1.1', 'HTTP/1.0', 'HTTP/2.0', 'HTTP/1.1 extra', '']);
-      return [Buffer.from(`${method} ${target()} ${version}\r\n${random() < 0.7 ? `host: 127.0.0.1:${port}\r\n` : ''}${headers().join('\r\n')}\r\n\r\n`, 'utf8'), true];
+      return [
+        Buffer.from(`${method} ${target()} ${version}\r\n${random() < 0.7 ? `host: 127.0.0.1:${port}\r\n` : ''}${headers().join('\r\n')}\r\n\r\n`, 'utf8'),
+        true,
+      ];
     };
     const TOTAL = 3_000;
     const statuses = new Map<number, number>();

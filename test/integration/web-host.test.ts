@@ -32,7 +32,10 @@ afterAll(async () => {
   await home.cleanup();
 });
 
-function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function get(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) =>
     request({ host: '127.0.0.1', port: url.port, path, headers }, (response) => {
       let body = '';
@@ -56,7 +59,12 @@ function socket(protocols: string[], headers: Record<string, string>): Promise<W
 }
 
 /** One request over the page's own kind of connection; the answer to it. */
-async function call(ws: WebSocket, id: number, method: string, params: unknown): Promise<{ ok: boolean; result?: Record<string, unknown>; error?: { message: string } }> {
+async function call(
+  ws: WebSocket,
+  id: number,
+  method: string,
+  params: unknown,
+): Promise<{ ok: boolean; result?: Record<string, unknown>; error?: { message: string } }> {
   const answer = new Promise<string>((resolve) => {
     const listener = (data: WebSocket.RawData) => {
       if ((JSON.parse(data.toString()) as { id?: number }).id !== id) return;
@@ -94,16 +102,23 @@ describe('the web host', () => {
   });
 
   it('listens on 127.0.0.1 only', async () => {
-    const outside = Object.values(networkInterfaces()).flat().find((address) => address && address.family === 'IPv4' && !address.internal);
+    const outside = Object.values(networkInterfaces())
+      .flat()
+      .find((address) => address && address.family === 'IPv4' && !address.internal);
     expect(outside, 'a non-loopback address to try').toBeDefined();
-    const refused = await new Promise<string>((resolve) => connect(Number(url.port), outside!.address).on('connect', () => resolve('connected')).on('error', (error: NodeJS.ErrnoException) => resolve(error.code!)));
+    const refused = await new Promise<string>((resolve) =>
+      connect(Number(url.port), outside!.address)
+        .on('connect', () => resolve('connected'))
+        .on('error', (error: NodeJS.ErrnoException) => resolve(error.code!)),
+    );
     expect(refused).toBe('ECONNREFUSED');
   });
 
   it('refuses an upgrade without Origin (403), from another Origin (403), for another Host (421), or without the right token (401)', async () => {
     const port = Number(url.port);
     const protocol = webSocketProtocols(token()).join(', ');
-    const status = (headers: Record<string, string | null>) => rawRequest(port, upgradeRequest(port, { origin: url.origin, 'sec-websocket-protocol': protocol, ...headers }));
+    const status = (headers: Record<string, string | null>) =>
+      rawRequest(port, upgradeRequest(port, { origin: url.origin, 'sec-websocket-protocol': protocol, ...headers }));
     expect(await status({ origin: null })).toBe(403);
     expect(await status({ origin: 'http://127.0.0.1:1' })).toBe(403);
     expect(await status({ origin: 'http://evil.example' })).toBe(403);
@@ -113,7 +128,9 @@ describe('the web host', () => {
     expect(await status({ 'sec-websocket-protocol': webSocketProtocols('x'.repeat(32)).join(', ') })).toBe(401);
     // The old cookie and query forms open nothing.
     expect(await status({ 'sec-websocket-protocol': 'provisioning.v1', cookie: `provisioning_token=${token()}` })).toBe(401);
-    expect(await rawRequest(port, upgradeRequest(port, { origin: url.origin, 'sec-websocket-protocol': 'provisioning.v1' }, `/api?token=${token()}`))).toBe(401);
+    expect(await rawRequest(port, upgradeRequest(port, { origin: url.origin, 'sec-websocket-protocol': 'provisioning.v1' }, `/api?token=${token()}`))).toBe(
+      401,
+    );
     expect(await status({})).toBe(101);
   });
 
@@ -135,10 +152,16 @@ describe('the web host', () => {
     const other = join(home.home, 'other.toml');
     writeFileSync(other, nodeService('other', ['-e', '"the other registry"']));
     const asked = await call(ws, 1, 'updateSettings', { registryPath: other });
-    expect(asked.result).toMatchObject({ registryPath: null, confirmation: { registryPath: other, file: other, runs: [{ service: 'other', mode: 'binary', runs: [expect.stringContaining('the other registry')] }] } });
+    expect(asked.result).toMatchObject({
+      registryPath: null,
+      confirmation: { registryPath: other, file: other, runs: [{ service: 'other', mode: 'binary', runs: [expect.stringContaining('the other registry')] }] },
+    });
     const { code } = asked.result!['confirmation'] as { code: string };
     expect((await call(ws, 2, 'settings', {})).result).toMatchObject({ registryPath: null });
-    expect((await call(ws, 3, 'updateSettings', { registryPath: other, confirmRegistry: 'guessed' })).result).toMatchObject({ registryPath: null, confirmation: { file: other } });
+    expect((await call(ws, 3, 'updateSettings', { registryPath: other, confirmRegistry: 'guessed' })).result).toMatchObject({
+      registryPath: null,
+      confirmation: { file: other },
+    });
     // Another connection (any other client of the owner) cannot echo this connection's code.
     const bystander = await socket(webSocketProtocols(token()), { origin: url.origin });
     const echoed = await call(bystander, 1, 'updateSettings', { registryPath: other, confirmRegistry: code });
@@ -150,12 +173,20 @@ describe('the web host', () => {
     const again = await call(ws, 5, 'updateSettings', { registryPath: other, confirmRegistry: shown.code });
     expect(again.result).toMatchObject({ registryPath: null, confirmation: { runs: [{ runs: [expect.stringContaining('edited since')] }] } });
     const fresh = (again.result!['confirmation'] as { code: string }).code;
-    expect((await call(ws, 6, 'updateSettings', { registryPath: other, confirmRegistry: fresh })).result).toEqual({ theme: 'system', closeToTray: true, stopOnQuit: 'ask', registryPath: other });
+    expect((await call(ws, 6, 'updateSettings', { registryPath: other, confirmRegistry: fresh })).result).toEqual({
+      theme: 'system',
+      closeToTray: true,
+      stopOnQuit: 'ask',
+      registryPath: other,
+    });
     // Back to the default is a change of commands too; and a spent code does not apply again.
     const back = (await call(ws, 7, 'updateSettings', { registryPath: null })).result!['confirmation'] as { code: string; registryPath: null };
     expect(back.registryPath).toBeNull();
     expect((await call(ws, 8, 'updateSettings', { registryPath: null, confirmRegistry: back.code })).result).toMatchObject({ registryPath: null });
-    expect((await call(ws, 9, 'updateSettings', { registryPath: other, confirmRegistry: fresh })).result).toMatchObject({ registryPath: null, confirmation: { file: other } });
+    expect((await call(ws, 9, 'updateSettings', { registryPath: other, confirmRegistry: fresh })).result).toMatchObject({
+      registryPath: null,
+      confirmation: { file: other },
+    });
     // A symlink is stored as the file it names, so a later swap of the link changes nothing.
     const link = join(home.home, 'link.toml');
     const thirdFile = join(home.home, 'third.toml');
@@ -171,7 +202,9 @@ describe('the web host', () => {
       const theirs = join(home.home, 'theirs.toml');
       writeFileSync(theirs, nodeService('theirs', ['-e', '""']));
       chownSync(theirs, 65534, 65534);
-      expect((await call(ws, 12, 'updateSettings', { registryPath: theirs })).result).toMatchObject({ confirmation: { warnings: ['the file belongs to another user (uid 65534), who can change what it runs'] } });
+      expect((await call(ws, 12, 'updateSettings', { registryPath: theirs })).result).toMatchObject({
+        confirmation: { warnings: ['the file belongs to another user (uid 65534), who can change what it runs'] },
+      });
     } else console.warn('SKIPPED: the warning for a registry file of another user needs root (chown to uid 65534)');
     ws.close();
   });

@@ -33,7 +33,9 @@ export function privateHome(registryText: string): Home {
   const cli = join(process.cwd(), 'bin', 'provisioning.js');
   const run = (args: string[]) =>
     new Promise<CliProcessResult>((resolve) =>
-      execFile(process.execPath, [cli, ...args], { env, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr })),
+      execFile(process.execPath, [cli, ...args], { env, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) =>
+        resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+      ),
     );
   return {
     home,
@@ -49,7 +51,10 @@ export function privateHome(registryText: string): Home {
       const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
       return { child, stdout: () => stdout, stderr: () => stderr, exited };
     },
-    processes: (service) => managedProcesses(home).filter((p) => p.service === service).map((p) => p.pid),
+    processes: (service) =>
+      managedProcesses(home)
+        .filter((p) => p.service === service)
+        .map((p) => p.pid),
     daemonPid: async () => {
       const { stdout } = await run(['daemon', 'status', '--json']);
       return (JSON.parse(stdout) as { pid?: number }).pid;

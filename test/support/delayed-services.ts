@@ -15,7 +15,10 @@ export interface DelayedService {
 }
 
 /** The registry text, and where each service's ready file is. */
-export function delayedRegistry(services: Record<string, DelayedService>, dir = tempDir('pcc-delayed-')): { text: string; readyFile: (name: string) => string } {
+export function delayedRegistry(
+  services: Record<string, DelayedService>,
+  dir = tempDir('pcc-delayed-'),
+): { text: string; readyFile: (name: string) => string } {
   const readyFile = (name: string) => join(dir, `${name}.ready`);
   const text = Object.entries(services)
     .map(([name, s]) =>

@@ -48,7 +48,10 @@ export async function harness(registryText: string, home = tempDir('pcc-engine-'
     engine,
     events,
     reopen: () => harness(registryText, home, env),
-    processes: (service) => managedProcesses(home).filter((p) => p.service === service).map((p) => p.pid),
+    processes: (service) =>
+      managedProcesses(home)
+        .filter((p) => p.service === service)
+        .map((p) => p.pid),
   };
 }
 

@@ -33,7 +33,10 @@ export const chromiumPath = (): string => process.env['CHROMIUM_PATH'] ?? '/usr/
 const ENGINES = {
   chromium: { present: () => existsSync(chromiumPath()), start: 'scripts/infra/chromium.sh' },
   docker: { present: () => answers('docker', ['info']), start: 'scripts/infra/docker.sh' },
-  kubernetes: { present: () => answers(join(INFRA_BIN, 'kubectl'), ['--kubeconfig', KUBECONFIG_FILE, 'get', '--raw', '/readyz']), start: 'scripts/infra/kubernetes.sh' },
+  kubernetes: {
+    present: () => answers(join(INFRA_BIN, 'kubectl'), ['--kubeconfig', KUBECONFIG_FILE, 'get', '--raw', '/readyz']),
+    start: 'scripts/infra/kubernetes.sh',
+  },
   helm: { present: () => answers(helmBin(), ['version', '--short']), start: 'scripts/infra/helm.sh' },
   // A second engine of the test's own needs root and the daemon binary (stopping the machine's would disturb other tests).
   'private-dockerd': { present: () => process.getuid?.() === 0 && answers('dockerd', ['--version']), start: 'scripts/infra/docker.sh (as root)' },

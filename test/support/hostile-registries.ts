@@ -18,7 +18,10 @@ export const hostileRegistries: Record<string, HostileRegistry> = {
     size: 4_000,
   },
   // Its cycle's path was built by inserting at the front, one service at a time.
-  'one long dependency ring': { make: (n) => Array.from({ length: n }, (_, i) => service(`s${i}`, `dependencies = ["s${(i + 1) % n}"]\n`)).join(''), size: 16_000 },
+  'one long dependency ring': {
+    make: (n) => Array.from({ length: n }, (_, i) => service(`s${i}`, `dependencies = ["s${(i + 1) % n}"]\n`)).join(''),
+    size: 16_000,
+  },
   'conflicts along a long chain': {
     make: (n) =>
       Array.from({ length: n }, (_, i) => service(`s${i}`, `${i > 0 ? `dependencies = ["s${i - 1}"]\n` : ''}conflicts = ["x${i}"]\n`)).join('') +

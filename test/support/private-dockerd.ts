@@ -36,8 +36,23 @@ export function privateDockerd(): PrivateDockerd {
   const self: PrivateDockerd = {
     host,
     start: async () => {
-      execFileSync('sh', ['-c', `ip link show ${bridge} >/dev/null 2>&1 || { ip link add ${bridge} type bridge && ip addr add 10.213.${process.pid % 250}.1/24 dev ${bridge} && ip link set ${bridge} up; }`]);
-      const args = ['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', pidFile, '-H', host, `--bridge=${bridge}`, '--iptables=false', '--live-restore'];
+      execFileSync('sh', [
+        '-c',
+        `ip link show ${bridge} >/dev/null 2>&1 || { ip link add ${bridge} type bridge && ip addr add 10.213.${process.pid % 250}.1/24 dev ${bridge} && ip link set ${bridge} up; }`,
+      ]);
+      const args = [
+        '--data-root',
+        join(dir, 'data'),
+        '--exec-root',
+        join(dir, 'exec'),
+        '--pidfile',
+        pidFile,
+        '-H',
+        host,
+        `--bridge=${bridge}`,
+        '--iptables=false',
+        '--live-restore',
+      ];
       const runtime = ['--add-runtime', 'nooom=/usr/local/bin/runc-nooom', '--default-runtime', 'nooom'];
       spawn('dockerd', [...args, ...runtime], { stdio: 'ignore', detached: true }).unref();
       await waitFor(answers, 30_000);
@@ -49,7 +64,10 @@ export function privateDockerd(): PrivateDockerd {
     remove: async () => {
       execFileSync('sh', ['-c', `docker -H ${host} rm -f $(docker -H ${host} ps -aq) 2>/dev/null; kill $(cat ${pidFile}) 2>/dev/null; true`]);
       await waitFor(() => !answers(), 30_000);
-      execFileSync('sh', ['-c', `for m in $(grep ' ${dir}' /proc/mounts | cut -d' ' -f2 | sort -r); do umount -l $m; done; ip link del ${bridge} 2>/dev/null; true`]);
+      execFileSync('sh', [
+        '-c',
+        `for m in $(grep ' ${dir}' /proc/mounts | cut -d' ' -f2 | sort -r); do umount -l $m; done; ip link del ${bridge} 2>/dev/null; true`,
+      ]);
       rmSync(dir, { recursive: true, force: true });
     },
   };

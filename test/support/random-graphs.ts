@@ -22,11 +22,13 @@ export const dagArbitrary = (maxNodes = 9): fc.Arbitrary<GraphNode[]> =>
 
 /** Any directed graph (cycles and self-loops allowed). */
 export const digraphArbitrary = (maxNodes = 8): fc.Arbitrary<GraphNode[]> =>
-  fc.integer({ min: 1, max: maxNodes }).chain((count) =>
-    fc.array(fc.array(fc.nat({ max: count - 1 }), { maxLength: 3 }), { minLength: count, maxLength: count }).map((picks) =>
-      picks.map((targets, i) => ({ name: NAMES[i]!, order: 0, dependencies: [...new Set(targets.map((t) => NAMES[t]!))] })),
-    ),
-  );
+  fc
+    .integer({ min: 1, max: maxNodes })
+    .chain((count) =>
+      fc
+        .array(fc.array(fc.nat({ max: count - 1 }), { maxLength: 3 }), { minLength: count, maxLength: count })
+        .map((picks) => picks.map((targets, i) => ({ name: NAMES[i]!, order: 0, dependencies: [...new Set(targets.map((t) => NAMES[t]!))] }))),
+    );
 
 const NAMES = Array.from({ length: 12 }, (_, i) => `svc-${String.fromCharCode(97 + i)}`);
 

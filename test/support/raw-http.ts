@@ -25,7 +25,14 @@ export function rawRequest(port: number, bytes: string | Buffer, { idleMs = 5_00
 
 /** A WebSocket upgrade of /api with the given headers (null leaves one out), as raw bytes. */
 export function upgradeRequest(port: number, headers: Record<string, string | null>, target = '/api'): string {
-  const all: Record<string, string | null> = { host: `127.0.0.1:${port}`, upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13', ...headers };
+  const all: Record<string, string | null> = {
+    host: `127.0.0.1:${port}`,
+    upgrade: 'websocket',
+    connection: 'Upgrade',
+    'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+    'sec-websocket-version': '13',
+    ...headers,
+  };
   const lines = Object.entries(all).flatMap(([name, value]) => (value === null ? [] : [`${name}: ${value}`]));
   return `GET ${target} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`;
 }

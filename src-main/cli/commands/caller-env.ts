@@ -12,6 +12,10 @@ export function callerEnv(ctx: CommandContext, registry: Registry): ClientEnv {
   const env = referencedEnv(registry, ctx.io.env);
   if (clientEnvSchema.safeParse(env).success) return env;
   const { variables, valueLength, totalLength } = CLIENT_ENV_LIMITS;
-  ctx.err(ctx.paint.red(`the variables the registry references are too large to send: at most ${variables} variables, ${valueLength} characters each and ${totalLength} in all, without NUL characters`));
+  ctx.err(
+    ctx.paint.red(
+      `the variables the registry references are too large to send: at most ${variables} variables, ${valueLength} characters each and ${totalLength} in all, without NUL characters`,
+    ),
+  );
   throw new CliExit(EXIT.invalid);
 }

@@ -1,10 +1,12 @@
 /**
- * Runs a platform operation on the owner and shows it: on a terminal a live table of the services
- * involved, redrawn as their states change; otherwise a plain line per change. Then a summary with
- * what failed and why, and the chain that bounded the wall time. Ctrl-C cancels: nothing more is
- * launched, what is under way finishes, and the summary says what was left.
+ * Runs an operation on the owner and shows it: on a terminal a live table of the services
+ * involved, redrawn as their states change; otherwise a plain line per change. The services shown
+ * are the owner's plan (pushed as the operation begins, and in its report), never one derived from
+ * this command's copy of the file. Then a summary with what failed and why, and the chain that
+ * bounded the wall time. Ctrl-C cancels: nothing more is launched, what is under way finishes, and
+ * the summary says what was left.
  */
-import type { PlatformReport, Step } from '@shared/contract/platform';
+import type { OperationPlan, PlatformReport, Step } from '@shared/contract/platform';
 import type { ServiceStatus } from '@shared/contract/service-state';
 import { formatDuration } from '@shared/model';
 import type { OwnerClient } from '../../daemon/owner-client';
@@ -15,16 +17,24 @@ import { paintState } from '../output/status-style';
 /** Exit code of a run cut short by Ctrl-C, as shells report SIGINT. */
 const CANCELLED_EXIT = 130;
 
-export async function showOperation(
-  ctx: CommandContext,
-  client: OwnerClient,
-  involved: readonly string[],
-  run: () => Promise<PlatformReport>,
-): Promise<PlatformReport> {
+export interface OperationView<R> {
+  /** The platform reports in the answer: one, two for a restart, none for a service's start. */
+  readonly reports: (result: R) => readonly PlatformReport[];
+  /** Told each plan as the owner announces it, before anything of it happens. */
+  readonly announce?: (plan: OperationPlan) => void;
+}
+
+/**
+ * Shows `run` live (table or lines) while it runs, with Ctrl-C cancelling it; prints nothing after.
+ * A second plan (a restart's start half) gets a table of its own below the first.
+ */
+export async function watchOperation<R>(ctx: CommandContext, client: OwnerClient, run: () => Promise<R>, view: OperationView<R>): Promise<R> {
   const live = ctx.io.stdout.isTTY === true && !ctx.options.json;
-  const states = new Map((await client.call('status')).filter((s) => involved.includes(s.name)).map((s) => [s.name, s]));
+  const states = new Map<string, ServiceStatus>();
+  let involved: readonly string[] = [];
   let drawn = 0;
   const redraw = () => {
+    if (involved.length === 0) return;
     const now = Date.now();
     const rows = involved.map((name) => {
       const s = states.get(name);
@@ -35,16 +45,24 @@ export async function showOperation(
     ctx.io.stdout.write(`${drawn ? `\u001b[${drawn}F\u001b[J` : ''}${text}\n`);
     drawn = text.split('\n').length;
   };
+  client.onPlan((plan) => {
+    // The table of the plan before stays as it ended; this one is drawn below it.
+    if (live) redraw();
+    drawn = 0;
+    involved = plan.plan;
+    view.announce?.(plan);
+    if (live) redraw();
+  });
   client.onEvent(({ status }) => {
-    if (!involved.includes(status.name)) return;
     states.set(status.name, status);
+    if (!involved.includes(status.name)) return;
     if (live) redraw();
     else if (!ctx.options.json) printChange(ctx, status);
   });
-  await client.call('subscribe');
+  // An event can arrive before the snapshot's answer: it is the newer of the two.
+  for (const status of (await client.call('subscribe')).services) if (!states.has(status.name)) states.set(status.name, status);
   // Also redrawn each second so the time in each state keeps counting.
   const ticker = live ? setInterval(redraw, 1000) : undefined;
-  if (live) redraw();
   const onSigint = () => {
     ctx.err(ctx.paint.yellow('cancelling: nothing more starts; waiting for what is under way (Ctrl-C again to leave now)'));
     process.off('SIGINT', onSigint);
@@ -52,20 +70,33 @@ export async function showOperation(
   };
   process.on('SIGINT', onSigint);
   try {
-    const report = await run();
+    const result = await run();
     clearInterval(ticker);
+    // An owner that pushed no plan still reports it.
+    if (involved.length === 0) involved = view.reports(result).at(-1)?.plan ?? [];
     if (live) redraw();
-    if (ctx.options.json) ctx.json(report);
-    else summarize(ctx, report);
-    if (report.cancelled) throw new CliExit(CANCELLED_EXIT);
-    if (report.steps.some((s) => s.outcome === 'failed' || s.outcome === 'blocked')) throw new CliExit(EXIT.invalid);
-    return report;
+    return result;
   } finally {
     clearInterval(ticker);
     process.off('SIGINT', onSigint);
   }
 }
 
+/** A platform operation (start, stop, restart) shown live, then summarized; exit 1 when a step failed or was blocked, 130 when cancelled. */
+export async function showOperation<R>(ctx: CommandContext, client: OwnerClient, run: () => Promise<R>, view: OperationView<R>): Promise<R> {
+  const result = await watchOperation(ctx, client, run, view);
+  const reports = view.reports(result);
+  if (ctx.options.json) ctx.json(result);
+  else reports.forEach((report) => summarize(ctx, report));
+  endWithOutcome(reports);
+  return result;
+}
+
+/** Ends the command with 130 when a report was cancelled, 1 when a step failed or was blocked. */
+export function endWithOutcome(reports: readonly (PlatformReport | undefined)[]): void {
+  if (reports.some((report) => report?.cancelled)) throw new CliExit(CANCELLED_EXIT);
+  if (reports.some((report) => report?.steps.some((s) => s.outcome === 'failed' || s.outcome === 'blocked'))) throw new CliExit(EXIT.invalid);
+}
 
 export function printChange(ctx: CommandContext, status: ServiceStatus): void {
   const time = new Date(status.since).toISOString().slice(11, 23);

@@ -11,7 +11,7 @@ import { printChange, summarize } from './platform-operation';
 export async function platformUpdate(ctx: CommandContext): Promise<void> {
   // Checked here first, so problems are shown with their locations before the owner is asked.
   const { client, registry } = await ctx.owner();
-  // Only changes are shown: the rebuilt engine announces every service's state, changed or not.
+  // Only changes are shown: an older owner, which rebuilt its engine, announced every service's state, changed or not.
   const states = new Map((await client.call('status')).map((s) => [s.name, s.state]));
   client.onEvent(({ status }) => {
     if (!ctx.options.json && states.get(status.name) !== status.state) printChange(ctx, status);

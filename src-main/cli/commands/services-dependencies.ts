@@ -19,7 +19,6 @@ import { type Registry } from '@shared/model';
 import type { CommandContext } from '../command-context';
 import { renderTree } from '../output/tree';
 
-
 export const GRAPH_FORMATS = ['tree', 'dot', 'mermaid'] as const;
 
 export interface DependenciesOptions {
@@ -62,7 +61,15 @@ function one(ctx: CommandContext, graph: DependencyGraph, name: string, directio
   const direct = dependenciesOf(graph, [name], { transitive: false });
   const directDependents = dependentsOf(graph, [name], { transitive: false });
   if (ctx.options.json) {
-    ctx.json({ service: name, dependencies: needs, directDependencies: direct, dependents: neededBy, directDependents, startOrder: startSet(graph, [name]), tree });
+    ctx.json({
+      service: name,
+      dependencies: needs,
+      directDependencies: direct,
+      dependents: neededBy,
+      directDependents,
+      startOrder: startSet(graph, [name]),
+      tree,
+    });
     return;
   }
   const { bold, dim } = ctx.paint;
@@ -80,7 +87,5 @@ const label = (ctx: CommandContext) => (node: TreeNode) => (node.repeated ? `${n
 /** The graph of just these services (their edges among themselves). */
 function subgraph(registry: Registry, names: readonly string[]): DependencyGraph {
   const kept = new Set(names);
-  return buildGraph(
-    registry.services.filter((s) => kept.has(s.name)).map((s) => ({ ...s, dependencies: s.dependencies.filter((d) => kept.has(d)) })),
-  );
+  return buildGraph(registry.services.filter((s) => kept.has(s.name)).map((s) => ({ ...s, dependencies: s.dependencies.filter((d) => kept.has(d)) })));
 }

@@ -10,7 +10,11 @@ import type { CommandContext } from '../command-context';
 export async function servicesHealth(ctx: CommandContext, name: string | undefined): Promise<void> {
   const { loaded, registry } = await ctx.registry();
   const services = name === undefined ? registry.services : registry.services.filter((s) => s.name === name);
-  if (services.length === 0) ctx.unknownService(name!, registry.services.map((s) => s.name));
+  if (services.length === 0)
+    ctx.unknownService(
+      name!,
+      registry.services.map((s) => s.name),
+    );
   const context = ctx.checkContext(loaded);
   const results = await Promise.all(
     services.map(async (service) => ({

@@ -34,7 +34,9 @@ export async function servicesLogs(ctx: CommandContext, names: readonly string[]
     files: logFiles(stateDirs(ctx.home).logs, name),
     prefix: shown.length > 1 ? `${ctx.paint.tint(i)(name.padEnd(width))} ${ctx.paint.dim('│')} ` : '',
   }));
-  const read = await Promise.all(sources.map(async (source) => ({ source, lines: await tailLog(source.files, since === undefined ? options.lines : undefined) })));
+  const read = await Promise.all(
+    sources.map(async (source) => ({ source, lines: await tailLog(source.files, since === undefined ? options.lines : undefined) })),
+  );
   // Merged by time; a stable sort keeps each service's own order among equal times.
   const merged = read
     .flatMap(({ source, lines }) => lines.filter((l) => since === undefined || l.time >= since).map((line) => ({ source, line })))

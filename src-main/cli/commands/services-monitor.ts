@@ -12,7 +12,12 @@ export async function servicesMonitor(ctx: CommandContext, name: string | undefi
   const { loaded, registry } = await ctx.registry();
   const services = registry.services.filter((s) => s.health_check && (name === undefined || s.name === name));
   if (services.length === 0) {
-    if (name) ctx.unknownService(name, registry.services.filter((s) => s.health_check).map((s) => s.name), 'health-checked service');
+    if (name)
+      ctx.unknownService(
+        name,
+        registry.services.filter((s) => s.health_check).map((s) => s.name),
+        'health-checked service',
+      );
     ctx.err(ctx.paint.red('no service has a health check'));
     throw new CliExit(EXIT.invalid);
   }

@@ -14,7 +14,11 @@ export async function servicesStatus(ctx: CommandContext, name: string | undefin
   const { client } = await ctx.owner();
   const [all, warnings] = await Promise.all([client.call('status'), ownerWarnings(client)]);
   const shown = name === undefined ? all : all.filter((s) => s.name === name);
-  if (name !== undefined && shown.length === 0) ctx.unknownService(name, all.map((s) => s.name));
+  if (name !== undefined && shown.length === 0)
+    ctx.unknownService(
+      name,
+      all.map((s) => s.name),
+    );
   if (ctx.options.json) ctx.json(name === undefined ? shown : { ...shown[0], history: await client.call('history', { name }) });
   else statusTable(ctx, shown);
   printWarnings(ctx, warnings);
@@ -28,7 +32,8 @@ export async function platformStatus(ctx: CommandContext): Promise<void> {
   if (ctx.options.json) return ctx.json({ services: all, tree: forest, warnings });
   statusTable(ctx, all);
   const states = new Map(all.map((s) => [s.name, s.state]));
-  const label = (node: TreeNode) => `${node.name} ${paintState(ctx.paint, states.get(node.name) ?? 'stopped')}${node.repeated ? ctx.paint.dim(' (see above)') : ''}`;
+  const label = (node: TreeNode) =>
+    `${node.name} ${paintState(ctx.paint, states.get(node.name) ?? 'stopped')}${node.repeated ? ctx.paint.dim(' (see above)') : ''}`;
   ctx.out('');
   for (const tree of forest) ctx.out(renderTree(tree, label));
   printWarnings(ctx, warnings);

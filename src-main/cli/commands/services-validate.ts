@@ -15,7 +15,9 @@ export async function servicesValidate(ctx: CommandContext): Promise<void> {
     const counts = [plural(errors, 'error'), plural(warnings, 'warning')].filter(Boolean).join(', ');
     ctx.out(
       valid
-        ? ctx.paint.green(`✓ ${loaded.displayPath}: ${plural(loaded.registry!.services.length, 'service') || 'no services'}, valid${counts ? ` (${counts})` : ''}`)
+        ? ctx.paint.green(
+            `✓ ${loaded.displayPath}: ${plural(loaded.registry!.services.length, 'service') || 'no services'}, valid${counts ? ` (${counts})` : ''}`,
+          )
         : ctx.paint.red(`✗ ${loaded.displayPath}: ${counts}`),
     );
   }

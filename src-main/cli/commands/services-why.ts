@@ -1,9 +1,12 @@
 /**
- * `services why <name>`: why a service is not running, blocked or degraded — its own state and last
- * words, the chains of troubled dependencies down to their root causes, what preflight says — and
- * the critical path of the last platform start.
+ * `services why <name>`: why a service is not running, blocked or degraded, as it is now — its own
+ * state and reason from the owner, the chains of troubled dependencies down to their root causes
+ * (over the owner's graph and current states), what preflight says — and then, labelled as
+ * history, what the last platform start did with it and its critical path.
  */
-import { isRunning, SERVING, type ServiceStatus } from '@shared/contract/service-state';
+import type { PlatformReport } from '@shared/contract/platform';
+import { isRunning, type ServiceStatus } from '@shared/contract/service-state';
+import { SERVING } from '@shared/contract/state-meaning';
 import { buildGraph, troubleChains } from '@shared/graph';
 import { formatDuration } from '@shared/model';
 import type { CommandContext } from '../command-context';
@@ -12,9 +15,11 @@ import { callerEnv } from './caller-env';
 
 export async function servicesWhy(ctx: CommandContext, name: string): Promise<void> {
   const { client, registry } = await ctx.owner();
-  const graph = buildGraph(registry.services);
-  if (!graph.index.has(name)) ctx.unknownService(name, graph.names);
+  // The owner's view of the file (this copy only while the file on disk is not valid).
+  const graph = buildGraph((await client.call('graph')).services ?? registry.services);
   const statuses = new Map((await client.call('status')).map((s) => [s.name, s]));
+  // Known to what runs and to the file (the two differ only for a moment while the owner applies an edit).
+  if (!graph.index.has(name) || !statuses.has(name)) ctx.unknownService(name, graph.names);
   const stateOf = (service: string) => statuses.get(service)?.state ?? 'stopped';
   const chains = troubleChains(graph, name, (service) => !SERVING.has(stateOf(service)));
   const status = statuses.get(name)!;
@@ -35,21 +40,27 @@ export async function servicesWhy(ctx: CommandContext, name: string): Promise<vo
   if (readiness && readiness.verdict === 'blocked') {
     ctx.out(`${bold('a start now would be refused:')}`);
     for (const reason of readiness.reasons) ctx.out(`  - ${reason}`);
+  } else if (status.state === 'stopped' && chains.length === 0) {
+    ctx.out(dim(`\`provisioning services start ${name}\` starts it with what it needs`));
   }
-  const service = registry.services.find((s) => s.name === name)!;
-  if (status.state === 'stopped' && chains.length === 0 && !last?.steps.some((s) => s.name === name)) {
-    ctx.out(dim(`it was not part of the last platform start${service.auto_start ? '' : ' (auto_start is off)'}; \`provisioning platform start ${name}\` starts it with what it needs`));
-  }
-  if (last && last.criticalPath.length > 0) {
-    const steps = new Map(last.steps.map((s) => [s.name, s]));
-    const mine = steps.get(name);
-    ctx.out('');
-    if (mine) ctx.out(`${dim('last platform start:')} ${bold(name)} ${mine.outcome}${mine.began !== undefined ? ` after ${formatDuration(mine.began - last.began)}` : ''}: ${mine.reason}`);
-    const chain = last.criticalPath.map((service) => {
-      const step = steps.get(service)!;
-      const took = formatDuration((step.ended ?? last.ended) - (step.began ?? last.began));
-      return `${service === name ? bold(service) : service} ${dim(took)}`;
-    });
-    ctx.out(`${dim(`critical path of the last start (${formatDuration(last.ended - last.began)} in all):`)} ${chain.join(dim(' → '))}`);
-  }
+  if (last) history(ctx, name, last);
+}
+
+/** The last platform start, as what happened then: it may no longer be why anything is as it is. */
+function history(ctx: CommandContext, name: string, last: PlatformReport): void {
+  const { bold, dim } = ctx.paint;
+  const steps = new Map(last.steps.map((s) => [s.name, s]));
+  const mine = steps.get(name);
+  const when = `${new Date(last.began).toISOString().slice(11, 19)}, ${formatDuration(Math.max(0, Date.now() - last.ended))} ago`;
+  ctx.out('');
+  ctx.out(dim(`history, not the current cause — the last platform start (${when}):`));
+  const after = mine?.began !== undefined ? ` after ${formatDuration(mine.began - last.began)}` : '';
+  ctx.out(mine ? `  ${bold(name)} ${mine.outcome}${after}: ${mine.reason}` : `  ${bold(name)} was not part of it`);
+  if (last.criticalPath.length === 0) return;
+  const chain = last.criticalPath.map((service) => {
+    const step = steps.get(service)!;
+    const took = formatDuration((step.ended ?? last.ended) - (step.began ?? last.began));
+    return `${service === name ? bold(service) : service} ${dim(took)}`;
+  });
+  ctx.out(`  ${dim(`critical path (${formatDuration(last.ended - last.began)} in all):`)} ${chain.join(dim(' → '))}`);
 }

@@ -20,8 +20,7 @@ export function colorEnabled(isTTY: boolean | undefined, env: Readonly<Record<st
   return isTTY === true;
 }
 
-const sgr = (enabled: boolean, open: number, close: number): Paint =>
-  enabled ? (text) => `\u001b[${open}m${text}\u001b[${close}m` : (text) => text;
+const sgr = (enabled: boolean, open: number, close: number): Paint => (enabled ? (text) => `\u001b[${open}m${text}\u001b[${close}m` : (text) => text);
 
 /** Blue, magenta, cyan, green, yellow and their bright forms: not red, which means failure. */
 const TINTS = [34, 35, 36, 32, 33, 94, 95, 96, 92, 93];

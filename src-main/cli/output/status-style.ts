@@ -1,26 +1,19 @@
-/** How service states look in a terminal: one color per family of states, durations made short. */
+/** How service states look in a terminal: each state in its tone's colour (state-meaning.ts), durations made short. */
 import { isRunning, type ServiceState, type ServiceStatus } from '@shared/contract/service-state';
+import { toneOf, type Tone } from '@shared/contract/state-meaning';
 import { formatDuration } from '@shared/model';
 import type { Palette } from './palette';
 
-export function paintState(paint: Palette, state: ServiceState): string {
-  switch (state) {
-    case 'healthy':
-      return paint.green(state);
-    case 'failed':
-    case 'crash-loop':
-    case 'unhealthy':
-    case 'conflict':
-      return paint.red(state);
-    case 'starting':
-    case 'stopping':
-    case 'degraded':
-    case 'blocked':
-      return paint.yellow(state);
-    default:
-      return paint.dim(state);
-  }
-}
+/** The terminal's colour for each tone: the UI's colours as near as a terminal has them. */
+const TONE_PAINT: Readonly<Record<Tone, 'green' | 'cyan' | 'yellow' | 'red' | 'dim'>> = {
+  ok: 'green',
+  busy: 'cyan',
+  warn: 'yellow',
+  bad: 'red',
+  idle: 'dim',
+};
+
+export const paintState = (paint: Palette, state: ServiceState): string => paint[TONE_PAINT[toneOf(state)]](state);
 
 export const uptime = (status: ServiceStatus, now: number): string =>
   status.startedAt && isRunning(status) ? formatDuration(Math.max(0, now - status.startedAt)) : '';

@@ -28,6 +28,8 @@ export interface RegistryContext {
 
 export interface RunContext extends RegistryContext {
   readonly logs: LogFiles;
+  /** The engine's clock: what a driver stamps (a start time) reads it, so tests can hold time. */
+  readonly now: () => number;
 }
 
 export type ExitReport = Omit<ExitInfo, 'at'>;

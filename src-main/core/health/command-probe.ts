@@ -49,14 +49,18 @@ export function commandProbe(check: NonNullable<HealthCheck['command']>, context
   const command = expand(check.command, context);
   const id = randomUUID();
   return new Promise((finish) => {
-    const child = spawn(command, check.args.map((arg) => expand(arg, context)), {
-      cwd: context.registryDir,
-      // The documented base only, as a service gets: no secret of the manager's environment.
-      env: { ...baseEnvironment(context.env), [CHECK_VARIABLE]: id },
-      shell: check.shell,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      command,
+      check.args.map((arg) => expand(arg, context)),
+      {
+        cwd: context.registryDir,
+        // The documented base only, as a service gets: no secret of the manager's environment.
+        env: { ...baseEnvironment(context.env), [CHECK_VARIABLE]: id },
+        shell: check.shell,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     // Read before this function returns, so before the loop can reap the child: it is ours, alive or a zombie.
     const leader = child.pid === undefined ? undefined : pidHolder(child.pid);
     const thisRun = leader && { leader, marker: `${CHECK_VARIABLE}=${id}` };
@@ -86,7 +90,9 @@ export function commandProbe(check: NonNullable<HealthCheck['command']>, context
     );
     child.once('exit', (code, signal) => {
       const outcome = (last: string): ProbeOutcome =>
-        code === 0 ? { ok: true, message: last || 'exit 0' } : { ok: false, message: `${signal ? `killed by ${signal}` : `exit ${code}`}${last ? `: ${last}` : ''}` };
+        code === 0
+          ? { ok: true, message: last || 'exit 0' }
+          : { ok: false, message: `${signal ? `killed by ${signal}` : `exit ${code}`}${last ? `: ${last}` : ''}` };
       // Decided by the exit; output still in the pipes gets a moment (a background child may hold them open).
       child.once('close', () => settle(outcome));
       setTimeout(() => settle(outcome), OUTPUT_GRACE_MS).unref();

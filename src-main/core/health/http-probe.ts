@@ -54,7 +54,10 @@ export function httpProbe(check: HttpCheck, context: ProbeContext): Promise<Prob
         method: check.method,
         headers,
         ...(url.protocol === 'https:'
-          ? { rejectUnauthorized: !(tls?.insecure ?? false), ...(tls?.ca_file ? { ca: readFileSync(resolve(context.registryDir, expand(tls.ca_file, context))) } : {}) }
+          ? {
+              rejectUnauthorized: !(tls?.insecure ?? false),
+              ...(tls?.ca_file ? { ca: readFileSync(resolve(context.registryDir, expand(tls.ca_file, context))) } : {}),
+            }
           : {}),
       },
       (response) => {

@@ -16,8 +16,7 @@ export interface ProbeContext {
   readonly timeoutMs: number;
 }
 
-export const expand = (text: string, context: ProbeContext): string =>
-  expandPlaceholders(text, { home: context.home, registry_dir: context.registryDir });
+export const expand = (text: string, context: ProbeContext): string => expandPlaceholders(text, { home: context.home, registry_dir: context.registryDir });
 
 /** What a probe reports: ok and a message; the runner adds latency and time. */
 export interface ProbeOutcome {

@@ -33,8 +33,7 @@ export interface Rotation {
  * The most one binary service's logs take on disk: two raw backlogs (each may pass its cap by what
  * the shim held when its pipes closed), and `keep` + 1 log files of at most maxBytes plus one batch.
  */
-export const serviceLogCap = (rotation: Rotation): number =>
-  2 * (RAW_BACKLOG_BYTES + HOLD_BYTES) + (rotation.keep + 1) * (rotation.maxBytes + 2 * BATCH_BYTES);
+export const serviceLogCap = (rotation: Rotation): number => 2 * (RAW_BACKLOG_BYTES + HOLD_BYTES) + (rotation.keep + 1) * (rotation.maxBytes + 2 * BATCH_BYTES);
 
 /** `error <CODE>`: the raw file could not be opened or written for another reason (EFBIG, EIO, EROFS…). */
 export type DropReason = 'backlog' | 'disk-full' | `error ${string}`;

@@ -134,6 +134,9 @@ async function readFrom(handle: FileHandle, from: number, to: number): Promise<{
   const { bytesRead } = await handle.read(buffer, 0, buffer.length, from);
   const end = buffer.lastIndexOf(10, bytesRead - 1);
   if (end < 0) return { lines: [], consumed: 0 };
-  const lines = buffer.toString('utf8', 0, end).split('\n').flatMap((raw) => parseLogLine(raw) ?? []);
+  const lines = buffer
+    .toString('utf8', 0, end)
+    .split('\n')
+    .flatMap((raw) => parseLogLine(raw) ?? []);
   return { lines, consumed: end + 1 };
 }

@@ -48,7 +48,9 @@ export async function startLogShim(script: string, files: LogFiles, instance: st
     execFileSync('mkfifo', ['-m', '0600', ...fifos], { stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (error) {
     removeFifos();
-    throw new Error(`cannot make its pipes in ${dir}: ${((error as { stderr?: Buffer }).stderr?.toString().trim() || (error as Error).message)}`, { cause: error });
+    throw new Error(`cannot make its pipes in ${dir}: ${(error as { stderr?: Buffer }).stderr?.toString().trim() || (error as Error).message}`, {
+      cause: error,
+    });
   }
   const shim = spawn(process.execPath, [script, files.rawStdout, files.rawStderr, ...fifos], {
     detached: true,
@@ -95,7 +97,10 @@ async function ready(shim: ChildProcess): Promise<void> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), READY_WITHIN_MS);
   try {
-    await Promise.race([once(shim, 'spawn', { signal: abort.signal }), once(shim, 'error', { signal: abort.signal }).then(([error]) => Promise.reject(error as Error))]);
+    await Promise.race([
+      once(shim, 'spawn', { signal: abort.signal }),
+      once(shim, 'error', { signal: abort.signal }).then(([error]) => Promise.reject(error as Error)),
+    ]);
     let said = '';
     const ended = once(shim, 'exit', { signal: abort.signal }).then(([code, signal]) => `it ended (${signal ?? `code ${code}`}) before it was ready`);
     const line = new Promise<string>((resolve) => {

@@ -107,8 +107,18 @@ export class LogWriter {
   #held(): { stream: LogStream; time: string; text: string }[] {
     const since = this.#failing?.since ?? this.now().toISOString();
     return [
-      ...(this.#failing ? [{ stream: 'evt' as const, time: since, text: `the log could not be written since ${since} (${this.#failing.why}); what was held back follows, in order` }] : []),
-      ...(this.#droppedEvents ? [{ stream: 'evt' as const, time: since, text: `${this.#droppedEvents} lifecycle events dropped while the log could not be written` }] : []),
+      ...(this.#failing
+        ? [
+            {
+              stream: 'evt' as const,
+              time: since,
+              text: `the log could not be written since ${since} (${this.#failing.why}); what was held back follows, in order`,
+            },
+          ]
+        : []),
+      ...(this.#droppedEvents
+        ? [{ stream: 'evt' as const, time: since, text: `${this.#droppedEvents} lifecycle events dropped while the log could not be written` }]
+        : []),
       ...this.#heldEvents.map((event) => ({ stream: 'evt' as const, ...event })),
     ];
   }

@@ -125,7 +125,11 @@ export class RawLogIngestor {
   #commit(source: Source, stream: LogStream, texts: readonly string[], end: number): void {
     const [stdout, stderr] = this.#sources as [Source, Source];
     const positions = { stdout: source === stdout ? end : stdout.offset, stderr: source === stderr ? end : stderr.offset };
-    this.writer.write(stream, texts.map((text) => (text.endsWith('\r') ? text.slice(0, -1) : text)), positions);
+    this.writer.write(
+      stream,
+      texts.map((text) => (text.endsWith('\r') ? text.slice(0, -1) : text)),
+      positions,
+    );
     source.offset = end;
   }
 
@@ -140,17 +144,22 @@ export class RawLogIngestor {
     source.released = source.offset;
     execFile('fallocate', ['--punch-hole', '--offset', '0', '--length', String(length), source.path], (error, _stdout, stderr) => {
       void stat(source.path)
-        .then(({ blocks, size }) => {
-          if (error) return (stderr.trim() || error.message).slice(0, 200);
-          // What is left allocated is at most the part not punched, give or take the file system's own preallocation.
-          return blocks * 512 > size - length + PUNCH_SLACK_BYTES ? 'no disk blocks were freed' : undefined;
-        }, () => undefined) // the file is gone: nothing to free
+        .then(
+          ({ blocks, size }) => {
+            if (error) return (stderr.trim() || error.message).slice(0, 200);
+            // What is left allocated is at most the part not punched, give or take the file system's own preallocation.
+            return blocks * 512 > size - length + PUNCH_SLACK_BYTES ? 'no disk blocks were freed' : undefined;
+          },
+          () => undefined,
+        ) // the file is gone: nothing to free
         .then(async (why) => {
           if (why === undefined || source.unpunchable) return;
           source.unpunchable = true;
           await writeFile(noPunchFlag(source.path), '', { mode: 0o600 }).catch(() => undefined);
           this.onError(
-            new Error(`cannot free the logged part of ${source.path} (${why}): this file system or its fallocate cannot punch holes, so its ${RAW_BACKLOG_BYTES / 1024 / 1024} MiB backlog cap is not enforced and the file grows with the output`),
+            new Error(
+              `cannot free the logged part of ${source.path} (${why}): this file system or its fallocate cannot punch holes, so its ${RAW_BACKLOG_BYTES / 1024 / 1024} MiB backlog cap is not enforced and the file grows with the output`,
+            ),
           );
         });
     });

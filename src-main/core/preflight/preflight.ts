@@ -4,16 +4,15 @@
  * a reachable cluster), env references are set, no declared conflict runs, the ports it listens on
  * are free. A failed preflight starts nothing.
  */
-import { constants, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ServiceStatus } from '@shared/contract/service-state';
+import { isLive } from '@shared/contract/state-meaning';
 import type { ServiceDefinition } from '@shared/model';
 import type { RegistryContext } from '../drivers/driver';
-import { commandSpec } from '../drivers/binary/launch-spec';
 import { envReferences, envValueOf } from '../drivers/env-references';
-import type { EnvironmentChecks } from './environment-checks';
-import { findOnPath } from './find-on-path';
+import { modeOf } from '../drivers/modes';
+import type { MachineQuestions } from './machine-questions';
 import { portOwner } from './port-owners';
 
 export class PreflightError extends Error {
@@ -26,25 +25,22 @@ export class PreflightError extends Error {
   }
 }
 
-const RUNNING = new Set<ServiceStatus['state']>(['starting', 'healthy', 'unhealthy', 'degraded', 'stopping', 'external']);
-
 export interface PreflightInput {
   readonly service: ServiceDefinition;
   readonly context: RegistryContext;
-  /** What its deployment mode needs from the machine (Docker, Compose, helm, a cluster). */
-  readonly environment: EnvironmentChecks;
+  /** The machine's answers (Docker, Compose, helm, a cluster), asked once for many services. */
+  readonly machine: MachineQuestions;
   /** The current state of the other registry services. */
   readonly statusOf: (name: string) => ServiceStatus | undefined;
 }
 
-export async function preflight({ service, context, environment, statusOf }: PreflightInput): Promise<string[]> {
+export async function preflight({ service, context, machine, statusOf }: PreflightInput): Promise<string[]> {
   const problems: string[] = [];
-  if (service.deployment.mode === 'binary') problems.push(...(await binaryProblems(service, context)));
-  problems.push(...(await environment(service)));
+  problems.push(...(await modeOf(service).needs(service, context, machine)));
   problems.push(...envProblems(service, context.given));
   for (const other of service.conflicts) {
     const status = statusOf(other);
-    if (status && RUNNING.has(status.state)) problems.push(`conflicts with '${other}', which is ${status.state}${status.pid ? ` (pid ${status.pid})` : ''}`);
+    if (status && isLive(status.state)) problems.push(`conflicts with '${other}', which is ${status.state}${status.pid ? ` (pid ${status.pid})` : ''}`);
     else if (!status) {
       const pid = processNamed(other);
       if (pid) problems.push(`conflicts with ${other}, which is running (pid ${pid})`);
@@ -55,21 +51,6 @@ export async function preflight({ service, context, environment, statusOf }: Pre
     const owner = await portOwner(number, protocol);
     if (owner) problems.push(`port ${number}/${protocol} is taken${owner.pid ? ` by pid ${owner.pid} (${owner.command ?? 'unknown command'})` : ''}`);
   }
-  return problems;
-}
-
-async function binaryProblems(service: ServiceDefinition, context: RegistryContext): Promise<string[]> {
-  const spec = commandSpec(service, context);
-  const problems: string[] = [];
-  if (!existsSync(spec.cwd)) problems.push(`working directory missing: ${spec.cwd}`);
-  if (spec.shell) return problems;
-  // The child's PATH decides the lookup: the registry may set its own.
-  const childPath = service.deployment.binary?.env['PATH'];
-  const searchPath = typeof childPath === 'string' ? childPath : ((childPath ? envValueOf(context.given, childPath.env) : context.env['PATH']) ?? '');
-  const path = spec.command.includes('/') ? spec.command : findOnPath(spec.command, searchPath);
-  if (!path) problems.push(`command not found: ${spec.command} (not on PATH)`);
-  else if (!existsSync(path)) problems.push(`command not found: ${path}`);
-  else if (!(await access(path, constants.X_OK).then(() => true, () => false))) problems.push(`not executable: ${path}`);
   return problems;
 }
 

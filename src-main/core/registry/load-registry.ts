@@ -24,19 +24,38 @@ export async function loadRegistry(location: RegistryLocation, cwd: string): Pro
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     // ENXIO: a socket, which cannot be opened as a file.
-    read = { problem: code === 'ENOENT' ? 'no such file' : code === 'ENXIO' ? 'is a socket, not a regular file: a registry must be a regular file' : `cannot read: ${String(cause)}`, line: 1, column: 1 };
+    read = {
+      problem:
+        code === 'ENOENT'
+          ? 'no such file'
+          : code === 'ENXIO'
+            ? 'is a socket, not a regular file: a registry must be a regular file'
+            : `cannot read: ${String(cause)}`,
+      line: 1,
+      column: 1,
+    };
   }
   if ('text' in read) return { ...base, ...parseRegistry(read.text, displayPath) };
   // Say who chose the file, so a stale choice can be found and changed.
   const message = location.source === 'embedded' || location.source === 'user' ? read.problem : `${read.problem} (chosen ${SOURCE_LABELS[location.source]})`;
   const { line, column } = read;
-  return { ...base, registry: undefined, issues: [{ severity: 'error', path: [], message, file: displayPath, line, column }], found: { errors: 1, warnings: 0 } };
+  return {
+    ...base,
+    registry: undefined,
+    issues: [{ severity: 'error', path: [], message, file: displayPath, line, column }],
+    found: { errors: 1, warnings: 0 },
+  };
 }
 
 export class RegistryError extends Error {
   /** `what` says what is not valid: by default the file itself. */
   constructor(loaded: Pick<LoadedRegistry, 'displayPath' | 'issues'>, what = `${loaded.displayPath} is not valid`) {
-    super(`${what}; nothing changed:\n${loaded.issues.filter((i) => i.severity === 'error').map((i) => `  ${formatIssue(i)}`).join('\n')}`);
+    super(
+      `${what}; nothing changed:\n${loaded.issues
+        .filter((i) => i.severity === 'error')
+        .map((i) => `  ${formatIssue(i)}`)
+        .join('\n')}`,
+    );
     this.name = 'RegistryError';
   }
 }

@@ -5,9 +5,7 @@
 import { MAX_REGISTRY_FILE_BYTES } from '@shared/model';
 import { readRegularFile } from '../read-regular-file';
 
-export type RegistryText =
-  | { readonly text: string }
-  | { readonly problem: string; readonly line: number; readonly column: number };
+export type RegistryText = { readonly text: string } | { readonly problem: string; readonly line: number; readonly column: number };
 
 /** Throws the file system's error when the file cannot be opened (ENOENT, EACCES…). */
 export async function readRegistryText(path: string): Promise<RegistryText> {
@@ -55,14 +53,21 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
     }
     // Lead byte → length and the allowed range of the second byte (RFC 3629's table).
     const [length, low, high] =
-      lead >= 0xc2 && lead <= 0xdf ? [2, 0x80, 0xbf]
-      : lead === 0xe0 ? [3, 0xa0, 0xbf]
-      : lead === 0xed ? [3, 0x80, 0x9f]
-      : lead >= 0xe1 && lead <= 0xef ? [3, 0x80, 0xbf]
-      : lead === 0xf0 ? [4, 0x90, 0xbf]
-      : lead === 0xf4 ? [4, 0x80, 0x8f]
-      : lead >= 0xf1 && lead <= 0xf3 ? [4, 0x80, 0xbf]
-      : [0, 0, 0];
+      lead >= 0xc2 && lead <= 0xdf
+        ? [2, 0x80, 0xbf]
+        : lead === 0xe0
+          ? [3, 0xa0, 0xbf]
+          : lead === 0xed
+            ? [3, 0x80, 0x9f]
+            : lead >= 0xe1 && lead <= 0xef
+              ? [3, 0x80, 0xbf]
+              : lead === 0xf0
+                ? [4, 0x90, 0xbf]
+                : lead === 0xf4
+                  ? [4, 0x80, 0x8f]
+                  : lead >= 0xf1 && lead <= 0xf3
+                    ? [4, 0x80, 0xbf]
+                    : [0, 0, 0];
     if (length === 0) return i;
     if (i + length > bytes.length) return i;
     const second = bytes[i + 1]!;

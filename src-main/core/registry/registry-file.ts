@@ -73,7 +73,8 @@ export class RegistryFile {
   async #edit({ service, dependency, action }: DependencyEdit): Promise<ValidRegistry> {
     const text = await this.#text(this.location.path);
     const before = parseRegistry(text, this.displayPath);
-    if (!before.registry) throw new RegistryError({ displayPath: this.displayPath, issues: before.issues }, `${this.displayPath} must be fixed before it is edited`);
+    if (!before.registry)
+      throw new RegistryError({ displayPath: this.displayPath, issues: before.issues }, `${this.displayPath} must be fixed before it is edited`);
     const definition = before.registry.services.find((s) => s.name === service);
     if (!definition) throw new RegistryError({ displayPath: this.displayPath, issues: [] }, `no service '${service}' in ${this.displayPath}`);
     const present = definition.dependencies.includes(dependency);
@@ -85,7 +86,8 @@ export class RegistryFile {
     if (!after.registry) throw new RegistryError({ displayPath: this.displayPath, issues: after.issues }, `${what} would make the registry invalid`);
     // The file itself is replaced (a symlinked registry stays a symlink), and only if nobody saved it meanwhile.
     const target = await realpath(this.location.path);
-    if ((await this.#text(target)) !== text) throw new RegistryError({ displayPath: this.displayPath, issues: [] }, `${this.displayPath} changed on disk while ${what} was being written; try again`);
+    if ((await this.#text(target)) !== text)
+      throw new RegistryError({ displayPath: this.displayPath, issues: [] }, `${this.displayPath} changed on disk while ${what} was being written; try again`);
     await writeFileAtomic(target, edited, (await stat(target)).mode & 0o777);
     return { ...after, registry: after.registry };
   }

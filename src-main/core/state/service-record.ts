@@ -11,8 +11,15 @@ const exitSchema = z.object({
 
 export const serviceRecordSchema = z.object({
   name: z.string(),
-  /** Whether the user wants it running: what adoption and restart policies act on. */
+  /** Whether a process of it should run: a restart is due, or it runs. What adoption acts on. */
   desired: z.enum(['running', 'stopped']),
+  /**
+   * The user asked for it to run and has not stopped it since: while it is blocked (by a dependency
+   * or a preflight problem), it starts by itself once that clears (desired-state.ts).
+   */
+  wanted: z.boolean().optional(),
+  /** Wanted but blocked: a new owner has it wait again rather than show it stopped. */
+  waiting: z.boolean().optional(),
   /** The running instance, absent once it has exited. */
   process: z
     .object({

@@ -61,7 +61,9 @@ export class StateStore {
     await mkdir(home, { recursive: true, mode: 0o700 }).catch((error: Error) => Promise.reject(new HomeUnusableError(home, error)));
     await store.#directory(store.dirs.root).catch((error: Error) => Promise.reject(new HomeUnusableError(store.dirs.root, error)));
     for (const dir of [store.dirs.state, store.dirs.pids, store.dirs.logs]) {
-      await store.#directory(dir).catch((error: Error) => warn(`${dir} cannot be used (${error.message}): service records or logs are not kept until it can; make it a folder you own`));
+      await store
+        .#directory(dir)
+        .catch((error: Error) => warn(`${dir} cannot be used (${error.message}): service records or logs are not kept until it can; make it a folder you own`));
     }
     return store;
   }
@@ -75,10 +77,13 @@ export class StateStore {
       const read = await readRegularFile(file, MAX_RECORD_BYTES);
       if (!('bytes' in read)) {
         const what =
-          read.problem === 'directory' ? 'a directory, not a file,'
-          : read.problem === 'not-regular' ? `${read.what}, not a file,`
-          : read.problem === 'too-large' ? `larger than a record can be (${read.size} bytes)`
-          : 'replaced while it was read';
+          read.problem === 'directory'
+            ? 'a directory, not a file,'
+            : read.problem === 'not-regular'
+              ? `${read.what}, not a file,`
+              : read.problem === 'too-large'
+                ? `larger than a record can be (${read.size} bytes)`
+                : 'replaced while it was read';
         await this.#setAside(file, `state of '${name}' was ${what}`, FOUND_BY_MARKERS).catch(() => undefined);
         return undefined;
       }

@@ -23,7 +23,8 @@ export class DependencyReaction {
   #restarting = false;
 
   constructor(
-    private readonly policy: ServiceDefinition['on_dependency_failure'],
+    /** The service's `on_dependency_failure`; a registry update may change it in place. */
+    public policy: ServiceDefinition['on_dependency_failure'],
     private readonly target: ReactionTarget,
   ) {}
 

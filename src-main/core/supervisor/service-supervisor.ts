@@ -23,6 +23,8 @@ import type { RunEntry, SupervisorDeps } from './supervisor-deps';
 const TAIL_LINES = 10;
 
 export class ServiceSupervisor {
+  #service: ServiceDefinition;
+  readonly #configHash: string;
   readonly #clock: Clock;
   readonly #tracker: RestartTracker;
   #status: ServiceStatus;
@@ -37,10 +39,13 @@ export class ServiceSupervisor {
   #engineHealth: string | undefined;
 
   constructor(
-    readonly service: ServiceDefinition,
+    service: ServiceDefinition,
+    configHash: string,
     private readonly deps: SupervisorDeps,
     record: ServiceRecord | undefined,
   ) {
+    this.#service = service;
+    this.#configHash = configHash;
     this.#clock = deps.clock ?? systemClock;
     this.#tracker = new RestartTracker(service.startup);
     this.#reaction = new DependencyReaction(service.on_dependency_failure, {
@@ -51,7 +56,8 @@ export class ServiceSupervisor {
       stopFor: (cause) =>
         void this.#enqueue(async () => {
           await this.#stop();
-          return this.#transition('blocked', `stopped because ${cause}; starts again when it recovers`);
+          this.block(`stopped because ${cause}; starts again when it recovers`);
+          return this.#status;
         }),
       start: () => this.start(),
       restart: () => this.restart(),
@@ -72,6 +78,25 @@ export class ServiceSupervisor {
     return this.#status;
   }
 
+  /** Its definition: replaced in place by a registry update that leaves its configuration hash alone. */
+  get service(): ServiceDefinition {
+    return this.#service;
+  }
+
+  /** The user asked for it to run and has not stopped it since (see ServiceRecord.wanted). */
+  get wanted(): boolean {
+    return this.#record.wanted === true;
+  }
+
+  /**
+   * A registry update changed its definition but not its configuration hash (dependencies,
+   * description, policies): the run goes on untouched under it. A new hash makes a new supervisor.
+   */
+  redefine(service: ServiceDefinition): void {
+    this.#service = service;
+    this.#reaction.policy = service.on_dependency_failure;
+  }
+
   /** A process runs, or a restart is scheduled: someone must stay to supervise. */
   get active(): boolean {
     return this.#running !== undefined || this.#retry !== undefined;
@@ -82,31 +107,48 @@ export class ServiceSupervisor {
    * the preflight: what it sets (the client's values) is what this start reads, and a running
    * instance's check keeps what it was started with.
    */
-  start(launching?: () => void): Promise<ServiceStatus> {
+  start(launching?: () => void, why = 'started by user'): Promise<ServiceStatus> {
     this.#reaction.forget();
     return this.#enqueue(async () => {
       if (this.#running && !this.#running.exiting) return this.#status;
+      await this.#want(true);
       launching?.();
       await this.#preflight();
       this.#tracker.reset();
-      return this.#start('started by user');
+      return this.#start(why);
     });
   }
 
   stop(): Promise<ServiceStatus> {
     this.#reaction.forget();
-    return this.#enqueue(() => this.#stop());
+    return this.#enqueue(async () => {
+      await this.#want(false);
+      return this.#stop();
+    });
   }
 
   /** `launching` as for start, once the running instance has stopped. */
   restart(launching?: () => void): Promise<ServiceStatus> {
     return this.#enqueue(async () => {
       await this.#stop();
+      await this.#want(true);
       launching?.();
       await this.#preflight();
       this.#tracker.reset();
       return this.#start('restarted by user');
     });
+  }
+
+  /** The user asked for it (a platform start that may not reach it): remembered until a stop. */
+  want(): Promise<void> {
+    if (this.wanted) return Promise.resolve();
+    // Known at once (a block that follows reads it); written in turn with the other operations.
+    this.#record = { ...this.#record, wanted: true };
+    return this.#enqueue(() => this.#save({}));
+  }
+
+  async #want(wanted: boolean): Promise<void> {
+    if (this.wanted !== wanted || (!wanted && this.#record.waiting)) await this.#save({ wanted, waiting: false });
   }
 
   /**
@@ -116,7 +158,7 @@ export class ServiceSupervisor {
   adopt(): Promise<ServiceStatus> {
     return this.#enqueue(async () => {
       const recorded = this.#record.process;
-      const { run: adopted, notes } = await this.deps.driver.adopt(this.service, recorded, this.deps.configHash, this.deps.context);
+      const { run: adopted, notes } = await this.deps.driver.adopt(this.service, recorded, this.#configHash, this.deps.context);
       notes.forEach((note) => this.#log(note));
       if (adopted) {
         this.#watch(adopted).catch(() => undefined);
@@ -131,6 +173,8 @@ export class ServiceSupervisor {
         if (result && !result.ok) return this.#transition('unhealthy', `adopted (${runLabel(adopted.process)}); its check fails: ${result.message}`);
         return this.#transition('healthy', `adopted (${runLabel(adopted.process)})`);
       }
+      // Asked for but blocked when the previous manager went: it waits again (desired-state.ts starts it).
+      if (this.wanted && this.#record.waiting) return this.#transition('blocked', 'was waiting to start when the previous manager stopped');
       if (this.#record.desired !== 'running') return this.#status;
       if (!recorded) return this.#start('restart that was due when the previous manager stopped');
       const exit = { code: null, signal: null, reason: 'exited while no manager was running (code unknown)' };
@@ -158,19 +202,24 @@ export class ServiceSupervisor {
     this.#reaction.onTrouble(cause);
   }
 
-  /** Will not start because something it needs failed; shown until it is started or stopped. */
+  /** Will not start now (something it needs is not serving); shown, with the current cause, until it starts or is stopped. */
   block(reason: string): void {
-    if (!this.active) this.#transition('blocked', reason);
+    if (this.active || (this.#status.state === 'blocked' && this.#status.reason === reason)) return;
+    this.#transition('blocked', reason);
+    if (!this.#record.waiting) void this.#enqueue(() => this.#save({ waiting: true }));
   }
 
   /** What would stop a start now (nothing when it runs). */
   preflightProblems(): Promise<string[]> {
-    return this.#running ? Promise.resolve([]) : this.deps.preflight();
+    return this.#running ? Promise.resolve([]) : this.deps.preflight(this.#service);
   }
 
+  /** A refused start leaves it blocked with the problems (it starts by itself once they clear), and says why. */
   async #preflight(): Promise<void> {
-    const problems = await this.deps.preflight();
-    if (problems.length > 0) throw new PreflightError(this.service.name, problems);
+    const problems = await this.deps.preflight(this.#service);
+    if (problems.length === 0) return;
+    this.block(preflightReason(problems));
+    throw new PreflightError(this.#service.name, problems);
   }
 
   #enqueue<T>(operation: () => Promise<T>): Promise<T> {
@@ -184,11 +233,12 @@ export class ServiceSupervisor {
     this.#cancelRetry();
     if (this.#running || this.#detached) return this.#status;
     const instance = `${this.service.name}-${randomUUID()}`;
+    if (this.#record.waiting) await this.#save({ waiting: false });
     this.#transition('starting', why);
     let run: RunningService;
     try {
       this.#tracker.recordStart(this.#clock.now());
-      run = await this.deps.driver.start(this.service, instance, this.deps.configHash, this.deps.context, (text) => this.#transition('starting', text));
+      run = await this.deps.driver.start(this.service, instance, this.#configHash, this.deps.context, (text) => this.#transition('starting', text));
     } catch (error) {
       // A StartError says what is wrong in registry terms; anything else (a refused log file…) as it is.
       const message = error instanceof StartError ? error.message : `could not start: ${(error as Error).message}`;
@@ -222,7 +272,7 @@ export class ServiceSupervisor {
   #ready(run: RunningService, reason: string): ServiceStatus {
     this.#running!.ready = true;
     this.#monitorHealth(run, true);
-    const trouble = this.deps.dependencyTrouble();
+    const trouble = this.deps.dependencyTrouble(this.#service);
     return trouble ? this.#transition('degraded', trouble) : this.#transition('healthy', reason);
   }
 
@@ -239,11 +289,10 @@ export class ServiceSupervisor {
         this.#health = result;
         this.#history = withResult(this.#history, result);
         if (healthy && this.#status.state === 'unhealthy') {
-          const trouble = this.deps.dependencyTrouble();
+          const trouble = this.deps.dependencyTrouble(this.#service);
           if (trouble) this.#transition('degraded', `recovered: ${result.message}; but ${trouble}`);
           else this.#transition('healthy', `recovered: ${result.message}`);
-        }
-        else if (!healthy && (this.#status.state === 'healthy' || this.#status.state === 'degraded')) {
+        } else if (!healthy && (this.#status.state === 'healthy' || this.#status.state === 'degraded')) {
           const failed = check.retries > 1 ? `${check.retries} checks in a row failed` : 'the check failed';
           this.#transition('unhealthy', `${failed}: ${result.message}`);
         } else this.#status = { ...this.#status, health: result };
@@ -343,7 +392,11 @@ export class ServiceSupervisor {
     }, decision.delayMs);
     const wait = formatDuration(decision.delayMs);
     return decision.crashLoop
-      ? this.#transition('crash-loop', `${reason}; ${this.service.startup.start_limit} starts within ${formatDuration(this.service.startup.start_limit_window)}; next try in ${wait}`, { since, nextRetryAt, logTail })
+      ? this.#transition(
+          'crash-loop',
+          `${reason}; ${this.service.startup.start_limit} starts within ${formatDuration(this.service.startup.start_limit_window)}; next try in ${wait}`,
+          { since, nextRetryAt, logTail },
+        )
       : this.#transition('failed', `${reason}; restarting in ${wait}`, { since, nextRetryAt, logTail });
   }
 
@@ -381,7 +434,9 @@ export class ServiceSupervisor {
       reason,
       since: this.#clock.now(),
       restarts: this.#record.restarts,
-      ...(process ? { ...(process.pid ? { pid: process.pid } : {}), ...(process.workload ? { workload: process.workload } : {}), startedAt: process.startedAt } : {}),
+      ...(process
+        ? { ...(process.pid ? { pid: process.pid } : {}), ...(process.workload ? { workload: process.workload } : {}), startedAt: process.startedAt }
+        : {}),
       ...(this.#record.lastExit ? { lastExit: this.#record.lastExit } : {}),
       ...(this.#health && process ? { health: this.#health } : {}),
       ...(this.#engineHealth && process ? { engineHealth: this.#engineHealth } : {}),
@@ -398,7 +453,8 @@ export class ServiceSupervisor {
   }
 }
 
+/** A blocked service's reason when its preflight refuses a start. */
+export const preflightReason = (problems: readonly string[]): string => `cannot start: ${problems.join('; ')}`;
 
 /** What a run is, in messages: its process, or the cluster workload that runs it. */
 const runLabel = (process: ProcessRecord): string => (process.pid ? `pid ${process.pid}` : (process.workload ?? process.instance));
-

@@ -29,7 +29,11 @@ export interface StartupInput {
   readonly watched: Promise<void>;
 }
 
-export async function startupReadiness(run: RunningService, service: ServiceDefinition, input: StartupInput): Promise<{ outcome: StartupOutcome; health?: ProbeResult }> {
+export async function startupReadiness(
+  run: RunningService,
+  service: ServiceDefinition,
+  input: StartupInput,
+): Promise<{ outcome: StartupOutcome; health?: ProbeResult }> {
   const { clock } = input;
   const late = (why: string): StartupOutcome => ({ kind: 'failed', failure: `not healthy within ${formatDuration(service.startup.timeout)}: ${why}` });
   const check = service.health_check;
@@ -39,7 +43,8 @@ export async function startupReadiness(run: RunningService, service: ServiceDefi
     const result = await Promise.race([input.watched.then(() => null), ready, timeout]);
     if (result === null) return { outcome: { kind: 'ended' } };
     if (typeof result === 'string') return { outcome: { kind: 'ready', message: result } };
-    if (result instanceof NotReady) return { outcome: result.state === 'crash-loop' ? { kind: 'crash-loop', message: result.message } : { kind: 'failed', failure: result.message } };
+    if (result instanceof NotReady)
+      return { outcome: result.state === 'crash-loop' ? { kind: 'crash-loop', message: result.message } : { kind: 'failed', failure: result.message } };
     return { outcome: late('its own readiness check did not pass') };
   }
   const deadline = run.process.startedAt + service.startup.timeout;
@@ -48,7 +53,8 @@ export async function startupReadiness(run: RunningService, service: ServiceDefi
   const readiness = await waitUntilReady(() => input.probe(check), { deadline, ended: run.exited, clock });
   const health = readiness.result ? { health: readiness.result } : {};
   if (readiness.ended) return { outcome: { kind: 'ended' }, ...health };
-  if (readiness.ready) return { outcome: { kind: 'ready', message: `${readiness.result!.message} after ${formatDuration(clock.now() - run.process.startedAt)}` }, ...health };
+  if (readiness.ready)
+    return { outcome: { kind: 'ready', message: `${readiness.result!.message} after ${formatDuration(clock.now() - run.process.startedAt)}` }, ...health };
   return { outcome: late(readiness.result?.message ?? 'no check ran'), ...health };
 }
 

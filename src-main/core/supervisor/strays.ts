@@ -13,9 +13,14 @@ const STOP_TIMEOUT_MS = 10_000;
 
 export class Strays {
   readonly #byService = new Map<string, ManagedProcess[]>();
-  readonly #since = Date.now();
+  readonly #since: number;
 
-  constructor(private readonly home: string) {}
+  constructor(
+    private readonly home: string,
+    private readonly now: () => number,
+  ) {
+    this.#since = now();
+  }
 
   /** Takes note of processes found by their markers that no supervisor took. */
   add(found: readonly ManagedProcess[]): void {
@@ -52,6 +57,6 @@ export class Strays {
       await terminate({ home: this.home, instance, leader: instanceLeader(processes, instance)! }, STOP_TIMEOUT_MS);
     }
     this.#byService.delete(name);
-    return { name, mode: 'binary', state: 'stopped', reason: 'stopped by user', since: Date.now(), restarts: 0 };
+    return { name, mode: 'binary', state: 'stopped', reason: 'stopped by user', since: this.now(), restarts: 0 };
   }
 }

@@ -1,7 +1,7 @@
 /** What a service supervisor is given (its seams), and how it tracks a run it watches. */
 import type { ProbeResult } from '@shared/contract/health';
 import type { ServiceStatus } from '@shared/contract/service-state';
-import type { HealthCheck } from '@shared/model';
+import type { HealthCheck, ServiceDefinition } from '@shared/model';
 import type { RunContext, RunningService, ServiceDriver } from '../drivers/driver';
 import type { HealthMonitor } from '../health/health-monitor';
 import type { LogWriter } from '../logs/log-writer';
@@ -32,14 +32,13 @@ export interface SupervisorDeps {
   readonly context: RunContext;
   readonly writer: LogWriter;
   readonly ingestor: RawLogIngestor;
-  readonly configHash: string;
   readonly emit: (status: ServiceStatus) => void;
   /** Runs the service's health check once. */
   readonly probe: (check: HealthCheck) => Promise<ProbeResult>;
   readonly monitor: HealthMonitor;
-  /** Why a dependency is not healthy, if one is (a healthy service with such a dependency is degraded). */
-  readonly dependencyTrouble: () => string | undefined;
-  /** What would stop a start (empty when none); checked before a user's start, inside the queue. */
-  readonly preflight: () => Promise<string[]>;
+  /** Why a dependency of `service` is not healthy, if one is (a healthy service with such a dependency is degraded). */
+  readonly dependencyTrouble: (service: ServiceDefinition) => string | undefined;
+  /** What would stop a start of `service` (empty when none); checked before a user's start, inside the queue. */
+  readonly preflight: (service: ServiceDefinition) => Promise<string[]>;
   readonly clock?: Clock;
 }

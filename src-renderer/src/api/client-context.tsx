@@ -27,13 +27,7 @@ export function useClient(): ContractClient {
 /** The registry changed on disk (or by an edit): the graph is fetched again. */
 function RegistryWatch({ client }: { client: ContractClient }) {
   const queries = useQueryClient();
-  useEffect(
-    () =>
-      client.onPush((message) => {
-        if (typeof message === 'object' && message !== null && 'registry' in message) void queries.invalidateQueries({ queryKey: ['graph'] });
-      }),
-    [client, queries],
-  );
+  useEffect(() => client.onRegistryChanged(() => void queries.invalidateQueries({ queryKey: ['graph'] })), [client, queries]);
   return null;
 }
 

@@ -1,25 +1,23 @@
 /**
- * The renderer's one way to the engine: the contract, over Electron IPC when the preload bridge is
- * there, else over the web host's WebSocket (reconnecting, with this tab's token as a subprotocol:
- * src-shared/contract/web-session.ts). Answers are checked against the
- * contract's result schemas and errors are rebuilt with their kind; pushed messages (state events,
- * log batches, registry changes) go to listeners.
+ * The renderer's one way to the engine: the shared contract client (src-shared/contract/
+ * contract-client.ts: ids, answers checked, errors rebuilt, pushed messages by kind), carried over
+ * Electron IPC when the preload bridge is there, else over the web host's WebSocket (reconnecting,
+ * with this tab's token as a subprotocol: src-shared/contract/web-session.ts).
  */
-import { methods, type MethodName, type Params, type Result } from '@shared/contract/methods';
+import * as contract from '@shared/contract/contract-client';
 import { webSocketProtocols } from '@shared/contract/web-session';
-import { RemoteError, responseSchema } from '@shared/contract/wire';
 
-export interface ContractClient {
-  call<M extends MethodName>(method: M, ...params: Record<never, never> extends Params<M> ? [params?: Params<M>] : [params: Params<M>]): Promise<Result<M>>;
-  /** Pushed messages; returns how to stop listening. */
-  onPush(listener: (message: unknown) => void): () => void;
+export interface ContractClient extends contract.ContractApi {
   /** Called after the connection came back: subscriptions and follows must be made again. */
   onReconnect(listener: () => void): () => void;
 }
 
-/** What the preload exposes as `window.provisioning` in the desktop app. */
+/**
+ * What the preload exposes as `window.provisioning` in the desktop app: a pipe for the contract's
+ * messages, each way (the bridge passes plain data, so the client itself runs here).
+ */
 interface PreloadBridge {
-  call(method: string, params?: unknown): Promise<unknown>;
+  send(message: unknown): void;
   onMessage(listener: (message: unknown) => void): () => void;
 }
 
@@ -42,32 +40,29 @@ export const FAILED_OPENS_BEFORE_GIVING_UP = 5;
  */
 export function connectContract(token: string | undefined, onTokenRefused: () => void = () => undefined): ContractClient | undefined {
   if (window.provisioning) return ipcClient(window.provisioning);
-  return token === undefined ? undefined : webSocketClient(new URL('/api', window.location.href.replace(/^http/, 'ws')).href, webSocketProtocols(token), onTokenRefused);
+  return token === undefined
+    ? undefined
+    : webSocketClient(new URL('/api', window.location.href.replace(/^http/, 'ws')).href, webSocketProtocols(token), onTokenRefused);
 }
 
-function checked<M extends MethodName>(method: M, result: unknown): Result<M> {
-  return methods[method].result.parse(result) as Result<M>;
-}
-
+/** The window lives as long as its main process: no reconnect. */
 function ipcClient(bridge: PreloadBridge): ContractClient {
-  return {
-    call: async (method, ...params) => checked(method, await bridge.call(method, params[0] ?? {})),
-    onPush: (listener) => bridge.onMessage(listener),
-    onReconnect: () => () => undefined,
-  };
+  const client = new contract.ContractClient((request) => bridge.send(request));
+  bridge.onMessage((message) => client.receive(message));
+  return Object.assign(client, { onReconnect: () => () => undefined });
 }
-
-type Pending = { resolve: (result: unknown) => void; reject: (error: Error) => void };
 
 function webSocketClient(url: string, protocols: string[], onTokenRefused: () => void): ContractClient {
-  const pending = new Map<number, Pending>();
-  const pushed = new Set<(message: unknown) => void>();
   const reconnected = new Set<() => void>();
   const queue: string[] = [];
-  let nextId = 1;
   let socket: WebSocket;
   let retryMs = 250;
   let failedOpens = 0;
+  const client = new contract.ContractClient((request) => {
+    const text = JSON.stringify(request);
+    if (socket.readyState === WebSocket.OPEN) socket.send(text);
+    else queue.push(text);
+  });
 
   const open = (again: boolean) => {
     socket = new WebSocket(url, protocols);
@@ -80,18 +75,16 @@ function webSocketClient(url: string, protocols: string[], onTokenRefused: () =>
       if (again) reconnected.forEach((listener) => listener());
     };
     socket.onmessage = (frame) => {
-      const message: unknown = JSON.parse(String(frame.data));
-      const response = responseSchema.safeParse(message);
-      if (!response.success) return pushed.forEach((listener) => listener(message));
-      const waiting = pending.get(response.data.id);
-      if (!waiting) return;
-      pending.delete(response.data.id);
-      if (response.data.ok) waiting.resolve(response.data.result);
-      else waiting.reject(new RemoteError(response.data.error));
+      let message: unknown;
+      try {
+        message = JSON.parse(String(frame.data));
+      } catch {
+        return;
+      }
+      client.receive(message);
     };
     socket.onclose = () => {
-      pending.forEach(({ reject }) => reject(new Error('the connection to the engine was lost; retrying')));
-      pending.clear();
+      client.transportClosed(new Error('the connection to the engine was lost; retrying'));
       queue.length = 0; // never sent, and their callers were told: not replayed later
       if (!opened && ++failedOpens >= FAILED_OPENS_BEFORE_GIVING_UP) return onTokenRefused();
       setTimeout(() => open(true), retryMs);
@@ -100,22 +93,10 @@ function webSocketClient(url: string, protocols: string[], onTokenRefused: () =>
   };
   open(false);
 
-  return {
-    call: (method, ...params) =>
-      new Promise((resolve, reject) => {
-        const id = nextId++;
-        pending.set(id, { resolve: (result) => resolve(checked(method, result)), reject });
-        const text = JSON.stringify({ id, method, params: params[0] ?? {} });
-        if (socket.readyState === WebSocket.OPEN) socket.send(text);
-        else queue.push(text);
-      }),
-    onPush: (listener) => {
-      pushed.add(listener);
-      return () => pushed.delete(listener);
-    },
-    onReconnect: (listener) => {
+  return Object.assign(client, {
+    onReconnect: (listener: () => void) => {
       reconnected.add(listener);
-      return () => reconnected.delete(listener);
+      return () => void reconnected.delete(listener);
     },
-  };
+  });
 }

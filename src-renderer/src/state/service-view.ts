@@ -1,30 +1,13 @@
 /**
  * What the views show, derived by pure functions from the snapshot and the registry graph (as Tilt's
- * web UI does): tones for colours, the platform summary, filters, a stop's blast radius, and the
- * words for a node's trouble. Unit-tested without a browser.
+ * web UI does): the platform summary, filters, a stop's blast radius, and the words for a node's
+ * trouble; what a state means (its tone, trouble) is the contract's state-meaning table. Unit-tested
+ * without a browser.
  */
 import type { GraphService } from '@shared/contract/registry';
-import { isRunning, type ServiceState, type ServiceStatus } from '@shared/contract/service-state';
+import { isRunning, type ServiceStatus } from '@shared/contract/service-state';
+import { isTrouble, SERVING, toneOf, type Tone } from '@shared/contract/state-meaning';
 import { buildGraph, dependentsOf, findCycles } from '@shared/graph';
-
-export type Tone = 'ok' | 'busy' | 'warn' | 'bad' | 'idle';
-
-const TONES: Record<ServiceState, Tone> = {
-  healthy: 'ok',
-  external: 'ok',
-  starting: 'busy',
-  stopping: 'busy',
-  degraded: 'warn',
-  unhealthy: 'warn',
-  blocked: 'warn',
-  unknown: 'warn',
-  failed: 'bad',
-  'crash-loop': 'bad',
-  conflict: 'bad',
-  stopped: 'idle',
-};
-
-export const toneOf = (state: ServiceState | undefined): Tone => (state ? TONES[state] : 'idle');
 
 export interface PlatformSummary {
   readonly total: number;
@@ -46,19 +29,27 @@ export function platformSummary(statuses: readonly ServiceStatus[]): PlatformSum
 /** Whether every word of a search appears in one of the fields (case-insensitive): the one meaning of search. */
 export function matchesSearch(search: string, ...fields: string[]): boolean {
   const haystack = fields.join(' ').toLowerCase();
-  return search.toLowerCase().split(/\s+/).filter(Boolean).every((word) => haystack.includes(word));
+  return search
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((word) => haystack.includes(word));
 }
 
 export type StateFilter = 'all' | 'running' | 'trouble' | 'stopped';
 
 /** Services matching a search (name, mode, state or description) and a state filter, in name order. */
-export function filterServices(statuses: readonly ServiceStatus[], search: string, filter: StateFilter, descriptions: ReadonlyMap<string, string> = new Map()): ServiceStatus[] {
+export function filterServices(
+  statuses: readonly ServiceStatus[],
+  search: string,
+  filter: StateFilter,
+  descriptions: ReadonlyMap<string, string> = new Map(),
+): ServiceStatus[] {
   return statuses
     .filter((s) => {
-      const tone = toneOf(s.state);
       if (filter === 'running' && !(isRunning(s) || s.state === 'external')) return false;
-      if (filter === 'trouble' && tone !== 'warn' && tone !== 'bad') return false;
-      if (filter === 'stopped' && tone !== 'idle') return false;
+      if (filter === 'trouble' && !isTrouble(s.state)) return false;
+      if (filter === 'stopped' && toneOf(s.state) !== 'idle') return false;
       return matchesSearch(search, s.name, s.mode, s.state, descriptions.get(s.name) ?? '');
     })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -75,8 +66,13 @@ export function troubleOf(status: ServiceStatus | undefined, service: GraphServi
   if (!status) return undefined;
   const tone = toneOf(status.state);
   if (tone === 'ok' || tone === 'idle') return undefined;
-  const waiting = service.dependencies.filter((d) => toneOf(statuses.get(d)?.state) !== 'ok').map((d) => `${d} is ${statuses.get(d)?.state ?? 'unknown'}`);
-  return [`${status.state}: ${status.reason}`, ...(waiting.length > 0 && (status.state === 'blocked' || status.state === 'degraded') ? [`waiting on ${waiting.join(', ')}`] : [])].join('\n');
+  const waiting = service.dependencies
+    .filter((d) => !SERVING.has(statuses.get(d)?.state ?? 'stopped'))
+    .map((d) => `${d} is ${statuses.get(d)?.state ?? 'unknown'}`);
+  return [
+    `${status.state}: ${status.reason}`,
+    ...(waiting.length > 0 && (status.state === 'blocked' || status.state === 'degraded') ? [`waiting on ${waiting.join(', ')}`] : []),
+  ].join('\n');
 }
 
 /** The cycle adding `service → dependency` would close (`a → … → a`, first name repeated), or undefined. */

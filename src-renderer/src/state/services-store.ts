@@ -6,7 +6,7 @@
  */
 import { create } from 'zustand';
 import { applyEvent, mirrorOf, type StateMirror } from '@shared/contract/state-mirror';
-import { eventMessageSchema, type EventMessage } from '@shared/contract/wire';
+import type { EventMessage } from '@shared/contract/pushed';
 import type { ContractClient } from '../api/contract-client';
 
 interface ServicesState {
@@ -62,17 +62,18 @@ export function followServices(client: ContractClient): () => void {
     useServices.setState({ mirror });
   };
 
-  const stopPush = client.onPush((message) => {
-    const event = eventMessageSchema.safeParse(message);
-    if (!event.success) return;
+  const stopEvents = client.onEvent((event, seq) => {
     if (queued.length >= MAX_QUEUED && !resubscribing) return void subscribe();
-    queued.push(event.data);
+    queued.push({ seq, event });
     schedule();
   });
+  // The client saw the numbering break: a fresh snapshot, as for a reconnect.
+  const stopGaps = client.onGap(() => void subscribe());
   const stopReconnect = client.onReconnect(() => void subscribe());
   void subscribe();
   return () => {
-    stopPush();
+    stopEvents();
+    stopGaps();
     stopReconnect();
     queued = [];
   };

@@ -42,24 +42,45 @@ describe('provisioning init', () => {
 });
 
 describe('usage', () => {
-  it.each([
-    [['services', 'frobnicate']],
-    [['services', 'list', '--bogus']],
-    [['services', 'dependencies', '--format', 'png']],
-    [['nothing-here']],
-  ])('exits 2 on a usage error: %j', async (argv) => {
-    const { code, stderr } = await cli(argv);
-    expect(code).toBe(2);
-    expect(stderr).toMatch(/error:/);
-  });
+  it.each([[['services', 'frobnicate']], [['services', 'list', '--bogus']], [['services', 'dependencies', '--format', 'png']], [['nothing-here']]])(
+    'exits 2 on a usage error: %j',
+    async (argv) => {
+      const { code, stderr } = await cli(argv);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/error:/);
+    },
+  );
 
   it('exits 0 for --help and lists only the commands that exist', async () => {
     const { code, stdout } = await cli(['services', '--help']);
     expect(code).toBe(0);
-    const commands = stdout.split('Commands:')[1]!.split('\n').filter((line) => /^ {2}\S/.test(line)).map((line) => line.trim().split(/\s+/)[0]);
-    expect(commands).toEqual(['list', 'dependencies', 'validate', 'start', 'stop', 'restart', 'why', 'status', 'health', 'monitor', 'readiness', 'check', 'logs', 'help']);
+    const commands = stdout
+      .split('Commands:')[1]!
+      .split('\n')
+      .filter((line) => /^ {2}\S/.test(line))
+      .map((line) => line.trim().split(/\s+/)[0]);
+    expect(commands).toEqual([
+      'list',
+      'dependencies',
+      'validate',
+      'start',
+      'stop',
+      'restart',
+      'why',
+      'status',
+      'health',
+      'monitor',
+      'readiness',
+      'check',
+      'logs',
+      'help',
+    ]);
     const platform = await cli(['platform', '--help']);
-    const platformCommands = platform.stdout.split('Commands:')[1]!.split('\n').filter((line) => /^ {2}\S/.test(line)).map((line) => line.trim().split(/\s+/)[0]);
+    const platformCommands = platform.stdout
+      .split('Commands:')[1]!
+      .split('\n')
+      .filter((line) => /^ {2}\S/.test(line))
+      .map((line) => line.trim().split(/\s+/)[0]);
     expect(platformCommands).toEqual(['start', 'stop', 'restart', 'status', 'update', 'logs', 'health', 'help']);
   });
 });

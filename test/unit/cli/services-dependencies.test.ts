@@ -19,7 +19,7 @@ describe('provisioning services dependencies', () => {
         'api-gateway',
         '└── orchestrator',
         '',
-        "Start waves (7 services by dependency depth; services in one wave do not need each other)",
+        'Start waves (7 services by dependency depth; services in one wave do not need each other)',
         '   1  orchestrator, coredns, oci-registry, gitea',
         '   2  control-center, mcp-server, api-gateway',
         '',

@@ -43,11 +43,18 @@ describe('runDag', () => {
   });
 
   it('blocks what waits on a failure, transitively and with the cause, and cancels what never began', async () => {
-    const s = steps({ b: ['a'], c: ['b'], d: [] , e: ['d'] });
+    const s = steps({ b: ['a'], c: ['b'], d: [], e: ['d'] });
     const rank: Record<string, number> = { a: 1, b: 2, c: 3, d: 4, e: 5 };
     const abort = new AbortController();
     const blocked: string[] = [];
-    const done = runDag({ steps: ['a', 'b', 'c', 'd', 'e'], waitsFor: s.waitsFor, priority: (n) => rank[n]!, run: s.run, signal: abort.signal, onBlocked: (n) => blocked.push(n) });
+    const done = runDag({
+      steps: ['a', 'b', 'c', 'd', 'e'],
+      waitsFor: s.waitsFor,
+      priority: (n) => rank[n]!,
+      run: s.run,
+      signal: abort.signal,
+      onBlocked: (n) => blocked.push(n),
+    });
     await s.settle('a', 'failed');
     abort.abort();
     await s.settle('d');

@@ -6,7 +6,10 @@ describe('engine warnings', () => {
   it('tells each once, shows it for an hour after it last happened, then drops it', () => {
     let now = 1_000;
     const told: string[] = [];
-    const warnings = new EngineWarnings((message) => told.push(message), () => now);
+    const warnings = new EngineWarnings(
+      (message) => told.push(message),
+      () => now,
+    );
     warnings.add('state of web was set aside');
     now += WARNING_SHOWN_MS / 2;
     warnings.add('logs of api: disk full');

@@ -4,7 +4,15 @@ import type { HealthCheck } from '@shared/model';
 import { HealthMonitor } from '../../../src-main/core/health/health-monitor';
 import { FakeClock } from '../../support/fake-clock';
 
-const check = (extra: Partial<HealthCheck> = {}): HealthCheck => ({ type: 'tcp', interval: 1_000, timeout: 500, retries: 3, grace_period: 0, tcp: { host: '127.0.0.1', port: 1 }, ...extra });
+const check = (extra: Partial<HealthCheck> = {}): HealthCheck => ({
+  type: 'tcp',
+  interval: 1_000,
+  timeout: 500,
+  retries: 3,
+  grace_period: 0,
+  tcp: { host: '127.0.0.1', port: 1 },
+  ...extra,
+});
 const result = (ok: boolean, at: number): ProbeResult => ({ ok, latencyMs: 1, message: ok ? 'ok' : 'refused', at });
 
 describe('HealthMonitor', () => {
@@ -23,12 +31,16 @@ describe('HealthMonitor', () => {
     let active = 0;
     let peak = 0;
     const release: (() => void)[] = [];
-    const monitor = new HealthMonitor(async () => {
-      peak = Math.max(peak, ++active);
-      await new Promise<void>((resolve) => release.push(resolve));
-      active--;
-      return result(true, clock.now());
-    }, clock, 2);
+    const monitor = new HealthMonitor(
+      async () => {
+        peak = Math.max(peak, ++active);
+        await new Promise<void>((resolve) => release.push(resolve));
+        active--;
+        return result(true, clock.now());
+      },
+      clock,
+      2,
+    );
     for (const name of ['a', 'b', 'c', 'd', 'e']) monitor.watch({ name, check: check(), healthy: true, startedAt: 0, onResult: () => undefined });
     await clock.advance(1_000);
     expect(peak).toBe(2);

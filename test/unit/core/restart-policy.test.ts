@@ -86,7 +86,9 @@ describe('RestartTracker', () => {
     });
 
     it('still doubles from the floor up to a longer cap', () => {
-      const doubling = crashes(new RestartTracker({ ...startup, restart_delay: 1, restart_delay_max: 1_000, start_limit: 99 }, () => 0.5), 6, 10).map((d) => d.delayMs);
+      const doubling = crashes(new RestartTracker({ ...startup, restart_delay: 1, restart_delay_max: 1_000, start_limit: 99 }, () => 0.5), 6, 10).map(
+        (d) => d.delayMs,
+      );
       expect(doubling).toEqual([100, 200, 400, 800, 1_000, 1_000]);
     });
   });

@@ -21,7 +21,8 @@ function folder(mode = 0o700): string {
 }
 afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-const REGISTRY = (echo: string) => `[services.one]\ndescription = "one"\n[services.one.deployment]\nmode = "binary"\n[services.one.deployment.binary]\ncommand = "echo"\nargs = ["${echo}"]\n`;
+const REGISTRY = (echo: string) =>
+  `[services.one]\ndescription = "one"\n[services.one.deployment]\nmode = "binary"\n[services.one.deployment.binary]\ncommand = "echo"\nargs = ["${echo}"]\n`;
 
 describe('a registry change as shown', () => {
   it('follows a symlink to the real file, stores that path, and warns about an open folder there', async () => {

@@ -7,7 +7,7 @@ import { parseRegistry } from '@shared/model';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RegistryFile } from '../../../src-main/core/registry/registry-file';
-import { createReloadableEngine, type ReloadableEngine } from '../../../src-main/core/reloadable-engine';
+import { createEngine, type Engine } from '../../../src-main/core/engine';
 import { SettingsStore } from '../../../src-main/core/settings-store';
 import { contractHandlers } from '../../../src-main/daemon/contract-session';
 import { bridgeContract, CHANNELS, type IpcEventLike, type IpcMainLike } from '../../../src-main/electron/ipc-bridge';
@@ -26,13 +26,20 @@ function electronDouble() {
   const window = (id: number, url: string) => {
     const received: { id?: number; ok?: boolean; result?: unknown; error?: unknown; seq?: number; event?: { status: { name: string; state: string } } }[] = [];
     let destroyed = () => {};
-    const event: IpcEventLike = { sender: { id, send: (channel, message) => channel === CHANNELS.message && received.push(message as never), once: (_, listener) => (destroyed = listener) }, senderFrame: { url } };
+    const event: IpcEventLike = {
+      sender: {
+        id,
+        send: (channel, message) => channel === CHANNELS.message && received.push(message as never),
+        once: (_, listener) => (destroyed = listener),
+      },
+      senderFrame: { url },
+    };
     return { received, send: (message: unknown) => listeners.get(CHANNELS.request)!(event, message), destroy: () => destroyed() };
   };
   return { ipc, window };
 }
 
-let engine: ReloadableEngine | undefined;
+let engine: Engine | undefined;
 afterEach(async () => {
   if (!engine) return;
   await engine.platformStop([]);
@@ -45,12 +52,23 @@ describe('the contract over IPC', () => {
     const text = nodeService('api', ['-e', 'setInterval(() => {}, 1000)']);
     writeFileSync(join(home, 'r.toml'), text);
     const { registry } = parseRegistry(text, 'r.toml');
-    engine = await createReloadableEngine({ home, registry: registry!, registryDir: home, env: process.env });
+    engine = await createEngine({ home, registry: registry!, registryDir: home, env: process.env });
     const registryFile = new RegistryFile({ path: join(home, 'r.toml'), source: 'flag' }, home);
-    const handlers = contractHandlers(engine, { hello: { pid: process.pid, home, registry: 'r.toml' }, shutdown: () => undefined, registry: registryFile, settings: new SettingsStore(home) });
+    const handlers = contractHandlers(engine, {
+      hello: { pid: process.pid, home, registry: 'r.toml' },
+      shutdown: () => undefined,
+      registry: registryFile,
+      settings: new SettingsStore(home),
+    });
     const { ipc, window } = electronDouble();
     const warnings: string[] = [];
-    bridgeContract(ipc, { engine, registry: registryFile }, handlers, (url) => url === RENDERER, (text) => warnings.push(text));
+    bridgeContract(
+      ipc,
+      { engine, registry: registryFile },
+      handlers,
+      (url) => url === RENDERER,
+      (text) => warnings.push(text),
+    );
 
     const ours = window(1, RENDERER);
     ours.send({ id: 1, method: 'subscribe', params: {} });
@@ -59,7 +77,10 @@ describe('the contract over IPC', () => {
     expect(ours.received.find((m) => m.id === 1)).toMatchObject({ ok: true, result: { seq: 0, services: [{ name: 'api', state: 'stopped' }] } });
     expect(ours.received.find((m) => m.id === 2)).toMatchObject({ ok: true, result: { name: 'api', state: 'healthy' } });
     const events = ours.received.filter((m) => m.event);
-    expect(events.map((m) => [m.seq, m.event!.status.state])).toEqual([[1, 'starting'], [2, 'healthy']]);
+    expect(events.map((m) => [m.seq, m.event!.status.state])).toEqual([
+      [1, 'starting'],
+      [2, 'healthy'],
+    ]);
 
     const injected = window(2, 'https://evil.example/');
     injected.send({ id: 1, method: 'stop', params: { name: 'api', force: true } });
@@ -77,15 +98,27 @@ describe('the contract over IPC', () => {
   it("drops env values the renderer puts in a start: the app's own environment is read", async () => {
     const home = tempDir();
     const out = join(home, 'env.json');
-    const writer = "const fs = require('fs'); fs.writeFileSync(process.argv[1] + '.tmp', JSON.stringify(process.env)); fs.renameSync(process.argv[1] + '.tmp', process.argv[1]); setInterval(() => {}, 1000)";
+    const writer =
+      "const fs = require('fs'); fs.writeFileSync(process.argv[1] + '.tmp', JSON.stringify(process.env)); fs.renameSync(process.argv[1] + '.tmp', process.argv[1]); setInterval(() => {}, 1000)";
     const text = `${nodeService('api', ['-e', writer, out])}`.replace('args =', 'env = { TOKEN = { env = "PCC_IPC_TOKEN" } }, args =');
     writeFileSync(join(home, 'r.toml'), text);
     const { registry } = parseRegistry(text, 'r.toml');
-    engine = await createReloadableEngine({ home, registry: registry!, registryDir: home, env: process.env, clientEnv: { PCC_IPC_TOKEN: 'the-app-value' } });
+    engine = await createEngine({ home, registry: registry!, registryDir: home, env: process.env, clientEnv: { PCC_IPC_TOKEN: 'the-app-value' } });
     const registryFile = new RegistryFile({ path: join(home, 'r.toml'), source: 'flag' }, home);
-    const handlers = contractHandlers(engine, { hello: { pid: process.pid, home, registry: 'r.toml' }, shutdown: () => undefined, registry: registryFile, settings: new SettingsStore(home) });
+    const handlers = contractHandlers(engine, {
+      hello: { pid: process.pid, home, registry: 'r.toml' },
+      shutdown: () => undefined,
+      registry: registryFile,
+      settings: new SettingsStore(home),
+    });
     const { ipc, window } = electronDouble();
-    bridgeContract(ipc, { engine, registry: registryFile }, handlers, (url) => url === RENDERER, () => undefined);
+    bridgeContract(
+      ipc,
+      { engine, registry: registryFile },
+      handlers,
+      (url) => url === RENDERER,
+      () => undefined,
+    );
     const ours = window(1, RENDERER);
     ours.send({ id: 1, method: 'start', params: { name: 'api', env: { PCC_IPC_TOKEN: 'chosen-by-the-renderer' } } });
     await waitFor(() => ours.received.some((m) => m.id === 1));

@@ -6,7 +6,10 @@ const s = (state: ServiceStatus['state'], reason = 'why'): ServiceStatus => ({ n
 
 describe('notifications', () => {
   it('tells of a crash, a crash loop and a service turning unhealthy, once each', () => {
-    expect(noteFor('healthy', s('failed', 'exited with code 1; restarting in 1s'))).toEqual({ title: 'api crashed', body: 'exited with code 1; restarting in 1s' });
+    expect(noteFor('healthy', s('failed', 'exited with code 1; restarting in 1s'))).toEqual({
+      title: 'api crashed',
+      body: 'exited with code 1; restarting in 1s',
+    });
     expect(noteFor('failed', s('crash-loop'))).toEqual({ title: 'api is in a crash loop', body: 'why' });
     expect(noteFor('healthy', s('unhealthy'))).toEqual({ title: 'api turned unhealthy', body: 'why' });
     expect(noteFor('unhealthy', s('unhealthy'))).toBeUndefined();

@@ -28,13 +28,30 @@ describe('tray model', () => {
     expect(trayModel([s('api', 'unhealthy'), s('web', 'failed')]).icon).toBe('down');
   });
 
-  it('lists each service with its state and the action that fits, then the platform actions', () => {
-    const model = trayModel([s('api', 'healthy'), s('web', 'stopped'), s('job', 'starting'), s('db', 'external', { mode: 'remote' })]);
+  it('counts a service blocked behind a failed dependency as trouble', () => {
+    const model = trayModel([s('api', 'healthy'), s('web', 'blocked')]);
+    expect(model.icon).toBe('degraded');
+    expect(model.tooltip).toBe('Provisioning: 1 of 1 running serve; trouble: web (blocked)');
+  });
+
+  it('lists each service with its state and the action its status allows, then the platform actions', () => {
+    const model = trayModel([
+      s('api', 'healthy'),
+      s('web', 'stopped'),
+      s('job', 'starting'),
+      s('cron', 'stopping'),
+      s('worker', 'failed'),
+      s('db', 'external', { mode: 'remote' }),
+      s('cache', 'healthy', { actions: ['restart'] }),
+    ]);
     expect(model.items).toEqual([
       { label: 'api — healthy: Stop', action: { kind: 'stop', service: 'api' }, enabled: true },
       { label: 'web — stopped: Start', action: { kind: 'start', service: 'web' }, enabled: true },
-      { label: 'job — starting: Stop', action: { kind: 'stop', service: 'job' }, enabled: false },
-      { label: 'db — external (remote)', enabled: false },
+      { label: 'job — starting: Stop', action: { kind: 'stop', service: 'job' }, enabled: true },
+      { label: 'cron — stopping', enabled: false },
+      { label: 'worker — failed: Stop', action: { kind: 'stop', service: 'worker' }, enabled: true },
+      { label: 'db — external (not run from here)', enabled: false },
+      { label: 'cache — healthy', enabled: false },
       { separator: true },
       { label: 'Start platform', action: { kind: 'start-platform' }, enabled: true },
       { label: 'Stop platform', action: { kind: 'stop-platform' }, enabled: true },
@@ -42,5 +59,11 @@ describe('tray model', () => {
       { label: 'Open Control Center', action: { kind: 'open' }, enabled: true },
       { label: 'Quit', action: { kind: 'quit' }, enabled: true },
     ]);
+  });
+
+  it('offers Stop platform only when something running may be stopped from here', () => {
+    const stopPlatform = (statuses: ServiceStatus[]) => trayModel(statuses).items.find((i) => 'label' in i && i.label === 'Stop platform');
+    expect(stopPlatform([s('db', 'external', { mode: 'remote' }), s('web', 'stopped')])).toMatchObject({ enabled: false });
+    expect(stopPlatform([s('db', 'external', { mode: 'remote' }), s('web', 'healthy')])).toMatchObject({ enabled: true });
   });
 });

@@ -1,17 +1,7 @@
 /** Critical path, conflicts, trees and exports. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  buildGraph,
-  conflictPairs,
-  criticalPath,
-  dependencyForest,
-  dependencyTree,
-  toDot,
-  toMermaid,
-  type GraphNode,
-  type TreeNode,
-} from '@shared/graph';
+import { buildGraph, conflictPairs, criticalPath, dependencyForest, dependencyTree, toDot, toMermaid, type GraphNode, type TreeNode } from '@shared/graph';
 import { byName, dagArbitrary, referenceDependencies } from '../../support/random-graphs';
 
 /** Longest finish time over all chains, by plain recursion. */
@@ -23,15 +13,18 @@ function referenceLongest(nodes: readonly GraphNode[], duration: (name: string) 
 
 describe('criticalPath', () => {
   it('is the heaviest dependency chain, and a real one', () => {
-    fc.assert(fc.property(dagArbitrary(), fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 12, maxLength: 12 }), (nodes, weights) => {
-      const duration = (name: string) => weights[name.charCodeAt(4) - 97]!;
-      const result = criticalPath(buildGraph(nodes), duration);
-      expect(result.total).toBe(referenceLongest(nodes, duration));
-      expect(result.path.reduce((sum, name) => sum + duration(name), 0)).toBe(result.total);
-      const lookup = byName(nodes);
-      for (let i = 1; i < result.path.length; i++) expect(lookup.get(result.path[i]!)!.dependencies).toContain(result.path[i - 1]);
-      expect(lookup.get(result.path[0]!)!.dependencies).toEqual([]);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(dagArbitrary(), fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 12, maxLength: 12 }), (nodes, weights) => {
+        const duration = (name: string) => weights[name.charCodeAt(4) - 97]!;
+        const result = criticalPath(buildGraph(nodes), duration);
+        expect(result.total).toBe(referenceLongest(nodes, duration));
+        expect(result.path.reduce((sum, name) => sum + duration(name), 0)).toBe(result.total);
+        const lookup = byName(nodes);
+        for (let i = 1; i < result.path.length; i++) expect(lookup.get(result.path[i]!)!.dependencies).toContain(result.path[i - 1]);
+        expect(lookup.get(result.path[0]!)!.dependencies).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('covers only what starting the targets would start', () => {
@@ -55,7 +48,10 @@ describe('conflictPairs', () => {
   ];
 
   it('finds each active pair once, whichever side declared it', () => {
-    expect(conflictPairs(nodes, ['coredns', 'dnsmasq', 'a', 'b'])).toEqual([['coredns', 'dnsmasq'], ['a', 'b']]);
+    expect(conflictPairs(nodes, ['coredns', 'dnsmasq', 'a', 'b'])).toEqual([
+      ['coredns', 'dnsmasq'],
+      ['a', 'b'],
+    ]);
     expect(conflictPairs(nodes, ['dnsmasq', 'coredns'])).toEqual([['coredns', 'dnsmasq']]);
   });
 
@@ -68,20 +64,23 @@ describe('dependency trees', () => {
   const flatten = (tree: TreeNode): string[] => [tree.name, ...tree.children.flatMap(flatten)];
 
   it('show every transitive dependency, expanding each service once per tree', () => {
-    fc.assert(fc.property(dagArbitrary(), fc.nat(), (nodes, n) => {
-      const root = nodes[n % nodes.length]!.name;
-      const tree = dependencyTree(buildGraph(nodes), root);
-      const names = flatten(tree);
-      expect(new Set(names)).toEqual(new Set([root, ...referenceDependencies(nodes, root)]));
-      const expanded: string[] = [];
-      const walk = (node: TreeNode): void => {
-        if (!node.repeated) expanded.push(node.name);
-        else expect(node.children).toEqual([]);
-        node.children.forEach(walk);
-      };
-      walk(tree);
-      expect(expanded.length).toBe(new Set(expanded).size);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(dagArbitrary(), fc.nat(), (nodes, n) => {
+        const root = nodes[n % nodes.length]!.name;
+        const tree = dependencyTree(buildGraph(nodes), root);
+        const names = flatten(tree);
+        expect(new Set(names)).toEqual(new Set([root, ...referenceDependencies(nodes, root)]));
+        const expanded: string[] = [];
+        const walk = (node: TreeNode): void => {
+          if (!node.repeated) expanded.push(node.name);
+          else expect(node.children).toEqual([]);
+          node.children.forEach(walk);
+        };
+        walk(tree);
+        expect(expanded.length).toBe(new Set(expanded).size);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('marks the second arrival at a diamond bottom as repeated', () => {

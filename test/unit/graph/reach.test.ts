@@ -8,17 +8,20 @@ const pick = fc.nat();
 
 describe('dependencies and dependents', () => {
   it('match plain recursion, in start order (dependencies) and stop order (dependents)', () => {
-    fc.assert(fc.property(dagArbitrary(), pick, (nodes, n) => {
-      const graph = buildGraph(nodes);
-      const name = nodes[n % nodes.length]!.name;
-      const order = topologicalOrder(graph);
-      const needs = dependenciesOf(graph, [name]);
-      expect(new Set(needs)).toEqual(referenceDependencies(nodes, name));
-      expect(needs).toEqual(order.filter((s) => needs.includes(s)));
-      const neededBy = dependentsOf(graph, [name]);
-      expect(new Set(neededBy)).toEqual(new Set(nodes.filter((s) => referenceDependencies(nodes, s.name).has(name)).map((s) => s.name)));
-      expect(neededBy).toEqual([...order].reverse().filter((s) => neededBy.includes(s)));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(dagArbitrary(), pick, (nodes, n) => {
+        const graph = buildGraph(nodes);
+        const name = nodes[n % nodes.length]!.name;
+        const order = topologicalOrder(graph);
+        const needs = dependenciesOf(graph, [name]);
+        expect(new Set(needs)).toEqual(referenceDependencies(nodes, name));
+        expect(needs).toEqual(order.filter((s) => needs.includes(s)));
+        const neededBy = dependentsOf(graph, [name]);
+        expect(new Set(neededBy)).toEqual(new Set(nodes.filter((s) => referenceDependencies(nodes, s.name).has(name)).map((s) => s.name)));
+        expect(neededBy).toEqual([...order].reverse().filter((s) => neededBy.includes(s)));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('direct only when asked', () => {
@@ -40,25 +43,28 @@ describe('dependencies and dependents', () => {
 
 describe('startSet and blastRadius', () => {
   it('start a target with everything it needs, dependencies first; stop it with everything that needs it, dependents first', () => {
-    fc.assert(fc.property(dagArbitrary(), pick, pick, (nodes, a, b) => {
-      const graph = buildGraph(nodes);
-      const targets = [...new Set([nodes[a % nodes.length]!.name, nodes[b % nodes.length]!.name])];
-      const starting = startSet(graph, targets);
-      const expected = new Set(targets.flatMap((t) => [t, ...referenceDependencies(nodes, t)]));
-      expect(new Set(starting)).toEqual(expected);
-      expect(starting).toHaveLength(expected.size);
-      const position = new Map(starting.map((s, i) => [s, i]));
-      for (const node of nodes.filter((n) => position.has(n.name))) {
-        for (const dep of node.dependencies) expect(position.get(dep)!).toBeLessThan(position.get(node.name)!);
-      }
-      const stopping = blastRadius(graph, targets);
-      const stopPosition = new Map(stopping.map((s, i) => [s, i]));
-      for (const node of nodes.filter((n) => stopPosition.has(n.name))) {
-        for (const dep of node.dependencies.filter((d) => stopPosition.has(d))) {
-          expect(stopPosition.get(node.name)!).toBeLessThan(stopPosition.get(dep)!);
+    fc.assert(
+      fc.property(dagArbitrary(), pick, pick, (nodes, a, b) => {
+        const graph = buildGraph(nodes);
+        const targets = [...new Set([nodes[a % nodes.length]!.name, nodes[b % nodes.length]!.name])];
+        const starting = startSet(graph, targets);
+        const expected = new Set(targets.flatMap((t) => [t, ...referenceDependencies(nodes, t)]));
+        expect(new Set(starting)).toEqual(expected);
+        expect(starting).toHaveLength(expected.size);
+        const position = new Map(starting.map((s, i) => [s, i]));
+        for (const node of nodes.filter((n) => position.has(n.name))) {
+          for (const dep of node.dependencies) expect(position.get(dep)!).toBeLessThan(position.get(node.name)!);
         }
-      }
-    }), { numRuns: 300 });
+        const stopping = blastRadius(graph, targets);
+        const stopPosition = new Map(stopping.map((s, i) => [s, i]));
+        for (const node of nodes.filter((n) => stopPosition.has(n.name))) {
+          for (const dep of node.dependencies.filter((d) => stopPosition.has(d))) {
+            expect(stopPosition.get(node.name)!).toBeLessThan(stopPosition.get(dep)!);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

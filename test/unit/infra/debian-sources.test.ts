@@ -18,7 +18,8 @@ function entries(files: Record<string, string>, type = 'deb', skip = '/etc/apt/s
   return execFileSync('bash', ['-c', `. "$0" && debian_entries "$1" bookworm "$2" "$3"`, SCRIPT, type, skip, root], { encoding: 'utf8' });
 }
 
-const stanza = (uris: string, signed?: string) => `Types: deb-src\nURIs: ${uris}\nSuites: bookworm\nComponents: main\n${signed ? `Signed-By: ${signed}\n` : ''}\n`;
+const stanza = (uris: string, signed?: string) =>
+  `Types: deb-src\nURIs: ${uris}\nSuites: bookworm\nComponents: main\n${signed ? `Signed-By: ${signed}\n` : ''}\n`;
 
 describe('debian_entries', () => {
   it('takes the URIs and key of the deb822 entry for the release, not its updates or security suites', () => {
@@ -47,12 +48,17 @@ describe('debian_entries', () => {
       '',
     ].join('\n');
     const disabled = 'Types: deb\nURIs: http://disabled.example/debian\nSuites: bookworm\nComponents: main\nEnabled: no\n';
-    expect(entries({ 'sources.list': list, 'sources.list.d/off.sources': disabled })).toBe(stanza('https://apt.corp.example/debian', '/etc/apt/keyrings/corp.gpg'));
+    expect(entries({ 'sources.list': list, 'sources.list.d/off.sources': disabled })).toBe(
+      stanza('https://apt.corp.example/debian', '/etc/apt/keyrings/corp.gpg'),
+    );
   });
 
   it('keeps an inline key as written, with its continuation lines', () => {
-    const sources = 'Types: deb\nURIs: http://mirror.example/debian\nSuites: bookworm\nComponents: main\nSigned-By:\n -----BEGIN PGP PUBLIC KEY BLOCK-----\n .\n abc\n -----END PGP PUBLIC KEY BLOCK-----\n';
-    expect(entries({ 'sources.list.d/inline.sources': sources })).toBe(stanza('http://mirror.example/debian', '\n -----BEGIN PGP PUBLIC KEY BLOCK-----\n .\n abc\n -----END PGP PUBLIC KEY BLOCK-----'));
+    const sources =
+      'Types: deb\nURIs: http://mirror.example/debian\nSuites: bookworm\nComponents: main\nSigned-By:\n -----BEGIN PGP PUBLIC KEY BLOCK-----\n .\n abc\n -----END PGP PUBLIC KEY BLOCK-----\n';
+    expect(entries({ 'sources.list.d/inline.sources': sources })).toBe(
+      stanza('http://mirror.example/debian', '\n -----BEGIN PGP PUBLIC KEY BLOCK-----\n .\n abc\n -----END PGP PUBLIC KEY BLOCK-----'),
+    );
   });
 
   it('finds a deb-src entry the machine has, but not the one it would write itself', () => {

@@ -30,7 +30,9 @@ describe('duration caps', () => {
   });
 
   it('refuses a number too long to hold without throwing', () => {
-    expect(issuesOf(withStartup(`start_limit_window = "${'9'.repeat(400)}h"`))).toEqual([`services.toml:6:1 services.x.startup.start_limit_window: ${TOO_LONG}`]);
+    expect(issuesOf(withStartup(`start_limit_window = "${'9'.repeat(400)}h"`))).toEqual([
+      `services.toml:6:1 services.x.startup.start_limit_window: ${TOO_LONG}`,
+    ]);
   });
 
   it('accepts the cap itself, in any spelling', () => {

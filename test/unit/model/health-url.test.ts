@@ -4,7 +4,8 @@ import { issuesOf } from '../../support/registry-text';
 
 const withUrl = (url: string) =>
   `[services.a]\ndeployment = { mode = "binary", binary = { command = "node" } }\nhealth_check = { type = "http", http = { url = "${url}" } }\n`;
-const CREDENTIALS = 'credentials in a URL are shown wherever it is (status, events, logs): remove them and use token = { env = "NAME" } for a remote service, or a header from an env reference for a check';
+const CREDENTIALS =
+  'credentials in a URL are shown wherever it is (status, events, logs): remove them and use token = { env = "NAME" } for a remote service, or a header from an env reference for a check';
 const NUL = 'a NUL character cannot be in an environment variable or header: remove it';
 const remote = (url: string) => `[services.a]\ndeployment = { mode = "remote", remote = { url = "${url}" } }\n`;
 
@@ -26,7 +27,9 @@ describe('http URLs', () => {
   });
 
   it('checks a remote service URL the same way', () => {
-    expect(issuesOf(remote('https://api.example:99999/'))).toEqual(['services.toml:2:44 services.a.deployment.remote.url: port 99999 is out of range: a port is 1 to 65535']);
+    expect(issuesOf(remote('https://api.example:99999/'))).toEqual([
+      'services.toml:2:44 services.a.deployment.remote.url: port 99999 is out of range: a port is 1 to 65535',
+    ]);
     // Before: accepted, and the password was echoed into every status reason and event of the service.
     expect(issuesOf(remote('https://user:pw@api.example/'))).toEqual([`services.toml:2:44 services.a.deployment.remote.url: ${CREDENTIALS}`]);
   });
@@ -35,6 +38,8 @@ describe('http URLs', () => {
     // Before: accepted; the start then failed with ERR_INVALID_ARG_VALUE, echoing the value.
     const text = `[services.a]\ndeployment = { mode = "binary", binary = { command = "node", env = { A = "x\\u0000y" } } }\n`;
     expect(issuesOf(text)).toEqual([`services.toml:2:70 services.a.deployment.binary.env.A: ${NUL}`]);
-    expect(issuesOf(withUrl('http://127.0.0.1/').replace('url =', 'headers = { X = "a\\u0000" }, url ='))).toEqual([expect.stringContaining(`services.a.health_check.http.headers.X: ${NUL}`)]);
+    expect(issuesOf(withUrl('http://127.0.0.1/').replace('url =', 'headers = { X = "a\\u0000" }, url ='))).toEqual([
+      expect.stringContaining(`services.a.health_check.http.headers.X: ${NUL}`),
+    ]);
   });
 });

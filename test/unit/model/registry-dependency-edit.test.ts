@@ -17,7 +17,9 @@ describe('setDependencies', () => {
     const text = lines('[services.a]', 'dependencies = [', '  "b", # the database', '  # "c",', '  "d",', '] # why', 'order = 1');
     // An item alone on its line goes with its line (and its comment); a new one gets a line like the others.
     expect(setDependencies(text, 'a', ['b'])).toBe(lines('[services.a]', 'dependencies = [', '  "b", # the database', '  # "c",', '] # why', 'order = 1'));
-    expect(setDependencies(text, 'a', ['b', 'd', 'e'])).toBe(lines('[services.a]', 'dependencies = [', '  "b", # the database', '  # "c",', '  "d",', '  "e",', '] # why', 'order = 1'));
+    expect(setDependencies(text, 'a', ['b', 'd', 'e'])).toBe(
+      lines('[services.a]', 'dependencies = [', '  "b", # the database', '  # "c",', '  "d",', '  "e",', '] # why', 'order = 1'),
+    );
     expect(setDependencies(text, 'a', ['d'])).toBe(lines('[services.a]', 'dependencies = [', '  # "c",', '  "d",', '] # why', 'order = 1'));
   });
 
@@ -59,13 +61,19 @@ describe('setDependencies', () => {
 
   it('finds quoted service headers', () => {
     const text = lines('[services."my-svc"]', 'order = 1', "[ services . 'other' ]", 'order = 2');
-    expect(setDependencies(text, 'my-svc', ['other'])).toBe(lines('[services."my-svc"]', 'order = 1', 'dependencies = ["other"]', "[ services . 'other' ]", 'order = 2'));
-    expect(setDependencies(text, 'other', ['my-svc'])).toBe(lines('[services."my-svc"]', 'order = 1', "[ services . 'other' ]", 'order = 2', 'dependencies = ["my-svc"]'));
+    expect(setDependencies(text, 'my-svc', ['other'])).toBe(
+      lines('[services."my-svc"]', 'order = 1', 'dependencies = ["other"]', "[ services . 'other' ]", 'order = 2'),
+    );
+    expect(setDependencies(text, 'other', ['my-svc'])).toBe(
+      lines('[services."my-svc"]', 'order = 1', "[ services . 'other' ]", 'order = 2', 'dependencies = ["my-svc"]'),
+    );
   });
 
   it('keeps CRLF line breaks', () => {
     const text = '[services.a]\r\norder = 1\r\n\r\n[services.b]\r\ndependencies = [\r\n  "a",\r\n]\r\n';
-    expect(setDependencies(text, 'a', ['c'])).toBe('[services.a]\r\norder = 1\r\ndependencies = ["c"]\r\n\r\n[services.b]\r\ndependencies = [\r\n  "a",\r\n]\r\n');
+    expect(setDependencies(text, 'a', ['c'])).toBe(
+      '[services.a]\r\norder = 1\r\ndependencies = ["c"]\r\n\r\n[services.b]\r\ndependencies = [\r\n  "a",\r\n]\r\n',
+    );
     expect(setDependencies(text, 'b', ['a', 'c'])).toBe('[services.a]\r\norder = 1\r\n\r\n[services.b]\r\ndependencies = [\r\n  "a",\r\n  "c",\r\n]\r\n');
   });
 
@@ -144,15 +152,22 @@ describe('setDependencies', () => {
   it('edits any written form of the array to any keep-some-then-append list, keeping every comment of a kept line', () => {
     const names = ['a1', 'b2', 'c3', 'd4', 'e5'];
     fc.assert(
-      fc.property(fc.subarray(names, { minLength: 0 }), fc.boolean(), fc.boolean(), fc.subarray(['x1', 'y2'], { minLength: 0 }), fc.func(fc.boolean()), (current, multiLine, trailingComma, added, keep) => {
-        const items = current.map((name, i) => (multiLine ? `  "${name}",${i % 2 ? ` # note ${name}` : ''}` : `"${name}"`));
-        const array = multiLine ? `[\n${items.join('\n').replace(/,( #[^\n]*)?$/, trailingComma ? ',$1' : '$1')}\n]` : `[${items.join(', ')}]`;
-        const text = `[services.x1]\n[services.y2]\n${names.map((n) => `[services.${n}]\n`).join('')}[services.s]\ndependencies = ${array}\n`;
-        const next = [...current.filter((name) => keep(name)), ...added];
-        const edited = setDependencies(text, 's', next);
-        expect((parse(edited) as { services: { s: { dependencies: string[] } } }).services.s.dependencies).toEqual(next);
-        for (const name of next.filter((n) => current.includes(n))) if (text.includes(`# note ${name}`)) expect(edited).toContain(`# note ${name}`);
-      }),
+      fc.property(
+        fc.subarray(names, { minLength: 0 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.subarray(['x1', 'y2'], { minLength: 0 }),
+        fc.func(fc.boolean()),
+        (current, multiLine, trailingComma, added, keep) => {
+          const items = current.map((name, i) => (multiLine ? `  "${name}",${i % 2 ? ` # note ${name}` : ''}` : `"${name}"`));
+          const array = multiLine ? `[\n${items.join('\n').replace(/,( #[^\n]*)?$/, trailingComma ? ',$1' : '$1')}\n]` : `[${items.join(', ')}]`;
+          const text = `[services.x1]\n[services.y2]\n${names.map((n) => `[services.${n}]\n`).join('')}[services.s]\ndependencies = ${array}\n`;
+          const next = [...current.filter((name) => keep(name)), ...added];
+          const edited = setDependencies(text, 's', next);
+          expect((parse(edited) as { services: { s: { dependencies: string[] } } }).services.s.dependencies).toEqual(next);
+          for (const name of next.filter((n) => current.includes(n))) if (text.includes(`# note ${name}`)) expect(edited).toContain(`# note ${name}`);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -50,7 +50,11 @@ describe('registry schema', () => {
     expect(service(text, 'c').deployment['docker-compose']).toEqual({ file: '../platform/docker-compose.yaml', service: 'gitea' });
     expect(service(text, 'k').deployment.kubernetes).toMatchObject({ namespace: 'dev', stop: 'scale-to-zero' });
     expect(service(text, 'h').deployment.kubernetes?.helm).toMatchObject({ chart: '../platform/chart', values: { replicas: 2 }, values_files: [] });
-    expect(service(text, 'r').deployment.remote).toEqual({ url: 'https://api.example.test', tls: { ca_file: 'ca.pem', insecure: false }, token: { env: 'R_TOKEN' } });
+    expect(service(text, 'r').deployment.remote).toEqual({
+      url: 'https://api.example.test',
+      tls: { ca_file: 'ca.pem', insecure: false },
+      token: { env: 'R_TOKEN' },
+    });
   });
 
   it('allows two conflicting services to share a port (they never run together)', () => {

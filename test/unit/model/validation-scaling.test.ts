@@ -99,7 +99,9 @@ describe('bounded checks keep their answers for real registries', () => {
 
   it('says once when conflicts were too many to compare with a huge graph, instead of walking it for each', () => {
     const result = parseRegistry(hostileRegistries['conflicts along a long chain']!.make(8_000), 's.toml');
-    expect(result.issues.map((i) => i.message)).toEqual(['this and later conflicts were not compared with the dependencies: too many conflicts in a large graph to check them all']);
+    expect(result.issues.map((i) => i.message)).toEqual([
+      'this and later conflicts were not compared with the dependencies: too many conflicts in a large graph to check them all',
+    ]);
     expect(result.found).toEqual({ errors: 0, warnings: 1 });
   });
 

@@ -18,8 +18,11 @@ describe('the graph layout', () => {
 
   it('never overlaps two nodes and keeps every edge pointing right, on a random 500-service DAG', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-    const services = Array.from({ length: 500 }, (_, i) => ({ name: `s${i}`, dependencies: i === 0 ? [] : [...new Set(Array.from({ length: 1 + Math.floor(random() * 3) }, () => `s${Math.floor(random() * i)}`))] }));
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const services = Array.from({ length: 500 }, (_, i) => ({
+      name: `s${i}`,
+      dependencies: i === 0 ? [] : [...new Set(Array.from({ length: 1 + Math.floor(random() * 3) }, () => `s${Math.floor(random() * i)}`))],
+    }));
     const positions = layoutGraph(services);
     expect(positions.size).toBe(500);
     for (const s of services) for (const d of s.dependencies) expect(positions.get(d)!.x).toBeLessThan(positions.get(s.name)!.x);
@@ -32,6 +35,11 @@ describe('the graph layout', () => {
   });
 
   it('does not loop on a cycle (an invalid registry) and still places every node', () => {
-    expect(layoutGraph([{ name: 'a', dependencies: ['b'] }, { name: 'b', dependencies: ['a'] }]).size).toBe(2);
+    expect(
+      layoutGraph([
+        { name: 'a', dependencies: ['b'] },
+        { name: 'b', dependencies: ['a'] },
+      ]).size,
+    ).toBe(2);
   });
 });

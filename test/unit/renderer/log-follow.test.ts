@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { ContractLogLine } from '@shared/contract/logs';
+import type { ContractLogLine, LogMessage } from '@shared/contract/logs';
+import { routePushed } from '@shared/contract/pushed';
 import { followLogs, type LogClient } from '../../../src-renderer/src/features/logs/log-follow';
 
 const line = (seq: number, time: string, text = `line ${seq}`): ContractLogLine => ({ seq, time, stream: 'out', text });
 
-/** A client whose tails come from a table, recording every call; pushes and reconnects on demand. */
+/** A client whose tails come from a table, recording every call; pushes (routed as the real client does) and reconnects on demand. */
 function fakeClient(tails: Record<string, ContractLogLine[] | Error>) {
   const calls: string[] = [];
-  const pushed = new Set<(message: unknown) => void>();
+  const pushed = new Set<(logs: LogMessage['logs']) => void>();
   const reconnected = new Set<() => void>();
   const client = {
     call: async (method: string, params: { name: string; lines?: number; afterSeq?: number }) => {
@@ -17,13 +18,13 @@ function fakeClient(tails: Record<string, ContractLogLine[] | Error>) {
       if (tail instanceof Error) throw tail;
       return tail ?? [];
     },
-    onPush: (listener: (message: unknown) => void) => (pushed.add(listener), () => pushed.delete(listener)),
+    onLog: (listener: (logs: LogMessage['logs']) => void) => (pushed.add(listener), () => pushed.delete(listener)),
     onReconnect: (listener: () => void) => (reconnected.add(listener), () => reconnected.delete(listener)),
   } as unknown as LogClient;
   return {
     client,
     calls,
-    push: (message: unknown) => pushed.forEach((listener) => listener(message)),
+    push: (message: unknown) => routePushed(message, { logs: (logs) => pushed.forEach((listener) => listener(logs)) }),
     reconnect: () => reconnected.forEach((listener) => listener()),
     listeners: () => pushed.size + reconnected.size,
   };
@@ -81,7 +82,10 @@ describe('followLogs', () => {
   });
 
   it('follows again from the last seq seen after a reconnect, and retries a tail that failed', async () => {
-    const tails: Record<string, ContractLogLine[] | Error> = { api: [line(3, '2026-01-01T00:00:01.000Z')], db: new Error('the connection to the engine was lost; retrying') };
+    const tails: Record<string, ContractLogLine[] | Error> = {
+      api: [line(3, '2026-01-01T00:00:01.000Z')],
+      db: new Error('the connection to the engine was lost; retrying'),
+    };
     const fake = fakeClient(tails);
     const { seen, sink } = recorder();
     followLogs(fake.client, ['api', 'db'], sink);
@@ -91,8 +95,17 @@ describe('followLogs', () => {
     fake.calls.length = 0;
     fake.reconnect();
     await settle();
-    expect(fake.calls).toEqual(['logFollow {"name":"api","afterSeq":4,"maxLinesPerSecond":20000}', 'logTail {"name":"db","lines":500}', 'logFollow {"name":"db","afterSeq":60,"maxLinesPerSecond":20000}']);
-    expect(seen).toEqual(['note could not read the log of db: the connection to the engine was lost; retrying', 'api 3 line 3', 'api 4 line 4', 'db 60 line 60']);
+    expect(fake.calls).toEqual([
+      'logFollow {"name":"api","afterSeq":4,"maxLinesPerSecond":20000}',
+      'logTail {"name":"db","lines":500}',
+      'logFollow {"name":"db","afterSeq":60,"maxLinesPerSecond":20000}',
+    ]);
+    expect(seen).toEqual([
+      'note could not read the log of db: the connection to the engine was lost; retrying',
+      'api 3 line 3',
+      'api 4 line 4',
+      'db 60 line 60',
+    ]);
   });
 
   it('unfollows what it followed when stopped, and delivers nothing after', async () => {

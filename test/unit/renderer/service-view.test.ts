@@ -2,24 +2,53 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphService } from '@shared/contract/registry';
 import type { ServiceState, ServiceStatus } from '@shared/contract/service-state';
-import { cycleIfAdded, filterServices, formatUptime, platformSummary, stopImpact, toneOf, troubleOf } from '../../../src-renderer/src/state/service-view';
+import { toneOf } from '@shared/contract/state-meaning';
+import { cycleIfAdded, filterServices, formatUptime, platformSummary, stopImpact, troubleOf } from '../../../src-renderer/src/state/service-view';
 
-const service = (name: string, dependencies: string[] = [], extra: Partial<GraphService> = {}): GraphService => ({ name, description: '', mode: 'binary', order: 100, autoStart: false, dependencies, conflicts: [], ports: [], ...extra });
-const status = (name: string, state: ServiceState, extra: Partial<ServiceStatus> = {}): ServiceStatus => ({ name, mode: 'binary', state, reason: `${state} because`, since: 0, restarts: 0, ...extra });
+const service = (name: string, dependencies: string[] = [], extra: Partial<GraphService> = {}): GraphService => ({
+  name,
+  description: '',
+  mode: 'binary',
+  order: 100,
+  autoStart: false,
+  dependencies,
+  conflicts: [],
+  ports: [],
+  ...extra,
+});
+const status = (name: string, state: ServiceState, extra: Partial<ServiceStatus> = {}): ServiceStatus => ({
+  name,
+  mode: 'binary',
+  state,
+  reason: `${state} because`,
+  since: 0,
+  restarts: 0,
+  ...extra,
+});
 
 // orchestrator ← auth ← api ← web; orchestrator ← cache ← api
-const registry = [service('orchestrator'), service('auth', ['orchestrator']), service('cache', ['orchestrator']), service('api', ['auth', 'cache']), service('web', ['api'])];
+const registry = [
+  service('orchestrator'),
+  service('auth', ['orchestrator']),
+  service('cache', ['orchestrator']),
+  service('api', ['auth', 'cache']),
+  service('web', ['api']),
+];
 
 describe('the views derive from the snapshot', () => {
   it('gives every state one tone', () => {
-    expect((['healthy', 'external', 'starting', 'stopping', 'degraded', 'unhealthy', 'blocked', 'unknown', 'failed', 'crash-loop', 'conflict', 'stopped'] as const).map(toneOf)).toEqual([
-      'ok', 'ok', 'busy', 'busy', 'warn', 'warn', 'warn', 'warn', 'bad', 'bad', 'bad', 'idle',
-    ]);
+    expect(
+      (
+        ['healthy', 'external', 'starting', 'stopping', 'degraded', 'unhealthy', 'blocked', 'unknown', 'failed', 'crash-loop', 'conflict', 'stopped'] as const
+      ).map(toneOf),
+    ).toEqual(['ok', 'ok', 'busy', 'busy', 'warn', 'bad', 'warn', 'warn', 'bad', 'bad', 'bad', 'idle']);
     expect(toneOf(undefined)).toBe('idle');
   });
 
   it('sums the platform up in one line', () => {
-    expect(platformSummary([status('a', 'healthy'), status('b', 'starting'), status('c', 'failed'), status('d', 'stopped')]).line).toBe('1 of 4 serving · 1 changing · 1 failing');
+    expect(platformSummary([status('a', 'healthy'), status('b', 'starting'), status('c', 'failed'), status('d', 'stopped')]).line).toBe(
+      '1 of 4 serving · 1 changing · 1 failing',
+    );
     expect(platformSummary([]).line).toBe('0 of 0 serving');
   });
 

@@ -6,7 +6,12 @@ import { fragmentToken, offeredToken, webSocketProtocols } from '../../../src-sh
 const TOKEN = 'a'.repeat(32);
 const hosts = hostNames(4000);
 const upgrade = (headers: Record<string, string | undefined>, target = '/api') =>
-  upgradeRefusal(target, { host: '127.0.0.1:4000', origin: 'http://127.0.0.1:4000', 'sec-websocket-protocol': webSocketProtocols(TOKEN).join(', '), ...headers }, hosts, TOKEN)?.status;
+  upgradeRefusal(
+    target,
+    { host: '127.0.0.1:4000', origin: 'http://127.0.0.1:4000', 'sec-websocket-protocol': webSocketProtocols(TOKEN).join(', '), ...headers },
+    hosts,
+    TOKEN,
+  )?.status;
 
 describe('request checks', () => {
   it('compares secrets by bytes: a multibyte string of the same length is false, not a throw', () => {
@@ -39,7 +44,8 @@ describe('request checks', () => {
   });
 
   it('on port 80 takes the bare name browsers send (they leave the default port out), on other ports never', () => {
-    const on80 = (headers: Record<string, string>) => upgradeRefusal('/api', { 'sec-websocket-protocol': webSocketProtocols(TOKEN).join(', '), ...headers }, hostNames(80), TOKEN)?.status;
+    const on80 = (headers: Record<string, string>) =>
+      upgradeRefusal('/api', { 'sec-websocket-protocol': webSocketProtocols(TOKEN).join(', '), ...headers }, hostNames(80), TOKEN)?.status;
     expect(on80({ host: '127.0.0.1', origin: 'http://127.0.0.1' })).toBeUndefined();
     expect(on80({ host: '127.0.0.1:80', origin: 'http://127.0.0.1:80' })).toBeUndefined();
     expect(on80({ host: 'localhost', origin: 'http://localhost' })).toBe(421);

@@ -63,7 +63,7 @@ export class BinaryDriver implements ServiceDriver {
         pgid: child.pid!,
         command: [spec.command, ...spec.args],
         configHash,
-        startedAt: Date.now(),
+        startedAt: context.now(),
       };
       return { process: record, exited };
     } catch (error) {
@@ -90,7 +90,7 @@ export class BinaryDriver implements ServiceDriver {
       ? watchAdopted(record)
       : instances
           .map((instance) => recoveredLeader(found.filter((p) => p.instance === instance)))
-          .map((leader) => leader && watchAdopted(leaderRecord(leader, configHash)))
+          .map((leader) => leader && watchAdopted(leaderRecord(leader, configHash, context.now)))
           .find((adopted) => adopted !== undefined);
     const notes: string[] = [];
     for (const instance of instances) {
@@ -157,8 +157,8 @@ function recoveredLeader(members: readonly ManagedProcess[]): ManagedProcess | u
 }
 
 /** A record rebuilt from a process found by its markers (its state file was lost). */
-function leaderRecord(found: ManagedProcess, configHash: string): ProcessRecord {
-  const started = startedAt(found) ?? Date.now();
+function leaderRecord(found: ManagedProcess, configHash: string, now: () => number): ProcessRecord {
+  const started = startedAt(found) ?? now();
   return { instance: found.instance, pid: found.pid, startTime: found.startTime, pgid: found.pid, command: [], configHash, startedAt: started };
 }
 

@@ -8,10 +8,7 @@ export interface ComposeCommand {
   readonly version: string;
 }
 
-const CANDIDATES: readonly (readonly string[])[] = [
-  ['docker', 'compose'],
-  ['docker-compose'],
-];
+const CANDIDATES: readonly (readonly string[])[] = [['docker', 'compose'], ['docker-compose']];
 
 export async function detectCompose(env: RegistryContext['env']): Promise<ComposeCommand | undefined> {
   for (const argv of CANDIDATES) {

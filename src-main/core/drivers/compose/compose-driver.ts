@@ -28,7 +28,13 @@ export class ComposeDriver implements ServiceDriver {
     this.#runtime = new ContainerRuntime(env);
   }
 
-  async start(service: ServiceDefinition, _instance: string, _configHash: string, context: RunContext, progress: (text: string) => void): Promise<RunningService> {
+  async start(
+    service: ServiceDefinition,
+    _instance: string,
+    _configHash: string,
+    context: RunContext,
+    progress: (text: string) => void,
+  ): Promise<RunningService> {
     const target = composeTarget(service, context);
     progress(`docker compose up ${target.service} (project ${target.project})`);
     await this.#compose(target, ['up', '-d', '--no-deps', target.service]);
@@ -74,7 +80,9 @@ export class ComposeDriver implements ServiceDriver {
     const argv = [...compose.argv.slice(1), '-p', target.project, '-f', target.file, ...args];
     await new Promise<void>((done, fail) =>
       execFile(compose.argv[0]!, argv, { env: { ...this.env }, cwd: dirname(target.file), maxBuffer: 16 * 1024 * 1024 }, (error, _stdout, stderr) =>
-        error ? fail(new StartError(`${compose.argv.join(' ')} ${args.join(' ')} failed: ${stderr.trim().split('\n').slice(-3).join(' ') || error.message}`)) : done(),
+        error
+          ? fail(new StartError(`${compose.argv.join(' ')} ${args.join(' ')} failed: ${stderr.trim().split('\n').slice(-3).join(' ') || error.message}`))
+          : done(),
       ),
     );
   }
@@ -85,6 +93,10 @@ export function composeTarget(service: ServiceDefinition, context: RegistryConte
   const deployment = service.deployment['docker-compose']!;
   const expanded = expandPlaceholders(deployment.file, { home: context.home, registry_dir: context.registryDir });
   const file = isAbsolute(expanded) ? expanded : resolve(context.registryDir, expanded);
-  const project = deployment.project ?? basename(dirname(file)).toLowerCase().replace(/[^a-z0-9_-]/g, '');
+  const project =
+    deployment.project ??
+    basename(dirname(file))
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]/g, '');
   return { file, project, service: deployment.service ?? service.name };
 }

@@ -26,7 +26,9 @@ export class ContainerLogs {
   async follow(sinceSeconds: number): Promise<void> {
     const resumeAt = [this.#last.stdout, this.#last.stderr].filter(Boolean).sort()[0];
     const since = resumeAt ? Math.floor(Date.parse(resumeAt) / 1000) : sinceSeconds;
-    const stream = (await this.docker.getContainer(this.container).logs({ follow: true, stdout: true, stderr: true, timestamps: true, since })) as NodeJS.ReadableStream;
+    const stream = (await this.docker
+      .getContainer(this.container)
+      .logs({ follow: true, stdout: true, stderr: true, timestamps: true, since })) as NodeJS.ReadableStream;
     this.#stream = stream;
     const out = new PassThrough();
     const err = new PassThrough();
@@ -49,13 +51,12 @@ export class ContainerLogs {
 
   #copy(input: PassThrough, which: 'stdout' | 'stderr', file: RawAppender, hold: (written: Promise<void>) => void): void {
     readLines(input, (line) => {
-        const space = line.indexOf(' ');
-        const time = line.slice(0, space);
-        // RFC 3339 with fixed nanoseconds sorts as text; what resumes a follow was taken already.
-        if (time <= this.#last[which]) return;
-        this.#last[which] = time;
-        hold(file.write(`${line.slice(space + 1)}\n`));
-      })
-      .on('close', () => file.end());
+      const space = line.indexOf(' ');
+      const time = line.slice(0, space);
+      // RFC 3339 with fixed nanoseconds sorts as text; what resumes a follow was taken already.
+      if (time <= this.#last[which]) return;
+      this.#last[which] = time;
+      hold(file.write(`${line.slice(space + 1)}\n`));
+    }).on('close', () => file.end());
   }
 }

@@ -19,7 +19,13 @@ export class DockerDriver implements ServiceDriver {
     this.#runtime = new ContainerRuntime(env);
   }
 
-  async start(service: ServiceDefinition, instance: string, configHash: string, context: RunContext, progress: (text: string) => void): Promise<RunningService> {
+  async start(
+    service: ServiceDefinition,
+    instance: string,
+    configHash: string,
+    context: RunContext,
+    progress: (text: string) => void,
+  ): Promise<RunningService> {
     const runtime = this.#runtime;
     const name = containerName(service);
     const existing = await runtime.inspect(name);
@@ -30,7 +36,9 @@ export class DockerDriver implements ServiceDriver {
         );
       }
       if (existing.State.Running && existing.Config.Labels[LABEL.configHash] === configHash) return runtime.follow(existing, context, 0);
-      progress(existing.Config.Labels[LABEL.configHash] === configHash ? `replacing the stopped container ${name}` : `recreating ${name}: its configuration changed`);
+      progress(
+        existing.Config.Labels[LABEL.configHash] === configHash ? `replacing the stopped container ${name}` : `recreating ${name}: its configuration changed`,
+      );
       await runtime.docker.getContainer(existing.Id).remove({ force: true });
     }
     await ensureImage(runtime.docker, service.deployment.docker!, progress);
@@ -43,7 +51,9 @@ export class DockerDriver implements ServiceDriver {
       await container.remove({ force: true }).catch(() => undefined);
       const message = (error as { json?: { message?: string } }).json?.message ?? (error as Error).message;
       const port = /:(\d+) failed: port is already allocated/.exec(message)?.[1];
-      throw new StartError(port ? `host port ${port} is already allocated (another container or process holds it)` : `docker could not start ${name}: ${message.trim()}`);
+      throw new StartError(
+        port ? `host port ${port} is already allocated (another container or process holds it)` : `docker could not start ${name}: ${message.trim()}`,
+      );
     }
     return runtime.follow(await container.inspect(), context, 0);
   }
@@ -75,10 +85,21 @@ export class DockerDriver implements ServiceDriver {
   async #ensureNetwork(name: string): Promise<void> {
     if (['bridge', 'host', 'none'].includes(name)) return;
     const docker = this.#runtime.docker;
-    if (await docker.getNetwork(name).inspect().then(() => true, () => false)) return;
-    await docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { [LABEL.managedBy]: MANAGED_BY } }).catch((error: { statusCode?: number }) => {
-      if (error.statusCode !== 409) throw error; // another start made it meanwhile
-    });
+    if (
+      await docker
+        .getNetwork(name)
+        .inspect()
+        .then(
+          () => true,
+          () => false,
+        )
+    )
+      return;
+    await docker
+      .createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { [LABEL.managedBy]: MANAGED_BY } })
+      .catch((error: { statusCode?: number }) => {
+        if (error.statusCode !== 409) throw error; // another start made it meanwhile
+      });
   }
 }
 
@@ -92,6 +113,9 @@ export async function stopContainer(runtime: ContainerRuntime, idOrName: string,
     const status = (error as { statusCode?: number }).statusCode;
     if (status !== 304 && status !== 404) throw error;
   }
-  const state = await container.inspect().then((info) => info.State, () => undefined);
+  const state = await container.inspect().then(
+    (info) => info.State,
+    () => undefined,
+  );
   return { forced: state?.ExitCode === 137 && Date.now() - began >= timeoutMs, survivors: [] };
 }

@@ -35,7 +35,10 @@ export async function dockerUnreachable(env: RegistryContext['env'], timeoutMs =
     return undefined;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'EACCES' ? 'permission denied: add your user to the docker group, or run as root' : 'is dockerd running? start it with `sudo systemctl start docker` (or `sudo dockerd &`)';
+    const why =
+      code === 'EACCES'
+        ? 'permission denied: add your user to the docker group, or run as root'
+        : 'is dockerd running? start it with `sudo systemctl start docker` (or `sudo dockerd &`)';
     return `Docker engine not reachable at ${endpoint.address} (${code ?? (error as Error).message}): ${why}`;
   }
 }

@@ -73,7 +73,12 @@ export class DockerEvents {
       oom: false,
     };
     this.#watchers.set(id, watcher);
-    return { exited, untilHealthy, signals: (listener) => void watcher.listeners.push(listener), onReconnect: (listener) => void watcher.reconnected.push(listener) };
+    return {
+      exited,
+      untilHealthy,
+      signals: (listener) => void watcher.listeners.push(listener),
+      onReconnect: (listener) => void watcher.reconnected.push(listener),
+    };
   }
 
   /** Asks the engine whether a watched container still runs, and ends its watch if not. */

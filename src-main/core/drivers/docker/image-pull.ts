@@ -14,9 +14,16 @@ interface PullEvent {
 
 export async function ensureImage(docker: Docker, deployment: DockerDeployment, progress: (text: string) => void): Promise<void> {
   const { image, pull } = deployment;
-  const present = await docker.getImage(image).inspect().then(() => true, () => false);
+  const present = await docker
+    .getImage(image)
+    .inspect()
+    .then(
+      () => true,
+      () => false,
+    );
   if (present && pull !== 'always') return;
-  if (!present && pull === 'never') throw new StartError(`image ${image} is not on this machine and pull = "never": build or load it first (docker build / docker load)`);
+  if (!present && pull === 'never')
+    throw new StartError(`image ${image} is not on this machine and pull = "never": build or load it first (docker build / docker load)`);
   const layers = new Map<string, string>();
   const summary = () => [...layers].map(([id, state]) => `${id} ${state}`).join(', ');
   let toldAt = 0;
@@ -39,7 +46,9 @@ export async function ensureImage(docker: Docker, deployment: DockerDeployment, 
     );
   } catch (error) {
     if (present) return progress(`could not pull ${image}; using the local image (${(error as Error).message.trim()})`);
-    throw new StartError(`image ${image} is not on this machine and could not be pulled (${(error as Error).message.trim()}); offline? build or load it locally`);
+    throw new StartError(
+      `image ${image} is not on this machine and could not be pulled (${(error as Error).message.trim()}); offline? build or load it locally`,
+    );
   }
   progress(`pulled ${image}${layers.size > 0 ? `: ${summary()}` : ''}`);
 }

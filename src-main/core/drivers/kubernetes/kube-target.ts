@@ -10,7 +10,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { expandPlaceholders, type Deployment } from '@shared/model';
 import type { RegistryContext } from '../driver';
 
-type KubernetesDeployment = NonNullable<Deployment['kubernetes']>;
+export type KubernetesDeployment = NonNullable<Deployment['kubernetes']>;
 
 export interface KubeTarget {
   readonly config: KubeConfig;
@@ -52,7 +52,14 @@ export async function loadKubeTarget(deployment: KubernetesDeployment, context: 
   const name = deployment.context ?? config.getCurrentContext();
   if (!name) throw new KubeTargetError(`${present.join(', ')} sets no current-context: name one with deployment.kubernetes.context`);
   if (!config.getContextObject(name)) {
-    throw new KubeTargetError(`context '${name}' is not in ${present.join(', ')} (it has: ${config.getContexts().map((c) => c.name).join(', ') || 'none'})`);
+    throw new KubeTargetError(
+      `context '${name}' is not in ${present.join(', ')} (it has: ${
+        config
+          .getContexts()
+          .map((c) => c.name)
+          .join(', ') || 'none'
+      })`,
+    );
   }
   config.setCurrentContext(name);
   const server = config.getCurrentCluster()?.server;

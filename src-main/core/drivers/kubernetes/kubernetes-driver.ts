@@ -22,7 +22,13 @@ const FIELD_MANAGER = 'provisioning';
 export class KubernetesDriver implements ServiceDriver {
   readonly #watches = new Map<string, WorkloadWatch>();
 
-  async start(service: ServiceDefinition, instance: string, configHash: string, context: RunContext, progress: (text: string) => void): Promise<RunningService> {
+  async start(
+    service: ServiceDefinition,
+    instance: string,
+    configHash: string,
+    context: RunContext,
+    progress: (text: string) => void,
+  ): Promise<RunningService> {
     const kubernetes = service.deployment.kubernetes!;
     const target = await this.#target(kubernetes, context);
     const applied: string[] = [];
@@ -31,7 +37,22 @@ export class KubernetesDriver implements ServiceDriver {
       const values = service.deployment.kubernetes!.helm!.values;
       // JSON is YAML: the registry's values table reaches helm on its stdin, never in a file.
       const stdin = Object.keys(values).length > 0 ? JSON.stringify(values) : undefined;
-      await helm(context, target, kubernetes, ['upgrade', '--install', releaseOf(service), ...chartArgs(service, context), ...(stdin ? ['-f', '-'] : []), '--wait', '--timeout', `${Math.ceil(service.startup.timeout / 1000)}s`], stdin);
+      await helm(
+        context,
+        target,
+        kubernetes,
+        [
+          'upgrade',
+          '--install',
+          releaseOf(service),
+          ...chartArgs(service, context),
+          ...(stdin ? ['-f', '-'] : []),
+          '--wait',
+          '--timeout',
+          `${Math.ceil(service.startup.timeout / 1000)}s`,
+        ],
+        stdin,
+      );
       applied.push('helm', 'upgrade', '--install', releaseOf(service));
     } else {
       for (const object of await manifests(service, context)) {
@@ -65,7 +86,12 @@ export class KubernetesDriver implements ServiceDriver {
     const grace = Math.ceil(service.startup.stop_timeout / 1000);
     if (kubernetes.stop === 'scale-to-zero') {
       const { KubernetesObjectApi, PatchStrategy } = await import('@kubernetes/client-node');
-      const scale = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: workloadOf(service), namespace: kubernetes.namespace }, spec: { replicas: 0 } };
+      const scale = {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: workloadOf(service), namespace: kubernetes.namespace },
+        spec: { replicas: 0 },
+      };
       await KubernetesObjectApi.makeApiClient(target.config).patch(scale, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch);
     } else if (kubernetes.helm) {
       await helm(context, target, kubernetes, ['uninstall', releaseOf(service), '--wait', '--timeout', `${grace + 30}s`]);
@@ -73,9 +99,18 @@ export class KubernetesDriver implements ServiceDriver {
       const { KubernetesObjectApi } = await import('@kubernetes/client-node');
       const client = KubernetesObjectApi.makeApiClient(target.config);
       for (const object of (await manifests(service, context)).reverse()) {
-        await client.delete({ ...object, metadata: { ...object.metadata, namespace: object.metadata?.namespace ?? kubernetes.namespace } } as KubernetesObject, undefined, undefined, grace, undefined, 'Background').catch((error: { code?: number }) => {
-          if (error.code !== 404) throw error;
-        });
+        await client
+          .delete(
+            { ...object, metadata: { ...object.metadata, namespace: object.metadata?.namespace ?? kubernetes.namespace } } as KubernetesObject,
+            undefined,
+            undefined,
+            grace,
+            undefined,
+            'Background',
+          )
+          .catch((error: { code?: number }) => {
+            if (error.code !== 404) throw error;
+          });
       }
     }
     return { forced: false, survivors: [] };
@@ -100,7 +135,14 @@ export class KubernetesDriver implements ServiceDriver {
     }
   }
 
-  async #follow(service: ServiceDefinition, target: KubeTarget, instance: string, configHash: string, command: readonly string[], context: RunContext): Promise<RunningService> {
+  async #follow(
+    service: ServiceDefinition,
+    target: KubeTarget,
+    instance: string,
+    configHash: string,
+    command: readonly string[],
+    context: RunContext,
+  ): Promise<RunningService> {
     const { AppsV1Api } = await import('@kubernetes/client-node');
     const namespace = service.deployment.kubernetes!.namespace;
     const name = workloadOf(service);
@@ -108,7 +150,11 @@ export class KubernetesDriver implements ServiceDriver {
     try {
       deployment = await target.config.makeApiClient(AppsV1Api).readNamespacedDeployment({ name, namespace });
     } catch (error) {
-      throw new StartError((error as { code?: number }).code === 404 ? `no deployment/${name} in ${namespace}: name it with deployment.kubernetes.deployment` : `Kubernetes: ${(error as Error).message}`);
+      throw new StartError(
+        (error as { code?: number }).code === 404
+          ? `no deployment/${name} in ${namespace}: name it with deployment.kubernetes.deployment`
+          : `Kubernetes: ${(error as Error).message}`,
+      );
     }
     const watch = new WorkloadWatch(target.config, namespace, name, context.logs);
     await watch.begin(deployment);
@@ -118,7 +164,7 @@ export class KubernetesDriver implements ServiceDriver {
       startTime: deployment.metadata?.uid ?? '',
       command: [...command],
       configHash,
-      startedAt: Date.now(),
+      startedAt: context.now(),
       workload: watch.workload,
     };
     return { process: record, exited: watch.exited, signals: watch.signals, untilHealthy: watch.untilHealthy };
@@ -161,13 +207,19 @@ async function applyObject(target: KubeTarget, object: KubernetesObject, namespa
   const client = KubernetesObjectApi.makeApiClient(target.config);
   const labelled = {
     ...object,
-    metadata: { ...object.metadata, namespace: object.metadata?.namespace ?? namespace, labels: { ...object.metadata?.labels, 'dev.provisioning.service': service } },
+    metadata: {
+      ...object.metadata,
+      namespace: object.metadata?.namespace ?? namespace,
+      labels: { ...object.metadata?.labels, 'dev.provisioning.service': service },
+    },
   };
   try {
     await client.patch(labelled, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
   } catch (error) {
     const body = (error as { body?: string }).body;
-    throw new StartError(`apply ${object.kind}/${object.metadata?.name}: ${body ? (JSON.parse(body) as { message?: string }).message : (error as Error).message}`);
+    throw new StartError(
+      `apply ${object.kind}/${object.metadata?.name}: ${body ? (JSON.parse(body) as { message?: string }).message : (error as Error).message}`,
+    );
   }
 }
 
@@ -186,7 +238,9 @@ function helm(context: RegistryContext, target: KubeTarget, kubernetes: Kubernet
   const all = [...args, '--namespace', kubernetes.namespace, '--kubeconfig', target.files[0]!, '--kube-context', target.context];
   return new Promise((done, fail) => {
     const child = execFile(bin, all, { env: { ...context.env }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
-      error ? fail(new StartError(`helm ${args.slice(0, 2).join(' ')} failed: ${stderr.trim().split('\n').slice(-3).join(' ') || error.message}`)) : done(stdout),
+      error
+        ? fail(new StartError(`helm ${args.slice(0, 2).join(' ')} failed: ${stderr.trim().split('\n').slice(-3).join(' ') || error.message}`))
+        : done(stdout),
     );
     child.stdin?.on('error', () => undefined).end(stdin);
   });

@@ -59,7 +59,9 @@ export class WorkloadWatch {
       this.#deployment = object as V1Deployment;
       this.#judge();
     });
-    const selector = Object.entries(deployment.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+    const selector = Object.entries(deployment.spec?.selector?.matchLabels ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
     await this.#watch(`/api/v1/namespaces/${this.namespace}/pods`, { labelSelector: selector }, (phase, object) => {
       const pod = object as V1Pod;
       if (phase === 'DELETED') this.#pods.delete(pod.metadata!.name!);
@@ -111,9 +113,13 @@ export class WorkloadWatch {
       for (const container of pod.status?.containerStatuses ?? []) {
         const waiting = container.state?.waiting;
         if (!waiting?.reason) continue;
-        if (IMAGE_TROUBLE.has(waiting.reason)) return { reason: `image ${container.image} cannot be pulled (${waiting.reason}: ${waiting.message ?? 'no detail'})`, image: true };
+        if (IMAGE_TROUBLE.has(waiting.reason))
+          return { reason: `image ${container.image} cannot be pulled (${waiting.reason}: ${waiting.message ?? 'no detail'})`, image: true };
         if (waiting.reason === 'CrashLoopBackOff') {
-          return { reason: `CrashLoopBackOff: ${waiting.message ?? 'back-off restarting failed container'} (pod ${pod.metadata?.name}, ${container.restartCount} restarts)`, image: false };
+          return {
+            reason: `CrashLoopBackOff: ${waiting.message ?? 'back-off restarting failed container'} (pod ${pod.metadata?.name}, ${container.restartCount} restarts)`,
+            image: false,
+          };
         }
       }
     }

@@ -28,12 +28,19 @@ export class RemoteService {
   #history: ProbeResult[] = [];
 
   constructor(
-    readonly service: ServiceDefinition,
+    public service: ServiceDefinition,
     private readonly deps: RemoteDeps,
   ) {
     this.check = effectiveCheck(service);
     this.bearer = bearerOf(service, this.check);
-    this.#status = { name: service.name, mode: 'remote', state: 'unknown', reason: `remote (${service.deployment.remote!.url}): not checked yet`, since: deps.clock.now(), restarts: 0 };
+    this.#status = {
+      name: service.name,
+      mode: 'remote',
+      state: 'unknown',
+      reason: `remote (${service.deployment.remote!.url}): not checked yet`,
+      since: deps.clock.now(),
+      restarts: 0,
+    };
   }
 
   get status(): ServiceStatus {
@@ -44,8 +51,18 @@ export class RemoteService {
     return this.#history;
   }
 
-  /** It runs elsewhere: nothing of ours keeps a manager alive for it. */
+  /** It runs elsewhere: nothing of ours keeps a manager alive for it, or starts it. */
   readonly active = false;
+  readonly wanted = false;
+
+  /** Its dependencies or description changed (a changed check or URL makes a new RemoteService). */
+  redefine(service: ServiceDefinition): void {
+    this.service = service;
+  }
+
+  want(): Promise<void> {
+    return Promise.resolve();
+  }
 
   /** Checks it now, then keeps checking it on its interval. */
   async adopt(): Promise<ServiceStatus> {

@@ -14,7 +14,9 @@ export function DependencyList({ name }: { name: string }) {
   const [choice, setChoice] = useState('');
   const service = services.find((s) => s.name === name);
   if (!service) return null;
-  const candidates = services.filter((s) => s.name !== name && !service.dependencies.includes(s.name) && !cycleIfAdded(services, name, s.name)).map((s) => s.name);
+  const candidates = services
+    .filter((s) => s.name !== name && !service.dependencies.includes(s.name) && !cycleIfAdded(services, name, s.name))
+    .map((s) => s.name);
   return (
     <section className="dependency-list" aria-label={`Dependencies of ${name}`}>
       <h3>Depends on</h3>
@@ -23,7 +25,12 @@ export function DependencyList({ name }: { name: string }) {
         {service.dependencies.map((dependency) => (
           <li key={dependency}>
             {dependency}
-            <button type="button" className="link" onClick={() => editing.removeDependency(name, dependency)} aria-label={`Remove ${name}'s dependency on ${dependency}`}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => editing.removeDependency(name, dependency)}
+              aria-label={`Remove ${name}'s dependency on ${dependency}`}
+            >
               remove
             </button>
           </li>

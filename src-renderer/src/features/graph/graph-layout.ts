@@ -69,7 +69,11 @@ export function layoutGraph(services: readonly LayoutInput[]): Map<string, Posit
   };
   for (let sweep = 0; sweep < SWEEPS; sweep++) {
     if (sweep % 2 === 0) columns.slice(1).forEach((column) => reorder(column, deps));
-    else columns.slice(0, -1).reverse().forEach((column) => reorder(column, dependents));
+    else
+      columns
+        .slice(0, -1)
+        .reverse()
+        .forEach((column) => reorder(column, dependents));
   }
 
   const tallest = Math.max(0, ...columns.map((c) => c.length));

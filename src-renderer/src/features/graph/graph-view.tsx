@@ -1,16 +1,17 @@
 /**
  * The live dependency graph (React Flow): services laid out by dependency depth, coloured by state,
- * edges animated while a dependency starts, conflicts as red dashed links, remote services as
- * external nodes. Connect two nodes to add a dependency; select an edge and press Delete to remove
+ * edges animated while a dependency starts, conflicts as red dashed links, services not run from
+ * here (remote ones) as external nodes. Connect two nodes to add a dependency; select an edge and press Delete to remove
  * it; Ctrl+Z undoes. The critical path of the last start can be highlighted.
  */
 import '@xyflow/react/dist/style.css';
 import { useQuery } from '@tanstack/react-query';
 import { Background, Controls, MiniMap, ReactFlow, type Connection, type Edge, type EdgeChange } from '@xyflow/react';
 import { useMemo, useState } from 'react';
+import { toneOf } from '@shared/contract/state-meaning';
 import { useClient, useHealthHistories, useRegistry } from '../../api/client-context';
 import { useServices } from '../../state/services-store';
-import { matchesSearch, toneOf } from '../../state/service-view';
+import { matchesSearch } from '../../state/service-view';
 import { useUi } from '../../state/ui-store';
 import { layoutGraph } from './graph-layout';
 import { ServiceNode, type ServiceFlowNode } from './service-node';
@@ -42,7 +43,12 @@ export function GraphView({ search }: { search: string }) {
         id: service.name,
         type: 'service',
         position: positions.get(service.name) ?? { x: 0, y: 0 },
-        data: { service, history: histories?.[service.name] ?? [], mark: marked.has(service.name) ? highlight?.kind : undefined, dimmed: !matchesSearch(search, service.name, service.mode, service.description) },
+        data: {
+          service,
+          history: histories?.[service.name] ?? [],
+          mark: marked.has(service.name) ? highlight?.kind : undefined,
+          dimmed: !matchesSearch(search, service.name, service.mode, service.description),
+        },
       })),
     [services, positions, histories, marked, highlight, search],
   );
@@ -54,13 +60,30 @@ export function GraphView({ search }: { search: string }) {
       service.dependencies.map((dependency) => {
         const id = `${dependency}->${service.name}`;
         const starting = toneOf(states?.get(dependency)?.state) === 'busy' || states?.get(service.name)?.state === 'starting';
-        return { id, source: dependency, target: service.name, animated: starting, selected: selectedEdges.has(id), className: onPath(dependency, service.name) ? `edge-${highlight?.kind}` : undefined, ariaLabel: `${service.name} depends on ${dependency}` };
+        return {
+          id,
+          source: dependency,
+          target: service.name,
+          animated: starting,
+          selected: selectedEdges.has(id),
+          className: onPath(dependency, service.name) ? `edge-${highlight?.kind}` : undefined,
+          ariaLabel: `${service.name} depends on ${dependency}`,
+        };
       }),
     );
     const conflictEdges = services.flatMap((service) =>
       service.conflicts
         .filter((other) => known.has(other) && service.name < other)
-        .map((other) => ({ id: `conflict:${service.name}:${other}`, source: service.name, target: other, className: 'edge-conflict', selectable: false, deletable: false, label: 'conflicts', ariaLabel: `${service.name} conflicts with ${other}` })),
+        .map((other) => ({
+          id: `conflict:${service.name}:${other}`,
+          source: service.name,
+          target: other,
+          className: 'edge-conflict',
+          selectable: false,
+          deletable: false,
+          label: 'conflicts',
+          ariaLabel: `${service.name} conflicts with ${other}`,
+        })),
     );
     return [...dependencyEdges, ...conflictEdges];
   }, [services, states, selectedEdges, marked, highlight]);

@@ -5,10 +5,12 @@
 import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
 import { memo } from 'react';
 import type { GraphService } from '@shared/contract/registry';
+import { notRunHere } from '@shared/contract/service-actions';
+import { toneOf } from '@shared/contract/state-meaning';
 import { ModeIcon } from '../../components/mode-icon';
 import { Sparkline } from '../../components/sparkline';
 import { useServices } from '../../state/services-store';
-import { toneOf, troubleOf } from '../../state/service-view';
+import { troubleOf } from '../../state/service-view';
 
 export type ServiceNodeData = {
   service: GraphService;
@@ -24,7 +26,8 @@ function ServiceNodeView({ data, selected }: NodeProps<ServiceFlowNode>) {
   const status = useServices((s) => s.mirror?.services.get(service.name));
   const trouble = useServices((s) => (s.mirror ? troubleOf(status, service, s.mirror.services) : undefined));
   const state = status?.state ?? 'stopped';
-  const external = service.mode === 'remote';
+  // Drawn dashed: it is watched from here at most (a remote service), never started or stopped.
+  const external = status !== undefined && notRunHere(status);
   return (
     <div
       className={`service-node tone-${toneOf(state)}${external ? ' external' : ''}${selected ? ' selected' : ''}${mark ? ` mark-${mark}` : ''}${dimmed ? ' dimmed' : ''}`}

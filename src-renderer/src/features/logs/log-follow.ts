@@ -3,7 +3,7 @@
  * there are several), then a follow from the last seq seen, made again after a reconnect; lines
  * at or below the last seq are dropped, so a re-follow never shows a line twice.
  */
-import { logMessageSchema, type ContractLogLine } from '@shared/contract/logs';
+import type { ContractLogLine, LogMessage } from '@shared/contract/logs';
 import type { Params, Result } from '@shared/contract/methods';
 
 type LogMethod = 'logTail' | 'logFollow' | 'logUnfollow';
@@ -11,7 +11,7 @@ type LogMethod = 'logTail' | 'logFollow' | 'logUnfollow';
 /** What a follow needs of the ContractClient, stated here so that this file needs no DOM types. */
 export interface LogClient {
   call<M extends LogMethod>(method: M, params: Params<M>): Promise<Result<M>>;
-  onPush(listener: (message: unknown) => void): () => void;
+  onLog(listener: (logs: LogMessage['logs']) => void): () => void;
   onReconnect(listener: () => void): () => void;
 }
 
@@ -75,10 +75,8 @@ export function followLogs(client: LogClient, services: readonly string[], sink:
     }
   };
 
-  const offPush = client.onPush((message) => {
-    const parsed = logMessageSchema.safeParse(message);
-    if (stopped || !parsed.success) return;
-    const { service, lines, gap } = parsed.data.logs;
+  const offLogs = client.onLog(({ service, lines, gap }) => {
+    if (stopped) return;
     if (!following.has(service)) return;
     let last = lastSeq.get(service) ?? 0;
     if (gap && gap.to > last) {
@@ -104,7 +102,7 @@ export function followLogs(client: LogClient, services: readonly string[], sink:
 
   return () => {
     stopped = true;
-    offPush();
+    offLogs();
     offReconnect();
     for (const name of following) client.call('logUnfollow', { name }).catch(() => undefined); // the connection may be gone: nothing to undo then
   };

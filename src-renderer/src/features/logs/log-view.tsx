@@ -13,12 +13,16 @@ import './log-view.css';
 const STATUS_MS = 250;
 const number = new Intl.NumberFormat('en-US');
 const idle: LogTerminalStats = { paused: false, written: 0, waiting: 0, skipped: 0 };
-const sameStats = (a: LogTerminalStats, b: LogTerminalStats) => a.paused === b.paused && a.written === b.written && a.waiting === b.waiting && a.skipped === b.skipped;
+const sameStats = (a: LogTerminalStats, b: LogTerminalStats) =>
+  a.paused === b.paused && a.written === b.written && a.waiting === b.waiting && a.skipped === b.skipped;
 
 /** Where typing belongs to a field (xterm's own helper textarea takes no typing: stdin is off). */
 const isTypingTarget = (target: EventTarget) =>
   target instanceof HTMLElement &&
-  (target.isContentEditable || target instanceof HTMLInputElement || target instanceof HTMLSelectElement || (target instanceof HTMLTextAreaElement && !target.classList.contains('xterm-helper-textarea')));
+  (target.isContentEditable ||
+    target instanceof HTMLInputElement ||
+    target instanceof HTMLSelectElement ||
+    (target instanceof HTMLTextAreaElement && !target.classList.contains('xterm-helper-textarea')));
 
 export interface LogViewProps {
   client: ContractClient;

@@ -11,7 +11,8 @@ export function ReadinessPanel() {
   return (
     <section className="readiness-panel" aria-label="Preflight and readiness">
       <p className="hint">
-        Preflight runs the checks a start would (binaries, ports, images, the Docker engine, the cluster) for every service that is not running. Refreshed every 5 s.
+        Preflight runs the checks a start would (binaries, ports, images, the Docker engine, the cluster) for every service that is not running. Refreshed every
+        5 s.
         <button type="button" onClick={() => void readiness.refetch()}>
           Check now
         </button>

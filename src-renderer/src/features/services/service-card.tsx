@@ -1,15 +1,17 @@
 /**
  * A service's card: state, health (last result, latency, sparkline), uptime, what runs it, ports,
- * restarts, last exit and mode — with Start / Stop / Restart (pending while acting). Hovering or
- * focusing Stop shows on the graph what would stop with it.
+ * restarts, last exit and mode — with Start / Stop / Restart, each enabled when the status allows it
+ * (pending while acting). Hovering or focusing Stop shows on the graph what would stop with it.
  */
 import type { GraphService } from '@shared/contract/registry';
-import { isRunning, type ServiceStatus } from '@shared/contract/service-state';
+import { actionsOf, notRunHere } from '@shared/contract/service-actions';
+import { isRunning, type ServiceAction, type ServiceStatus } from '@shared/contract/service-state';
+import { toneOf } from '@shared/contract/state-meaning';
 import { ModeIcon } from '../../components/mode-icon';
 import { Sparkline } from '../../components/sparkline';
 import { useRegistry } from '../../api/client-context';
 import { useServices } from '../../state/services-store';
-import { formatUptime, stopImpact, toneOf } from '../../state/service-view';
+import { formatUptime, stopImpact } from '../../state/service-view';
 import { useUi } from '../../state/ui-store';
 import { useServiceAction } from './use-service-actions';
 
@@ -26,15 +28,20 @@ export function ServiceCard({ status, service, history = [], now, onLogs }: Prop
   const { services } = useRegistry();
   const { select, setHighlight } = useUi.getState();
   const running = isRunning(status);
-  const remote = status.mode === 'remote';
-  const busy = pending !== undefined || status.state === 'starting' || status.state === 'stopping';
+  const actions = actionsOf(status);
+  const cannot = (action: ServiceAction) => pending !== undefined || !actions.includes(action);
   const runsAs = status.workload ?? (status.pid ? `pid ${status.pid}` : undefined);
   const showBlast = () => {
     const dependents = stopImpact(services, useServices.getState().mirror?.services ?? new Map(), status.name);
     setHighlight({ kind: 'blast', names: [status.name, ...dependents] });
   };
   return (
-    <article className={`service-card tone-${toneOf(status.state)}`} data-testid={`card-${status.name}`} data-state={status.state} aria-label={`${status.name}: ${status.state}`}>
+    <article
+      className={`service-card tone-${toneOf(status.state)}`}
+      data-testid={`card-${status.name}`}
+      data-state={status.state}
+      aria-label={`${status.name}: ${status.state}`}
+    >
       <header>
         <ModeIcon mode={status.mode} />
         <button type="button" className="link card-name" onClick={() => select(status.name)}>
@@ -96,17 +103,26 @@ export function ServiceCard({ status, service, history = [], now, onLogs }: Prop
       </dl>
       {status.logTail?.length ? <pre className="log-tail">{status.logTail.slice(-5).join('\n')}</pre> : null}
       <footer>
-        {remote ? (
-          <span className="hint">watched, not run by us</span>
+        {notRunHere(status) ? (
+          <span className="hint">not started or stopped from here</span>
         ) : (
           <>
-            <button type="button" disabled={busy || running} onClick={() => act('start')} aria-label={`Start ${status.name}`}>
+            <button type="button" disabled={cannot('start')} onClick={() => act('start')} aria-label={`Start ${status.name}`}>
               {pending === 'start' ? 'Starting…' : 'Start'}
             </button>
-            <button type="button" disabled={busy || (!running && status.state !== 'crash-loop' && status.state !== 'failed')} onClick={() => act('stop')} onMouseEnter={showBlast} onMouseLeave={() => setHighlight(undefined)} onFocus={showBlast} onBlur={() => setHighlight(undefined)} aria-label={`Stop ${status.name}`}>
+            <button
+              type="button"
+              disabled={cannot('stop')}
+              onClick={() => act('stop')}
+              onMouseEnter={showBlast}
+              onMouseLeave={() => setHighlight(undefined)}
+              onFocus={showBlast}
+              onBlur={() => setHighlight(undefined)}
+              aria-label={`Stop ${status.name}`}
+            >
               {pending === 'stop' || pending === 'stop-cascade' ? 'Stopping…' : 'Stop'}
             </button>
-            <button type="button" disabled={busy || !running} onClick={() => act('restart')} aria-label={`Restart ${status.name}`}>
+            <button type="button" disabled={cannot('restart')} onClick={() => act('restart')} aria-label={`Restart ${status.name}`}>
               {pending === 'restart' ? 'Restarting…' : 'Restart'}
             </button>
           </>

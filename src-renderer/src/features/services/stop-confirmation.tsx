@@ -1,4 +1,4 @@
-/** Asked before a stop that takes running dependents down too: names them, in the order they stop. */
+/** Asked when the engine refused a stop because running services need it: names them as the engine did, in the order they stop. */
 import { useEffect, useRef } from 'react';
 import { useUi } from '../../state/ui-store';
 import { useServiceAction } from './use-service-actions';

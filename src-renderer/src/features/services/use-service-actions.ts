@@ -1,12 +1,12 @@
 /**
  * Start, stop and restart as the views offer them: a start brings up what the service needs first;
- * a stop that would take running dependents down asks first (listing them); failures become notices.
+ * a stop the engine refuses because running services need it asks first, listing the dependents
+ * the engine named (never a blast radius worked out here from the file); failures become notices.
  */
 import { useMutation } from '@tanstack/react-query';
+import { dependentsRunningOf } from '@shared/contract/errors';
 import type { PlatformReport } from '@shared/contract/platform';
-import { useClient, useRegistry } from '../../api/client-context';
-import { useServices } from '../../state/services-store';
-import { stopImpact } from '../../state/service-view';
+import { useClient } from '../../api/client-context';
 import { useUi } from '../../state/ui-store';
 
 export type Action = 'start' | 'stop' | 'restart' | 'stop-cascade';
@@ -19,7 +19,6 @@ function failureOf(report: PlatformReport): string | undefined {
 
 export function useServiceAction(name: string) {
   const client = useClient();
-  const { services } = useRegistry();
   const notify = useUi((s) => s.notify);
   const askStop = useUi((s) => s.askStop);
   const mutation = useMutation({
@@ -27,9 +26,13 @@ export function useServiceAction(name: string) {
       if (action === 'start') return failureOf(await client.call('platformStart', { names: [name] }));
       if (action === 'restart') return void (await client.call('restart', { name }));
       if (action === 'stop-cascade') return failureOf(await client.call('platformStop', { names: [name] }));
-      const dependents = stopImpact(services, useServices.getState().mirror?.services ?? new Map(), name);
-      if (dependents.length > 0) return askStop({ name, dependents });
-      await client.call('stop', { name, force: false });
+      try {
+        await client.call('stop', { name, force: false });
+      } catch (error) {
+        const refused = dependentsRunningOf(error);
+        if (!refused) throw error;
+        askStop({ name, dependents: refused.dependents });
+      }
       return undefined;
     },
     onSuccess: (failure) => failure && notify('error', failure),
@@ -44,7 +47,10 @@ export function usePlatformAction() {
   const mutation = useMutation({
     mutationFn: async (action: 'start' | 'stop') => {
       const report = await client.call(action === 'start' ? 'platformStart' : 'platformStop', { names: [] });
-      return { failure: failureOf(report), took: `${action === 'start' ? 'Started' : 'Stopped'} the platform in ${((report.ended - report.began) / 1000).toFixed(1)} s` };
+      return {
+        failure: failureOf(report),
+        took: `${action === 'start' ? 'Started' : 'Stopped'} the platform in ${((report.ended - report.began) / 1000).toFixed(1)} s`,
+      };
     },
     onSuccess: ({ failure, took }) => notify(failure ? 'error' : 'info', failure ?? took),
     onError: (error: Error) => notify('error', error.message),

@@ -7,7 +7,15 @@
 import { useEffect, useRef } from 'react';
 import type { RegistryConfirmation } from '@shared/contract/settings';
 
-export function RegistryChangeConfirmation({ confirmation, onConfirm, onCancel }: { confirmation: RegistryConfirmation | undefined; onConfirm: (code: string) => void; onCancel: () => void }) {
+export function RegistryChangeConfirmation({
+  confirmation,
+  onConfirm,
+  onCancel,
+}: {
+  confirmation: RegistryConfirmation | undefined;
+  onConfirm: (code: string) => void;
+  onCancel: () => void;
+}) {
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     if (confirmation && !dialog.current?.open) dialog.current?.showModal();

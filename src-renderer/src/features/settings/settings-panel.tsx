@@ -52,7 +52,13 @@ export function SettingsPanel() {
       >
         <label>
           Registry file <span className="hint">(now: {file}; a new one is used from the next start)</span>
-          <input type="text" value={registryPath ?? current.registryPath ?? ''} placeholder="default: ~/.provisioning/config/services.toml, else the demo" onChange={(e) => setRegistryPath(e.target.value)} aria-label="Registry file path" />
+          <input
+            type="text"
+            value={registryPath ?? current.registryPath ?? ''}
+            placeholder="default: ~/.provisioning/config/services.toml, else the demo"
+            onChange={(e) => setRegistryPath(e.target.value)}
+            aria-label="Registry file path"
+          />
         </label>
         <button type="submit" disabled={registryPath === undefined}>
           Use this registry
@@ -74,11 +80,16 @@ export function SettingsPanel() {
       <fieldset>
         <legend>Desktop app</legend>
         <label>
-          <input type="checkbox" checked={current.closeToTray} onChange={(e) => save.mutate({ closeToTray: e.target.checked })} /> Closing the window keeps the app in the tray
+          <input type="checkbox" checked={current.closeToTray} onChange={(e) => save.mutate({ closeToTray: e.target.checked })} /> Closing the window keeps the
+          app in the tray
         </label>
         <label>
           When quitting with services running{' '}
-          <select value={current.stopOnQuit} onChange={(e) => save.mutate({ stopOnQuit: e.target.value as Settings['stopOnQuit'] })} aria-label="When quitting with services running">
+          <select
+            value={current.stopOnQuit}
+            onChange={(e) => save.mutate({ stopOnQuit: e.target.value as Settings['stopOnQuit'] })}
+            aria-label="When quitting with services running"
+          >
             <option value="ask">ask</option>
             <option value="always">stop them</option>
             <option value="never">keep them running</option>

@@ -1,0 +1,74 @@
+/**
+ * What the engine knows of each deployment mode, in one table: whether its services are supervised
+ * here (a driver starts, stops and adopts them) or only watched (a remote service runs elsewhere:
+ * its check runs, nothing else), and what a start needs from the machine (preflight). The engine and
+ * preflight read this table; they never test a mode.
+ */
+import type { DeploymentMode, ServiceDefinition } from '@shared/model';
+import type { MachineQuestions } from '../preflight/machine-questions';
+import { binaryProblems } from './binary/binary-preflight';
+import { BinaryDriver } from './binary/binary-driver';
+import { ComposeDriver } from './compose/compose-driver';
+import { DockerDriver } from './docker/docker-driver';
+import type { RegistryContext, ServiceDriver } from './driver';
+import { KubernetesDriver } from './kubernetes/kubernetes-driver';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface ModeEntry {
+  /** supervised: started, stopped and adopted here; watched: checked only. */
+  readonly supervision: 'supervised' | 'watched';
+  /** The driver of a supervised mode, made once per engine with the owner's environment. */
+  readonly driver?: (env: Env) => ServiceDriver;
+  /** Problems a start would meet on this machine (empty: none). */
+  needs(service: ServiceDefinition, context: RegistryContext, machine: MachineQuestions): Promise<string[]>;
+  /** What starting it runs, in words (a person confirms a new registry by these). */
+  runs(service: ServiceDefinition): string[];
+}
+
+const found = async (...problems: Promise<string | undefined>[]): Promise<string[]> =>
+  (await Promise.all(problems)).filter((p): p is string => p !== undefined);
+
+export const MODES: Readonly<Record<DeploymentMode, ModeEntry>> = {
+  binary: {
+    supervision: 'supervised',
+    driver: () => new BinaryDriver(),
+    needs: binaryProblems,
+    runs: ({ deployment: { binary } }) => (binary ? [`${binary.shell ? 'shell: ' : '$ '}${[binary.command, ...binary.args].join(' ')}`] : []),
+  },
+  docker: {
+    supervision: 'supervised',
+    driver: (env) => new DockerDriver(env),
+    needs: (_s, _c, machine) => found(machine.docker()),
+    runs: ({ deployment: { docker } }) => (docker ? [`docker image ${docker.image}${docker.command ? ` running ${docker.command.join(' ')}` : ''}`] : []),
+  },
+  'docker-compose': {
+    supervision: 'supervised',
+    driver: (env) => new ComposeDriver(env),
+    needs: (_s, _c, machine) => found(machine.docker(), machine.compose()),
+    runs: ({ deployment }) => (deployment['docker-compose'] ? [`compose file ${deployment['docker-compose'].file}`] : []),
+  },
+  kubernetes: {
+    supervision: 'supervised',
+    driver: () => new KubernetesDriver(),
+    needs: (service, _c, machine) => {
+      const target = service.deployment.kubernetes;
+      return target ? found(...(target.helm ? [machine.helm()] : []), machine.kubernetes(target)) : Promise.resolve([]);
+    },
+    runs: ({ deployment: { kubernetes } }) =>
+      kubernetes
+        ? [
+            ...kubernetes.manifests.map((manifest) => `kubernetes manifest ${manifest}`),
+            ...(kubernetes.inline ? ['kubernetes manifests written in the registry'] : []),
+            ...(kubernetes.helm ? [`helm chart ${kubernetes.helm.chart}`] : []),
+          ]
+        : [],
+  },
+  remote: {
+    supervision: 'watched',
+    needs: () => Promise.resolve([]),
+    runs: ({ deployment: { remote } }) => (remote ? [`nothing here: watches ${remote.url}`] : []),
+  },
+};
+
+export const modeOf = (service: ServiceDefinition): ModeEntry => MODES[service.deployment.mode];
