@@ -2,7 +2,6 @@
  * Problems that did not stop the engine (a record set aside, a log write error): each said once, to
  * the owner's log as it happens, and shown to every face that asks (`services status`) for an hour
  * after it last happened — a problem long past does not follow the user forever; the log keeps it.
- * One list outlives the engines a reloadable engine rebuilds, so an update does not forget them.
  */
 
 /** Enough to explain a home's trouble; a flood of distinct problems keeps only the newest. */

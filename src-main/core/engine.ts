@@ -64,6 +64,12 @@ export interface EngineOptions {
 
 type Listener = (event: StateEvent) => void;
 
+/** A registry, or how to make one from the registry that runs (undefined: nothing to change). */
+export type RegistryChange = Registry | ((running: Registry) => Registry | undefined);
+
+/** States in which a service's process may exist before its status names it. */
+const BUSY = new Set<ServiceStatus['state']>(['starting', 'stopping']);
+
 export interface StartOptions {
   /** The client's values of the env references (kept in memory for its restarts); see EngineOptions.clientEnv. */
   readonly env?: ClientEnv;
@@ -89,8 +95,12 @@ export interface Engine {
   platformRestart(names: readonly string[], options?: PlatformOptions): Promise<RestartReport>;
   /** What `operation` needs (`required_for`): running or not, and with `autoStart` started, all or nothing. */
   ensure(operation: string, options?: PlatformOptions & { readonly autoStart?: boolean }): Promise<EnsureReport>;
-  /** Reconciles with a new registry: only what changed is touched (service-set.ts). `env`: values for what it restarts. */
-  update(registry: Registry, options?: StartOptions): Promise<UpdateReport>;
+  /**
+   * Reconciles with a new registry: only what changed is touched (service-set.ts). A function is
+   * given the registry that runs when the update's turn comes (updates go one at a time). `env`:
+   * values for what it restarts.
+   */
+  update(registry: RegistryChange, options?: StartOptions): Promise<UpdateReport>;
   /** The report of the last platform start, if any (kept across restarts). */
   lastStart(): Promise<PlatformReport | undefined>;
   /** `env`: would it start with these values (nothing is kept); else with those it was given. */
@@ -244,6 +254,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         }),
     stop: (name) => stop(name),
     watched: (name) => set.has(name) && modeOf(member(name).service).supervision === 'watched',
+    wanted: (name) => set.get(name)?.wanted === true,
     block: (name, reason) => {
       const found = set.get(name);
       if (!found) return;
@@ -266,9 +277,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
   // One update at a time: each reconciles with the set as the previous one left it.
   let updating: Promise<unknown> = Promise.resolve();
-  const update = async (next: Registry, env: ClientEnv | undefined): Promise<UpdateReport> => {
+  const update = async (change: RegistryChange, env: ClientEnv | undefined): Promise<UpdateReport> => {
+    const next = typeof change === 'function' ? change(set.registry) : change;
+    if (!next) return { added: [], removed: [], changed: [] };
     const diff = registryDiff(set.registry, next);
-    const running = (names: readonly string[]) => names.filter((name) => isRunning(statusOf(name)));
+    // Running, or on its way (a start under way has no pid yet; a retry is due): its stop waits for the start.
+    const running = (names: readonly string[]) => names.filter((name) => set.get(name)!.active || BUSY.has(statusOf(name)!.state));
     const restart = running(diff.changed);
     const ending = [...restart, ...running(diff.removed)];
     propagation.hold();
@@ -281,6 +295,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     } finally {
       propagation.release();
     }
+    // What waits on a dependency the update changed is told its cause anew (or starts).
+    desired.changed();
     const started = restart.length > 0 ? await platformStart(restart, env ? { env } : {}) : undefined;
     const { added, removed, changed } = diff;
     return { added, removed, changed, ...(stopped ? { stop: stopped } : {}), ...(started ? { start: started } : {}) };

@@ -2,7 +2,7 @@
  * The engine's services, kept for its whole life: one member per registry service (a supervisor, or
  * a watcher of one that runs elsewhere) and the graph between them. A registry update reconciles
  * the set instead of rebuilding it: a service whose definition changed only in what does not touch
- * its instance (dependencies, description, policies) is changed in place — its process, health
+ * its instance (dependencies, description, on_dependency_failure, auto_start…) is changed in place — its process, health
  * history, log and state go on — and only members added, removed or out of date are made or let go.
  */
 import type { ServiceStatus } from '@shared/contract/service-state';
@@ -78,15 +78,13 @@ export class ServiceSet {
   /** The rest of an update, once what leaves or is out of date has stopped: the set is then `next`. */
   async complete(next: Registry, diff: RegistryDiff): Promise<void> {
     // An out-of-date member is made anew (its context, env references and check come from its
-    // definition); its log and state files are the same, so its history of runs goes on.
-    for (const name of [...diff.removed, ...diff.changed]) {
-      const member = this.#members.get(name)!;
-      this.#members.delete(name);
-      await this.factory.dispose(member);
-    }
-    const added = await this.#create(next.services.filter((s) => diff.added.includes(s.name) || diff.changed.includes(s.name)));
+    // definition); its log and state files are the same, so its history of runs goes on. Until the
+    // set is `next`, every name the registry lists has a member: the old one shows its last status.
+    for (const name of [...diff.removed, ...diff.changed]) await this.factory.dispose(this.#members.get(name)!);
+    const made = await this.#create(next.services.filter((s) => diff.added.includes(s.name) || diff.changed.includes(s.name)));
+    for (const name of diff.removed) this.#members.delete(name);
     this.#use(next);
-    await Promise.all(added.map((member) => member.adopt()));
+    await Promise.all(made.map((member) => member.adopt()));
   }
 
   /** Lets every member go (services keep running; the next owner adopts them). */

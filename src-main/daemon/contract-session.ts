@@ -103,8 +103,8 @@ export function contractHandlers(engine: Engine, owner: OwnerFacts): ContractHan
     validateRegistry: async ({ text }) => owner.registry.validate(text),
     editDependency: async (edit) => {
       const edited = await owner.registry.editDependency(edit);
-      const running = withDependencies(engine.registry, edited.registry, edit.service);
-      if (running) await engine.update(running);
+      // Made from the registry that runs when the update's turn comes, not the one running now.
+      await engine.update((running) => withDependencies(running, edited.registry, edit.service));
       return graphOf(owner.registry.displayPath, edited);
     },
     settings: () => owner.settings.read(),

@@ -124,7 +124,7 @@ export class ContractClient implements ContractApi {
     else
       waiting.reject(
         protocolError(
-          `the answer to ${waiting.method} does not match this version's contract (${result.error.issues[0]?.message ?? 'invalid'}); the owner may be another version: \`provisioning daemon stop\` and run the command again`,
+          `the answer to ${waiting.method} does not match this version's contract (${result.error.issues[0]?.message ?? 'invalid'}); the owner may be another version: stop it and try again`,
         ),
       );
   }

@@ -65,7 +65,9 @@ describe('binary services', () => {
   it('refuses to start a command that does not exist (preflight)', async () => {
     const h = await open(nodeService('ghost', []).replace(JSON.stringify(process.execPath), '"no-such-command-here"'));
     await expect(h.engine.start('ghost')).rejects.toThrow('cannot start ghost:\n  - command not found: no-such-command-here (not on PATH)');
-    expect(h.engine.status()[0]!.state).toBe('stopped');
+    // Nothing ran; it waits (asked for) and says why, until the command appears (desired-state.ts).
+    expect(h.engine.status()[0]).toMatchObject({ state: 'blocked', reason: 'cannot start: command not found: no-such-command-here (not on PATH)' });
+    expect(h.processes('ghost')).toEqual([]);
   });
 
   it('restarts a crashing service with growing backoff, then shows crash-loop with the next try', async () => {

@@ -7,7 +7,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../support/cli-run';
-import { harnesses, nodeService, waitFor } from '../support/engine-harness';
+import { parseRegistry } from '@shared/model';
+import { alive, harnesses, nodeService, waitFor } from '../support/engine-harness';
 
 const { open, track } = harnesses();
 
@@ -63,5 +64,41 @@ describe('desired state', () => {
     // Stopped by the user: the wish is gone (kept for the next owner too), so db serving again does not bring it back.
     expect(JSON.parse(readFileSync(join(second.home, 'services', 'state', 'web.json'), 'utf8'))).toMatchObject({ wanted: false, waiting: false });
     expect(second.engine.status().find((s) => s.name === 'web')?.state).toBe('stopped');
+  });
+});
+
+describe('a registry update', () => {
+  it('tells a waiting service its cause anew: with the edge to its failed dependency removed, it starts', async () => {
+    const dir = tempDir();
+    const text = registry(dir, 'restart = "no"');
+    const h = await open(text);
+    await h.engine.platformStart(['web']);
+    expect(h.engine.status().find((s) => s.name === 'web')?.state).toBe('blocked');
+    const { registry: edited } = parseRegistry(text.replace('dependencies = ["db"]', 'dependencies = []'), 'test.toml');
+    const report = await h.engine.update(edited!);
+    expect(report).toMatchObject({ added: [], removed: [], changed: [] });
+    await waitFor(() => h.engine.status().find((s) => s.name === 'web' && s.state === 'healthy'));
+  });
+
+  it('stops and remakes a changed service whose start is still under way, so no process of the old definition is left', async () => {
+    const dir = tempDir();
+    const ready = join(dir, 'ready');
+    // Not healthy until `ready` exists: its start is under way (no pid in its status) when the update comes.
+    const slow = (tag: string) =>
+      nodeService('slow', ['-e', `setInterval(() => {}, 1000) // ${tag}`], '', 'timeout = "60s"') +
+      `[services.slow.health_check]\ntype = "file"\ninterval = "100ms"\nfile = { path = ${JSON.stringify(ready)} }\n`;
+    const h = await open(slow('old'));
+    const starting = h.engine.start('slow', { noDeps: true });
+    const first = await waitFor(() => h.processes('slow')[0]);
+    const { registry: next } = parseRegistry(slow('new'), 'test.toml');
+    const updating = h.engine.update(next!);
+    writeFileSync(ready, '');
+    await starting;
+    const report = await updating;
+    expect(report.changed).toEqual(['slow']);
+    expect(alive(first)).toBe(false);
+    const now = await waitFor(() => h.engine.status().find((s) => s.state === 'healthy'));
+    expect(now.pid).not.toBe(first);
+    expect(readFileSync(`/proc/${now.pid}/cmdline`, 'utf8')).toContain('// new');
   });
 });

@@ -103,7 +103,7 @@ describe('the owner lock against another local user', () => {
     // Before: the lock was this abstract name, so every command failed "the daemon did not start within 10s".
     expect(report.squat).toEqual(['bound', 'bound']);
     const started = await h.run(['services', 'start', 'web']);
-    expect(started, started.stderr).toMatchObject({ code: 0, stdout: expect.stringMatching(/^web healthy/) });
+    expect(started, started.stderr).toMatchObject({ code: 0, stdout: expect.stringMatching(/^web healthy/m) });
     const pid = await h.daemonPid();
     expect(pid).toBeGreaterThan(0);
     expect((await h.run(['daemon', 'stop'])).stdout).toContain(`daemon (pid ${pid}) stopped`);

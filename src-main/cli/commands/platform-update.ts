@@ -20,7 +20,12 @@ export async function platformUpdate(ctx: CommandContext): Promise<void> {
   await client.call('subscribe');
   // The registry as read here is the file the owner reads again: its references are the ones to send.
   const report = await client.call('update', { env: callerEnv(ctx, registry) });
-  if (ctx.options.json) return ctx.json(report);
+  const failed = [report.stop, report.start].some((r) => r?.steps.some((s) => s.outcome === 'failed' || s.outcome === 'blocked'));
+  if (ctx.options.json) {
+    ctx.json(report);
+    if (failed) throw new CliExit(EXIT.invalid);
+    return;
+  }
   const { bold, dim } = ctx.paint;
   const list = (names: readonly string[]) => (names.length > 0 ? names.join(', ') : dim('none'));
   ctx.out(`\n${bold('added')}    ${list(report.added)}${report.added.length > 0 ? dim(' (not started: `provisioning platform start <name>`)') : ''}`);
@@ -29,6 +34,5 @@ export async function platformUpdate(ctx: CommandContext): Promise<void> {
   if (report.stop) summarize(ctx, report.stop);
   if (report.start) summarize(ctx, report.start);
   if (!report.stop && !report.start) ctx.out(dim('nothing running was out of date; nothing restarted'));
-  const failed = [report.stop, report.start].some((r) => r?.steps.some((s) => s.outcome === 'failed' || s.outcome === 'blocked'));
   if (failed) throw new CliExit(EXIT.invalid);
 }

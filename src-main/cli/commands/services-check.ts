@@ -5,7 +5,6 @@
  * it (`ensure`: all or nothing); this command shows the start live and says what is missing.
  */
 import type { EnsureReport } from '@shared/contract/platform';
-import { suggestion } from '@shared/model';
 import { CliExit, EXIT } from '../cli-io';
 import type { CommandContext } from '../command-context';
 import { callerEnv } from './caller-env';
@@ -15,12 +14,6 @@ export async function servicesCheck(ctx: CommandContext, operation: string, opti
   const { client, registry } = await ctx.owner();
   const ensure = () => client.call('ensure', { operation, autoStart: options.autoStart, env: callerEnv(ctx, registry) });
   const report: EnsureReport = options.autoStart ? await watchOperation(ctx, client, ensure, { reports: (r) => (r.start ? [r.start] : []) }) : await ensure();
-  if (report.required.length === 0) {
-    // The operations this file names, for the suggestion: the owner runs the same file.
-    const known = [...new Set(registry.services.flatMap((s) => s.required_for))];
-    ctx.err(ctx.paint.red(`no service is required for '${operation}'${suggestion(operation, known)}; operations: ${known.join(', ') || 'none'}`));
-    throw new CliExit(EXIT.invalid);
-  }
   // The start's own report is shown live above; the answer keeps the shape it always had.
   const { start, ...answer } = report;
   const { problem, missing, required } = answer;

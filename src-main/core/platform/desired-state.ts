@@ -8,7 +8,6 @@ import type { ServiceStatus } from '@shared/contract/service-state';
 import { SERVING } from '@shared/contract/state-meaning';
 import type { ServiceDefinition } from '@shared/model';
 import type { Clock } from '../supervisor/clock';
-import { preflightReason } from '../supervisor/service-supervisor';
 
 export interface WantedMember {
   readonly service: ServiceDefinition;
@@ -16,8 +15,8 @@ export interface WantedMember {
   readonly wanted: boolean;
   readonly active: boolean;
   block(reason: string): void;
-  preflightProblems(): Promise<string[]>;
-  start(launching?: () => void, why?: string): Promise<ServiceStatus>;
+  /** Starts it if, when its turn comes, it is still wanted and blocked; a preflight problem keeps it blocked. */
+  startIfWanted(why: string): Promise<ServiceStatus>;
 }
 
 /** How often a service blocked by a preflight problem asks again (nothing tells us when a port is freed). */
@@ -78,12 +77,11 @@ export class DesiredState {
     const { name } = member.service;
     this.#trying.add(name);
     try {
-      const problems = await member.preflightProblems();
-      if (this.#closed) return;
-      if (problems.length > 0) {
-        member.block(preflightReason(problems));
-        this.#recheckLater();
-      } else await member.start(undefined, 'what blocked it is cleared').catch(() => undefined);
+      const status = await member.startIfWanted('what blocked it is cleared');
+      // Still blocked: a preflight problem, which nothing announces the end of.
+      if (status.state === 'blocked') this.#recheckLater();
+    } catch {
+      // A start that failed says so in its status and log; the service is no longer blocked.
     } finally {
       this.#trying.delete(name);
     }

@@ -23,6 +23,8 @@ export interface PlatformDeps {
   stop(name: string): Promise<ServiceStatus>;
   /** Only watched here (remote): never stopped by an operation. */
   watched(name: string): boolean;
+  /** The user asked for it to run and has not stopped it (it may be blocked, waiting). */
+  wanted(name: string): boolean;
   /** Marks a service the user asked for that will not start now, because a dependency failed. */
   block(name: string, reason: string): void;
   /** Services that run but are no longer in the registry. */
@@ -100,7 +102,8 @@ export async function stopPlatform(
 
 /** Stops the services and what needs them (or all), then starts again the named ones and what of the stopped had run. */
 export async function restartPlatform(deps: PlatformDeps, names: readonly string[], options: OperationOptions = {}): Promise<RestartReport> {
-  const ran = new Set(deps.graph.names.filter((name) => isRunning(deps.statusOf(name))));
+  // What ran, and what was asked for and waited: the stop withdraws both wishes, the start renews them.
+  const ran = new Set(deps.graph.names.filter((name) => isRunning(deps.statusOf(name)) || deps.wanted(name)));
   const stop = await stopPlatform(deps, names, { ...options, dependents: true });
   const again = [...new Set([...names, ...stop.plan.filter((name) => ran.has(name))])];
   const start = await startPlatform(deps, again.length > 0 ? again : autoStart(deps.registry), options);

@@ -8,7 +8,7 @@ export interface RegistryDiff {
   readonly removed: string[];
   /** In both, with a different configuration hash: their running instances are out of date. */
   readonly changed: string[];
-  /** In both with the same hash but another definition (dependencies, description, policies): changed in place. */
+  /** In both with the same hash but another definition (dependencies, description, on_dependency_failure…): changed in place. */
   readonly edited: string[];
 }
 

@@ -40,8 +40,9 @@ export class DependencyReaction {
     if (cause) {
       if (!live) return;
       if (this.policy === 'stop') {
+        // Once: every state change runs the propagation again while the stop is under way.
+        if (this.#onRecovery !== 'start') target.stopFor(cause);
         this.#onRecovery = 'start';
-        target.stopFor(cause);
       } else if (target.state() === 'healthy') {
         target.degrade(cause);
         if (this.policy === 'restart') this.#onRecovery = 'restart';

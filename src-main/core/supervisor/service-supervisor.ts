@@ -49,7 +49,7 @@ export class ServiceSupervisor {
     this.#clock = deps.clock ?? systemClock;
     this.#tracker = new RestartTracker(service.startup);
     this.#reaction = new DependencyReaction(service.on_dependency_failure, {
-      live: () => this.#running !== undefined && !this.#running.exiting && !this.#running.stopping,
+      live: () => this.#running !== undefined && !this.#running.exited && this.#running.phase.kind !== 'stopping',
       state: () => this.#status.state,
       degrade: (cause) => this.#transition('degraded', cause),
       recover: () => this.#transition('healthy', 'its dependencies are healthy again'),
@@ -90,7 +90,7 @@ export class ServiceSupervisor {
 
   /**
    * A registry update changed its definition but not its configuration hash (dependencies,
-   * description, policies): the run goes on untouched under it. A new hash makes a new supervisor.
+   * description, on_dependency_failure…): the run goes on untouched under it. A new hash makes a new supervisor.
    */
   redefine(service: ServiceDefinition): void {
     this.#service = service;
@@ -110,8 +110,9 @@ export class ServiceSupervisor {
   start(launching?: () => void, why = 'started by user'): Promise<ServiceStatus> {
     this.#reaction.forget();
     return this.#enqueue(async () => {
-      if (this.#running && !this.#running.exiting) return this.#status;
+      if (this.#detached) return this.#status;
       await this.#want(true);
+      if (this.#running && !this.#running.exited) return this.#status;
       launching?.();
       await this.#preflight();
       this.#tracker.reset();
@@ -122,14 +123,33 @@ export class ServiceSupervisor {
   stop(): Promise<ServiceStatus> {
     this.#reaction.forget();
     return this.#enqueue(async () => {
+      if (this.#detached) return this.#status;
       await this.#want(false);
       return this.#stop();
+    });
+  }
+
+  /**
+   * The start desired-state.ts makes: only if, when its turn comes, it is still wanted and blocked
+   * (a stop queued meanwhile wins). Preflight problems leave it blocked with them.
+   */
+  startIfWanted(why: string): Promise<ServiceStatus> {
+    return this.#enqueue(async () => {
+      if (this.#detached || !this.wanted || this.#status.state !== 'blocked' || this.active) return this.#status;
+      const problems = await this.deps.preflight(this.#service);
+      if (problems.length > 0) {
+        this.block(preflightReason(problems));
+        return this.#status;
+      }
+      this.#tracker.reset();
+      return this.#start(why);
     });
   }
 
   /** `launching` as for start, once the running instance has stopped. */
   restart(launching?: () => void): Promise<ServiceStatus> {
     return this.#enqueue(async () => {
+      if (this.#detached) return this.#status;
       await this.#stop();
       await this.#want(true);
       launching?.();
@@ -162,7 +182,7 @@ export class ServiceSupervisor {
       notes.forEach((note) => this.#log(note));
       if (adopted) {
         this.#watch(adopted).catch(() => undefined);
-        this.#running!.ready = true;
+        this.#running!.phase = { kind: 'ready' };
         await this.#save({ desired: 'running', process: adopted.process });
         if (adopted.unreachable) return this.#transition('unknown', adopted.unreachable);
         // A service found running is checked before it is called healthy.
@@ -229,7 +249,7 @@ export class ServiceSupervisor {
   }
 
   async #start(why: string): Promise<ServiceStatus> {
-    if (this.#running?.exiting) await this.#running.handled;
+    if (this.#running?.exited) await this.#running.handled;
     this.#cancelRetry();
     if (this.#running || this.#detached) return this.#status;
     const instance = `${this.service.name}-${randomUUID()}`;
@@ -262,7 +282,7 @@ export class ServiceSupervisor {
   /** Ends a start that will not succeed (restart policy applies); its end is recorded with `failure` as the reason. */
   async #endStart(run: RunningService, failure: string): Promise<ServiceStatus> {
     const entry = this.#running!;
-    entry.failure = failure;
+    if (entry.phase.kind !== 'stopping') entry.phase = { kind: 'ending', failure };
     await this.deps.driver.stop(run.process, this.service, this.deps.context);
     await entry.handled;
     return this.#status;
@@ -270,7 +290,8 @@ export class ServiceSupervisor {
 
   /** The run has started: steady health checks begin (healthy, or degraded when a dependency is not). */
   #ready(run: RunningService, reason: string): ServiceStatus {
-    this.#running!.ready = true;
+    const entry = this.#running!;
+    if (entry.phase.kind === 'starting') entry.phase = { kind: 'ready' };
     this.#monitorHealth(run, true);
     const trouble = this.deps.dependencyTrouble(this.#service);
     return trouble ? this.#transition('degraded', trouble) : this.#transition('healthy', reason);
@@ -278,14 +299,14 @@ export class ServiceSupervisor {
 
   #monitorHealth(run: RunningService, healthy: boolean): void {
     const check = this.service.health_check;
-    if (!check || this.#running?.exiting) return;
+    if (!check || this.#running?.exited) return;
     this.deps.monitor.watch({
       name: this.service.name,
       check,
       healthy,
       startedAt: run.process.startedAt,
       onResult: (result, healthy) => {
-        if (!this.#isCurrent(run) || this.#running?.exiting) return;
+        if (!this.#isCurrent(run) || this.#running?.exited) return;
         this.#health = result;
         this.#history = withResult(this.#history, result);
         if (healthy && this.#status.state === 'unhealthy') {
@@ -308,9 +329,9 @@ export class ServiceSupervisor {
       await this.#save({ desired: 'stopped' });
       return this.#status.state === 'stopped' ? this.#status : this.#transition('stopped', 'stopped by user');
     }
-    current.stopping = true;
+    current.phase = { kind: 'stopping' };
     let result: TerminateResult = { forced: false, survivors: [] };
-    if (!current.exiting) {
+    if (!current.exited) {
       this.#transition('stopping', `stopping ${runLabel(current.run.process)}`);
       result = await this.deps.driver.stop(current.run.process, this.service, this.deps.context);
     }
@@ -322,12 +343,12 @@ export class ServiceSupervisor {
 
   /** Follows a run until it ends; the returned promise settles once its end is recorded. */
   #watch(run: RunningService): Promise<void> {
-    const entry: RunEntry = { run, stopping: false, exiting: false, ready: false, handled: Promise.resolve() };
+    const entry: RunEntry = { run, phase: { kind: 'starting' }, exited: false, handled: Promise.resolve() };
     entry.handled = run.exited.then((exit) => this.#ended(entry, exit));
     this.#running = entry;
     this.#engineHealth = undefined;
     run.signals?.((signal) => {
-      if (!this.#isCurrent(run) || entry.exiting || entry.stopping) return;
+      if (!this.#isCurrent(run) || entry.exited || entry.phase.kind === 'stopping') return;
       if (signal.kind === 'engine-health') {
         this.#engineHealth = signal.status;
         this.#status = { ...this.#status, engineHealth: signal.status };
@@ -335,29 +356,30 @@ export class ServiceSupervisor {
       } else if (signal.kind === 'unreachable') this.#transition('unknown', signal.reason);
       else if (signal.kind === 'trouble') this.#transition(signal.state, signal.reason);
       else if (signal.kind === 'recovered') {
-        if (!entry.ready) void this.#ready(run, signal.reason);
+        if (entry.phase.kind === 'starting') void this.#ready(run, signal.reason);
         else if (this.#status.state !== 'healthy') this.#transition('healthy', signal.reason);
       }
       // Its check decides from here; until it runs, the last known good state stands.
-      else if (this.#status.state === 'unknown') this.#transition(entry.ready ? 'healthy' : 'starting', 'its engine is reachable again');
+      else if (this.#status.state === 'unknown') this.#transition(entry.phase.kind === 'ready' ? 'healthy' : 'starting', 'its engine is reachable again');
     });
     return entry.handled;
   }
 
   async #ended(entry: RunEntry, exit: ExitReport): Promise<void> {
     if (this.#detached || !this.#isCurrent(entry.run)) return;
-    entry.exiting = true;
+    entry.exited = true;
     this.deps.monitor.unwatch(this.service.name);
     // Its last output goes before its end in the log; a log problem must not stop supervision.
     await this.deps.ingestor.drain().catch(() => undefined);
     // The main process is gone; anything it left behind goes too (no orphans).
     await this.deps.driver.reap(entry.run.process, this.deps.context);
-    if (entry.stopping) {
+    const { phase } = entry;
+    if (phase.kind === 'stopping') {
       await this.#recordExit({ ...exit, reason: 'stopped by user' });
       this.#running = undefined;
       return;
     }
-    await this.#afterExit(entry.failure ? { ...exit, reason: entry.failure } : exit, this.#clock.now() - entry.run.process.startedAt, entry);
+    await this.#afterExit(phase.kind === 'ending' ? { ...exit, reason: phase.failure } : exit, this.#clock.now() - entry.run.process.startedAt, entry);
   }
 
   /**
@@ -365,7 +387,7 @@ export class ServiceSupervisor {
    * (undefined when it ended while no manager ran); it is released only once everything is recorded.
    */
   async #afterExit(exit: ExitReport, ranMs: number, entry: RunEntry | undefined): Promise<ServiceStatus> {
-    const duringStartup = entry !== undefined && !entry.ready && entry.failure === undefined;
+    const duringStartup = entry?.phase.kind === 'starting';
     const tail = duringStartup ? (await tailLog(this.deps.context.logs, TAIL_LINES * 3)).filter((l) => l.stream !== 'evt').slice(-TAIL_LINES) : [];
     const reason = `${exit.reason}${duringStartup ? ' during startup' : ''}`;
     await this.#recordExit({ ...exit, reason });
@@ -375,7 +397,7 @@ export class ServiceSupervisor {
     if (!decision.restart) await this.#save({ desired: 'stopped' });
     if (entry) {
       if (this.#isCurrent(entry.run)) this.#running = undefined;
-      if (entry.stopping) return this.#status; // a stop arrived meanwhile: it reports the outcome
+      if (entry.phase.kind === 'stopping') return this.#status; // a stop arrived meanwhile: it reports the outcome
     }
     if (!decision.restart) {
       const state: ServiceState = exit.code === 0 && exit.signal === null ? 'stopped' : 'failed';
@@ -406,7 +428,7 @@ export class ServiceSupervisor {
   }
 
   #exiting(): boolean {
-    return this.#running?.exiting === true;
+    return this.#running?.exited === true;
   }
 
   #isCurrent(run: RunningService): boolean {
@@ -454,7 +476,7 @@ export class ServiceSupervisor {
 }
 
 /** A blocked service's reason when its preflight refuses a start. */
-export const preflightReason = (problems: readonly string[]): string => `cannot start: ${problems.join('; ')}`;
+const preflightReason = (problems: readonly string[]): string => `cannot start: ${problems.join('; ')}`;
 
 /** What a run is, in messages: its process, or the cluster workload that runs it. */
 const runLabel = (process: ProcessRecord): string => (process.pid ? `pid ${process.pid}` : (process.workload ?? process.instance));

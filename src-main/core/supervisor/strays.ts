@@ -44,7 +44,7 @@ export class Strays {
       name,
       mode: 'binary',
       state: 'external',
-      reason: `started from this home but not supervised (not in the registry, or its mode changed); \`provisioning services stop ${name}\` stops it`,
+      reason: 'started from this home but not supervised (not in the registry, or its mode changed); it can be stopped by name',
       since: this.#since,
       pid: leader.pid,
       restarts: 0,

@@ -10,20 +10,27 @@ import type { StateStore } from '../state/state-store';
 import type { Clock } from './clock';
 
 /**
+ * What the supervisor is doing with a run: starting it (not ready yet), running it (ready: passed
+ * its check, or survived the settle window), ending it itself (`failure`: not healthy in time, the
+ * reason its end is recorded with), or stopping it for the user (its end is no failure and never
+ * restarts it; a stop overrides an ending).
+ */
+export type RunPhase =
+  | { readonly kind: 'starting' }
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'ending'; readonly failure: string }
+  | { readonly kind: 'stopping' };
+
+/**
  * A watched run. It stays the current run until its end is fully recorded (`handled`), so a start or
  * stop that arrives while it ends waits for that instead of racing it.
  */
 export interface RunEntry {
   readonly run: RunningService;
   handled: Promise<void>;
-  /** A user's stop: its end is not a failure and never restarts it. */
-  stopping: boolean;
-  /** Its main process has ended; the end is being recorded. */
-  exiting: boolean;
-  /** It has started (passed its health check, or survived the settle window). */
-  ready: boolean;
-  /** Why we ended it ourselves (not healthy in time): recorded as the reason of its end. */
-  failure?: string;
+  phase: RunPhase;
+  /** Its main process has ended (in any phase); the end is being recorded. */
+  exited: boolean;
 }
 
 export interface SupervisorDeps {

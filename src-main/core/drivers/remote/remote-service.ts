@@ -64,6 +64,11 @@ export class RemoteService {
     return Promise.resolve();
   }
 
+  /** Never wanted (it runs elsewhere): nothing to start. */
+  startIfWanted(): Promise<ServiceStatus> {
+    return Promise.resolve(this.#status);
+  }
+
   /** Checks it now, then keeps checking it on its interval. */
   async adopt(): Promise<ServiceStatus> {
     const result = await this.deps.probe(this.check);
