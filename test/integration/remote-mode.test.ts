@@ -46,7 +46,13 @@ describe('remote mode', () => {
     // Start and stop do not act on it; a platform stop leaves it alone.
     expect((await h.engine.start('api')).state).toBe('external');
     expect((await h.engine.platformStop([])).steps).toEqual([
-      { name: 'api', outcome: 'skipped', reason: 'remote: not stopped from here', began: expect.any(Number) as number, ended: expect.any(Number) as number },
+      {
+        name: 'api',
+        outcome: 'skipped',
+        reason: 'runs elsewhere: not stopped from here',
+        began: expect.any(Number) as number,
+        ended: expect.any(Number) as number,
+      },
     ]);
     // The token reached the server and nowhere else: not in any status, event or file of the home.
     const everything = JSON.stringify([h.engine.status(), h.events, h.engine.healthHistory('api')]);
