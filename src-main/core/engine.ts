@@ -209,6 +209,16 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   strays.add(managedProcesses(options.home).filter((p) => !set.has(p.service)));
 
   let closed = false;
+  /** Calls `then` once `name` runs (a pid or a workload of ours); the answer stops listening. */
+  const whenRunning = (name: string, then: () => void): (() => void) => {
+    const listener: Listener = ({ status }) => {
+      if (status.name !== name || !isRunning(status)) return;
+      listeners.delete(listener);
+      then();
+    };
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  };
   const member = (name: string): Member => {
     const found = set.get(name);
     if (found) return found;
@@ -219,7 +229,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     return names;
   };
   const stop = async (name: string, { dependents = 'ignore' }: { readonly dependents?: 'refuse' | 'ignore' } = {}) => {
-    if (strays.has(name) && !set.has(name)) return strays.stop(name);
+    if (strays.has(name) && !set.has(name)) {
+      // Faces listing it as external learn it is gone.
+      const stopped = await strays.stop(name);
+      emit(stopped);
+      return stopped;
+    }
     const found = member(name);
     if (dependents === 'refuse') {
       const check = canStop(set.graph, name, (other) => isRunning(statusOf(other)));
@@ -245,13 +260,16 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     registry: set.registry,
     graph: set.graph,
     statusOf,
-    start: (name) =>
-      member(name)
+    start: (name, launched) => {
+      const off = launched ? whenRunning(name, launched) : undefined;
+      return member(name)
         .start(givenBy(name, env))
         .catch((error: unknown) => {
           if (error instanceof PreflightError) refused?.set(name, error);
           throw error;
-        }),
+        })
+        .finally(off);
+    },
     stop: (name) => stop(name),
     watched: (name) => set.has(name) && modeOf(member(name).service).supervision === 'watched',
     wanted: (name) => set.get(name)?.wanted === true,

@@ -87,6 +87,8 @@ describe('adoption', () => {
     expect(second.engine.anyActive()).toBe(true);
     expect(await second.engine.stop('api')).toMatchObject({ state: 'stopped' });
     expect(alive(started.pid!)).toBe(false);
+    // Faces that listed it as external are told it is gone.
+    expect(second.events.find((s) => s.name === 'api')).toMatchObject({ state: 'stopped', actions: [] });
     expect(second.engine.status().map((s) => s.name)).toEqual(['web']);
   });
 
