@@ -6,4 +6,5 @@ cd "$(dirname "$0")"
 ./docker.sh
 ./helm.sh
 ./kubernetes.sh
+./servers.sh
 ./chromium.sh

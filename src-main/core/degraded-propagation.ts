@@ -1,11 +1,12 @@
 /**
- * Running services whose dependency is not serving are degraded, with the cause, and healthy again
+ * Running services whose dependency does not hold its condition (serving, unless the edge says
+ * started or completed: dependency-schema.ts) are degraded, with the cause, and healthy again
  * once it serves (or stopped, or restarted, by their `on_dependency_failure`: DependencyReaction).
  * Run after every state change, and once after a registry update has made the set consistent.
  */
 import type { ServiceStatus } from '@shared/contract/service-state';
-import { SERVING } from '@shared/contract/state-meaning';
-import type { ServiceDefinition } from '@shared/model';
+import { satisfies } from '@shared/contract/state-meaning';
+import { conditionOf, type ServiceDefinition } from '@shared/model';
 
 export interface PropagationMember {
   readonly service: ServiceDefinition;
@@ -22,9 +23,9 @@ export class DegradedPropagation {
     private readonly statusOf: (name: string) => ServiceStatus | undefined,
   ) {}
 
-  /** Why a dependency of `service` is not serving, if one is not. */
+  /** Why a dependency of `service` does not hold its condition (serving, by default), if one does not. */
   troubleOf(service: ServiceDefinition): string | undefined {
-    const troubled = service.dependencies.map((name) => this.statusOf(name)).find((s) => s && !SERVING.has(s.state));
+    const troubled = service.dependencies.map((name) => this.statusOf(name)).find((s) => s && !satisfies(conditionOf(service, s.name), s.state));
     return troubled ? `dependency ${troubled.name} is ${troubled.state}: ${troubled.reason}` : undefined;
   }
 

@@ -31,6 +31,7 @@ import { registryDiff } from './platform/registry-diff';
 import { machineQuestions } from './preflight/machine-questions';
 import { preflight, PreflightError } from './preflight/preflight';
 import { managedProcesses } from './process/managed-processes';
+import { sweepEmptyCgroups } from './process/service-cgroup';
 import { readiness } from './readiness';
 import { ServiceSet, type Member, type MemberFactory } from './service-set';
 import { StateStore } from './state/state-store';
@@ -127,6 +128,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     return drivers.get(mode)!;
   };
   const listeners = new Set<Listener>();
+  /** Platform starts waiting for a service's launch (its `started` dependents), by name. */
+  const launchWaiters = new Map<string, Set<() => void>>();
   const strays = new Strays(options.home, () => clock.now());
   const statusOf = (name: string) => set.statusOf(name) ?? strays.status(name);
   const propagation = new DegradedPropagation(() => set.members(), statusOf);
@@ -186,6 +189,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
           monitor,
           preflight: (current) => preflightOf(current, runContext),
           dependencyTrouble: (current) => propagation.troubleOf(current),
+          launched: () => {
+            const waiting = launchWaiters.get(service.name);
+            launchWaiters.delete(service.name);
+            waiting?.forEach((then) => then());
+          },
           clock,
         },
         await store.read(service.name),
@@ -207,17 +215,14 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const set = new ServiceSet(factory);
   await set.open(options.registry);
   strays.add(managedProcesses(options.home).filter((p) => !set.has(p.service)));
+  sweepEmptyCgroups(options.home);
 
   let closed = false;
-  /** Calls `then` once `name` runs (a pid or a workload of ours); the answer stops listening. */
-  const whenRunning = (name: string, then: () => void): (() => void) => {
-    const listener: Listener = ({ status }) => {
-      if (status.name !== name || !isRunning(status)) return;
-      listeners.delete(listener);
-      then();
-    };
-    listeners.add(listener);
-    return () => listeners.delete(listener);
+  /** Calls `then` once a start of `name` has launched its process (or workload); the answer stops waiting. */
+  const whenLaunched = (name: string, then: () => void): (() => void) => {
+    const waiting = launchWaiters.get(name) ?? new Set();
+    launchWaiters.set(name, waiting.add(then));
+    return () => waiting.delete(then);
   };
   const member = (name: string): Member => {
     const found = set.get(name);
@@ -261,7 +266,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     graph: set.graph,
     statusOf,
     start: (name, launched) => {
-      const off = launched ? whenRunning(name, launched) : undefined;
+      const off = launched ? whenLaunched(name, launched) : undefined;
       return member(name)
         .start(givenBy(name, env))
         .catch((error: unknown) => {

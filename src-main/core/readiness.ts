@@ -4,8 +4,8 @@
  */
 import type { Readiness } from '@shared/contract/health';
 import { isRunning, type ServiceStatus } from '@shared/contract/service-state';
-import { SERVING } from '@shared/contract/state-meaning';
-import type { ServiceDefinition } from '@shared/model';
+import { SERVING, satisfies } from '@shared/contract/state-meaning';
+import { conditionOf, type ServiceDefinition } from '@shared/model';
 
 export interface ReadinessInput {
   readonly services: readonly ServiceDefinition[];
@@ -21,8 +21,8 @@ export function readiness({ services, statusOf, problems }: ReadinessInput): Pro
       if (status && SERVING.has(status.state)) return { name: service.name, verdict: 'ready', reasons: [status.reason] };
       if (status && isRunning(status)) return { name: service.name, verdict: 'blocked', reasons: [`running but ${status.state}: ${status.reason}`] };
       const waiting = service.dependencies
-        .filter((d) => !SERVING.has(statusOf(d)?.state ?? 'unknown'))
-        .map((d) => `needs ${d} (${statusOf(d)?.state ?? 'unknown'}) first`);
+        .filter((d) => !satisfies(conditionOf(service, d), statusOf(d)?.state))
+        .map((d) => `needs ${d} ${conditionOf(service, d)} (${statusOf(d)?.state ?? 'unknown'}) first`);
       const refused = await problems(service);
       if (refused.length > 0) return { name: service.name, verdict: 'blocked', reasons: [...refused, ...waiting] };
       return { name: service.name, verdict: 'would start', reasons: waiting };

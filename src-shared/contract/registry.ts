@@ -20,6 +20,10 @@ export const graphServiceSchema = z.object({
   order: z.number(),
   autoStart: z.boolean(),
   dependencies: z.array(z.string()),
+  /** Optional only so an older owner's graph still parses: a service, or a task (drawn as its own shape). */
+  kind: z.enum(['service', 'task']).optional(),
+  /** The dependencies whose condition is not the default (healthy): started or completed. */
+  conditions: z.record(z.string(), z.enum(['started', 'healthy', 'completed'])).optional(),
   conflicts: z.array(z.string()),
   ports: z.array(z.string()),
 });

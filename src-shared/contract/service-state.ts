@@ -16,6 +16,8 @@ export const SERVICE_STATES = [
   'stopping',
   'failed',
   'crash-loop',
+  /** A task (kind = "task") that ran to success: serving for what depends on it. */
+  'completed',
   'external',
   'conflict',
   /** The engine that runs it (Docker, a cluster) cannot be reached: its real state is not known. */

@@ -4,9 +4,9 @@
  * operations' verdicts all come from here, so one word never means two things.
  *
  * - tone: the colour family: ok (serving), busy (changing), warn (in trouble, not broken itself or
- *   not known), bad (not doing its job), idle (stopped as asked).
- * - serving: dependents can rely on it. Only healthy (our check passes) and external (running, not
- *   ours, answering). Degraded is not serving: it relies on something that is not, so its own
+ *   not known), bad (not doing its job), idle (stopped as asked), done (a task that ran to success).
+ * - serving: dependents can rely on it. Only healthy (our check passes), external (running, not
+ *   ours, answering) and completed (a task that ran to success: what needed it done is done). Degraded is not serving: it relies on something that is not, so its own
  *   dependents are degraded in turn.
  * - up: counts as started for an operation: serving, or degraded (it runs and passes its own check;
  *   what it needs is a different service's trouble, reported there).
@@ -17,9 +17,10 @@
  *   was asked to run and does not. Unhealthy is bad, not warn: its check fails, so nothing that
  *   needs it works, as with failed.
  */
+import type { DependencyCondition } from '../model/dependency-schema';
 import type { ServiceState } from './service-state';
 
-export type Tone = 'ok' | 'busy' | 'warn' | 'bad' | 'idle';
+export type Tone = 'ok' | 'busy' | 'warn' | 'bad' | 'idle' | 'done';
 
 export interface StateMeaning {
   readonly tone: Tone;
@@ -36,6 +37,7 @@ const MEANINGS: Readonly<Record<ServiceState, StateMeaning>> = {
   //                     tone     serving up     live   trouble
   healthy:      meaning('ok',    true,  true,  true,  false),
   external:     meaning('ok',    true,  true,  true,  false),
+  completed:    meaning('done',  true,  true,  false, false),
   degraded:     meaning('warn',  false, true,  true,  true),
   starting:     meaning('busy',  false, false, true,  false),
   stopping:     meaning('busy',  false, false, true,  false),
@@ -62,3 +64,16 @@ const where = (column: 'serving' | 'up'): ReadonlySet<ServiceState> =>
 export const SERVING = where('serving');
 /** What counts as started for an operation. */
 export const UP = where('up');
+
+/**
+ * Which states of a dependency satisfy an edge's condition (dependency-schema.ts): started — it
+ * runs, whatever its health, or it ran to success; healthy — it serves; completed — a task that ran
+ * to success. A state not known yet (no status) satisfies none.
+ */
+const SATISFYING: Readonly<Record<DependencyCondition, ReadonlySet<ServiceState>>> = {
+  started: new Set<ServiceState>([...(Object.keys(MEANINGS) as ServiceState[]).filter((state) => MEANINGS[state].live && state !== 'stopping'), 'completed']),
+  healthy: SERVING,
+  completed: new Set<ServiceState>(['completed']),
+};
+
+export const satisfies = (condition: DependencyCondition, state: ServiceState | undefined): boolean => state !== undefined && SATISFYING[condition].has(state);

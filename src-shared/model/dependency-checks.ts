@@ -5,6 +5,7 @@
  * once, and within a budget proportional to the graph's size.
  */
 import { buildGraph, findCycles, type DependencyGraph } from '../graph';
+import { entryName } from './dependency-schema';
 import { error, warning, type RegistryIssue } from './registry-issue';
 import { SERVICE_NAME_PATTERN } from './schema-primitives';
 import type { ServiceDefinition } from './service-schema';
@@ -16,7 +17,7 @@ export function dependencyChecks(raw: Table, services: readonly ServiceDefinitio
   if (cycles.length > 0) {
     return cycles.map((cycle) => {
       const [first, second] = cycle as [string, string];
-      const entries = (raw[first] as Table)['dependencies'] as unknown[];
+      const entries = ((raw[first] as Table)['dependencies'] as unknown[]).map(entryName);
       return error(['services', first, 'dependencies', entries.indexOf(second)], `dependency cycle: ${cycleText(cycle)}`);
     });
   }
@@ -31,7 +32,8 @@ function rawDependencies(raw: Table): Map<string, string[]> {
     names.map((name) => {
       const service = raw[name];
       const list = isTable(service) && Array.isArray(service['dependencies']) ? service['dependencies'] : [];
-      const dependencies = [...new Set(list.filter((d): d is string => typeof d === 'string' && d !== name && known.has(d)))];
+      const named = list.map(entryName).filter((d): d is string => d !== undefined && d !== name && known.has(d));
+      const dependencies = [...new Set(named)];
       return [name, dependencies];
     }),
   );

@@ -11,6 +11,10 @@ const binary = z.strictObject({
   env: envMap.default({}),
   cwd: nonEmpty.optional().meta({ description: 'Working directory; relative paths start at the registry file. Default: the registry directory.' }),
   shell: z.boolean().default(false).meta({ description: 'Run `command` through the system shell. Off by default: arguments are passed as they are.' }),
+  pid_file: nonEmpty.optional().meta({
+    description:
+      'A forking service (its command exits 0 once its daemon runs): the file where the daemon writes its pid, which names the main process; relative paths start at the registry file. Without it, the service runs while any of its processes does.',
+  }),
 });
 
 /** "8080", "8054:8080", "127.0.0.1:5353:53/udp" — as `docker run -p` takes them. */

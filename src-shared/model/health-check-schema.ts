@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { duration, envMap, httpUrl, nonEmpty, port, positiveDuration, statusSpec, tls } from './schema-primitives';
 
 export const HEALTH_CHECK_TYPES = ['http', 'tcp', 'command', 'file'] as const;
+/** What a service that turned unhealthy while it runs gets (liveness): nothing, or a restart. */
+export const ON_UNHEALTHY = ['ignore', 'restart'] as const;
 export type HealthCheckType = (typeof HEALTH_CHECK_TYPES)[number];
 
 const http = z.strictObject({
@@ -37,6 +39,10 @@ export const healthCheckSchema = z.strictObject({
   timeout: positiveDuration.prefault('5s').meta({ description: 'Time one check may take.' }),
   retries: z.number().int().min(0).default(3).meta({ description: 'Consecutive failures before the service is unhealthy.' }),
   grace_period: duration.prefault('0s').meta({ description: 'Failures right after start do not count for this long.' }),
+  on_unhealthy: z.enum(ON_UNHEALTHY).default('ignore').meta({
+    description:
+      'ignore: shown unhealthy until it recovers; restart: once `retries` checks in a row fail, the process is ended and started again by the restart policy (backoff, crash-loop).',
+  }),
   http: http.optional(),
   tcp: tcp.optional(),
   command: command.optional(),

@@ -4,6 +4,7 @@ export * from './schema-primitives';
 export * from './deployment-schema';
 export * from './health-check-schema';
 export * from './service-schema';
+export * from './dependency-schema';
 export * from './parse-registry';
 export * from './registry-limits';
 export * from './describe-service';

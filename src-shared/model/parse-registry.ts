@@ -10,7 +10,7 @@ import { appendIssues, error, type LocatedIssue, type RegistryIssue } from './re
 import { checkRegistry } from './registry-checks';
 import { parseWith } from './schema-messages';
 import { SERVICE_NAME_PATTERN, serviceName } from './schema-primitives';
-import { serviceSchema, type Registry, type ServiceDefinition } from './service-schema';
+import { serviceDefinition, serviceSchema, type Registry, type ServiceDefinition } from './service-schema';
 import { TomlLocations } from './toml-locations';
 
 /** Problems listed, in file order; one more line says how many more were found. */
@@ -60,7 +60,7 @@ export function parseRegistry(text: string, file: string): RegistryParseResult {
       }
       const parsed = parseWith(serviceSchema, definition, ['services', name]);
       appendIssues(issues, parsed.issues);
-      if (parsed.data) services.push({ name, ...parsed.data });
+      if (parsed.data) services.push(serviceDefinition(name, parsed.data));
     }
     appendIssues(issues, checkRegistry(table, services));
   }

@@ -6,6 +6,7 @@ import { DEPLOYMENT_MODES } from './deployment-schema';
 import { suggestion, suggestionBudget } from './did-you-mean';
 import { formatDuration } from './duration';
 import { dependencyChecks } from './dependency-checks';
+import { entryName } from './dependency-schema';
 import { HEALTH_CHECK_TYPES } from './health-check-schema';
 import { PLACEHOLDERS, unknownPlaceholders } from './placeholders';
 import { portClashes } from './port-checks';
@@ -30,6 +31,7 @@ export function checkRegistry(raw: Table, services: readonly ServiceDefinition[]
         entry === name ? 'a service cannot depend on itself' : known.has(entry) ? undefined : `unknown service '${entry}'${suggestion(entry, names, budget)}`,
       ),
     );
+    appendIssues(issues, completedConditions(raw, service, name));
     appendIssues(
       issues,
       nameList(service, name, 'conflicts', (entry) => (entry === name ? 'a service cannot conflict with itself' : undefined)),
@@ -51,17 +53,35 @@ function selectedSubTable(service: Table, name: string, table: string, key: stri
   return [error(['services', name, table, selected], `required when ${key} = "${selected}"`)];
 }
 
-/** Entries of a name list: duplicates and whatever `problem` says of an entry. */
+/** Entries of a name list (a name, or a dependency's `{ name, condition }`): duplicates and whatever `problem` says of an entry. */
 function nameList(service: Table, name: string, key: string, problem: (entry: string) => string | undefined): RegistryIssue[] {
   const list = service[key];
   if (!Array.isArray(list)) return [];
   const seen = new Set<unknown>();
   return list.flatMap((entry, i): RegistryIssue[] => {
-    const path = ['services', name, key, i];
-    if (seen.has(entry)) return [error(path, `'${String(entry)}' is listed twice`)];
-    seen.add(entry);
-    const message = typeof entry === 'string' ? problem(entry) : undefined;
+    const entered = entryName(entry);
+    const path = ['services', name, key, i, ...(typeof entry === 'string' || entered === undefined ? [] : ['name'])];
+    if (entered !== undefined && seen.has(entered)) return [error(path, `'${entered}' is listed twice`)];
+    seen.add(entered);
+    const message = entered === undefined ? undefined : problem(entered);
     return message ? [error(path, message)] : [];
+  });
+}
+
+/** `condition = "completed"` waits for a task to run to success: on a service that runs until stopped it never holds. */
+function completedConditions(raw: Table, service: Table, name: string): RegistryIssue[] {
+  const list = service['dependencies'];
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((entry, i): RegistryIssue[] => {
+    if (!isTable(entry) || entry['condition'] !== 'completed') return [];
+    const target = typeof entry['name'] === 'string' ? raw[entry['name']] : undefined;
+    if (!isTable(target) || target['kind'] === 'task') return [];
+    return [
+      error(
+        ['services', name, 'dependencies', i, 'condition'],
+        `'${String(entry['name'])}' is not a task (kind = "task"), so it never completes; use "healthy" or "started", or make it a task`,
+      ),
+    ];
   });
 }
 
@@ -72,6 +92,12 @@ function perService(service: ServiceDefinition): RegistryIssue[] {
     issues.push(error(['services', service.name, 'deployment', 'kubernetes'], 'needs `manifests`, `inline` manifests or a `helm` chart'));
   }
   const check = service.health_check;
+  if (check?.on_unhealthy === 'restart' && service.deployment.mode === 'remote') {
+    issues.push(warning(['services', service.name, 'health_check', 'on_unhealthy'], 'a remote service is only watched from here: it is never restarted'));
+  }
+  if (check && service.kind === 'task') {
+    issues.push(warning(['services', service.name, 'health_check'], 'a task is done when it exits: its health check is never run'));
+  }
   if (check && check.timeout > check.interval) {
     issues.push(
       warning(

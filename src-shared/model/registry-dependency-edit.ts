@@ -39,6 +39,9 @@ export function setDependencies(text: string, service: string, dependencies: rea
   const services = original['services'];
   const table = isTable(services) ? services[service] : undefined;
   if (!isTable(table)) throw fail(`the registry has no service named "${service}"`);
+  // Rewritten as names, `{ name, condition }` entries would lose their conditions without a word.
+  const current = table['dependencies'];
+  if (Array.isArray(current) && current.some((entry) => typeof entry !== 'string')) throw fail('its dependencies have conditions ({ name, condition })');
 
   const entries = scan(text);
   const header = entries.findIndex((e) => e.kind === 'table' && samePath(e.path, ['services', service]));

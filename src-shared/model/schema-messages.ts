@@ -61,12 +61,24 @@ export function parseWith<T extends z.ZodType>(schema: T, input: unknown, prefix
     },
   });
   if (result.success) return { data: result.data, issues: [] };
-  return {
-    issues: result.error.issues.flatMap((issue): RegistryIssue[] => {
-      const path = [...prefix, ...issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part))];
-      if (issue.code !== 'unrecognized_keys') return [error(path, issue.message)];
-      const known = knownKeys.get(issue.input as object) ?? [];
-      return issue.keys.map((key) => error([...path, key], `unknown key${suggestion(key, known)}`));
-    }),
+  const located = (issue: z.core.$ZodIssue, at: KeyPath): RegistryIssue[] => {
+    const path = [...at, ...issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part))];
+    const table = tableBranch(issue);
+    if (table) return table.flatMap((inner) => located(inner, path));
+    if (issue.code !== 'unrecognized_keys') return [error(path, issue.message)];
+    const known = knownKeys.get(issue.input as object) ?? [];
+    return issue.keys.map((key) => error([...path, key], `unknown key${suggestion(key, known)}`));
   };
+  return { issues: result.error.issues.flatMap((issue) => located(issue, prefix)) };
+}
+
+/**
+ * A table given where a union takes a table or something else (a dependency: a name, or
+ * `{ name, condition }`): the table's own problems, located inside it, say more than the union's
+ * one message. Undefined for any other issue.
+ */
+function tableBranch(issue: z.core.$ZodIssue): readonly z.core.$ZodIssue[] | undefined {
+  if (issue.code !== 'invalid_union' || typeof issue.input !== 'object' || issue.input === null || Array.isArray(issue.input)) return undefined;
+  const matched = issue.errors.filter((branch) => !branch.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0));
+  return matched.length === 1 ? matched[0] : undefined;
 }

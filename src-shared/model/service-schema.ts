@@ -1,11 +1,14 @@
 /** One service of the registry: what it is, how it is deployed, checked, started and limited. */
 import { z } from 'zod';
+import { dependencyEntry, splitEntries, type DependencyCondition } from './dependency-schema';
 import { deploymentSchema } from './deployment-schema';
 import { healthCheckSchema } from './health-check-schema';
 import { duration, nonEmpty, port, portsInRange, positiveDuration, serviceName } from './schema-primitives';
 
 export const RESTART_POLICIES = ['no', 'on-failure', 'always'] as const;
 export const ON_DEPENDENCY_FAILURE = ['ignore', 'restart', 'stop'] as const;
+export const SERVICE_KINDS = ['service', 'task'] as const;
+export type ServiceKind = (typeof SERVICE_KINDS)[number];
 
 const startup = z.strictObject({
   timeout: positiveDuration.prefault('30s').meta({ description: 'Time the service has to become healthy after it starts.' }),
@@ -17,6 +20,9 @@ const startup = z.strictObject({
     description: 'Starts within `start_limit_window` after which the service is in crash-loop and waits `restart_delay_max`.',
   }),
   start_limit_window: positiveDuration.prefault('60s').meta({ description: 'A run this long counts as stable and resets the failure count.' }),
+  success_exit_codes: z.array(z.number().int().min(0).max(255)).default([]).meta({
+    description: 'Exit codes besides 0 that mean success: a task that exits with one has completed; a service that does is not failed.',
+  }),
 });
 
 const resources = z.strictObject({
@@ -47,7 +53,12 @@ export const serviceSchema = z.strictObject({
     description: 'Startup priority among services whose dependencies are ready (lower first). Never overrides dependencies.',
   }),
   auto_start: z.boolean().default(false).meta({ description: 'Started by `platform start` without names.' }),
-  dependencies: z.array(serviceName).default([]),
+  kind: z.enum(SERVICE_KINDS).default('service').meta({
+    description: 'service: runs until stopped; task: runs to completion (migrations, seeders, codegen) and is then `completed`.',
+  }),
+  dependencies: z.array(dependencyEntry).default([]).meta({
+    description: 'Services this one needs: a name (waits until it is healthy) or { name, condition = "started" | "healthy" | "completed" }.',
+  }),
   conflicts: z.array(nonEmpty).default([]).meta({
     description: 'Services of this registry, or outside processes by name (e.g. "dnsmasq"), that must not run at the same time.',
   }),
@@ -67,7 +78,24 @@ export const serviceSchema = z.strictObject({
 });
 
 export type ServiceConfig = z.output<typeof serviceSchema>;
-export type ServiceDefinition = ServiceConfig & { readonly name: string };
+/**
+ * A service as the engine and the graph see it: `dependencies` are names; `conditions` holds the
+ * conditions that are not the default (healthy), by dependency name (see conditionOf).
+ */
+export type ServiceDefinition = Omit<ServiceConfig, 'dependencies'> & {
+  readonly name: string;
+  readonly dependencies: string[];
+  readonly conditions?: Readonly<Record<string, DependencyCondition>>;
+};
+
+export function serviceDefinition(name: string, config: ServiceConfig): ServiceDefinition {
+  const { names, conditions } = splitEntries(config.dependencies);
+  return { ...config, name, dependencies: names, ...(Object.keys(conditions).length > 0 ? { conditions } : {}) };
+}
+
+/** What `service` waits for of `dependency`. */
+export const conditionOf = (service: Pick<ServiceDefinition, 'conditions'>, dependency: string): DependencyCondition =>
+  service.conditions?.[dependency] ?? 'healthy';
 
 export const registrySchema = z
   .strictObject({ services: z.record(serviceName, serviceSchema) })

@@ -131,7 +131,12 @@ describe('command probe', () => {
     });
     expect(
       await runProbe(check(`type = "command"\ncommand = { command = ${node}, args = ["-e", "console.error('db down'); process.exit(2)"] }`), context),
-    ).toMatchObject({ ok: false, message: 'exit 2: db down' });
+    ).toMatchObject({ ok: false, message: 'the check command failed with code 2: db down' });
+    // Without output, a pass reads as the check's verdict, not as a process's exit.
+    expect(await runProbe(check(`type = "command"\ncommand = { command = ${node}, args = ["-e", ""] }`), context)).toMatchObject({
+      ok: true,
+      message: 'the check command passed',
+    });
   });
 
   it('decides on the exit even when a background child holds the output open, and ends that child', async () => {

@@ -6,7 +6,7 @@
  */
 import type { PlatformReport } from '@shared/contract/platform';
 import { isRunning, type ServiceStatus } from '@shared/contract/service-state';
-import { SERVING } from '@shared/contract/state-meaning';
+import { satisfies } from '@shared/contract/state-meaning';
 import { buildGraph, troubleChains } from '@shared/graph';
 import { formatDuration } from '@shared/model';
 import type { CommandContext } from '../command-context';
@@ -16,12 +16,14 @@ import { callerEnv } from './caller-env';
 export async function servicesWhy(ctx: CommandContext, name: string): Promise<void> {
   const { client, registry } = await ctx.owner();
   // The owner's view of the file (this copy only while the file on disk is not valid).
-  const graph = buildGraph((await client.call('graph')).services ?? registry.services);
+  const services = (await client.call('graph')).services ?? registry.services;
+  const graph = buildGraph(services);
+  const conditions = new Map(services.map((s) => [s.name, s.conditions]));
   const statuses = new Map((await client.call('status')).map((s) => [s.name, s]));
   // Known to what runs and to the file (the two differ only for a moment while the owner applies an edit).
   if (!graph.index.has(name) || !statuses.has(name)) ctx.unknownService(name, graph.names);
   const stateOf = (service: string) => statuses.get(service)?.state ?? 'stopped';
-  const chains = troubleChains(graph, name, (service) => !SERVING.has(stateOf(service)));
+  const chains = troubleChains(graph, name, (service, needer) => !satisfies(conditions.get(needer)?.[service] ?? 'healthy', stateOf(service)));
   const status = statuses.get(name)!;
   const readiness = !isRunning(status) ? (await client.call('readiness', { env: callerEnv(ctx, registry) })).find((r) => r.name === name) : undefined;
   const last = await client.call('lastStart');
@@ -35,7 +37,10 @@ export async function servicesWhy(ctx: CommandContext, name: string): Promise<vo
   for (const text of status.logTail ?? []) ctx.out(dim(`  │ ${text}`));
   for (const chain of chains) {
     chain.forEach((service, depth) => ctx.out(`${'  '.repeat(depth + 1)}${dim('← needs')} ${line(statuses.get(service)!)}`));
-    ctx.out(`${'  '.repeat(chain.length + 1)}${red('root cause:')} ${bold(chain.at(-1)!)}`);
+    const root = statuses.get(chain.at(-1)!)!;
+    ctx.out(`${'  '.repeat(chain.length + 1)}${red('root cause:')} ${bold(root.name)}`);
+    // Its last lines (a failed task's, a failed start's): what the failure said.
+    for (const text of root.logTail ?? []) ctx.out(dim(`${'  '.repeat(chain.length + 1)}│ ${text}`));
   }
   if (readiness && readiness.verdict === 'blocked') {
     ctx.out(`${bold('a start now would be refused:')}`);

@@ -10,6 +10,7 @@ export interface Palette {
   readonly green: Paint;
   readonly yellow: Paint;
   readonly cyan: Paint;
+  readonly magenta: Paint;
   /** One of a few distinct colors by index: telling services apart in merged output. */
   readonly tint: (index: number) => Paint;
 }
@@ -34,6 +35,7 @@ export function palette(enabled: boolean): Palette {
     green: sgr(enabled, 32, 39),
     yellow: sgr(enabled, 33, 39),
     cyan: sgr(enabled, 36, 39),
+    magenta: sgr(enabled, 35, 39),
     tint: (index) => sgr(enabled, TINTS[index % TINTS.length]!, 39),
   };
 }

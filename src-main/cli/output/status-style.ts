@@ -5,8 +5,10 @@ import { formatDuration } from '@shared/model';
 import type { Palette } from './palette';
 
 /** The terminal's colour for each tone: the UI's colours as near as a terminal has them. */
-const TONE_PAINT: Readonly<Record<Tone, 'green' | 'cyan' | 'yellow' | 'red' | 'dim'>> = {
+const TONE_PAINT: Readonly<Record<Tone, 'green' | 'cyan' | 'yellow' | 'red' | 'dim' | 'magenta'>> = {
   ok: 'green',
+  // A task that ran to success: serving, but nothing runs; set apart from both (the UI's violet).
+  done: 'magenta',
   busy: 'cyan',
   warn: 'yellow',
   bad: 'red',

@@ -89,10 +89,11 @@ export function commandProbe(check: NonNullable<HealthCheck['command']>, context
       settle(() => ({ ok: false, message: error.code === 'ENOENT' ? `command not found: ${command}` : error.message })),
     );
     child.once('exit', (code, signal) => {
+      // Worded as the check's verdict, never as if the service's process had exited ("exit 0 after 222ms").
       const outcome = (last: string): ProbeOutcome =>
         code === 0
-          ? { ok: true, message: last || 'exit 0' }
-          : { ok: false, message: `${signal ? `killed by ${signal}` : `exit ${code}`}${last ? `: ${last}` : ''}` };
+          ? { ok: true, message: last || 'the check command passed' }
+          : { ok: false, message: `the check command ${signal ? `was killed by ${signal}` : `failed with code ${code}`}${last ? `: ${last}` : ''}` };
       // Decided by the exit; output still in the pipes gets a moment (a background child may hold them open).
       child.once('close', () => settle(outcome));
       setTimeout(() => settle(outcome), OUTPUT_GRACE_MS).unref();

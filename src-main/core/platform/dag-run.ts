@@ -3,6 +3,8 @@
  * not in layers, not one at a time — with `order` as priority among the ready ones. A failed step
  * blocks what waits for it (with the cause) while independent branches go on; a cancel launches
  * nothing more and lets the steps under way finish. Start waits for dependencies, stop for dependents.
+ * An edge that waits only for its prerequisite to be under way (a `started` dependency) is released
+ * when that step says it has launched, or else when it is done.
  */
 import type { Step } from '@shared/contract/platform';
 import { MinHeap } from '@shared/graph/min-heap';
@@ -19,7 +21,10 @@ export interface DagRunOptions {
   readonly waitsFor: (name: string) => readonly string[];
   /** Lower runs first among the ready; distinct per step (the graph's rank). */
   readonly priority: (name: string) => number;
-  readonly run: (name: string) => Promise<StepResult>;
+  /** `launched`: the step's service is under way (what waits on it `early` may go). */
+  readonly run: (name: string, launched: () => void) => Promise<StepResult>;
+  /** The edge from `waiter` to `prerequisite` is released once the prerequisite has launched. */
+  readonly early?: (waiter: string, prerequisite: string) => boolean;
   /** Told when a step will not run because something it waits for failed. */
   readonly onBlocked?: (name: string, reason: string) => void;
   readonly signal?: AbortSignal;
@@ -46,6 +51,14 @@ export function runDag(options: DagRunOptions): Promise<DagRunResult> {
   const finished: Step[] = [];
   let running = 0;
   const limit = options.concurrency ?? 32;
+  /** Edges already released (`waiter\0prerequisite`): a launch and the step's end count once. */
+  const released = new Set<string>();
+  const release = (waiter: string, prerequisite: string): boolean => {
+    const edge = `${waiter}\0${prerequisite}`;
+    if (released.has(edge) || results.has(waiter)) return false;
+    released.add(edge);
+    return remaining.set(waiter, remaining.get(waiter)! - 1).get(waiter) === 0;
+  };
 
   return new Promise((resolve) => {
     const settle = (step: Step) => {
@@ -69,17 +82,23 @@ export function runDag(options: DagRunOptions): Promise<DagRunResult> {
       running++;
       const began = now();
       let result: StepResult;
+      const launched = () => {
+        const go = waiters.get(name)!.filter((waiter) => options.early?.(waiter, name) && release(waiter, name));
+        go.forEach((waiter) => ready.push(position.get(waiter)!));
+        if (go.length > 0) pump();
+      };
       try {
-        result = await options.run(name);
+        result = await options.run(name, launched);
       } catch (error) {
         result = { outcome: 'failed', reason: (error as Error).message };
       }
       running--;
       settle({ name, ...result, began, ended: now() });
       for (const waiter of waiters.get(name)!) {
+        // Released at its launch: it is under way, whatever became of what it waited for.
+        if (released.has(`${waiter}\0${name}`)) continue;
         if (result.outcome === 'failed') block(waiter, `waiting for ${name}: failed, ${result.reason}`);
-        else if (results.has(waiter)) continue;
-        else if (remaining.set(waiter, remaining.get(waiter)! - 1).get(waiter) === 0) ready.push(position.get(waiter)!);
+        else if (release(waiter, name)) ready.push(position.get(waiter)!);
       }
       pump();
     };

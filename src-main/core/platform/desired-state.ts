@@ -1,12 +1,13 @@
 /**
  * What the user asked to run stays asked for until they stop it (ServiceRecord.wanted, kept across
- * owners). A wanted service that is blocked — a dependency not serving, or a preflight problem —
+ * owners). A wanted service that is blocked — a dependency not holding its edge's condition (serving
+ * by default; started; a task completed), or a preflight problem —
  * starts by itself once that clears: a dependency back by its restart policy or started by hand, a
  * port freed, a variable given. Until then its reason names the cause as it is now, never a stale one.
  */
 import type { ServiceStatus } from '@shared/contract/service-state';
-import { SERVING } from '@shared/contract/state-meaning';
-import type { ServiceDefinition } from '@shared/model';
+import { satisfies } from '@shared/contract/state-meaning';
+import { conditionOf, type DependencyCondition, type ServiceDefinition } from '@shared/model';
 import type { Clock } from '../supervisor/clock';
 
 export interface WantedMember {
@@ -55,10 +56,11 @@ export class DesiredState {
     for (const member of this.members()) {
       const { name } = member.service;
       if (!member.wanted || member.active || member.status.state !== 'blocked' || this.#trying.has(name)) continue;
-      const waiting = member.service.dependencies.filter((dependency) => !SERVING.has(this.statusOf(dependency)?.state ?? 'unknown'));
+      const { service } = member;
+      const waiting = service.dependencies.filter((dependency) => !satisfies(conditionOf(service, dependency), this.statusOf(dependency)?.state));
       if (waiting.length === 0) void this.#attempt(member);
       else if (!waiting.every((dependency) => this.#names(member.status.reason, dependency)))
-        member.block(waiting.map((dependency) => this.#waitingFor(dependency)).join('; '));
+        member.block(waiting.map((dependency) => this.#waitingFor(dependency, conditionOf(service, dependency))).join('; '));
     }
   }
 
@@ -68,9 +70,10 @@ export class DesiredState {
     return status !== undefined && reason.includes(dependency) && reason.includes(`${status.state}: ${status.reason}`);
   }
 
-  #waitingFor(dependency: string): string {
+  #waitingFor(dependency: string, condition: DependencyCondition): string {
     const status = this.statusOf(dependency);
-    return status ? `waiting for ${dependency}, which is ${status.state}: ${status.reason}` : `waiting for ${dependency}, which is not known`;
+    const what = condition === 'healthy' ? dependency : `${dependency} to be ${condition}`;
+    return status ? `waiting for ${what}, which is ${status.state}: ${status.reason}` : `waiting for ${what}, which is not known`;
   }
 
   async #attempt(member: WantedMember): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * Operations over the dependency graph, owned by the engine so every face means the same by them.
  * Start: the named services (or the auto-start ones) and everything they need, each launched the
- * moment its dependencies are healthy. Stop: the named services and everything that needs them (or
+ * moment its dependencies hold their conditions (healthy, a task completed; started: under way). Stop: the named services and everything that needs them (or
  * all), dependents first, in parallel where the graph allows. Restart: a stop, then a start of what
  * had run. Ensure: what an operation needs (`required_for`), started all or nothing. Each tells its
  * plan (the services involved, in order) before it acts, and reports it.
@@ -11,7 +11,7 @@ import type { Readiness } from '@shared/contract/health';
 import { isRunning, type ServiceStatus } from '@shared/contract/service-state';
 import { SERVING, UP } from '@shared/contract/state-meaning';
 import { blastRadius, indexOf, startSet, type DependencyGraph } from '@shared/graph';
-import { suggestion, type Registry } from '@shared/model';
+import { conditionOf, suggestion, type Registry } from '@shared/model';
 import { EngineError } from '../engine-errors';
 import { runDag, type DagRunResult, type StepResult } from './dag-run';
 
@@ -19,7 +19,8 @@ export interface PlatformDeps {
   readonly registry: Registry;
   readonly graph: DependencyGraph;
   statusOf(name: string): ServiceStatus | undefined;
-  start(name: string): Promise<ServiceStatus>;
+  /** `launched`: told once its process (or workload) is under way, before it is ready. */
+  start(name: string, launched?: () => void): Promise<ServiceStatus>;
   stop(name: string): Promise<ServiceStatus>;
   /** Only watched here (remote): never stopped by an operation. */
   watched(name: string): boolean;
@@ -45,15 +46,21 @@ export async function startPlatform(deps: PlatformDeps, names: readonly string[]
   const { graph } = deps;
   const plan = startSet(graph, names.length > 0 ? names : autoStart(deps.registry));
   onPlan?.({ operation: 'start', plan });
+  const definitions = new Map(deps.registry.services.map((s) => [s.name, s]));
   const began = deps.now();
   const result = await runDag({
     steps: plan,
     waitsFor: (name) => graph.deps[indexOf(graph, name)]!.map((i) => graph.names[i]!),
     priority: (name) => graph.rank[indexOf(graph, name)]!,
-    run: async (name): Promise<StepResult> => {
+    // A `started` dependency lets what needs it go once it is under way; the others once it is up.
+    early: (waiter, prerequisite) => {
+      const service = definitions.get(waiter);
+      return service !== undefined && conditionOf(service, prerequisite) === 'started';
+    },
+    run: async (name, launched): Promise<StepResult> => {
       const before = deps.statusOf(name);
-      if (before && SERVING.has(before.state)) return { outcome: 'skipped', reason: before.state === 'external' ? before.reason : 'already running' };
-      const status = await deps.start(name);
+      if (before && SERVING.has(before.state)) return { outcome: 'skipped', reason: before.state === 'healthy' ? 'already running' : before.reason };
+      const status = await deps.start(name, launched);
       if (UP.has(status.state)) return { outcome: 'done', reason: status.reason };
       return { outcome: 'failed', reason: status.state === 'failed' ? status.reason : `${status.state}: ${status.reason}` };
     },

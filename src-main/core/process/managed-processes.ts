@@ -1,13 +1,15 @@
 /**
- * Every process we start carries markers in its environment, and children inherit them. Scanning for
- * them finds a service's processes even when its state file is lost or a grandchild left the process
- * group (setsid): the last line of defence against orphans, but not a fence: a descendant that sheds
- * them (`env -i`, a rewritten environment block) is not found, unless it stays in a group we signal;
- * only a cgroup would hold every descendant. Only processes of our own uid count (a marker is easy to
- * forge). Linux only; elsewhere the pid records serve.
+ * A home's processes, found two ways. First its cgroups (service-cgroup.ts), where the machine lets
+ * us make them: every descendant of a service is in its instance's cgroup whatever it did. Then the
+ * markers every process we start carries in its environment, which children inherit: the last line of
+ * defence (no cgroup here, or a process started before there was one), not a fence: a descendant that
+ * sheds them (`env -i`, a rewritten environment block, as nginx, redis and postgres do when they set
+ * their process titles) is not found that way. Only processes of our own uid count by markers (a
+ * marker is easy to forge). Linux only; elsewhere the pid records serve.
  */
 import { scanMarked, valueIn } from './environ-scan';
-import { isAlive } from './process-identity';
+import { isAlive, placeOf } from './process-identity';
+import { cgroupPids, findInstanceCgroup, homeCgroupMembers } from './service-cgroup';
 
 /** The provisioning home that started the process: one machine may run several homes (tests do). */
 export const OWNER_VARIABLE = 'PROVISIONING_OWNER';
@@ -27,9 +29,15 @@ export function markers(home: string, service: string, instance: string): Record
   return { [OWNER_VARIABLE]: home, [SERVICE_VARIABLE]: service, [INSTANCE_VARIABLE]: instance };
 }
 
-/** Live processes started by this home: a fresh scan of /proc. */
+/** Live processes started by this home: its cgroups read, then a fresh scan of /proc for markers. */
 export function managedProcesses(home: string): ManagedProcess[] {
-  return process.platform === 'linux' ? scan(home) : [];
+  if (process.platform !== 'linux') return [];
+  const inCgroups = homeCgroupMembers(home).flatMap(({ pid, service, instance }) => {
+    const place = placeOf(pid);
+    return place ? [{ ...place, service, instance }] : [];
+  });
+  const seen = new Set(inCgroups.map((p) => p.pid));
+  return [...inCgroups, ...scan(home).filter((p) => !seen.has(p.pid))];
 }
 
 /** Concurrent stops each poll for leftovers; one scan of /proc serves all polls within this window. */
@@ -37,13 +45,21 @@ const SCAN_REUSE_MS = 10;
 let lastScan: { home: string; at: number; found: ManagedProcess[] } | undefined;
 
 /**
- * The live processes of one instance, for a stop's polls: a scan shared with the polls of other stops
- * made within SCAN_REUSE_MS, each member re-read (pid and start time) so that one which exited since
- * (or whose pid was handed on) is never reported, nor signalled. A process started since is found by
- * the next poll; anything that must see every process (adoption) takes a fresh scan.
+ * The live processes of one instance, for a stop's polls. With a cgroup, its cgroup.procs: one small
+ * read, exact. Else a marker scan shared with the polls of other stops made within SCAN_REUSE_MS,
+ * each member re-read (pid and start time) so that one which exited since (or whose pid was handed
+ * on) is never reported, nor signalled. A process started since is found by the next poll; anything
+ * that must see every process (adoption) takes a fresh scan.
  */
-export function instanceMembers(home: string, instance: string): ManagedProcess[] {
+export function instanceMembers(home: string, instance: string, cgroup = findInstanceCgroup(home, instance)): ManagedProcess[] {
   if (process.platform !== 'linux') return [];
+  const pids = cgroup === undefined ? undefined : cgroupPids(cgroup);
+  if (pids) {
+    return pids.flatMap((pid) => {
+      const place = placeOf(pid);
+      return place ? [{ ...place, service: '', instance }] : [];
+    });
+  }
   const now = performance.now();
   if (lastScan?.home !== home || now - lastScan.at > SCAN_REUSE_MS) lastScan = { home, at: now, found: scan(home) };
   return lastScan.found.filter((p) => p.instance === instance && isAlive(p));

@@ -1,12 +1,15 @@
 /**
- * Stops a service's processes: SIGTERM to its process group, a grace period, SIGKILL to the group,
- * then every process of ours still carrying the instance marker (grandchildren that left the group too,
- * unless they shed the marker: see managed-processes). A pid or group is signalled only when a read
- * just before showed it belongs to the instance (pid and start time, or a marked member): never a pid
- * recorded long ago that may have been reused.
+ * Stops a service's processes: SIGTERM to its process group and to every member that leads a group
+ * of its own (a daemon that called setsid), a grace period, then SIGKILL: `cgroup.kill` where the
+ * instance has a cgroup (the whole tree at once, whatever it did), and to the same groups and members.
+ * Members are the instance's cgroup, else every process of ours still carrying the instance marker
+ * (see managed-processes). A pid or group is signalled only when a read just before showed it belongs
+ * to the instance (pid and start time, or a member): never a pid recorded long ago that may have been
+ * reused. Once nothing is left, the empty cgroup is removed.
  */
 import { isAlive, type ProcessIdentity } from './process-identity';
 import { instanceMembers } from './managed-processes';
+import { findInstanceCgroup, killCgroup, removeInstanceCgroup } from './service-cgroup';
 
 export interface TerminateTarget {
   readonly home: string;
@@ -26,23 +29,30 @@ const POLL_MS = 25;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function terminate(target: TerminateTarget, stopTimeoutMs: number): Promise<TerminateResult> {
-  signalAll(target, 'SIGTERM');
-  if (await gone(target, stopTimeoutMs)) return { forced: false, survivors: [] };
-  signalAll(target, 'SIGKILL');
-  await gone(target, 2_000);
-  return { forced: true, survivors: remaining(target).map((p) => p.pid) };
+  const cgroup = findInstanceCgroup(target.home, target.instance);
+  signalAll(target, 'SIGTERM', cgroup);
+  let forced = false;
+  if (!(await gone(target, stopTimeoutMs, cgroup))) {
+    forced = true;
+    if (cgroup) killCgroup(cgroup);
+    signalAll(target, 'SIGKILL', cgroup);
+    await gone(target, 2_000, cgroup);
+  }
+  const survivors = remaining(target, cgroup).map((p) => p.pid);
+  if (cgroup && survivors.length === 0) removeInstanceCgroup(cgroup);
+  return { forced, survivors };
 }
 
-function remaining(target: TerminateTarget) {
-  const members = instanceMembers(target.home, target.instance);
+function remaining(target: TerminateTarget, cgroup: string | undefined) {
+  const members = instanceMembers(target.home, target.instance, cgroup);
   if (isAlive(target.leader) && !members.some((p) => p.pid === target.leader.pid)) {
     members.push({ ...target.leader, pgid: target.leader.pid, session: target.leader.pid, service: '', instance: target.instance });
   }
   return members;
 }
 
-function signalAll(target: TerminateTarget, signal: NodeJS.Signals): void {
-  const members = remaining(target);
+function signalAll(target: TerminateTarget, signal: NodeJS.Signals, cgroup: string | undefined): void {
+  const members = remaining(target, cgroup);
   // The group id is the leader's pid; it is still ours while the leader lives or a marked member is in it.
   const groupIsOurs = members.some((p) => p.pgid === target.leader.pid);
   if (groupIsOurs) send(-target.leader.pid, signal);
@@ -58,10 +68,10 @@ function send(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-async function gone(target: TerminateTarget, timeoutMs: number): Promise<boolean> {
+async function gone(target: TerminateTarget, timeoutMs: number, cgroup: string | undefined): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (remaining(target).length === 0) return true;
+    if (remaining(target, cgroup).length === 0) return true;
     if (Date.now() >= deadline) return false;
     await sleep(POLL_MS);
   }

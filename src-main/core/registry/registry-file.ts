@@ -123,6 +123,8 @@ export function graphOf(file: string, parsed: Pick<RegistryParseResult, 'registr
       order: s.order,
       autoStart: s.auto_start,
       dependencies: [...s.dependencies],
+      kind: s.kind,
+      ...(s.conditions ? { conditions: { ...s.conditions } } : {}),
       conflicts: [...s.conflicts],
       ports: s.ports.map(String),
     })) ?? null;

@@ -30,6 +30,8 @@ export const serviceRecordSchema = z.object({
       command: z.array(z.string()),
       configHash: z.string(),
       startedAt: z.number(),
+      /** A forking binary service: its launcher exited 0 and left its daemon running; pid names that main process. */
+      forking: z.boolean().optional(),
       /** The container's id, for docker and compose services. */
       container: z.string().optional(),
       /** What runs it in a cluster (`deployment/web in default`), for kubernetes services: they have no pid. */
@@ -38,6 +40,8 @@ export const serviceRecordSchema = z.object({
     .optional(),
   restarts: z.number().int().min(0),
   lastExit: exitSchema.optional(),
+  /** A task that ran to success and was neither started nor stopped since: a new owner shows it completed. */
+  completed: z.boolean().optional(),
 });
 
 export type ServiceRecord = z.infer<typeof serviceRecordSchema>;

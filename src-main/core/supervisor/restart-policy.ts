@@ -7,6 +7,8 @@
 import type { ServiceConfig } from '@shared/model';
 import type { ExitReport } from '../drivers/driver';
 
+type Startup = ServiceConfig['startup'];
+
 export interface RestartDecision {
   readonly restart: boolean;
   readonly delayMs: number;
@@ -19,14 +21,17 @@ export const MIN_RESTART_DELAY_MS = 100;
 /** The shortest wait of a service in crash-loop: at most about one start a second while it keeps failing. */
 export const MIN_CRASH_LOOP_DELAY_MS = 1_000;
 
-const isFailure = (exit: ExitReport): boolean => !(exit.code === 0 && exit.signal === null);
+/** Exit 0, or one of the service's `success_exit_codes`, without a signal. */
+export const isSuccess = (exit: Pick<ExitReport, 'code' | 'signal'>, successCodes: readonly number[]): boolean =>
+  exit.signal === null && exit.code !== null && (exit.code === 0 || successCodes.includes(exit.code));
 
 export class RestartTracker {
   #starts: number[] = [];
   #failuresInRow = 0;
 
   constructor(
-    private readonly startup: ServiceConfig['startup'],
+    private readonly startup: Pick<Startup, 'restart' | 'restart_delay' | 'restart_delay_max' | 'start_limit' | 'start_limit_window'> &
+      Partial<Pick<Startup, 'success_exit_codes'>>,
     private readonly random: () => number = Math.random,
   ) {}
 
@@ -42,7 +47,7 @@ export class RestartTracker {
 
   decide(exit: ExitReport, ranMs: number, now: number): RestartDecision {
     const { restart, restart_delay, restart_delay_max, start_limit, start_limit_window } = this.startup;
-    const wanted = restart === 'always' || (restart === 'on-failure' && isFailure(exit));
+    const wanted = restart === 'always' || (restart === 'on-failure' && !isSuccess(exit, this.startup.success_exit_codes ?? []));
     if (!wanted) return { restart: false, delayMs: 0, crashLoop: false };
     this.#failuresInRow = ranMs >= start_limit_window ? 1 : this.#failuresInRow + 1;
     const recent = this.#starts.filter((start) => now - start < start_limit_window).length;

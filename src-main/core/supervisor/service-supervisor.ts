@@ -15,7 +15,7 @@ import type { ProcessRecord, ServiceRecord } from '../state/service-record';
 import { systemClock, type Clock } from './clock';
 import { DependencyReaction } from './dependency-reaction';
 import { withResult } from '../health/health-monitor';
-import { RestartTracker } from './restart-policy';
+import { isSuccess, RestartTracker } from './restart-policy';
 import { startupReadiness } from './startup-readiness';
 import type { RunEntry, SupervisorDeps } from './supervisor-deps';
 
@@ -63,11 +63,13 @@ export class ServiceSupervisor {
       restart: () => this.restart(),
     });
     this.#record = record ?? { name: service.name, desired: 'stopped', restarts: 0 };
+    // A task that completed under an earlier owner is still done: what needs it goes on relying on it.
+    const completed = service.kind === 'task' && record?.completed === true && record.lastExit !== undefined;
     this.#status = {
       name: service.name,
       mode: service.deployment.mode,
-      state: 'stopped',
-      reason: record?.lastExit ? `last run ${record.lastExit.reason}` : 'not started',
+      state: completed ? 'completed' : 'stopped',
+      reason: completed ? record.lastExit!.reason : record?.lastExit ? `last run ${record.lastExit.reason}` : 'not started',
       since: this.#clock.now(),
       restarts: this.#record.restarts,
       ...(record?.lastExit ? { lastExit: record.lastExit } : {}),
@@ -75,6 +77,11 @@ export class ServiceSupervisor {
   }
 
   get status(): ServiceStatus {
+    // A forking service's main process is named once its launcher has exited (forking-run.ts): the
+    // record changes under the run, and the status says the pid that runs now.
+    // Kept, not rebuilt per read: readers compare statuses by identity to see a change.
+    const pid = this.#running?.run.process.pid;
+    if (pid !== undefined && this.#status.pid !== undefined && this.#status.pid !== pid) this.#status = { ...this.#status, pid };
     return this.#status;
   }
 
@@ -185,6 +192,11 @@ export class ServiceSupervisor {
         this.#running!.phase = { kind: 'ready' };
         await this.#save({ desired: 'running', process: adopted.process });
         if (adopted.unreachable) return this.#transition('unknown', adopted.unreachable);
+        // A task found running is still on its way to completion: its end decides.
+        if (this.service.kind === 'task') {
+          this.#running!.phase = { kind: 'starting' };
+          return this.#transition('starting', `adopted (${runLabel(adopted.process)}); running to completion`);
+        }
         // A service found running is checked before it is called healthy.
         const check = this.service.health_check;
         const result = check ? await this.deps.probe(check) : undefined;
@@ -253,7 +265,7 @@ export class ServiceSupervisor {
     this.#cancelRetry();
     if (this.#running || this.#detached) return this.#status;
     const instance = `${this.service.name}-${randomUUID()}`;
-    if (this.#record.waiting) await this.#save({ waiting: false });
+    if (this.#record.waiting || this.#record.completed) await this.#save({ waiting: false, completed: false });
     this.#transition('starting', why);
     let run: RunningService;
     try {
@@ -268,6 +280,8 @@ export class ServiceSupervisor {
     await this.#save({ desired: 'running', process: run.process });
     this.#log(`started ${runLabel(run.process)}: ${run.process.command.join(' ')}`);
     const watched = this.#watch(run);
+    // What waits only for it to be under way (a `started` dependency) may go.
+    this.deps.launched?.();
     const { outcome, health } = await startupReadiness(run, this.service, { probe: this.deps.probe, clock: this.#clock, watched });
     this.#health = health ?? this.#health;
     if (!this.#isCurrent(run) || this.#exiting() || outcome.kind === 'ended') {
@@ -276,11 +290,16 @@ export class ServiceSupervisor {
     }
     if (outcome.kind === 'ready') return this.#ready(run, `${outcome.message} (${runLabel(run.process)})`);
     if (outcome.kind === 'crash-loop') return this.#transition('crash-loop', outcome.message);
-    return this.#endStart(run, outcome.failure);
+    return this.#endRun(run, outcome.failure);
   }
 
-  /** Ends a start that will not succeed (restart policy applies); its end is recorded with `failure` as the reason. */
-  async #endStart(run: RunningService, failure: string): Promise<ServiceStatus> {
+  /**
+   * Ends a run (restart policy applies) — a start that will not succeed, or a run that turned
+   * unhealthy with on_unhealthy = "restart"; its end is recorded with `failure` as the reason.
+   * Nothing, when that run has already ended or been replaced meanwhile.
+   */
+  async #endRun(run: RunningService, failure: string): Promise<ServiceStatus> {
+    if (!this.#isCurrent(run) || this.#running!.exited) return this.#status;
     const entry = this.#running!;
     if (entry.phase.kind !== 'stopping') entry.phase = { kind: 'ending', failure };
     await this.deps.driver.stop(run.process, this.service, this.deps.context);
@@ -316,6 +335,8 @@ export class ServiceSupervisor {
         } else if (!healthy && (this.#status.state === 'healthy' || this.#status.state === 'degraded')) {
           const failed = check.retries > 1 ? `${check.retries} checks in a row failed` : 'the check failed';
           this.#transition('unhealthy', `${failed}: ${result.message}`);
+          // Liveness: a process that runs but no longer answers is ended; its restart policy (backoff, crash-loop) brings it back.
+          if (check.on_unhealthy === 'restart') void this.#enqueue(() => this.#endRun(run, `unhealthy, ended to restart: ${failed}: ${result.message}`));
         } else this.#status = { ...this.#status, health: result };
       },
     });
@@ -326,7 +347,7 @@ export class ServiceSupervisor {
     this.#tracker.reset();
     const current = this.#running;
     if (!current) {
-      await this.#save({ desired: 'stopped' });
+      await this.#save({ desired: 'stopped', completed: false });
       return this.#status.state === 'stopped' ? this.#status : this.#transition('stopped', 'stopped by user');
     }
     current.phase = { kind: 'stopping' };
@@ -387,9 +408,13 @@ export class ServiceSupervisor {
    * (undefined when it ended while no manager ran); it is released only once everything is recorded.
    */
   async #afterExit(exit: ExitReport, ranMs: number, entry: RunEntry | undefined): Promise<ServiceStatus> {
+    // A task's whole run is its startup: it ends either completed or failed, its last lines quoted.
+    const task = this.service.kind === 'task';
+    if (task && entry && entry.phase.kind !== 'ending' && isSuccess(exit, this.service.startup.success_exit_codes)) return this.#completed(exit, ranMs, entry);
     const duringStartup = entry?.phase.kind === 'starting';
-    const tail = duringStartup ? (await tailLog(this.deps.context.logs, TAIL_LINES * 3)).filter((l) => l.stream !== 'evt').slice(-TAIL_LINES) : [];
-    const reason = `${exit.reason}${duringStartup ? ' during startup' : ''}`;
+    const quoted = entry !== undefined && (duringStartup || task);
+    const tail = quoted ? (await tailLog(this.deps.context.logs, TAIL_LINES * 3)).filter((l) => l.stream !== 'evt').slice(-TAIL_LINES) : [];
+    const reason = `${exit.reason}${duringStartup && !task ? ' during startup' : ''}`;
     await this.#recordExit({ ...exit, reason });
     const decision = this.#tracker.decide(exit, ranMs, this.#clock.now());
     const logTail = tail.map((line) => line.text);
@@ -420,6 +445,15 @@ export class ServiceSupervisor {
           { since, nextRetryAt, logTail },
         )
       : this.#transition('failed', `${reason}; restarting in ${wait}`, { since, nextRetryAt, logTail });
+  }
+
+  /** A task ran to success: done, never restarted (whatever its policy), serving for what needs it. */
+  async #completed(exit: ExitReport, ranMs: number, entry: RunEntry): Promise<ServiceStatus> {
+    const reason = `completed: ${exit.reason} after ${formatDuration(ranMs)}`;
+    await this.#recordExit({ ...exit, reason });
+    await this.#save({ desired: 'stopped', completed: true });
+    if (this.#isCurrent(entry.run)) this.#running = undefined;
+    return this.#transition('completed', reason);
   }
 
   async #recordExit(exit: ExitReport): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * How a run that has just started becomes ready: its health check passing (probed on the fast
  * startup schedule), or without one its engine's own readiness (a container HEALTHCHECK, a rollout),
- * or else surviving the settle window — each within the startup timeout.
+ * or else surviving the settle window — each within the startup timeout. A task's run ends instead:
+ * its end, within the startup timeout, says whether it completed.
  */
 import type { ProbeResult } from '@shared/contract/health';
 import { formatDuration, type ServiceDefinition } from '@shared/model';
@@ -36,6 +37,11 @@ export async function startupReadiness(
 ): Promise<{ outcome: StartupOutcome; health?: ProbeResult }> {
   const { clock } = input;
   const late = (why: string): StartupOutcome => ({ kind: 'failed', failure: `not healthy within ${formatDuration(service.startup.timeout)}: ${why}` });
+  if (service.kind === 'task') {
+    // A task is ready when it has ended (its end says how); the startup timeout bounds its run.
+    const ended = await Promise.race([input.watched.then(() => true), sleep(clock, service.startup.timeout).then(() => false)]);
+    return { outcome: ended ? { kind: 'ended' } : { kind: 'failed', failure: `did not complete within ${formatDuration(service.startup.timeout)}` } };
+  }
   const check = service.health_check;
   if (!check) {
     const ready = (run.untilHealthy ?? sleep(clock, SETTLE_MS).then(() => 'running')).catch((error: NotReady) => error);

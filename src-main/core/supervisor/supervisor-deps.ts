@@ -40,6 +40,8 @@ export interface SupervisorDeps {
   readonly writer: LogWriter;
   readonly ingestor: RawLogIngestor;
   readonly emit: (status: ServiceStatus) => void;
+  /** Told once a start's process (or workload) is under way, before it is ready. */
+  readonly launched?: () => void;
   /** Runs the service's health check once. */
   readonly probe: (check: HealthCheck) => Promise<ProbeResult>;
   readonly monitor: HealthMonitor;

@@ -6,7 +6,7 @@
  */
 import type { GraphService } from '@shared/contract/registry';
 import { isRunning, type ServiceStatus } from '@shared/contract/service-state';
-import { isTrouble, SERVING, toneOf, type Tone } from '@shared/contract/state-meaning';
+import { isTrouble, satisfies, toneOf, type Tone } from '@shared/contract/state-meaning';
 import { buildGraph, dependentsOf, findCycles } from '@shared/graph';
 
 export interface PlatformSummary {
@@ -17,9 +17,9 @@ export interface PlatformSummary {
 }
 
 export function platformSummary(statuses: readonly ServiceStatus[]): PlatformSummary {
-  const byTone: Record<Tone, number> = { ok: 0, busy: 0, warn: 0, bad: 0, idle: 0 };
+  const byTone: Record<Tone, number> = { ok: 0, busy: 0, warn: 0, bad: 0, idle: 0, done: 0 };
   for (const status of statuses) byTone[toneOf(status.state)]++;
-  const parts = [`${byTone.ok} of ${statuses.length} serving`];
+  const parts = [`${byTone.ok + byTone.done} of ${statuses.length} serving`];
   if (byTone.busy) parts.push(`${byTone.busy} changing`);
   if (byTone.warn) parts.push(`${byTone.warn} in trouble`);
   if (byTone.bad) parts.push(`${byTone.bad} failing`);
@@ -65,9 +65,9 @@ export function stopImpact(services: readonly GraphService[], statuses: Readonly
 export function troubleOf(status: ServiceStatus | undefined, service: GraphService, statuses: ReadonlyMap<string, ServiceStatus>): string | undefined {
   if (!status) return undefined;
   const tone = toneOf(status.state);
-  if (tone === 'ok' || tone === 'idle') return undefined;
+  if (tone === 'ok' || tone === 'idle' || tone === 'done') return undefined;
   const waiting = service.dependencies
-    .filter((d) => !SERVING.has(statuses.get(d)?.state ?? 'stopped'))
+    .filter((d) => !satisfies(service.conditions?.[d] ?? 'healthy', statuses.get(d)?.state ?? 'stopped'))
     .map((d) => `${d} is ${statuses.get(d)?.state ?? 'unknown'}`);
   return [
     `${status.state}: ${status.reason}`,

@@ -6,16 +6,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SERVICE_STATES, type ServiceState, type ServiceStatus } from '@shared/contract/service-state';
-import { isLive, isTrouble, meaningOf, SERVING, toneOf, UP } from '@shared/contract/state-meaning';
+import { isLive, isTrouble, meaningOf, satisfies, SERVING, toneOf, UP } from '@shared/contract/state-meaning';
+import type { DependencyCondition } from '@shared/model';
 import { palette } from '../../../src-main/cli/output/palette';
 import { paintState } from '../../../src-main/cli/output/status-style';
 import { trayModel } from '../../../src-main/electron/tray-model';
 import { filterServices } from '../../../src-renderer/src/state/service-view';
 
-type Family = 'red' | 'amber' | 'green' | 'blue' | 'grey';
+type Family = 'red' | 'amber' | 'green' | 'blue' | 'violet' | 'grey';
 
 /** The colour family of a terminal SGR code. */
-const SGR_FAMILY: Record<string, Family> = { '31': 'red', '33': 'amber', '32': 'green', '36': 'blue', '2': 'grey' };
+const SGR_FAMILY: Record<string, Family> = { '31': 'red', '33': 'amber', '32': 'green', '36': 'blue', '35': 'violet', '2': 'grey' };
 
 function terminalFamily(state: ServiceState): Family {
   // eslint-disable-next-line no-control-regex -- reading the escape sequence is the point
@@ -37,7 +38,7 @@ function uiFamily(state: ServiceState): Family {
   const chroma = max - Math.min(r, g, b);
   if (chroma < 0.2) return 'grey';
   const hue = max === r ? (((g - b) / chroma) * 60 + 360) % 360 : max === g ? ((b - r) / chroma) * 60 + 120 : ((r - g) / chroma) * 60 + 240;
-  return hue < 20 || hue >= 330 ? 'red' : hue < 70 ? 'amber' : hue < 170 ? 'green' : 'blue';
+  return hue < 20 || hue >= 330 ? 'red' : hue < 70 ? 'amber' : hue < 170 ? 'green' : hue < 250 ? 'blue' : 'violet';
 }
 
 const status = (name: string, state: ServiceState): ServiceStatus => ({
@@ -51,16 +52,25 @@ const status = (name: string, state: ServiceState): ServiceStatus => ({
 });
 
 describe('what each state means', () => {
-  it('is one coherent table: serving is ok and up; trouble is exactly warn or bad', () => {
+  it('is one coherent table: serving is ok (or done) and up; trouble is exactly warn or bad', () => {
     for (const state of SERVICE_STATES) {
       const meaning = meaningOf(state);
-      expect(meaning.serving, state).toBe(meaning.tone === 'ok');
+      expect(meaning.serving, state).toBe(meaning.tone === 'ok' || meaning.tone === 'done');
       if (meaning.serving) expect(meaning.up, state).toBe(true);
-      if (meaning.up) expect(meaning.live, state).toBe(true);
+      // A completed task is up (what needs it may go) with nothing left running.
+      if (meaning.up) expect(meaning.live, state).toBe(state !== 'completed');
       expect(meaning.trouble, state).toBe(meaning.tone === 'warn' || meaning.tone === 'bad');
     }
-    expect([...SERVING].sort()).toEqual(['external', 'healthy']);
-    expect([...UP].sort()).toEqual(['degraded', 'external', 'healthy']);
+    expect([...SERVING].sort()).toEqual(['completed', 'external', 'healthy']);
+    expect([...UP].sort()).toEqual(['completed', 'degraded', 'external', 'healthy']);
+  });
+
+  it('says which states hold each dependency condition', () => {
+    const holding = (condition: DependencyCondition) => SERVICE_STATES.filter((state) => satisfies(condition, state)).sort();
+    expect(holding('healthy')).toEqual([...SERVING].sort());
+    expect(holding('completed')).toEqual(['completed']);
+    expect(holding('started')).toEqual(['completed', 'degraded', 'external', 'healthy', 'starting', 'unhealthy']);
+    expect(satisfies('started', undefined)).toBe(false);
   });
 
   it.each(SERVICE_STATES)('%s has the same colour in the terminal and in the UI', (state) => {

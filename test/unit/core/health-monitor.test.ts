@@ -10,6 +10,7 @@ const check = (extra: Partial<HealthCheck> = {}): HealthCheck => ({
   timeout: 500,
   retries: 3,
   grace_period: 0,
+  on_unhealthy: 'ignore',
   tcp: { host: '127.0.0.1', port: 1 },
   ...extra,
 });

@@ -96,6 +96,24 @@ const cases: [string, string, string[]][] = [
     ["services.toml:7:33 services.ui.dependencies[1]: 'orchestrator' is listed twice"],
   ],
   [
+    'completed condition on a service that is not a task',
+    `${ok}${binaryService('ui', 'dependencies = [{ name = "orchestrator", condition = "completed" }]')}`,
+    [
+      `services.toml:7:42 services.ui.dependencies[0].condition: 'orchestrator' is not a task (kind = "task"), so it never completes; use "healthy" or "started", or make it a task`,
+    ],
+  ],
+  [
+    'unknown dependency condition',
+    `${ok}${binaryService('ui', 'dependencies = [{ name = "orchestrator", condition = "ready" }]')}`,
+    ['services.toml:7:42 services.ui.dependencies[0].condition: must be one of "started", "healthy", "completed"; got "ready"'],
+  ],
+  [
+    'unknown service in a dependency table',
+    `${ok}${binaryService('ui', 'dependencies = [{ name = "orchestrater" }]')}`,
+    ["services.toml:7:19 services.ui.dependencies[0].name: unknown service 'orchestrater' (did you mean 'orchestrator'?)"],
+  ],
+  ['unknown kind', binaryService('a', 'kind = "job"'), ['services.toml:2:1 services.a.kind: must be one of "service", "task"; got "job"']],
+  [
     'two-service cycle',
     `${binaryService('a', 'dependencies = ["b"]')}${binaryService('b', 'dependencies = ["a"]')}`,
     ['services.toml:2:17 services.a.dependencies[0]: dependency cycle: a → b → a'],

@@ -21,6 +21,7 @@ describe('registry schema', () => {
       description: '',
       order: 100,
       auto_start: false,
+      kind: 'service',
       dependencies: [],
       conflicts: [],
       required_for: [],
@@ -34,6 +35,7 @@ describe('registry schema', () => {
       timeout: 5_000,
       retries: 3,
       grace_period: 0,
+      on_unhealthy: 'ignore',
       http: { url: 'http://127.0.0.1:1/health', method: 'GET', expected_status: '200-299', headers: {} },
     });
   });

@@ -1,19 +1,26 @@
 /**
  * Native processes. Each service runs in its own session and process group, with its stdout and
  * stderr piped to its log shim (which appends them to the raw files, capped), so it outlives the
- * manager that started it; markers in its environment let any later manager find it again.
+ * manager that started it. Where the machine allows, it is placed in a cgroup of its own before it
+ * can fork (cgroup-launch.ts), which holds its every descendant; markers in its environment are the
+ * last resort for finding it again. A launcher that exits 0 while its cgroup still holds processes
+ * is a forking service: the run goes on (forking-run.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import type { ServiceDefinition } from '@shared/model';
 import { instanceLeader, managedProcesses, markers, type ManagedProcess } from '../../process/managed-processes';
 import { compareBirth, identify, isAlive, startedAt } from '../../process/process-identity';
 import { terminate } from '../../process/terminate';
+import { launchInCgroup } from '../../process/cgroup-launch';
+import { createInstanceCgroup, findInstanceCgroup, removeInstanceCgroup } from '../../process/service-cgroup';
+import { binaryProblems } from './binary-preflight';
+import { followForking, forkingNote, liveMembers, wasForking, watchForking } from './forking-run';
 import type { ProcessRecord } from '../../state/service-record';
 import { StartError, type Adoption, type ExitReport, type RunContext, type RunningService, type ServiceDriver } from '../driver';
 import { logShimScript, startLogShim, type LogShim } from '../../logs/log-shim-launch';
-import { launchSpec } from './launch-spec';
+import { commandSpec, launchSpec } from './launch-spec';
 
 /** How often an adopted process (not our child, so no exit event) is checked. */
 const ADOPTED_POLL_MS = 250;
@@ -36,26 +43,37 @@ export class BinaryDriver implements ServiceDriver {
       throw new StartError(`could not start the log shim: ${(error as Error).message}`);
     }
     const { fds, drained } = logShim;
+    const cgroup = createInstanceCgroup(context.home, service.name, instance);
     let child: ChildProcess;
     try {
-      child = spawn(spec.command, spec.args, {
+      // Through the launcher, the command is exec'd by a shell: what spawn would say (ENOENT, EACCES) is asked first.
+      const problem = cgroup ? (await binaryProblems(service, context))[0] : undefined;
+      if (problem) throw new StartError(problem);
+      const shellArgv = spec.shell ? ['/bin/sh', '-c', [spec.command, ...spec.args].join(' ')] : [spec.command, ...spec.args];
+      const [file, args] = cgroup ? launchInCgroup(cgroup, shellArgv[0]!, shellArgv.slice(1)) : [spec.command, [...spec.args]];
+      child = spawn(file, args, {
         cwd: spec.cwd,
         env: { ...spec.env, ...markers(context.home, service.name, instance) },
-        shell: spec.shell,
+        shell: !cgroup && spec.shell,
         detached: true,
         // Its output goes to the log shim through real pipes, which caps what reaches the disk and drains it while no manager runs.
         stdio: ['ignore', fds[0], fds[1]],
       });
-      const exited = new Promise<ExitReport>((resolve) => child.once('exit', (code, signal) => resolve(describeExit(code, signal)))).then(
-        // Its last output reaches the raw file when the shim ends; a descendant holding the pipes must not hold up the exit.
-        async (report) => (await settledWithin(drained, SHIM_DRAIN_MS), report),
+      // Filled once spawned: a forking launcher's exit makes it name the daemon.
+      const run: { record?: ProcessRecord } = {};
+      const launched = new Promise<ExitReport>((resolve) => child.once('exit', (code, signal) => resolve(describeExit(code, signal))));
+      // A launcher that exits 0 leaving processes in its cgroup forked its daemon: the run is that daemon's.
+      const ended = launched.then((report) =>
+        cgroup && run.record && report.code === 0 ? (followForking(context.home, run.record, cgroup, spec.pidFile) ?? report) : report,
       );
+      // Its last output reaches the raw file when the shim ends; a descendant holding the pipes must not hold up the exit.
+      const exited = ended.then(async (report) => (await settledWithin(drained, SHIM_DRAIN_MS), report));
       await Promise.race([once(child, 'spawn'), once(child, 'error').then(([error]) => Promise.reject(error as Error))]);
       child.unref();
       this.#children.set(instance, child);
-      void exited.then(() => this.#children.delete(instance));
+      void launched.then(() => this.#children.delete(instance));
       const identity = identify(child.pid!);
-      const record: ProcessRecord = {
+      const record: ProcessRecord = (run.record = {
         instance,
         pid: child.pid!,
         // An instant exit can beat us to /proc; the exit promise then tells the story.
@@ -64,9 +82,10 @@ export class BinaryDriver implements ServiceDriver {
         command: [spec.command, ...spec.args],
         configHash,
         startedAt: context.now(),
-      };
+      });
       return { process: record, exited };
     } catch (error) {
+      if (cgroup) removeInstanceCgroup(cgroup);
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') throw new StartError(`command not found: ${spec.command}${spec.command.includes('/') ? '' : ' (not on PATH)'}`);
       if (code === 'EACCES') throw new StartError(`not executable: ${spec.command}`);
@@ -87,7 +106,7 @@ export class BinaryDriver implements ServiceDriver {
     const found = managedProcesses(context.home).filter((p) => p.service === service.name);
     const instances = [...new Set(found.map((p) => p.instance))];
     const run = record
-      ? watchAdopted(record)
+      ? watchAdopted(record, context.home, commandSpec(service, context).pidFile)
       : instances
           .map((instance) => recoveredLeader(found.filter((p) => p.instance === instance)))
           .map((leader) => leader && watchAdopted(leaderRecord(leader, configHash, context.now)))
@@ -98,6 +117,7 @@ export class BinaryDriver implements ServiceDriver {
       const members = found.filter((p) => p.instance === instance);
       const pids = members.map((p) => p.pid).join(', ');
       if (instance === record?.instance) {
+        rmSync(forkingNote(context.home, instance), { force: true });
         await terminate({ home: context.home, instance, leader: leaderOf(record) }, service.startup.stop_timeout);
         notes.push(`its process (pid ${record.pid}) had exited while no manager ran; stopped what it left running (pid ${pids})`);
         continue;
@@ -122,8 +142,16 @@ export class BinaryDriver implements ServiceDriver {
   }
 }
 
-/** Watches a process an earlier manager started (not our child: polled), if it still runs. */
-function watchAdopted(record: ProcessRecord): RunningService | undefined {
+/**
+ * Watches a process an earlier manager started (not our child: polled), if it still runs; a forking
+ * one while its cgroup holds processes (or its pid file's process runs), as when it was ours.
+ */
+function watchAdopted(record: ProcessRecord, home?: string, pidFile?: string): RunningService | undefined {
+  const cgroup = home === undefined ? undefined : findInstanceCgroup(home, record.instance);
+  if (home !== undefined && cgroup && wasForking(home, record.instance) && liveMembers(cgroup).length > 0) {
+    const forking = { ...record, forking: true };
+    return { process: forking, exited: watchForking(home, forking, cgroup, pidFile) };
+  }
   if (record.pid === undefined) return undefined;
   const identity = leaderOf(record);
   if (!isAlive(identity)) return undefined;

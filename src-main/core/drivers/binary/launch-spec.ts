@@ -14,6 +14,8 @@ export interface LaunchSpec {
   readonly cwd: string;
   readonly env: Record<string, string>;
   readonly shell: boolean;
+  /** A forking service's pid file (resolved), which names its main process once the launcher exits. */
+  readonly pidFile?: string;
 }
 
 /** What to execute and where: placeholders expanded, relative paths resolved at the registry. */
@@ -29,6 +31,7 @@ export function commandSpec(service: ServiceDefinition, context: RegistryContext
     args: binary.args.map(expand),
     cwd: resolve(context.registryDir, expand(binary.cwd ?? '.')),
     shell: binary.shell,
+    ...(binary.pid_file ? { pidFile: resolve(context.registryDir, expand(binary.pid_file)) } : {}),
   };
 }
 

@@ -141,6 +141,7 @@ function effectiveCheck(service: ServiceDefinition): HealthCheck {
     timeout: 5_000,
     retries: 1,
     grace_period: 0,
+    on_unhealthy: 'ignore',
     http: { url: remote.url, method: 'GET', expected_status: '200-399', headers: {} },
   };
   const http = check.http;

@@ -67,7 +67,8 @@ export function GraphView({ search }: { search: string }) {
           animated: starting,
           selected: selectedEdges.has(id),
           className: onPath(dependency, service.name) ? `edge-${highlight?.kind}` : undefined,
-          ariaLabel: `${service.name} depends on ${dependency}`,
+          ...(service.conditions?.[dependency] ? { label: service.conditions[dependency] } : {}),
+          ariaLabel: `${service.name} depends on ${dependency}${service.conditions?.[dependency] ? ` (${service.conditions[dependency]})` : ''}`,
         };
       }),
     );

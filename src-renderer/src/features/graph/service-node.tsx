@@ -30,8 +30,8 @@ function ServiceNodeView({ data, selected }: NodeProps<ServiceFlowNode>) {
   const external = status !== undefined && notRunHere(status);
   return (
     <div
-      className={`service-node tone-${toneOf(state)}${external ? ' external' : ''}${selected ? ' selected' : ''}${mark ? ` mark-${mark}` : ''}${dimmed ? ' dimmed' : ''}`}
-      title={trouble ?? `${service.name}: ${state}${service.description ? `\n${service.description}` : ''}`}
+      className={`service-node tone-${toneOf(state)}${service.kind === 'task' ? ' task' : ''}${external ? ' external' : ''}${selected ? ' selected' : ''}${mark ? ` mark-${mark}` : ''}${dimmed ? ' dimmed' : ''}`}
+      title={trouble ?? `${service.name}${service.kind === 'task' ? ' (task)' : ''}: ${state}${service.description ? `\n${service.description}` : ''}`}
       data-testid={`node-${service.name}`}
       data-state={state}
       aria-label={`${service.name}, ${state}${trouble ? `: ${trouble}` : ''}`}
@@ -40,6 +40,7 @@ function ServiceNodeView({ data, selected }: NodeProps<ServiceFlowNode>) {
       <div className="node-head">
         <ModeIcon mode={service.mode} />
         <span className="node-name">{service.name}</span>
+        {service.kind === 'task' ? <span className="node-kind">task</span> : null}
       </div>
       <div className="node-foot">
         <span className="state-dot" aria-hidden="true" />
