@@ -1,8 +1,10 @@
 /**
  * Health checks: latency of one probe per type, how soon a starting service is seen ready, and the
  * cost of monitoring 200 services at a 1 s interval. Goals (issue 5): readiness seen within 100 ms;
- * 200 services at 1 s cost < 2 % of a core, engine RSS < 150 MB. `npm run bench:health`.
+ * 200 services at 1 s cost < 2 % of a core, engine RSS < 150 MB; usage sampling of 200 services
+ * (issue 17) < 0.5 % of a core on top of that. `npm run bench:health`.
  */
+import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
@@ -11,7 +13,10 @@ import { parseRegistry, type HealthCheck } from '@shared/model';
 import { createEngine } from '../src-main/core/engine';
 import { HealthMonitor } from '../src-main/core/health/health-monitor';
 import { runProbe } from '../src-main/core/health/run-probe';
+import { applyResources } from '../src-main/core/process/cgroup-resources';
+import { createInstanceCgroup, homeCgroup, removeInstanceCgroup } from '../src-main/core/process/service-cgroup';
 import { systemClock } from '../src-main/core/supervisor/clock';
+import { UsageSampler } from '../src-main/core/usage/usage-sampler';
 import { tempDir } from '../test/support/cli-run';
 import { freePort } from '../test/support/engine-harness';
 import { ms, printTable } from './measure';
@@ -111,6 +116,8 @@ const remote = spawn(process.execPath, ['-e', `require('net').createServer((s) =
 });
 await new Promise((resolve) => setTimeout(resolve, 300));
 const seconds = 15;
+/** The engine's default usage interval (EngineOptions.usageEveryMs). */
+const USAGE_EVERY_MS = 2_000;
 const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
 /** CPU share of one core while `run` goes on, after a 3 s warm-up (module loading and JIT not counted). */
@@ -150,6 +157,60 @@ printTable(
     ['floor: bare connect loop', '', `${bare.toFixed(2)} %`, '', ''],
   ],
 );
+
+// Usage sampling on top of it: 200 services, each a real process in its own cgroup (the v2 one and,
+// on hybrid machines, its v1 memory twin), sampled at the engine's default interval. Measured twice in
+// the same run: monitoring alone vs monitoring + sampling, and each sampling pass timed directly.
+const usageHome = tempDir('pcc-usage-bench-');
+const root = homeCgroup(usageHome);
+if (!root) console.log('\nUsage sampling: no cgroup can be made here; not measured');
+else {
+  const sleepers = Array.from({ length: 200 }, (_, i) => {
+    const cgroup = createInstanceCgroup(usageHome, `svc-${i}`, 'i1')!;
+    const cgroups = applyResources({}, cgroup);
+    const child = spawn('sleep', ['600'], { stdio: 'ignore' });
+    for (const at of cgroups) writeFileSync(join(at, 'cgroup.procs'), String(child.pid));
+    return { child, cgroup };
+  });
+  const watchAll = (monitor: HealthMonitor) => {
+    for (let i = 0; i < 200; i++) monitor.watch({ name: `svc-${i}`, check: steady, healthy: true, startedAt: Date.now(), onResult: () => undefined });
+  };
+  const monitorOnly = await cpuShare(() => {
+    const monitor = new HealthMonitor((c) => runProbe(c, context), systemClock);
+    watchAll(monitor);
+    return () => monitor.close();
+  });
+  const passes: number[] = [];
+  const withUsage = await cpuShare(() => {
+    const monitor = new HealthMonitor((c) => runProbe(c, context), systemClock);
+    watchAll(monitor);
+    const sampler = new UsageSampler(systemClock, 0);
+    for (let i = 0; i < 200; i++) sampler.add(`svc-${i}`, () => ({ cgroup: join(root, `svc-${i}`) }));
+    const timer = setInterval(() => {
+      const began = performance.now();
+      sampler.sample();
+      passes.push(performance.now() - began);
+    }, USAGE_EVERY_MS);
+    return () => (clearInterval(timer), monitor.close(), sampler.close());
+  });
+  passes.sort((a, b) => a - b);
+  const direct = (passes[Math.floor(passes.length / 2)]! / USAGE_EVERY_MS) * 100;
+  console.log(`\nUsage sampling of 200 services (cgroup files) every ${USAGE_EVERY_MS / 1000} s, on top of the monitor above, over ${seconds} s\n`);
+  printTable(
+    ['', 'CPU (one core)', 'goal'],
+    [
+      ['monitor alone', `${monitorOnly.toFixed(2)} %`, ''],
+      ['monitor + usage sampling', `${withUsage.toFixed(2)} %`, ''],
+      ['difference', `${(withUsage - monitorOnly).toFixed(2)} %`, '< 0.5 %'],
+      [`one pass: median ${ms(passes[Math.floor(passes.length / 2)]!)} (${passes.length} passes)`, `${direct.toFixed(3)} %`, '< 0.5 %'],
+    ],
+  );
+  for (const { child, cgroup } of sleepers) {
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    removeInstanceCgroup(cgroup);
+  }
+}
 remote.kill();
 http.close();
 tcp.close();

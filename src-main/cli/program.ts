@@ -114,7 +114,7 @@ function createProgram(io: CliIo): Command {
     .action(action((ctx, name: string, options: { deps: boolean }) => servicesLifecycle(ctx, 'start', name, { noDeps: !options.deps })));
   services
     .command('stop <name>')
-    .description('stop a service: SIGTERM to its process group, SIGKILL after its stop_timeout; refused while services that need it run')
+    .description('stop a service: its stop_signal (TERM) to its process tree, SIGKILL after its stop_timeout; refused while services that need it run')
     .addOption(new Option('--cascade', 'stop the services that need it first (printed before)').conflicts('force'))
     .addOption(new Option('--force', 'stop it even though services that need it run'))
     .action(

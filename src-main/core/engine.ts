@@ -4,6 +4,7 @@
  * update reconciles it (service-set.ts). Created by one function with its seams injected, so the
  * daemon, the desktop app and the tests all build the same engine. It never imports a face.
  */
+import { join } from 'node:path';
 import type { ProbeResult, Readiness } from '@shared/contract/health';
 import type { EnsureReport, PlatformReport, RestartReport, UpdateReport } from '@shared/contract/platform';
 import { allowedActions } from '@shared/contract/service-actions';
@@ -11,6 +12,7 @@ import { isRunning, type ServiceStatus, type StateEvent } from '@shared/contract
 import { canStop } from '@shared/graph';
 import { suggestion, type HealthCheck, type Registry, type ServiceDefinition } from '@shared/model';
 import type { ClientEnv } from '@shared/contract/client-env';
+import type { UsageSample } from '@shared/contract/usage';
 import { DegradedPropagation } from './degraded-propagation';
 import type { RegistryContext, ServiceDriver } from './drivers/driver';
 import { MODES, modeOf } from './drivers/modes';
@@ -28,10 +30,11 @@ import { DesiredState } from './platform/desired-state';
 import { readLastStart, writeLastStart } from './platform/last-start';
 import { ensureOperation, restartPlatform, startPlatform, stopPlatform, type OperationOptions, type PlatformDeps } from './platform/platform-operations';
 import { registryDiff } from './platform/registry-diff';
+import { resourceWarnings } from './registry/resource-issues';
 import { machineQuestions } from './preflight/machine-questions';
 import { preflight, PreflightError } from './preflight/preflight';
 import { managedProcesses } from './process/managed-processes';
-import { sweepEmptyCgroups } from './process/service-cgroup';
+import { homeCgroup, sweepEmptyCgroups } from './process/service-cgroup';
 import { readiness } from './readiness';
 import { ServiceSet, type Member, type MemberFactory } from './service-set';
 import { StateStore } from './state/state-store';
@@ -39,6 +42,7 @@ import { systemClock, type Clock } from './supervisor/clock';
 import { GivenEnvironments } from './supervisor/given-environments';
 import { ServiceSupervisor } from './supervisor/service-supervisor';
 import { Strays } from './supervisor/strays';
+import { UsageSampler, type UsageTarget } from './usage/usage-sampler';
 
 export interface EngineOptions {
   readonly home: string;
@@ -59,6 +63,8 @@ export interface EngineOptions {
   readonly clock?: Clock;
   /** How often service output is moved into the logs. */
   readonly ingestEveryMs?: number;
+  /** How often every running service's CPU and memory is read (0: never, as in a bench that samples itself). */
+  readonly usageEveryMs?: number;
   /** Told each distinct problem that does not stop the engine (a corrupt state file, a log write error). */
   readonly onWarning?: (message: string) => void;
 }
@@ -107,6 +113,8 @@ export interface Engine {
   /** `env`: would it start with these values (nothing is kept); else with those it was given. */
   readiness(options?: StartOptions): Promise<Readiness[]>;
   healthHistory(name: string): readonly ProbeResult[];
+  /** Every running service's latest usage samples, oldest first (the second sparkline). */
+  usageHistories(last: number): Record<string, UsageSample[]>;
   /** True while any service has a live process or a scheduled restart. */
   anyActive(): boolean;
   subscribe(listener: Listener): () => void;
@@ -137,7 +145,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   /** Every status leaves the engine with the actions it allows now (service-actions.ts). */
   const outward = (status: ServiceStatus): ServiceStatus => {
     const found = set.get(status.name);
-    return { ...status, actions: allowedActions(status, found !== undefined && modeOf(found.service).supervision === 'supervised') };
+    const used = isRunning(status) ? usage.latest(status.name) : undefined;
+    return {
+      ...status,
+      actions: allowedActions(status, found !== undefined && modeOf(found.service).supervision === 'supervised'),
+      ...(used ? { usage: used } : {}),
+    };
   };
   const emit = (status: ServiceStatus) => {
     const event = { type: 'state' as const, status: outward(status) };
@@ -158,8 +171,20 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const probe = (check: HealthCheck) => runProbe(check, checkContexts.get(check) ?? probeContext);
   const monitor = new HealthMonitor(probe, clock);
   const machine = machineQuestions(probeContext);
-  const preflightOf = (service: ServiceDefinition, context: RegistryContext) => preflight({ service, context, machine, statusOf });
+  const preflightOf = (service: ServiceDefinition, context: RegistryContext) => {
+    // A limit this machine cannot enforce does not stop the start, but is said (owner warnings, `services status`).
+    resourceWarnings(service).forEach(warn);
+    return preflight({ service, context, machine, statusOf });
+  };
   const ingest = new LogIngest(options.ingestEveryMs ?? 200);
+  const usage = new UsageSampler(clock, options.usageEveryMs ?? 2_000);
+  // A service's cgroup folder holds its whole tree (only binary services make one); without cgroups, its main process.
+  const cgroups = homeCgroup(options.home);
+  const usageTarget = (name: string) => (): UsageTarget | undefined => {
+    const pid = set.statusOf(name)?.pid;
+    if (pid === undefined) return undefined;
+    return cgroups ? { cgroup: join(cgroups, name) } : { pid };
+  };
 
   const factory: MemberFactory = {
     create: async (service, hash) => {
@@ -199,6 +224,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         await store.read(service.name),
       );
       ingest.add(service.name, { writer, ingestor, live: () => supervisor.active });
+      usage.add(service.name, usageTarget(service.name));
       return supervisor;
     },
     redefine: (member, service) => {
@@ -210,6 +236,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     dispose: async (member) => {
       await member.detach();
       await ingest.remove(member.service.name);
+      usage.remove(member.service.name);
     },
   };
   const set = new ServiceSet(factory);
@@ -369,6 +396,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     },
     lastStart: () => readLastStart(store.dirs.root),
     healthHistory: (name) => member(name).healthHistory,
+    usageHistories: (last) => usage.histories(last),
     readiness: ({ env } = {}) => readinessNow(env),
     anyActive: () => strays.names().length > 0 || [...set.members()].some((m) => m.active),
     subscribe: (listener) => {
@@ -385,6 +413,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       const deadline = Math.max(0, ...set.registry.services.map((s) => s.startup.stop_timeout)) + 5_000;
       await Promise.race([set.close(), new Promise((resolve) => setTimeout(resolve, deadline).unref())]);
       monitor.close();
+      usage.close();
       await ingest.close();
       drivers.forEach((driver) => driver.close?.());
       listeners.clear();

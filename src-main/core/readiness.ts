@@ -22,7 +22,11 @@ export function readiness({ services, statusOf, problems }: ReadinessInput): Pro
       if (status && isRunning(status)) return { name: service.name, verdict: 'blocked', reasons: [`running but ${status.state}: ${status.reason}`] };
       const waiting = service.dependencies
         .filter((d) => !satisfies(conditionOf(service, d), statusOf(d)?.state))
-        .map((d) => `needs ${d} ${conditionOf(service, d)} (${statusOf(d)?.state ?? 'unknown'}) first`);
+        // The default condition (healthy) goes unsaid, as in the registry.
+        .map((d) => {
+          const condition = conditionOf(service, d);
+          return `needs ${d}${condition === 'healthy' ? '' : ` ${condition}`} (${statusOf(d)?.state ?? 'unknown'}) first`;
+        });
       const refused = await problems(service);
       if (refused.length > 0) return { name: service.name, verdict: 'blocked', reasons: [...refused, ...waiting] };
       return { name: service.name, verdict: 'would start', reasons: waiting };

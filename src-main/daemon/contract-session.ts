@@ -132,6 +132,7 @@ export function contractHandlers(engine: Engine, owner: OwnerFacts): ContractHan
             .map(({ ok, latencyMs, at }) => ({ ok, latencyMs, at })),
         ]),
       ),
+    usageHistories: async ({ last }) => engine.usageHistories(last),
     // The snapshot is taken in the same turn as the subscription (ContractSession.receive).
     subscribe: async () => ({ seq: 0 as const, services: engine.status() }),
     shutdown: async () => {

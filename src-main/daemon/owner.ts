@@ -9,6 +9,7 @@ import type { Registry } from '@shared/model';
 import { createEngine, type Engine } from '../core/engine';
 import { resolveHome } from '../core/paths';
 import { writeFileAtomic } from '../core/state/atomic-write';
+import { trackingOf } from '../core/process/tracking-of';
 import type { RegistryFile } from '../core/registry/registry-file';
 import { SettingsStore } from '../core/settings-store';
 import { ContractServer } from './contract-server';
@@ -61,7 +62,7 @@ async function own(options: OwnerOptions, stateRoot: string, lock: OwnerLock): P
   let stop!: () => void;
   const asked = new Promise<void>((resolve) => (stop = resolve));
   const facts: OwnerFacts = {
-    hello: { pid: process.pid, home: options.home, registry: registryPath },
+    hello: { pid: process.pid, home: options.home, registry: registryPath, tracking: trackingOf(options.home) },
     shutdown: () => stop(),
     registry: options.registryFile,
     settings: new SettingsStore(options.home),

@@ -10,7 +10,9 @@ import { logLineSchema } from './logs';
 import { ensureReportSchema, platformReportSchema, restartReportSchema, updateReportSchema } from './platform';
 import { dependencyEditSchema, locatedIssueSchema, registryGraphSchema } from './registry';
 import { serviceStatusSchema } from './service-state';
+import { usageSampleSchema } from './usage';
 import { settingsSchema, settingsUpdateResultSchema, settingsUpdateSchema } from './settings';
+import { processTrackingSchema } from './tracking';
 
 const nameParams = z.object({ name: z.string().min(1) });
 const namesParams = z.object({ names: z.array(z.string().min(1)) });
@@ -19,7 +21,7 @@ const withEnv = { env: clientEnvSchema.optional() };
 
 export const methods = {
   /** Who owns supervision, and of which registry. */
-  hello: { params: z.object({}), result: z.object({ pid: z.number(), home: z.string(), registry: z.string() }) },
+  hello: { params: z.object({}), result: z.object({ pid: z.number(), home: z.string(), registry: z.string(), tracking: processTrackingSchema.optional() }) },
   status: { params: z.object({}), result: z.array(serviceStatusSchema) },
   /**
    * Starts the service and what it needs along the graph (its status at the end says why not, when it
@@ -64,6 +66,8 @@ export const methods = {
     params: z.object({ last: z.number().int().min(1).max(60).default(20) }),
     result: z.record(z.string(), z.array(probeResultSchema.pick({ ok: true, latencyMs: true, at: true }))),
   },
+  /** Every running service's latest usage samples, oldest first: the cards' and graph's second sparkline. */
+  usageHistories: { params: z.object({ last: z.number().int().min(1).max(60).default(20) }), result: z.record(z.string(), z.array(usageSampleSchema)) },
   /** The registry file as it is on disk now (it may differ from what runs until `update`). */
   graph: { params: z.object({}), result: registryGraphSchema },
   /** Checks a registry text without writing it (an editor's live validation). */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { probeResultSchema } from './health';
+import { usageSampleSchema } from './usage';
 
 export const SERVICE_STATES = [
   'stopped',
@@ -58,6 +59,8 @@ export const serviceStatusSchema = z.object({
   health: probeResultSchema.optional(),
   /** The verdict of the image's own HEALTHCHECK (docker, compose), shown beside our probe. */
   engineHealth: z.string().optional(),
+  /** CPU and memory of its whole process tree, sampled by the owner every few seconds while it runs. */
+  usage: usageSampleSchema.optional(),
   /** The service's last output lines, when it failed to start. */
   logTail: z.array(z.string()).optional(),
   /**

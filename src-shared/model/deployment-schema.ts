@@ -5,6 +5,11 @@ import { envMap, envRef, httpUrl, nonEmpty, portsInRange, tls } from './schema-p
 export const DEPLOYMENT_MODES = ['binary', 'docker', 'docker-compose', 'kubernetes', 'remote'] as const;
 export type DeploymentMode = (typeof DEPLOYMENT_MODES)[number];
 
+/** A user or group: a name as useradd allows it, or a numeric id. */
+const accountName = z.union([z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?$/), z.number().int().min(0).max(4_294_967_294)], {
+  error: 'a user or group name ("postgres") or a numeric id',
+});
+
 const binary = z.strictObject({
   command: nonEmpty.meta({ description: 'Executable: a name on PATH, an absolute path, or a path relative to the registry file.' }),
   args: z.array(z.string()).default([]),
@@ -15,6 +20,11 @@ const binary = z.strictObject({
     description:
       'A forking service (its command exits 0 once its daemon runs): the file where the daemon writes its pid, which names the main process; relative paths start at the registry file. Without it, the service runs while any of its processes does.',
   }),
+  user: accountName.optional().meta({
+    description:
+      'Run the service (and its hooks) as this user: a name or a uid. Applied at spawn, no wrapper process; the manager must run as root or as that user. Its primary group, unless `group` says otherwise; supplementary groups are dropped.',
+  }),
+  group: accountName.optional().meta({ description: 'Run the service as this group: a name or a gid. Default: the primary group of `user`.' }),
 });
 
 /** "8080", "8054:8080", "127.0.0.1:5353:53/udp" — as `docker run -p` takes them. */

@@ -30,7 +30,11 @@ export interface RegistryParseResult {
   readonly found: IssueCounts;
 }
 
-export function parseRegistry(text: string, file: string): RegistryParseResult {
+/**
+ * `machineChecks`: what only the machine that will run it can say (a limit it cannot enforce), given
+ * the valid services; its issues are located like the rest.
+ */
+export function parseRegistry(text: string, file: string, machineChecks?: (services: readonly ServiceDefinition[]) => RegistryIssue[]): RegistryParseResult {
   let document: Record<string, unknown>;
   try {
     document = parseToml(text);
@@ -63,6 +67,7 @@ export function parseRegistry(text: string, file: string): RegistryParseResult {
       if (parsed.data) services.push(serviceDefinition(name, parsed.data));
     }
     appendIssues(issues, checkRegistry(table, services));
+    if (machineChecks) appendIssues(issues, machineChecks(services));
   }
 
   const errors = issues.filter((issue) => issue.severity === 'error').length;

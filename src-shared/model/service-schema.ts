@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { dependencyEntry, splitEntries, type DependencyCondition } from './dependency-schema';
 import { deploymentSchema } from './deployment-schema';
 import { healthCheckSchema } from './health-check-schema';
+import { hookSchema, stopSignalSchema } from './hook-schema';
 import { duration, nonEmpty, port, portsInRange, positiveDuration, serviceName } from './schema-primitives';
 
 export const RESTART_POLICIES = ['no', 'on-failure', 'always'] as const;
@@ -13,7 +14,28 @@ export type ServiceKind = (typeof SERVICE_KINDS)[number];
 const startup = z.strictObject({
   timeout: positiveDuration.prefault('30s').meta({ description: 'Time the service has to become healthy after it starts.' }),
   restart: z.enum(RESTART_POLICIES).default('on-failure'),
-  stop_timeout: duration.prefault('10s').meta({ description: 'Time between SIGTERM and SIGKILL on stop.' }),
+  stop_timeout: duration.prefault('10s').meta({
+    description: 'Time a stop may take — `pre_stop`, `stop_command`, then the stop signal — before the whole process tree is killed (SIGKILL).',
+  }),
+  stop_signal: stopSignalSchema.default('TERM').meta({
+    description:
+      'Signal a binary service is stopped with (after `stop_command`, if any): TERM (default), INT (postgres: fast shutdown; many dev servers), QUIT, HUP, KILL, USR1, USR2. An exit by it, or with its conventional code (128 + its number: 143 for TERM, 130 for INT), is a clean stop, not a failure.',
+  }),
+  stop_command: hookSchema.optional().meta({
+    description:
+      'Binary services: a command run first on stop (`nginx -s quit`, `redis-cli -p 6379 shutdown`), in the service’s environment and log, within `stop_timeout`; what still runs when it ends gets `stop_signal`. It should return once the service has stopped.',
+  }),
+  pre_start: hookSchema.optional().meta({
+    description:
+      'Binary services: a command run before each start, in the service’s environment and log; if it fails or times out, the start fails with its output.',
+  }),
+  post_start: hookSchema.optional().meta({
+    description: 'Binary services: a command run once the service’s process is launched, in its environment and log; a failure is logged, the service runs on.',
+  }),
+  pre_stop: hookSchema.optional().meta({
+    description:
+      'Binary services: a command run when a stop begins, before `stop_command` and the stop signal, within `stop_timeout`; a failure is logged, the stop goes on.',
+  }),
   restart_delay: positiveDuration.prefault('1s').meta({ description: 'First wait before a restart; doubles after each failure in a row.' }),
   restart_delay_max: positiveDuration.prefault('30s').meta({ description: 'Longest wait between restarts.' }),
   start_limit: z.number().int().min(1).default(5).meta({

@@ -5,81 +5,21 @@
  * service's cgroup holds the whole tree, so it is started, adopted, stopped and, once removed from
  * the registry, still found (as `external`) and stopped by name.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { scanMarked } from '../../src-main/core/process/environ-scan';
 import { OWNER_VARIABLE } from '../../src-main/core/process/managed-processes';
 import { processTracking } from '../../src-main/core/process/cgroup-layout';
-import { cgroupPids, homeCgroup } from '../../src-main/core/process/service-cgroup';
+import { homeCgroup } from '../../src-main/core/process/service-cgroup';
 import { tempDir } from '../support/cli-run';
 import { alive, freePort, harness, harnesses, waitFor } from '../support/engine-harness';
+import { cgroupTree as tree, missingServers as missing, nginxService, parentOf, redisService, serverService as service } from '../support/real-servers';
 
 const { track } = harnesses();
-const NGINX = '/usr/sbin/nginx';
-const REDIS = '/usr/bin/redis-server';
-const missing = [NGINX, REDIS].filter((path) => !existsSync(path));
 const cgroup = processTracking().mechanism === 'cgroup';
 if (missing.length > 0 && process.env['CI'] === 'true') throw new Error(`missing ${missing.join(', ')}: run npm run infra`);
 if (missing.length > 0) console.warn(`real-servers: skipped, ${missing.join(', ')} not installed (npm run infra installs them)`);
 if (!cgroup) console.warn(`real-servers: skipped, no cgroup here: ${processTracking().detail}`);
-
-/** nginx as a forking daemon: a master and two workers, its pid file in its prefix. */
-function nginxService(name: string, port: number, prefix: string): string {
-  mkdirSync(join(prefix, 'logs'), { recursive: true });
-  writeFileSync(
-    join(prefix, 'nginx.conf'),
-    [
-      'worker_processes 2;',
-      `pid ${join(prefix, 'nginx.pid')};`,
-      'error_log /dev/stderr notice;',
-      'events { worker_connections 64; }',
-      'http {',
-      '  access_log off;',
-      `  client_body_temp_path ${prefix}/tmp; proxy_temp_path ${prefix}/tmp; fastcgi_temp_path ${prefix}/tmp; uwsgi_temp_path ${prefix}/tmp; scgi_temp_path ${prefix}/tmp;`,
-      `  server { listen 127.0.0.1:${port}; location / { return 200 "ok\\n"; } }`,
-      '}',
-      '',
-    ].join('\n'),
-  );
-  return service(name, NGINX, ['-c', join(prefix, 'nginx.conf'), '-p', prefix], port, `pid_file = ${JSON.stringify(join(prefix, 'nginx.pid'))}`);
-}
-
-function redisService(name: string, port: number, dir: string): string {
-  return service(name, REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--daemonize', 'yes', '--dir', dir, '--save', '', '--logfile', ''], port);
-}
-
-function service(name: string, command: string, args: string[], port: number, extra = ''): string {
-  return [
-    `[services.${name}]`,
-    `[services.${name}.deployment]`,
-    'mode = "binary"',
-    `binary = { command = ${JSON.stringify(command)}, args = ${JSON.stringify(args)}${extra ? `, ${extra}` : ''} }`,
-    `[services.${name}.health_check]`,
-    'type = "tcp"',
-    'interval = "200ms"',
-    `tcp = { host = "127.0.0.1", port = ${port} }`,
-    `[services.${name}.startup]`,
-    'restart = "no"',
-    '',
-  ].join('\n');
-}
-
-/** Every pid of a service's tree, read from its cgroup (the test's own view, not the engine's). */
-function tree(home: string, name: string): number[] {
-  const root = homeCgroup(home)!;
-  const dir = join(root, name);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .flatMap((e) => cgroupPids(join(dir, e.name)) ?? []);
-}
-
-/** The parent pid (/proc/<pid>/stat field 4): a daemon's launcher was our child; once it exited, no member is. */
-function parentOf(pid: number): number | undefined {
-  const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  return Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]);
-}
 
 describe.skipIf(missing.length > 0 || !cgroup)('self-daemonizing servers in a cgroup', () => {
   for (const kind of ['nginx', 'redis'] as const) {

@@ -7,6 +7,7 @@ import { RegistryFile } from '../../core/registry/registry-file';
 import { privateStateRoot, recordedOwnerPid } from '../../daemon/daemon-paths';
 import { answerDeadline } from '../../daemon/owner-client';
 import { listenerAt, ownerLockPath } from '../../daemon/owner-lock';
+import { trackingLine } from '@shared/contract/tracking';
 import { CliExit, EXIT } from '../cli-io';
 import type { CommandContext } from '../command-context';
 
@@ -66,4 +67,6 @@ export async function daemonStatus(ctx: CommandContext): Promise<void> {
   client.close();
   if (ctx.options.json) return ctx.json({ running: true, ...hello });
   ctx.out(`daemon pid ${hello.pid} owns ${hello.home} (registry ${hello.registry})`);
+  // An owner older than the field does not say.
+  if (hello.tracking) ctx.out(`process tracking: ${trackingLine(hello.tracking)}`);
 }

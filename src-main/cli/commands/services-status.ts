@@ -1,5 +1,6 @@
 /**
- * `services status [name]` and `platform status`: state, pid, uptime, restarts and last exit, from the
+ * `services status [name]` and `platform status`: state, pid, uptime, CPU and memory of the whole
+ * process tree (sampled by the owner), restarts and last exit, from the
  * owner; then the problems the owner met that stopped nothing (on stderr, so --json stays parseable;
  * `platform status --json` has them as `warnings`).
  */
@@ -58,9 +59,16 @@ function statusTable(ctx: CommandContext, statuses: readonly ServiceStatus[]): v
     paintState(ctx.paint, s.state),
     s.pid ? String(s.pid) : (s.workload ?? ''),
     uptime(s, now),
+    s.usage ? `${s.usage.cpuPercent.toFixed(1)}%` : '',
+    s.usage ? memory(s.usage.memoryBytes) : '',
     String(s.restarts),
     lastExit(s),
     s.nextRetryAt && s.nextRetryAt > now ? `${s.reason} (next try at ${new Date(s.nextRetryAt).toLocaleTimeString()})` : s.reason,
   ]);
-  ctx.table(['NAME', 'STATE', 'PID / WORKLOAD', 'UPTIME', 'RESTARTS', 'LAST EXIT', 'REASON'], rows);
+  ctx.table(['NAME', 'STATE', 'PID / WORKLOAD', 'UPTIME', 'CPU', 'MEMORY', 'RESTARTS', 'LAST EXIT', 'REASON'], rows);
+}
+
+/** Memory as people read it: 1 decimal in MiB below 1 GiB, else GiB. */
+function memory(bytes: number): string {
+  return bytes < 1024 ** 3 ? `${(bytes / 1024 ** 2).toFixed(1)} MiB` : `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 }

@@ -15,6 +15,8 @@ export interface HealthWatch {
   readonly healthy: boolean;
   /** When the service started: failures within the grace period after it do not count. */
   readonly startedAt: number;
+  /** Failures in a row already seen (an adopted service's first check that failed): counted towards `retries`. */
+  readonly failures?: number;
   /** Every result, with the verdict after thresholds. */
   readonly onResult: (result: ProbeResult, healthy: boolean) => void;
 }
@@ -48,7 +50,7 @@ export class HealthMonitor {
 
   /** Starts steady checks of a service that has just become ready. */
   watch(watch: HealthWatch): void {
-    const entry: Entry = { watch, due: this.clock.now() + watch.check.interval, failures: 0, healthy: watch.healthy, probing: false };
+    const entry: Entry = { watch, due: this.clock.now() + watch.check.interval, failures: watch.failures ?? 0, healthy: watch.healthy, probing: false };
     this.#entries.set(watch.name, entry);
     this.#armAt(entry.due);
   }

@@ -64,6 +64,11 @@ export class LogWriter {
     this.#size = statSync(files.current).size;
   }
 
+  /** The seq of the last line written (0 for an empty log): lines after it are newer than now. */
+  get seq(): number {
+    return this.#seq;
+  }
+
   /** How far the raw files were read, as last written to this log (undefined before any ingestion). */
   get positions(): RawPositions | undefined {
     return this.#positions;

@@ -35,9 +35,13 @@ export class RawAppender {
     while (!this.#closed && this.#atCap()) await new Promise((resolve) => setTimeout(resolve, WAIT_MS));
   }
 
-  end(): void {
+  /** Settles once what was written is in the file (or the stream failed): a writer that must come before another can wait. */
+  end(): Promise<void> {
     this.#closed = true;
-    this.#file.end();
+    return new Promise((resolve) => {
+      this.#file.once('close', resolve);
+      this.#file.end();
+    });
   }
 
   /** The stream took what it held (or closed: a write error ends it, and nothing more is waited for). */

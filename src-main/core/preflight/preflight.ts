@@ -13,6 +13,7 @@ import type { RegistryContext } from '../drivers/driver';
 import { envReferences, envValueOf } from '../drivers/env-references';
 import { modeOf } from '../drivers/modes';
 import type { MachineQuestions } from './machine-questions';
+import { managedProcesses } from '../process/managed-processes';
 import { portOwner } from './port-owners';
 
 export class PreflightError extends Error {
@@ -49,9 +50,21 @@ export async function preflight({ service, context, machine, statusOf }: Preflig
   for (const port of service.ports) {
     const [number, protocol] = typeof port === 'number' ? [port, 'tcp' as const] : [Number(port.split('/')[0]), port.split('/')[1] as 'tcp' | 'udp'];
     const owner = await portOwner(number, protocol);
-    if (owner) problems.push(`port ${number}/${protocol} is taken${owner.pid ? ` by pid ${owner.pid} (${owner.command ?? 'unknown command'})` : ''}`);
+    if (owner)
+      problems.push(
+        `port ${number}/${protocol} is taken${owner.pid ? ` by pid ${owner.pid} (${owner.command ?? 'unknown command'})${ours(owner.pid, context.home)}` : ''}`,
+      );
   }
   return problems;
+}
+
+/**
+ * Whose the port's holder is when it is one of this home's own processes (its cgroups, else its
+ * markers): an escaped daemon or a leftover of a service is named as such, not as a stranger.
+ */
+function ours(pid: number, home: string): string {
+  const found = managedProcesses(home).find((p) => p.pid === pid);
+  return found?.service ? `, a process of service ${found.service} started from this home` : '';
 }
 
 /** Env references anywhere in the service (deployment env, check headers, remote token) must be given. */

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cgroupLayout } from './cgroup-layout';
+import { removeResourceTwins } from './cgroup-resources';
 
 const SAFE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,200}$/;
 
@@ -71,8 +72,9 @@ export function killCgroup(path: string): boolean {
   }
 }
 
-/** Removes an empty instance cgroup and, once empty too, its service's folder and the home's. Best effort. */
+/** Removes an empty instance cgroup (and its v1 twins) and, once empty too, its service's folder and the home's. Best effort. */
 export function removeInstanceCgroup(path: string): void {
+  removeResourceTwins(path);
   for (const dir of [path, join(path, '..'), join(path, '..', '..')]) {
     try {
       rmdirSync(dir);

@@ -1,5 +1,5 @@
 /**
- * Stops a service's processes: SIGTERM to its process group and to every member that leads a group
+ * Stops a service's processes: its stop signal (SIGTERM unless the registry says otherwise) to its process group and to every member that leads a group
  * of its own (a daemon that called setsid), a grace period, then SIGKILL: `cgroup.kill` where the
  * instance has a cgroup (the whole tree at once, whatever it did), and to the same groups and members.
  * Members are the instance's cgroup, else every process of ours still carrying the instance marker
@@ -28,9 +28,9 @@ export interface TerminateResult {
 const POLL_MS = 25;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function terminate(target: TerminateTarget, stopTimeoutMs: number): Promise<TerminateResult> {
+export async function terminate(target: TerminateTarget, stopTimeoutMs: number, signal: NodeJS.Signals = 'SIGTERM'): Promise<TerminateResult> {
   const cgroup = findInstanceCgroup(target.home, target.instance);
-  signalAll(target, 'SIGTERM', cgroup);
+  signalAll(target, signal, cgroup);
   let forced = false;
   if (!(await gone(target, stopTimeoutMs, cgroup))) {
     forced = true;

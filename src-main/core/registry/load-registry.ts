@@ -3,6 +3,7 @@ import { isAbsolute, relative } from 'node:path';
 import { formatIssue, parseRegistry, type IssueCounts, type LocatedIssue, type Registry } from '@shared/model';
 import { SOURCE_LABELS, type RegistryLocation } from './discover-registry';
 import { readRegistryText, type RegistryText } from './read-registry-text';
+import { resourceIssues } from './resource-issues';
 
 export interface LoadedRegistry {
   readonly location: RegistryLocation;
@@ -35,7 +36,7 @@ export async function loadRegistry(location: RegistryLocation, cwd: string): Pro
       column: 1,
     };
   }
-  if ('text' in read) return { ...base, ...parseRegistry(read.text, displayPath) };
+  if ('text' in read) return { ...base, ...parseRegistry(read.text, displayPath, resourceIssues) };
   // Say who chose the file, so a stale choice can be found and changed.
   const message = location.source === 'embedded' || location.source === 'user' ? read.problem : `${read.problem} (chosen ${SOURCE_LABELS[location.source]})`;
   const { line, column } = read;

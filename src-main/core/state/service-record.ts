@@ -38,6 +38,8 @@ export const serviceRecordSchema = z.object({
       workload: z.string().optional(),
     })
     .optional(),
+  /** The log's last seq when the current (or last) run started: its failure excerpts quote only later lines. */
+  logFrom: z.number().int().min(0).optional(),
   restarts: z.number().int().min(0),
   lastExit: exitSchema.optional(),
   /** A task that ran to success and was neither started nor stopped since: a new owner shows it completed. */

@@ -4,6 +4,7 @@
  * has a floor whatever the registry says, so a service that crashes at once cannot spin the machine.
  * Pure and clock-free: callers pass times in.
  */
+import { constants } from 'node:os';
 import type { ServiceConfig } from '@shared/model';
 import type { ExitReport } from '../drivers/driver';
 
@@ -25,13 +26,25 @@ export const MIN_CRASH_LOOP_DELAY_MS = 1_000;
 export const isSuccess = (exit: Pick<ExitReport, 'code' | 'signal'>, successCodes: readonly number[]): boolean =>
   exit.signal === null && exit.code !== null && (exit.code === 0 || successCodes.includes(exit.code));
 
+/**
+ * A service's clean end: a success, or an end by its own stop signal — killed by it, or exiting with
+ * its conventional code 128 + its number (143 for TERM, 130 for INT: a shell, the JVM, Node) — as
+ * systemd counts a SIGTERM death clean. Never SIGKILL, which the OOM killer and forced stops use.
+ */
+export function isCleanExit(exit: Pick<ExitReport, 'code' | 'signal'>, startup: Partial<Pick<Startup, 'success_exit_codes' | 'stop_signal'>>): boolean {
+  if (isSuccess(exit, startup.success_exit_codes ?? [])) return true;
+  const signal = `SIG${startup.stop_signal ?? 'TERM'}` as NodeJS.Signals;
+  if (signal === 'SIGKILL') return false;
+  return exit.signal === signal || (exit.signal === null && exit.code === 128 + constants.signals[signal]);
+}
+
 export class RestartTracker {
   #starts: number[] = [];
   #failuresInRow = 0;
 
   constructor(
     private readonly startup: Pick<Startup, 'restart' | 'restart_delay' | 'restart_delay_max' | 'start_limit' | 'start_limit_window'> &
-      Partial<Pick<Startup, 'success_exit_codes'>>,
+      Partial<Pick<Startup, 'success_exit_codes' | 'stop_signal'>>,
     private readonly random: () => number = Math.random,
   ) {}
 
@@ -45,9 +58,10 @@ export class RestartTracker {
     this.#failuresInRow = 0;
   }
 
-  decide(exit: ExitReport, ranMs: number, now: number): RestartDecision {
+  /** `clean`: the end was not a failure (isCleanExit, unless the engine ended it for a failure of its own). */
+  decide(exit: ExitReport, ranMs: number, now: number, clean = isCleanExit(exit, this.startup)): RestartDecision {
     const { restart, restart_delay, restart_delay_max, start_limit, start_limit_window } = this.startup;
-    const wanted = restart === 'always' || (restart === 'on-failure' && !isSuccess(exit, this.startup.success_exit_codes ?? []));
+    const wanted = restart === 'always' || (restart === 'on-failure' && !clean);
     if (!wanted) return { restart: false, delayMs: 0, crashLoop: false };
     this.#failuresInRow = ranMs >= start_limit_window ? 1 : this.#failuresInRow + 1;
     const recent = this.#starts.filter((start) => now - start < start_limit_window).length;

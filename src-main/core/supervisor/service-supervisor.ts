@@ -15,7 +15,7 @@ import type { ProcessRecord, ServiceRecord } from '../state/service-record';
 import { systemClock, type Clock } from './clock';
 import { DependencyReaction } from './dependency-reaction';
 import { withResult } from '../health/health-monitor';
-import { isSuccess, RestartTracker } from './restart-policy';
+import { isCleanExit, isSuccess, RestartTracker } from './restart-policy';
 import { startupReadiness } from './startup-readiness';
 import type { RunEntry, SupervisorDeps } from './supervisor-deps';
 
@@ -31,6 +31,8 @@ export class ServiceSupervisor {
   #record: ServiceRecord;
   #running: RunEntry | undefined;
   #retry: unknown;
+  /** Resets the restart count once the current run has lasted start_limit_window (see #countStable). */
+  #stable: unknown;
   #health: ProbeResult | undefined;
   #history: ProbeResult[] = [];
   #detached = false;
@@ -197,13 +199,21 @@ export class ServiceSupervisor {
           this.#running!.phase = { kind: 'starting' };
           return this.#transition('starting', `adopted (${runLabel(adopted.process)}); running to completion`);
         }
-        // A service found running is checked before it is called healthy.
+        // A service found running is checked before it is called healthy. A failed check is the first
+        // of `retries`, as in steady monitoring: one slow answer while the owner changed is no verdict.
         const check = this.service.health_check;
         const result = check ? await this.deps.probe(check) : undefined;
         this.#health = result;
-        this.#monitorHealth(adopted, result?.ok ?? true);
-        if (result && !result.ok) return this.#transition('unhealthy', `adopted (${runLabel(adopted.process)}); its check fails: ${result.message}`);
-        return this.#transition('healthy', `adopted (${runLabel(adopted.process)})`);
+        const label = `adopted (${runLabel(adopted.process)})`;
+        this.#countStable(adopted);
+        if (!check || !result || result.ok) {
+          this.#monitorHealth(adopted, true);
+          return this.#transition('healthy', label);
+        }
+        const unhealthy = check.retries <= 1;
+        this.#monitorHealth(adopted, !unhealthy, 1);
+        if (unhealthy) return this.#transition('unhealthy', `${label}; its check fails: ${result.message}`);
+        return this.#transition('healthy', `${label}; its first check failed (1 of ${check.retries} in a row before it is unhealthy): ${result.message}`);
       }
       // Asked for but blocked when the previous manager went: it waits again (desired-state.ts starts it).
       if (this.wanted && this.#record.waiting) return this.#transition('blocked', 'was waiting to start when the previous manager stopped');
@@ -221,6 +231,7 @@ export class ServiceSupervisor {
   detach(): Promise<unknown> {
     this.#detached = true;
     this.#cancelRetry();
+    this.#cancelStable();
     return this.#queue;
   }
 
@@ -268,16 +279,20 @@ export class ServiceSupervisor {
     if (this.#record.waiting || this.#record.completed) await this.#save({ waiting: false, completed: false });
     this.#transition('starting', why);
     let run: RunningService;
+    // Where this run's lines begin: its failure excerpts never quote an earlier run's.
+    const logFrom = this.deps.writer.seq;
     try {
       this.#tracker.recordStart(this.#clock.now());
       run = await this.deps.driver.start(this.service, instance, this.#configHash, this.deps.context, (text) => this.#transition('starting', text));
     } catch (error) {
       // A StartError says what is wrong in registry terms; anything else (a refused log file…) as it is.
       const message = error instanceof StartError ? error.message : `could not start: ${(error as Error).message}`;
+      // What it wrote before it failed (a pre_start hook's output) goes into the log before its end.
+      await this.deps.ingestor.drain().catch(() => undefined);
       await this.#save({ desired: 'stopped', process: undefined });
       return this.#transition('failed', message);
     }
-    await this.#save({ desired: 'running', process: run.process });
+    await this.#save({ desired: 'running', process: run.process, logFrom });
     this.#log(`started ${runLabel(run.process)}: ${run.process.command.join(' ')}`);
     const watched = this.#watch(run);
     // What waits only for it to be under way (a `started` dependency) may go.
@@ -312,17 +327,48 @@ export class ServiceSupervisor {
     const entry = this.#running!;
     if (entry.phase.kind === 'starting') entry.phase = { kind: 'ready' };
     this.#monitorHealth(run, true);
+    this.#countStable(run);
     const trouble = this.deps.dependencyTrouble(this.#service);
     return trouble ? this.#transition('degraded', trouble) : this.#transition('healthy', reason);
   }
 
-  #monitorHealth(run: RunningService, healthy: boolean): void {
+  /**
+   * A run that lasts start_limit_window (the span that declares a crash loop) is stable: the restart
+   * count goes back to 0, so `restarts` says how often it restarted since it last ran that long.
+   */
+  #countStable(run: RunningService): void {
+    this.#cancelStable();
+    const window = this.service.startup.start_limit_window;
+    const stable = () => {
+      this.#stable = undefined;
+      if (!this.#isCurrent(run) || this.#running!.exited || this.#record.restarts === 0) return;
+      void this.#enqueue(async () => {
+        if (!this.#isCurrent(run) || this.#running!.exited || this.#record.restarts === 0) return;
+        await this.#save({ restarts: 0 });
+        this.#log(`ran ${formatDuration(window)} without a restart: restart count reset`);
+        this.#status = { ...this.#status, restarts: 0 };
+        this.deps.emit(this.#status);
+      });
+    };
+    const timer = this.#clock.setTimeout(stable, Math.max(0, run.process.startedAt + window - this.#clock.now()));
+    timer.unref();
+    this.#stable = timer;
+  }
+
+  #cancelStable(): void {
+    if (this.#stable === undefined) return;
+    this.#clock.clearTimeout(this.#stable);
+    this.#stable = undefined;
+  }
+
+  #monitorHealth(run: RunningService, healthy: boolean, failures = 0): void {
     const check = this.service.health_check;
     if (!check || this.#running?.exited) return;
     this.deps.monitor.watch({
       name: this.service.name,
       check,
       healthy,
+      failures,
       startedAt: run.process.startedAt,
       onResult: (result, healthy) => {
         if (!this.#isCurrent(run) || this.#running?.exited) return;
@@ -357,6 +403,8 @@ export class ServiceSupervisor {
       result = await this.deps.driver.stop(current.run.process, this.service, this.deps.context);
     }
     await current.handled;
+    // What the stop's own commands (pre_stop, stop_command) wrote goes into the log before its end.
+    await this.deps.ingestor.drain().catch(() => undefined);
     await this.#save({ desired: 'stopped' });
     const how = result.forced ? `did not stop within ${formatDuration(this.service.startup.stop_timeout)}; killed` : 'stopped by user';
     return this.#transition('stopped', result.survivors.length ? `${how}; still alive: ${result.survivors.join(', ')}` : how);
@@ -389,6 +437,7 @@ export class ServiceSupervisor {
   async #ended(entry: RunEntry, exit: ExitReport): Promise<void> {
     if (this.#detached || !this.#isCurrent(entry.run)) return;
     entry.exited = true;
+    this.#cancelStable();
     this.deps.monitor.unwatch(this.service.name);
     // Its last output goes before its end in the log; a log problem must not stop supervision.
     await this.deps.ingestor.drain().catch(() => undefined);
@@ -413,10 +462,13 @@ export class ServiceSupervisor {
     if (task && entry && entry.phase.kind !== 'ending' && isSuccess(exit, this.service.startup.success_exit_codes)) return this.#completed(exit, ranMs, entry);
     const duringStartup = entry?.phase.kind === 'starting';
     const quoted = entry !== undefined && (duringStartup || task);
-    const tail = quoted ? (await tailLog(this.deps.context.logs, TAIL_LINES * 3)).filter((l) => l.stream !== 'evt').slice(-TAIL_LINES) : [];
+    const from = this.#record.logFrom ?? 0;
+    const tail = quoted ? (await tailLog(this.deps.context.logs, TAIL_LINES * 3)).filter((l) => l.stream !== 'evt' && l.seq > from).slice(-TAIL_LINES) : [];
     const reason = `${exit.reason}${duringStartup && !task ? ' during startup' : ''}`;
     await this.#recordExit({ ...exit, reason });
-    const decision = this.#tracker.decide(exit, ranMs, this.#clock.now());
+    // An end the engine caused for a failure (a start that timed out, liveness) is one, however cleanly it exited.
+    const clean = !task && entry?.phase.kind !== 'ending' && isCleanExit(exit, this.service.startup);
+    const decision = this.#tracker.decide(exit, ranMs, this.#clock.now(), clean);
     const logTail = tail.map((line) => line.text);
     // Desired stays 'running' only while a restart is due, so a new owner knows to make it.
     if (!decision.restart) await this.#save({ desired: 'stopped' });
@@ -425,7 +477,7 @@ export class ServiceSupervisor {
       if (entry.phase.kind === 'stopping') return this.#status; // a stop arrived meanwhile: it reports the outcome
     }
     if (!decision.restart) {
-      const state: ServiceState = exit.code === 0 && exit.signal === null ? 'stopped' : 'failed';
+      const state: ServiceState = clean ? 'stopped' : 'failed';
       return this.#transition(state, reason, { logTail });
     }
     const since = this.#clock.now();

@@ -57,6 +57,12 @@ export function useSettings() {
   return useQuery({ queryKey: ['settings'], queryFn: () => client.call('settings') });
 }
 
+/** Every running service's latest usage samples (the second sparkline), refreshed as the owner samples them (2 s). */
+export function useUsageHistories() {
+  const client = useClient();
+  return useQuery({ queryKey: ['usageHistories'], queryFn: () => client.call('usageHistories', { last: 20 }), refetchInterval: 2_000 }).data;
+}
+
 /** Every service's latest health results (sparklines), refreshed every 2 s while a view shows them. */
 export function useHealthHistories() {
   const client = useClient();

@@ -13,14 +13,16 @@ import type { ServiceDefinition } from '@shared/model';
 import { instanceLeader, managedProcesses, markers, type ManagedProcess } from '../../process/managed-processes';
 import { compareBirth, identify, isAlive, startedAt } from '../../process/process-identity';
 import { terminate } from '../../process/terminate';
-import { launchInCgroup } from '../../process/cgroup-launch';
+import { enterCgroups, GATE_STDIO, launchInCgroup } from '../../process/cgroup-launch';
 import { createInstanceCgroup, findInstanceCgroup, removeInstanceCgroup } from '../../process/service-cgroup';
+import { applyResources, killedForMemory } from '../../process/cgroup-resources';
 import { binaryProblems } from './binary-preflight';
 import { followForking, forkingNote, liveMembers, wasForking, watchForking } from './forking-run';
 import type { ProcessRecord } from '../../state/service-record';
 import { StartError, type Adoption, type ExitReport, type RunContext, type RunningService, type ServiceDriver } from '../driver';
 import { logShimScript, startLogShim, type LogShim } from '../../logs/log-shim-launch';
 import { commandSpec, launchSpec } from './launch-spec';
+import { runPreStart, startPostStart, stopHooks } from './service-hooks';
 
 /** How often an adopted process (not our child, so no exit event) is checked. */
 const ADOPTED_POLL_MS = 250;
@@ -34,6 +36,7 @@ export class BinaryDriver implements ServiceDriver {
   async start(service: ServiceDefinition, instance: string, configHash: string, context: RunContext): Promise<RunningService> {
     const spec = launchSpec(service, context);
     if (!existsSync(spec.cwd)) throw new StartError(`working directory missing: ${spec.cwd}`);
+    await runPreStart(service, spec, context.logs);
     const shim = logShimScript();
     if (!shim) throw new StartError('the log shim is not built (out/cli/log-shim.js): run `npm install` or `npm run build` in the package folder');
     let logShim: LogShim;
@@ -49,19 +52,24 @@ export class BinaryDriver implements ServiceDriver {
       // Through the launcher, the command is exec'd by a shell: what spawn would say (ENOENT, EACCES) is asked first.
       const problem = cgroup ? (await binaryProblems(service, context))[0] : undefined;
       if (problem) throw new StartError(problem);
+      const cgroups = cgroup ? limitedCgroups(service, cgroup) : [];
       const shellArgv = spec.shell ? ['/bin/sh', '-c', [spec.command, ...spec.args].join(' ')] : [spec.command, ...spec.args];
-      const [file, args] = cgroup ? launchInCgroup(cgroup, shellArgv[0]!, shellArgv.slice(1)) : [spec.command, [...spec.args]];
+      const [file, args] = cgroup ? launchInCgroup(shellArgv[0]!, shellArgv.slice(1)) : [spec.command, [...spec.args]];
       child = spawn(file, args, {
         cwd: spec.cwd,
         env: { ...spec.env, ...markers(context.home, service.name, instance) },
         shell: !cgroup && spec.shell,
         detached: true,
         // Its output goes to the log shim through real pipes, which caps what reaches the disk and drains it while no manager runs.
-        stdio: ['ignore', fds[0], fds[1]],
+        stdio: cgroup ? ['ignore', fds[0], fds[1], GATE_STDIO] : ['ignore', fds[0], fds[1]],
+        // Straight into its user (setgid, setuid, no supplementary groups): no wrapper process; the launcher is moved into its cgroup by us.
+        ...(spec.runAs ? { uid: spec.runAs.uid, gid: spec.runAs.gid } : {}),
       });
       // Filled once spawned: a forking launcher's exit makes it name the daemon.
       const run: { record?: ProcessRecord } = {};
-      const launched = new Promise<ExitReport>((resolve) => child.once('exit', (code, signal) => resolve(describeExit(code, signal))));
+      const launched = new Promise<ExitReport>((resolve) =>
+        child.once('exit', (code, signal) => resolve(outOfMemory(service, cgroup, describeExit(code, signal)))),
+      );
       // A launcher that exits 0 leaving processes in its cgroup forked its daemon: the run is that daemon's.
       const ended = launched.then((report) =>
         cgroup && run.record && report.code === 0 ? (followForking(context.home, run.record, cgroup, spec.pidFile) ?? report) : report,
@@ -69,6 +77,7 @@ export class BinaryDriver implements ServiceDriver {
       // Its last output reaches the raw file when the shim ends; a descendant holding the pipes must not hold up the exit.
       const exited = ended.then(async (report) => (await settledWithin(drained, SHIM_DRAIN_MS), report));
       await Promise.race([once(child, 'spawn'), once(child, 'error').then(([error]) => Promise.reject(error as Error))]);
+      if (cgroup) enterLaunched(child, cgroups);
       child.unref();
       this.#children.set(instance, child);
       void launched.then(() => this.#children.delete(instance));
@@ -83,6 +92,7 @@ export class BinaryDriver implements ServiceDriver {
         configHash,
         startedAt: context.now(),
       });
+      startPostStart(service, spec, context.logs);
       return { process: record, exited };
     } catch (error) {
       if (cgroup) removeInstanceCgroup(cgroup);
@@ -118,22 +128,26 @@ export class BinaryDriver implements ServiceDriver {
       const pids = members.map((p) => p.pid).join(', ');
       if (instance === record?.instance) {
         rmSync(forkingNote(context.home, instance), { force: true });
-        await terminate({ home: context.home, instance, leader: leaderOf(record) }, service.startup.stop_timeout);
+        await terminate({ home: context.home, instance, leader: leaderOf(record) }, service.startup.stop_timeout, `SIG${service.startup.stop_signal}`);
         notes.push(`its process (pid ${record.pid}) had exited while no manager ran; stopped what it left running (pid ${pids})`);
         continue;
       }
       const leader = instanceLeader(found, instance)!;
-      await terminate({ home: context.home, instance, leader }, service.startup.stop_timeout);
+      await terminate({ home: context.home, instance, leader }, service.startup.stop_timeout, `SIG${service.startup.stop_signal}`);
       if (recoveredLeader(members)) notes.push(`stopped a duplicate instance ${instance} (pid ${leader.pid})`);
       else notes.push(`stopped what instance ${instance} left running after its process had exited (pid ${pids})`);
     }
     return { ...(run ? { run } : {}), notes };
   }
 
-  stop(record: ProcessRecord, service: ServiceDefinition, context: RunContext) {
+  /** `pre_stop`, `stop_command`, then the stop signal, all within `stop_timeout`; then the whole tree is killed. */
+  async stop(record: ProcessRecord, service: ServiceDefinition, context: RunContext) {
     // While we stop it, we wait for its exit event: hold the event loop open until it comes.
     this.#children.get(record.instance)?.ref();
-    return terminate({ home: context.home, instance: record.instance, leader: leaderOf(record) }, service.startup.stop_timeout);
+    const deadline = Date.now() + service.startup.stop_timeout;
+    await stopHooks(service, context, deadline);
+    const left = Math.max(0, deadline - Date.now());
+    return terminate({ home: context.home, instance: record.instance, leader: leaderOf(record) }, left, `SIG${service.startup.stop_signal}`);
   }
 
   /** Whatever its main process left running in its group or by its markers goes too: no orphans. */
@@ -190,11 +204,37 @@ function leaderRecord(found: ManagedProcess, configHash: string, now: () => numb
   return { instance: found.instance, pid: found.pid, startTime: found.startTime, pgid: found.pid, command: [], configHash, startedAt: started };
 }
 
+/** Moves the waiting launcher into its cgroups and lets it exec; refused, it is ended and the start fails saying why. */
+function enterLaunched(launcher: ChildProcess, cgroups: readonly string[]): void {
+  try {
+    enterCgroups(launcher, cgroups);
+  } catch (error) {
+    launcher.kill('SIGKILL');
+    throw new StartError(`could not move its process into its cgroup: ${(error as Error).message}`);
+  }
+}
+
 /** Waits for `promise`, but no longer than `ms`. */
 async function settledWithin(promise: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
+}
+
+/** The cgroups a process enters, its resource limits set (cgroup-resources.ts); a refused limit refuses the start. */
+function limitedCgroups(service: ServiceDefinition, cgroup: string): string[] {
+  try {
+    return applyResources(service, cgroup);
+  } catch (error) {
+    throw new StartError(`could not apply resources of ${service.name}: ${(error as Error).message}`);
+  }
+}
+
+/** An exit the kernel's OOM killer caused (the cgroup's counter says so) reads as such. */
+function outOfMemory(service: ServiceDefinition, cgroup: string | undefined, report: ExitReport): ExitReport {
+  if (!cgroup || report.signal !== 'SIGKILL' || !killedForMemory(cgroup)) return report;
+  const limit = service.resources?.memory ? ` at its limit (resources.memory = "${service.resources.memory}")` : '';
+  return { ...report, reason: `out of memory: killed by the kernel${limit}` };
 }
 
 function describeExit(code: number | null, signal: NodeJS.Signals | null): ExitReport {

@@ -7,6 +7,7 @@ import { expandPlaceholders, type ServiceDefinition } from '@shared/model';
 import { StartError, type RegistryContext, type RunContext } from '../driver';
 import { baseEnvironment } from '../base-environment';
 import { resolveEnv } from '../resolve-env';
+import { resolveRunAs, type RunAs } from '../../process/run-as';
 
 export interface LaunchSpec {
   readonly command: string;
@@ -16,6 +17,8 @@ export interface LaunchSpec {
   readonly shell: boolean;
   /** A forking service's pid file (resolved), which names its main process once the launcher exits. */
   readonly pidFile?: string;
+  /** The account it runs as (`user` / `group`), when it is not the manager's. */
+  readonly runAs?: RunAs;
 }
 
 /** What to execute and where: placeholders expanded, relative paths resolved at the registry. */
@@ -43,5 +46,11 @@ export function launchSpec(service: ServiceDefinition, context: RunContext): Lau
   const spec = commandSpec(service, context);
   const binary = service.deployment.binary!;
   const env = { ...baseEnvironment(context.env), ...resolveEnv(binary.env, `services.${service.name}.deployment.binary.env`, context) };
-  return { ...spec, env };
+  const { runAs, problem } = runAsOf(service);
+  if (problem) throw new StartError(problem);
+  return { ...spec, env, ...(runAs ? { runAs } : {}) };
 }
+
+/** The account `user` / `group` name, or the problem that keeps this manager from using it (located). */
+export const runAsOf = (service: ServiceDefinition) =>
+  resolveRunAs(service.deployment.binary?.user, service.deployment.binary?.group, `services.${service.name}.deployment.binary`);

@@ -5,7 +5,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import type Docker from 'dockerode';
-import { DOCKER_PORT_PATTERN, expandPlaceholders, type ServiceDefinition } from '@shared/model';
+import { DOCKER_PORT_PATTERN, expandPlaceholders, sizeBytes, type ServiceDefinition } from '@shared/model';
 import type { RegistryContext } from '../driver';
 import { resolveEnv } from '../resolve-env';
 
@@ -58,7 +58,7 @@ export function containerSpec(service: ServiceDefinition, instance: string, conf
       // Restarts are the supervisor's (one policy, backoff and crash-loop for every mode), not Docker's.
       RestartPolicy: { Name: 'no' },
       ...(service.resources?.cpus ? { NanoCpus: Math.round(service.resources.cpus * 1e9) } : {}),
-      ...(service.resources?.memory ? { Memory: bytes(service.resources.memory) } : {}),
+      ...(service.resources?.memory ? { Memory: sizeBytes(service.resources.memory) } : {}),
     },
   };
 }
@@ -76,11 +76,4 @@ function bind(volume: string, context: RegistryContext): string {
   const [source, ...rest] = expanded.split(':');
   const isPath = source!.startsWith('.') || isAbsolute(source!);
   return [isPath ? resolve(context.registryDir, source!) : source!, ...rest].join(':');
-}
-
-const UNITS: Record<string, number> = { '': 1, K: 1e3, M: 1e6, G: 1e9, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 };
-
-function bytes(size: string): number {
-  const [, number, unit] = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|K|M|G)?$/.exec(size)!;
-  return Math.round(Number(number) * UNITS[unit ?? '']!);
 }

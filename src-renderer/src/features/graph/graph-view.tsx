@@ -9,7 +9,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Background, Controls, MiniMap, ReactFlow, type Connection, type Edge, type EdgeChange } from '@xyflow/react';
 import { useMemo, useState } from 'react';
 import { toneOf } from '@shared/contract/state-meaning';
-import { useClient, useHealthHistories, useRegistry } from '../../api/client-context';
+import { useClient, useHealthHistories, useRegistry, useUsageHistories } from '../../api/client-context';
 import { useServices } from '../../state/services-store';
 import { matchesSearch } from '../../state/service-view';
 import { useUi } from '../../state/ui-store';
@@ -30,6 +30,7 @@ export function GraphView({ search }: { search: string }) {
   const states = useServices((s) => s.mirror?.services);
   const [selectedEdges, setSelectedEdges] = useState<ReadonlySet<string>>(new Set());
   const histories = useHealthHistories();
+  const usages = useUsageHistories();
   const lastStart = useQuery({ queryKey: ['lastStart'], queryFn: () => client.call('lastStart') });
 
   const structure = services.map((s) => `${s.name}<${s.dependencies.join(',')}`).join(';');
@@ -46,11 +47,12 @@ export function GraphView({ search }: { search: string }) {
         data: {
           service,
           history: histories?.[service.name] ?? [],
+          usage: usages?.[service.name] ?? [],
           mark: marked.has(service.name) ? highlight?.kind : undefined,
           dimmed: !matchesSearch(search, service.name, service.mode, service.description),
         },
       })),
-    [services, positions, histories, marked, highlight, search],
+    [services, positions, histories, usages, marked, highlight, search],
   );
 
   const edges = useMemo<Edge[]>(() => {

@@ -1,5 +1,5 @@
 /**
- * One service on the graph: name, mode, state colour, health sparkline. It reads its own status from
+ * One service on the graph: name, mode, state colour, health sparkline and CPU sparkline. It reads its own status from
  * the store, so a state change re-renders this node only, not the whole graph.
  */
 import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
@@ -9,12 +9,15 @@ import { notRunHere } from '@shared/contract/service-actions';
 import { toneOf } from '@shared/contract/state-meaning';
 import { ModeIcon } from '../../components/mode-icon';
 import { Sparkline } from '../../components/sparkline';
+import { UsageSparkline, usageText } from '../../components/usage-sparkline';
 import { useServices } from '../../state/services-store';
 import { troubleOf } from '../../state/service-view';
 
 export type ServiceNodeData = {
   service: GraphService;
   history: readonly { ok: boolean; latencyMs: number }[];
+  /** CPU samples of its whole process tree (the second sparkline). */
+  usage: readonly { cpuPercent: number }[];
   mark: 'blast' | 'critical' | 'cycle' | undefined;
   /** Not matched by the search: drawn faintly. */
   dimmed: boolean;
@@ -22,7 +25,7 @@ export type ServiceNodeData = {
 export type ServiceFlowNode = Node<ServiceNodeData, 'service'>;
 
 function ServiceNodeView({ data, selected }: NodeProps<ServiceFlowNode>) {
-  const { service, history, mark, dimmed } = data;
+  const { service, history, usage, mark, dimmed } = data;
   const status = useServices((s) => s.mirror?.services.get(service.name));
   const trouble = useServices((s) => (s.mirror ? troubleOf(status, service, s.mirror.services) : undefined));
   const state = status?.state ?? 'stopped';
@@ -47,6 +50,11 @@ function ServiceNodeView({ data, selected }: NodeProps<ServiceFlowNode>) {
         <span className="node-state">{state}</span>
         {status?.health ? <span className="node-latency">{status.health.latencyMs.toFixed(0)} ms</span> : null}
         <Sparkline points={history} width={64} height={16} />
+        {status?.usage ? (
+          <span className="node-usage" title={usageText(status.usage)}>
+            <UsageSparkline points={usage} width={48} height={16} />
+          </span>
+        ) : null}
       </div>
       <Handle type="source" position={Position.Right} aria-label={`…is needed by (drag to a service that needs ${service.name})`} />
     </div>

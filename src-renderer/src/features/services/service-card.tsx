@@ -1,5 +1,5 @@
 /**
- * A service's card: state, health (last result, latency, sparkline), uptime, what runs it, ports,
+ * A service's card: state, health (last result, latency, sparkline), usage (CPU and memory, sparkline), uptime, what runs it, ports,
  * restarts, last exit and mode — with Start / Stop / Restart, each enabled when the status allows it
  * (pending while acting). Hovering or focusing Stop shows on the graph what would stop with it.
  */
@@ -9,6 +9,7 @@ import { isRunning, type ServiceAction, type ServiceStatus } from '@shared/contr
 import { toneOf } from '@shared/contract/state-meaning';
 import { ModeIcon } from '../../components/mode-icon';
 import { Sparkline } from '../../components/sparkline';
+import { UsageSparkline, usageText } from '../../components/usage-sparkline';
 import { useRegistry } from '../../api/client-context';
 import { useServices } from '../../state/services-store';
 import { formatUptime, stopImpact } from '../../state/service-view';
@@ -19,11 +20,13 @@ interface Props {
   readonly status: ServiceStatus;
   readonly service: GraphService | undefined;
   readonly history?: readonly { ok: boolean; latencyMs: number }[];
+  /** CPU samples of its whole process tree, oldest first. */
+  readonly usage?: readonly { cpuPercent: number }[];
   readonly now: number;
   readonly onLogs?: (name: string) => void;
 }
 
-export function ServiceCard({ status, service, history = [], now, onLogs }: Props) {
+export function ServiceCard({ status, service, history = [], usage = [], now, onLogs }: Props) {
   const { act, pending } = useServiceAction(status.name);
   const { services } = useRegistry();
   const { select, setHighlight } = useUi.getState();
@@ -59,6 +62,14 @@ export function ServiceCard({ status, service, history = [], now, onLogs }: Prop
             <dt>health</dt>
             <dd title={status.health.message}>
               {status.health.ok ? 'passing' : 'failing'} · {status.health.latencyMs.toFixed(0)} ms <Sparkline points={history} />
+            </dd>
+          </>
+        ) : null}
+        {status.usage ? (
+          <>
+            <dt>usage</dt>
+            <dd>
+              {usageText(status.usage)} <UsageSparkline points={usage} />
             </dd>
           </>
         ) : null}

@@ -1,6 +1,6 @@
 /** Every service as a card, with search and a state filter. */
 import { useEffect, useMemo, useState } from 'react';
-import { useHealthHistories, useRegistry } from '../../api/client-context';
+import { useHealthHistories, useRegistry, useUsageHistories } from '../../api/client-context';
 import { useServices } from '../../state/services-store';
 import { filterServices, type StateFilter } from '../../state/service-view';
 import { ServiceCard } from './service-card';
@@ -13,6 +13,7 @@ export function ServicesPanel({ search, onLogs }: { search: string; onLogs: (nam
   const [filter, setFilter] = useState<StateFilter>('all');
   const now = useNow(1_000);
   const histories = useHealthHistories();
+  const usages = useUsageHistories();
   const byName = useMemo(() => new Map(services.map((s) => [s.name, s])), [services]);
   const descriptions = useMemo(() => new Map(services.map((s) => [s.name, s.description])), [services]);
   const shown = useMemo(() => filterServices([...(mirror?.services.values() ?? [])], search, filter, descriptions), [mirror, search, filter, descriptions]);
@@ -30,7 +31,15 @@ export function ServicesPanel({ search, onLogs }: { search: string; onLogs: (nam
       </div>
       <div className="cards">
         {shown.map((status) => (
-          <ServiceCard key={status.name} status={status} service={byName.get(status.name)} history={histories?.[status.name] ?? []} now={now} onLogs={onLogs} />
+          <ServiceCard
+            key={status.name}
+            status={status}
+            service={byName.get(status.name)}
+            history={histories?.[status.name] ?? []}
+            usage={usages?.[status.name] ?? []}
+            now={now}
+            onLogs={onLogs}
+          />
         ))}
       </div>
     </section>

@@ -1,10 +1,12 @@
 /**
- * Settings, kept by the engine for every face: registry path, theme, close-to-tray, stop-on-quit.
+ * Settings, kept by the engine for every face: registry path, theme, close-to-tray, stop-on-quit; and
+ * how the owner tracks service processes (cgroup or process groups), which is the machine's, not a setting.
  * A new registry path is confirmed first (what it would run), then applied with that confirmation.
  */
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { RegistryConfirmation, Settings } from '@shared/contract/settings';
+import { trackingLine } from '@shared/contract/tracking';
 import { useClient, useRegistry, useSettings } from '../../api/client-context';
 import { useUi } from '../../state/ui-store';
 import { RegistryChangeConfirmation } from './registry-confirmation';
@@ -15,6 +17,8 @@ export function SettingsPanel() {
   const notify = useUi((s) => s.notify);
   const { file } = useRegistry();
   const settings = useSettings();
+  // Fixed for the owner's life: asked once.
+  const tracking = useQuery({ queryKey: ['hello'], queryFn: () => client.call('hello'), staleTime: Infinity }).data?.tracking;
   const save = useMutation({
     mutationFn: (patch: Partial<Settings>) => client.call('updateSettings', patch),
     // Shown at once; the engine's answer (or, on a refusal, its copy) replaces it.
@@ -96,6 +100,11 @@ export function SettingsPanel() {
           </select>
         </label>
       </fieldset>
+      {tracking && (
+        <p className="hint" aria-label="Process tracking">
+          Process tracking: {trackingLine(tracking)}
+        </p>
+      )}
     </section>
   );
 }
