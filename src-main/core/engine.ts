@@ -180,9 +180,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const usage = new UsageSampler(clock, options.usageEveryMs ?? 2_000);
   // A service's cgroup folder holds its whole tree (only binary services make one); without cgroups, its main process.
   const cgroups = homeCgroup(options.home);
+  // A container's engine keeps its counters (the driver reads them); its pid is not in our cgroups.
   const usageTarget = (name: string) => (): UsageTarget | undefined => {
+    const found = set.get(name);
     const pid = set.statusOf(name)?.pid;
     if (pid === undefined) return undefined;
+    if (found instanceof ServiceSupervisor && found.usage) return found.usage;
     return cgroups ? { cgroup: join(cgroups, name) } : { pid };
   };
 

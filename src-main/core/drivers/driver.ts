@@ -7,6 +7,7 @@ import type { ServiceDefinition } from '@shared/model';
 import type { LogFiles } from '../logs/log-files';
 import type { TerminateResult } from '../process/terminate';
 import type { ProcessRecord } from '../state/service-record';
+import type { UsageTarget } from '../usage/usage-sampler';
 
 /** Where a registry's paths and env references are resolved. */
 export interface RegistryContext {
@@ -68,6 +69,8 @@ export interface RunningService {
   readonly untilHealthy?: Promise<string>;
   /** Adopted while the engine behind it cannot be reached: why (its state is unknown until it answers). */
   readonly unreachable?: string;
+  /** Where its usage is read when the engine behind it keeps it (a container's stats); else the owner reads its processes. */
+  readonly usage?: UsageTarget;
 }
 
 export interface Adoption {

@@ -87,6 +87,11 @@ export class ServiceSupervisor {
     return this.#status;
   }
 
+  /** Where its driver reads its usage while it runs (a container's stats), if its driver does. */
+  get usage(): RunningService['usage'] {
+    return this.#running?.run.usage;
+  }
+
   /** Its definition: replaced in place by a registry update that leaves its configuration hash alone. */
   get service(): ServiceDefinition {
     return this.#service;

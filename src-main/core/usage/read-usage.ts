@@ -16,6 +16,8 @@ export interface UsageCounters {
   /** CPU time used so far, in microseconds (only differences mean anything). */
   readonly cpuUsec: number;
   readonly memoryBytes: number;
+  /** When a reading that arrives late was taken (a container's stats): rates are over these times, else the sampler's. */
+  readonly at?: number;
 }
 
 /** Linux's USER_HZ and page size on every architecture Node supports but a few (ia64, ppc64 64 KiB pages). */

@@ -1,6 +1,7 @@
 /**
  * Samples every running service's usage on one timer (no timer per service), reading one or two
- * small files per service, kept open (read-usage.ts), and keeps a short history for the sparklines. A sample
+ * small files per service, kept open (read-usage.ts), or asking a container's engine for one reading
+ * (container-usage.ts), and keeps a short history for the sparklines. A sample
  * is not an event: faces get the latest on every status (snapshot, `services status`, each state
  * event) and poll `usageHistories` as they poll `healthHistories`, so 200 services cost no traffic
  * between state changes. CPU % is the difference of two readings over the wall time between them.
@@ -9,8 +10,14 @@ import type { UsageSample } from '@shared/contract/usage';
 import type { Clock } from '../supervisor/clock';
 import { cgroupCounters, processCounters, type CounterSource, type UsageCounters } from './read-usage';
 
-/** What to read for a service now: its cgroup folder, else its main process; undefined while nothing runs. */
-export type UsageTarget = { readonly cgroup: string } | { readonly pid: number };
+/**
+ * What to read for a service now: its cgroup folder, else its main process, or what its driver reads
+ * (a container's stats), named by a key that changes with what runs; undefined while nothing runs.
+ */
+export type UsageTarget = { readonly cgroup: string } | { readonly pid: number } | { readonly key: string; readonly open: () => CounterSource };
+
+const keyOf = (target: UsageTarget) => ('cgroup' in target ? target.cgroup : 'pid' in target ? String(target.pid) : target.key);
+const open = (target: UsageTarget) => ('cgroup' in target ? cgroupCounters(target.cgroup) : 'pid' in target ? processCounters(target.pid) : target.open());
 
 /** Samples kept per service (two minutes at the default interval). */
 export const USAGE_HISTORY_LENGTH = 60;
@@ -51,10 +58,10 @@ export class UsageSampler {
     const now = this.clock.now();
     for (const entry of this.#entries.values()) {
       const target = entry.target();
-      const key = target && ('cgroup' in target ? target.cgroup : String(target.pid));
+      const key = target && keyOf(target);
       if (entry.source?.key !== key) {
         entry.source?.files.close();
-        entry.source = target && key ? { key, files: 'cgroup' in target ? cgroupCounters(target.cgroup) : processCounters(target.pid) } : undefined;
+        entry.source = target && key ? { key, files: open(target) } : undefined;
       }
       const counters = entry.source?.files.read();
       if (!key || !counters) {
@@ -63,10 +70,12 @@ export class UsageSampler {
         continue;
       }
       const last = entry.last;
-      entry.last = { key, counters, at: now };
+      const at = counters.at ?? now;
+      if (last?.key === key && last.at === at) continue; // a late reading not renewed yet (its reply is under way)
+      entry.last = { key, counters, at };
       // A first reading, another process or a recreated cgroup (its counter restarts) gives no rate yet.
-      if (!last || last.key !== key || counters.cpuUsec < last.counters.cpuUsec || now <= last.at) continue;
-      const cpuPercent = Math.round(((counters.cpuUsec - last.counters.cpuUsec) / 1_000 / (now - last.at)) * 1_000) / 10;
+      if (!last || last.key !== key || counters.cpuUsec < last.counters.cpuUsec || at <= last.at) continue;
+      const cpuPercent = Math.round(((counters.cpuUsec - last.counters.cpuUsec) / 1_000 / (at - last.at)) * 1_000) / 10;
       entry.history = [...entry.history.slice(1 - USAGE_HISTORY_LENGTH), { cpuPercent, memoryBytes: counters.memoryBytes, at: now }];
     }
   }

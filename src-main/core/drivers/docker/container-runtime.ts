@@ -8,6 +8,7 @@ import { tailLog } from '../../logs/log-reader';
 import type { ProcessRecord } from '../../state/service-record';
 import type { RunContext, RunningService } from '../driver';
 import { ContainerLogs } from './container-logs';
+import { containerCounters } from './container-usage';
 import { LABEL } from './container-spec';
 import { DockerEvents } from './docker-events';
 import { dockerEndpoint, dockerUnreachable } from './docker-endpoint';
@@ -64,7 +65,13 @@ export class ContainerRuntime {
     await this.events.recheck(info.Id);
     const test = info.Config.Healthcheck?.Test;
     const hasHealthcheck = test !== undefined && test.length > 0 && test[0] !== 'NONE';
-    return { process: record, exited: watch.exited, signals: watch.signals, ...(hasHealthcheck ? { untilHealthy: watch.untilHealthy } : {}) };
+    return {
+      process: record,
+      exited: watch.exited,
+      signals: watch.signals,
+      usage: { key: info.Id, open: () => containerCounters(this.docker, info.Id) },
+      ...(hasHealthcheck ? { untilHealthy: watch.untilHealthy } : {}),
+    };
   }
 
   /** Adopting after a manager restart: the log resumes a second before its last line (twice beats lost). */
