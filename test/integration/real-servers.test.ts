@@ -30,12 +30,12 @@ describe.skipIf(missing.length > 0 || !cgroup)('self-daemonizing servers in a cg
       const first = await harness(text);
       const started = await first.engine.start('web');
       expect(started.state).toBe('healthy');
+      // The tree once the launcher has exited 0 (none of it is our child any more): the daemon runs
+      // on, and the service with it (it names the daemon once it knows it).
       const pids = await waitFor(() => {
         const found = tree(first.home, 'web');
-        return found.length >= (kind === 'nginx' ? 3 : 1) && found;
+        return found.length >= (kind === 'nginx' ? 3 : 1) && found.every((pid) => parentOf(pid) !== process.pid) && found;
       });
-      // The daemon runs on after its launcher exited 0 (the service names the daemon once it knows it), and the service with it.
-      await waitFor(() => pids.every((pid) => parentOf(pid) !== process.pid));
       expect(first.engine.status().find((s) => s.name === 'web')?.state).toBe('healthy');
       expect(pids.filter(alive)).toEqual(pids);
       await first.engine.close();
