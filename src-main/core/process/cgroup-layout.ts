@@ -6,7 +6,9 @@
  * sits at its top, a user in a delegated scope owns its own. We make `provisioning-<home hash>`
  * under it, which needs write access there and, to move a spawned process in, to its cgroup.procs.
  * A probe (mkdir + rmdir) settles it: where it fails (macOS, v1 only, a locked-down box) there is
- * no cgroup, and process groups plus environment markers are what tracks a service's processes.
+ * no cgroup, and process trees (process-tree.ts) with environment markers as the last resort are
+ * what tracks a service's processes. `PROVISIONING_PROCESS_TRACKING=tree` in the owner's environment
+ * forces that fallback where cgroups work: a switch for tests and diagnosis, not a setting.
  */
 import { accessSync, constants, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +27,7 @@ export function cgroupLayout(): CgroupLayout {
 
 /** One line for `daemon status` and the Settings panel: which mechanism holds a service's processes. */
 export interface ProcessTracking {
-  readonly mechanism: 'cgroup' | 'process-groups';
+  readonly mechanism: 'cgroup' | 'process-trees';
   readonly detail: string;
 }
 
@@ -34,12 +36,16 @@ export function processTracking(): ProcessTracking {
   return layout.kind === 'cgroup'
     ? { mechanism: 'cgroup', detail: `a cgroup v2 per service under ${layout.base} (${layout.layout} layout): every descendant stays the service's` }
     : {
-        mechanism: 'process-groups',
-        detail: `process groups and environment markers (no cgroup: ${layout.reason}); a descendant that leaves its group and rewrites its environment is lost`,
+        mechanism: 'process-trees',
+        detail: `no cgroup: ${layout.reason}`,
       };
 }
 
+/** The test and diagnostic switch: `tree` makes the owner track process trees even where it could make cgroups. */
+export const TRACKING_VARIABLE = 'PROVISIONING_PROCESS_TRACKING';
+
 function detect(): CgroupLayout {
+  if (process.env[TRACKING_VARIABLE] === 'tree') return { kind: 'none', reason: `${TRACKING_VARIABLE}=tree forces process-tree tracking` };
   if (process.platform !== 'linux') return { kind: 'none', reason: `not Linux (${process.platform})` };
   const mount = unifiedMount();
   if (!mount) return { kind: 'none', reason: 'no cgroup v2 hierarchy is mounted' };

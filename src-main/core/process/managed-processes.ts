@@ -1,6 +1,7 @@
 /**
- * A home's processes, found two ways. First its cgroups (service-cgroup.ts), where the machine lets
- * us make them: every descendant of a service is in its instance's cgroup whatever it did. Then the
+ * A home's processes, found three ways. First its cgroups (service-cgroup.ts), where the machine lets
+ * us make them: every descendant of a service is in its instance's cgroup whatever it did. Else its
+ * recorded process trees (process-tree.ts): every descendant seen, by pid and start time. Then the
  * markers every process we start carries in its environment, which children inherit: the last line of
  * defence (no cgroup here, or a process started before there was one), not a fence: a descendant that
  * sheds them (`env -i`, a rewritten environment block, as nginx, redis and postgres do when they set
@@ -10,6 +11,7 @@
 import { scanMarked, valueIn } from './environ-scan';
 import { isAlive, placeOf } from './process-identity';
 import { cgroupPids, findInstanceCgroup, homeCgroupMembers } from './service-cgroup';
+import { homeTrees, liveTree, treeMembers } from './process-tree';
 
 /** The provisioning home that started the process: one machine may run several homes (tests do). */
 export const OWNER_VARIABLE = 'PROVISIONING_OWNER';
@@ -29,15 +31,23 @@ export function markers(home: string, service: string, instance: string): Record
   return { [OWNER_VARIABLE]: home, [SERVICE_VARIABLE]: service, [INSTANCE_VARIABLE]: instance };
 }
 
-/** Live processes started by this home: its cgroups read, then a fresh scan of /proc for markers. */
+/** Live processes started by this home: its cgroups read, its recorded trees, then a fresh scan of /proc for markers. */
 export function managedProcesses(home: string): ManagedProcess[] {
   if (process.platform !== 'linux') return [];
   const inCgroups = homeCgroupMembers(home).flatMap(({ pid, service, instance }) => {
     const place = placeOf(pid);
     return place ? [{ ...place, service, instance }] : [];
   });
-  const seen = new Set(inCgroups.map((p) => p.pid));
-  return [...inCgroups, ...scan(home).filter((p) => !seen.has(p.pid))];
+  const inTrees = homeTrees(home).flatMap(({ service, instance, members }) =>
+    liveTree(members).map(({ ppid: _ppid, ...place }) => ({ ...place, service, instance })),
+  );
+  return unique([...inCgroups, ...inTrees, ...scan(home)]);
+}
+
+/** The first finding of each pid wins: a cgroup or a tree names its service surely, a marker may be stale. */
+function unique(found: readonly ManagedProcess[]): ManagedProcess[] {
+  const seen = new Set<number>();
+  return found.filter((p) => !seen.has(p.pid) && seen.add(p.pid));
 }
 
 /** Concurrent stops each poll for leftovers; one scan of /proc serves all polls within this window. */
@@ -46,7 +56,7 @@ let lastScan: { home: string; at: number; found: ManagedProcess[] } | undefined;
 
 /**
  * The live processes of one instance, for a stop's polls. With a cgroup, its cgroup.procs: one small
- * read, exact. Else a marker scan shared with the polls of other stops made within SCAN_REUSE_MS,
+ * read, exact. Else its recorded tree (and the descendants of its members) and a marker scan shared with the polls of other stops made within SCAN_REUSE_MS,
  * each member re-read (pid and start time) so that one which exited since (or whose pid was handed
  * on) is never reported, nor signalled. A process started since is found by the next poll; anything
  * that must see every process (adoption) takes a fresh scan.
@@ -62,7 +72,8 @@ export function instanceMembers(home: string, instance: string, cgroup = findIns
   }
   const now = performance.now();
   if (lastScan?.home !== home || now - lastScan.at > SCAN_REUSE_MS) lastScan = { home, at: now, found: scan(home) };
-  return lastScan.found.filter((p) => p.instance === instance && isAlive(p));
+  const inTree = treeMembers(home, instance).map((place) => ({ ...place, service: '', instance }));
+  return unique([...inTree, ...lastScan.found.filter((p) => p.instance === instance && isAlive(p))]);
 }
 
 /** The process to name for an instance's processes: its group leader if it still runs, else any. */

@@ -13,6 +13,7 @@ export interface ProcessIdentity {
 
 interface ProcStat {
   readonly state: string;
+  readonly ppid: number;
   readonly pgid: number;
   readonly session: number;
   readonly startTime: string;
@@ -32,8 +33,8 @@ function procStat(pid: number): ProcStat | undefined {
   const text = readProc(pid, 'stat');
   if (text === undefined) return undefined;
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  // fields[0] is field 3 (state); pgid is field 5, session field 6, starttime field 22.
-  return { state: fields[0]!, pgid: Number(fields[2]), session: Number(fields[3]), startTime: fields[19]! };
+  // fields[0] is field 3 (state); the parent is field 4, pgid field 5, session field 6, starttime field 22.
+  return { state: fields[0]!, ppid: Number(fields[1]), pgid: Number(fields[2]), session: Number(fields[3]), startTime: fields[19]! };
 }
 
 function psStartTime(pid: number): string | undefined {
@@ -79,6 +80,16 @@ export interface ProcessPlace extends ProcessIdentity {
 export function placeOf(pid: number): ProcessPlace | undefined {
   const stat = linux && Number.isInteger(pid) && pid > 0 ? procStat(pid) : undefined;
   return stat && stat.state !== 'Z' ? { pid, startTime: stat.startTime, pgid: stat.pgid, session: stat.session } : undefined;
+}
+
+/** A live process with its parent link (Linux, one read of /proc/<pid>/stat), for process-tree tracking. */
+export interface ProcessNode extends ProcessPlace {
+  readonly ppid: number;
+}
+
+export function nodeOf(pid: number): ProcessNode | undefined {
+  const stat = linux && Number.isInteger(pid) && pid > 0 ? procStat(pid) : undefined;
+  return stat && stat.state !== 'Z' ? { pid, ppid: stat.ppid, startTime: stat.startTime, pgid: stat.pgid, session: stat.session } : undefined;
 }
 
 /**

@@ -2,14 +2,15 @@
  * Stops a service's processes: its stop signal (SIGTERM unless the registry says otherwise) to its process group and to every member that leads a group
  * of its own (a daemon that called setsid), a grace period, then SIGKILL: `cgroup.kill` where the
  * instance has a cgroup (the whole tree at once, whatever it did), and to the same groups and members.
- * Members are the instance's cgroup, else every process of ours still carrying the instance marker
- * (see managed-processes). A pid or group is signalled only when a read just before showed it belongs
+ * Members are the instance's cgroup, else its recorded process tree and every process of ours still
+ * carrying the instance marker (see managed-processes). A pid or group is signalled only when a read just before showed it belongs
  * to the instance (pid and start time, or a member): never a pid recorded long ago that may have been
- * reused. Once nothing is left, the empty cgroup is removed.
+ * reused. Once nothing is left, the empty cgroup (or the tree's record) is removed.
  */
 import { isAlive, type ProcessIdentity } from './process-identity';
 import { instanceMembers } from './managed-processes';
 import { findInstanceCgroup, killCgroup, removeInstanceCgroup } from './service-cgroup';
+import { forgetTree } from './process-tree';
 
 export interface TerminateTarget {
   readonly home: string;
@@ -40,6 +41,7 @@ export async function terminate(target: TerminateTarget, stopTimeoutMs: number, 
   }
   const survivors = remaining(target, cgroup).map((p) => p.pid);
   if (cgroup && survivors.length === 0) removeInstanceCgroup(cgroup);
+  if (survivors.length === 0) forgetTree(target.home, target.instance);
   return { forced, survivors };
 }
 

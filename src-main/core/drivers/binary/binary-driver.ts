@@ -2,26 +2,29 @@
  * Native processes. Each service runs in its own session and process group, with its stdout and
  * stderr piped to its log shim (which appends them to the raw files, capped), so it outlives the
  * manager that started it. Where the machine allows, it is placed in a cgroup of its own before it
- * can fork (cgroup-launch.ts), which holds its every descendant; markers in its environment are the
- * last resort for finding it again. A launcher that exits 0 while its cgroup still holds processes
- * is a forking service: the run goes on (forking-run.ts).
+ * can fork (cgroup-launch.ts), which holds its every descendant; else its process tree is recorded
+ * as it is seen (process-tree.ts); markers in its environment are the last resort for finding it
+ * again. A launcher that exits 0 while its cgroup (or tree) still holds processes is a forking
+ * service: the run goes on (forking-run.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, realpathSync, rmSync } from 'node:fs';
 import type { ServiceDefinition } from '@shared/model';
 import { instanceLeader, managedProcesses, markers, type ManagedProcess } from '../../process/managed-processes';
-import { compareBirth, identify, isAlive, startedAt } from '../../process/process-identity';
+import { compareBirth, identify, isAlive, pidHolder, realUidOf, startedAt, type ProcessIdentity } from '../../process/process-identity';
+import { daemonsOf, exeOf, sampleTrees, trackTree, treeMembers, untrackTree } from '../../process/process-tree';
 import { terminate } from '../../process/terminate';
 import { enterCgroups, GATE_STDIO, launchInCgroup } from '../../process/cgroup-launch';
 import { createInstanceCgroup, findInstanceCgroup, removeInstanceCgroup } from '../../process/service-cgroup';
 import { applyResources, killedForMemory } from '../../process/cgroup-resources';
 import { binaryProblems } from './binary-preflight';
-import { followForking, forkingNote, liveMembers, wasForking, watchForking } from './forking-run';
+import { cgroupMembers, followForking, forkingNote, wasForking, watchForking, type MembersOf } from './forking-run';
 import type { ProcessRecord } from '../../state/service-record';
 import { StartError, type Adoption, type ExitReport, type RunContext, type RunningService, type ServiceDriver } from '../driver';
 import { logShimScript, startLogShim, type LogShim } from '../../logs/log-shim-launch';
-import { commandSpec, launchSpec } from './launch-spec';
+import { commandSpec, launchSpec, type LaunchSpec } from './launch-spec';
+import { findOnPath } from '../../preflight/find-on-path';
 import { runPreStart, startPostStart, stopHooks } from './service-hooks';
 
 /** How often an adopted process (not our child, so no exit event) is checked. */
@@ -65,14 +68,16 @@ export class BinaryDriver implements ServiceDriver {
         // Straight into its user (setgid, setuid, no supplementary groups): no wrapper process; the launcher is moved into its cgroup by us.
         ...(spec.runAs ? { uid: spec.runAs.uid, gid: spec.runAs.gid } : {}),
       });
-      // Filled once spawned: a forking launcher's exit makes it name the daemon.
-      const run: { record?: ProcessRecord } = {};
+      // Filled once spawned: a forking launcher's exit makes it name the daemon; without a cgroup, what tells the daemon is kept too.
+      const run: LaunchedRun = {};
       const launched = new Promise<ExitReport>((resolve) =>
         child.once('exit', (code, signal) => resolve(outOfMemory(service, cgroup, describeExit(code, signal)))),
       );
       // A launcher that exits 0 leaving processes in its cgroup forked its daemon: the run is that daemon's.
       const ended = launched.then((report) =>
-        cgroup && run.record && report.code === 0 ? (followForking(context.home, run.record, cgroup, spec.pidFile) ?? report) : report,
+        run.record && report.code === 0
+          ? (followForking(context.home, run.record, forkedMembers(context.home, service.name, cgroup, run), spec.pidFile) ?? report)
+          : report,
       );
       // Its last output reaches the raw file when the shim ends; a descendant holding the pipes must not hold up the exit.
       const exited = ended.then(async (report) => (await settledWithin(drained, SHIM_DRAIN_MS), report));
@@ -92,6 +97,17 @@ export class BinaryDriver implements ServiceDriver {
         configHash,
         startedAt: context.now(),
       });
+      // A launcher that forked and exited already (a loaded machine) is a zombie until we reap it: its pid and start time still tell its forks.
+      const launcher = cgroup ? undefined : pidHolder(child.pid!);
+      if (launcher) {
+        run.launcher = {
+          identity: launcher,
+          exe: exeOf(launcher.pid) ?? resolvedCommand(spec),
+          uid: realUidOf(launcher.pid) ?? spec.runAs?.uid ?? process.getuid?.(),
+        };
+        trackTree(context.home, service.name, instance, [launcher]);
+        void exited.then(() => untrackTree(context.home, instance));
+      }
       startPostStart(service, spec, context.logs);
       return { process: record, exited };
     } catch (error) {
@@ -116,7 +132,7 @@ export class BinaryDriver implements ServiceDriver {
     const found = managedProcesses(context.home).filter((p) => p.service === service.name);
     const instances = [...new Set(found.map((p) => p.instance))];
     const run = record
-      ? watchAdopted(record, context.home, commandSpec(service, context).pidFile)
+      ? watchAdopted(record, context.home, commandSpec(service, context).pidFile, service.name)
       : instances
           .map((instance) => recoveredLeader(found.filter((p) => p.instance === instance)))
           .map((leader) => leader && watchAdopted(leaderRecord(leader, configHash, context.now)))
@@ -158,13 +174,21 @@ export class BinaryDriver implements ServiceDriver {
 
 /**
  * Watches a process an earlier manager started (not our child: polled), if it still runs; a forking
- * one while its cgroup holds processes (or its pid file's process runs), as when it was ours.
+ * one while its cgroup or recorded tree holds processes (or its pid file's process runs), as when it
+ * was ours. Without a cgroup its tree is sampled again while it runs.
  */
-function watchAdopted(record: ProcessRecord, home?: string, pidFile?: string): RunningService | undefined {
+function watchAdopted(record: ProcessRecord, home?: string, pidFile?: string, service?: string): RunningService | undefined {
   const cgroup = home === undefined ? undefined : findInstanceCgroup(home, record.instance);
-  if (home !== undefined && cgroup && wasForking(home, record.instance) && liveMembers(cgroup).length > 0) {
+  const members: MembersOf | undefined = home === undefined ? undefined : cgroup ? cgroupMembers(cgroup) : () => treeMembers(home, record.instance);
+  const tracked = (run: RunningService): RunningService => {
+    if (cgroup || home === undefined || service === undefined) return run;
+    trackTree(home, service, record.instance, []);
+    void run.exited.then(() => untrackTree(home, record.instance));
+    return run;
+  };
+  if (home !== undefined && members && wasForking(home, record.instance) && members().length > 0) {
     const forking = { ...record, forking: true };
-    return { process: forking, exited: watchForking(home, forking, cgroup, pidFile) };
+    return tracked({ process: forking, exited: watchForking(home, forking, members, pidFile) });
   }
   if (record.pid === undefined) return undefined;
   const identity = leaderOf(record);
@@ -177,7 +201,36 @@ function watchAdopted(record: ProcessRecord, home?: string, pidFile?: string): R
     }, ADOPTED_POLL_MS);
     timer.unref();
   });
-  return { process: record, exited };
+  return tracked({ process: record, exited });
+}
+
+/** A start's spawned process: its record, and (without a cgroup) what tells the daemons its launcher forks. */
+interface LaunchedRun {
+  record?: ProcessRecord;
+  launcher?: { identity: ProcessIdentity; exe: string | undefined; uid: number | undefined };
+}
+
+/**
+ * Where a launcher that exited 0 left its processes: its cgroup, else its recorded tree, to which
+ * the daemons it forked (too fast for any sample: daemonsOf) are added first.
+ */
+function forkedMembers(home: string, service: string, cgroup: string | undefined, run: LaunchedRun): MembersOf {
+  if (cgroup) return cgroupMembers(cgroup);
+  const instance = run.record?.instance;
+  if (!run.launcher || !instance) return () => [];
+  trackTree(home, service, instance, daemonsOf(run.launcher.identity, run.launcher.exe, run.launcher.uid));
+  sampleTrees();
+  return () => treeMembers(home, instance);
+}
+
+/** The file a launcher execs (symlinks resolved, as /proc/<pid>/exe shows it), for a launcher gone before it was read; a shell's is unknown. */
+function resolvedCommand(spec: LaunchSpec): string | undefined {
+  const path = spec.shell ? undefined : spec.command.includes('/') ? spec.command : findOnPath(spec.command, spec.env['PATH'] ?? '');
+  try {
+    return path && realpathSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The process a binary record names (binary records always have a pid; cluster workloads have none). */
