@@ -183,9 +183,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   // A container's engine keeps its counters (the driver reads them); its pid is not in our cgroups.
   const usageTarget = (name: string) => (): UsageTarget | undefined => {
     const found = set.get(name);
+    if (found instanceof ServiceSupervisor && found.usage) return found.usage;
     const pid = set.statusOf(name)?.pid;
     if (pid === undefined) return undefined;
-    if (found instanceof ServiceSupervisor && found.usage) return found.usage;
     return cgroups ? { cgroup: join(cgroups, name) } : { pid };
   };
 

@@ -61,6 +61,23 @@ describeWith('kubernetes')('kubernetes mode', () => {
     expect((await h.engine.start('kweb')).state).toBe('healthy');
   }, 90_000);
 
+  it('says once, in the service log, that a cluster without metrics.k8s.io serves no pod usage', async () => {
+    // This cluster runs no metrics-server: the API group is not served at all.
+    expect(() => kubectl('get', '--raw', '/apis/metrics.k8s.io/v1beta1')).toThrow(/NotFound|not found|could not find/i);
+    const h = await open(kubeService('kmetrics', serving('kmetrics')), env());
+    expect((await h.engine.start('kmetrics')).state).toBe('healthy');
+    const logs = logFiles(join(h.home, 'services', 'logs'), 'kmetrics');
+    const notes = async () => (await tailLog(logs)).filter((l) => l.stream === 'evt' && l.text.includes('serves no pod metrics'));
+    await waitFor(async () => (await notes()).length > 0, 20_000);
+    // Three more sampling intervals (2 s each) ask again, and say nothing more.
+    await new Promise((resolve) => setTimeout(resolve, 6_500));
+    expect((await notes()).map((l) => l.text)).toEqual([
+      'usage: this cluster serves no pod metrics (metrics.k8s.io); install metrics-server to see CPU and memory',
+    ]);
+    expect(h.engine.status().find((s) => s.name === 'kmetrics')?.usage).toBeUndefined();
+    expect((await h.engine.stop('kmetrics')).state).toBe('stopped');
+  }, 90_000);
+
   it('applies manifests written inline in the registry', async () => {
     const manifest = [
       'apiVersion: apps/v1',

@@ -48,6 +48,8 @@ function exeOf(pid: number): string | undefined {
     return undefined;
   }
 }
+/** Resident set in bytes (/proc/<pid>/statm, second field, in pages). */
+const rssOf = (pid: number): number => Number(readFileSync(`/proc/${pid}/statm`, 'latin1').split(' ')[1]) * 4096;
 const cmdlineOf = (pid: number): string => {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ');
@@ -97,6 +99,9 @@ describe.skipIf(missing.length > 0)('self-daemonizing servers tracked by their p
       expect(pids.filter((pid) => !marked.includes(pid)).length).toBeGreaterThan(0);
       // What a crashed owner leaves behind names every one of them.
       await untilRecorded(first.home, pids);
+      // Its usage is its whole recorded tree's: nginx's master and workers together weigh more than any one of them.
+      const usage = await waitFor(() => first.engine.status().find((s) => s.name === 'web')?.usage);
+      expect(usage.memoryBytes).toBeGreaterThan(kind === 'nginx' ? Math.max(...pids.map(rssOf)) : 0);
       expect(first.engine.status().find((s) => s.name === 'web')?.state).toBe('healthy');
       await first.engine.close();
 

@@ -43,7 +43,9 @@ export type RunSignal =
   | { readonly kind: 'engine-health'; readonly status: string }
   /** The engine says it is in trouble (a pod in CrashLoopBackOff) or fine again, in its own words. */
   | { readonly kind: 'trouble'; readonly state: 'crash-loop' | 'unhealthy'; readonly reason: string }
-  | { readonly kind: 'recovered'; readonly reason: string };
+  | { readonly kind: 'recovered'; readonly reason: string }
+  /** Something the service's log should say that changes no state (the cluster serves no usage). */
+  | { readonly kind: 'note'; readonly text: string };
 
 /** Its own readiness (a HEALTHCHECK, a rollout) will not come: fatal ends the start; else it stays in `state`. */
 export class NotReady extends Error {

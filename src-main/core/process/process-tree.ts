@@ -131,6 +131,9 @@ export function treeMembers(home: string, instance: string): ProcessPlace[] {
   return record ? liveTree(record.members).map(({ ppid: _ppid, ...place }) => place) : [];
 }
 
+/** The members an owner tracks for an instance now (the usage sampler sums them). */
+export const trackedMembers = (home: string, instance: string): readonly ProcessIdentity[] => tracked.get(key(home, instance))?.members ?? [];
+
 const tracked = new Map<string, TreeRecord & { readonly home: string }>();
 let timer: NodeJS.Timeout | undefined;
 const key = (home: string, instance: string): string => `${home}\u0000${instance}`;

@@ -423,7 +423,8 @@ export class ServiceSupervisor {
     this.#engineHealth = undefined;
     run.signals?.((signal) => {
       if (!this.#isCurrent(run) || entry.exited || entry.phase.kind === 'stopping') return;
-      if (signal.kind === 'engine-health') {
+      if (signal.kind === 'note') this.#log(signal.text);
+      else if (signal.kind === 'engine-health') {
         this.#engineHealth = signal.status;
         this.#status = { ...this.#status, engineHealth: signal.status };
         this.deps.emit(this.#status);

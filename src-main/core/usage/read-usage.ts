@@ -3,14 +3,15 @@
  * service holds every instance and descendant, and cgroup counters are hierarchical, so one file per
  * counter covers the whole tree — CPU from v2 `cpu.stat` (usage_usec, kept on hybrid machines
  * without controllers), memory from v2 `memory.current` or the v1 twin's `memory.usage_in_bytes`.
- * Without a cgroup, the main process's `/proc/<pid>/stat` (its own CPU time and resident set:
- * descendants are not counted then). Each file is opened once and re-read in place (pread at 0
+ * Without a cgroup, the `/proc/<pid>/stat` of every process of its recorded tree, summed (or of its
+ * main process alone where no tree is recorded). Each file is opened once and re-read in place (pread at 0
  * makes the kernel regenerate it): an open and a close per read cost ten times the read itself.
  * An open cgroup file does not keep its cgroup from being removed; its reads then fail, and it is let go.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { memoryCgroup } from '../process/cgroup-resources';
+import type { ProcessIdentity } from '../process/process-identity';
 
 export interface UsageCounters {
   /** CPU time used so far, in microseconds (only differences mean anything). */
@@ -18,6 +19,8 @@ export interface UsageCounters {
   readonly memoryBytes: number;
   /** When a reading that arrives late was taken (a container's stats): rates are over these times, else the sampler's. */
   readonly at?: number;
+  /** A rate the engine behind it measured (pod metrics average over their own window): taken as is, cpuUsec unused. */
+  readonly cpuPercent?: number;
 }
 
 /** Linux's USER_HZ and page size on every architecture Node supports but a few (ia64, ppc64 64 KiB pages). */
@@ -66,16 +69,45 @@ export function cgroupCounters(cgroup: string): CounterSource {
   };
 }
 
-/** From `/proc/<pid>/stat`: utime, stime and rss are fields 14, 15 and 24 of proc(5), counted here from the state field after the command. */
+/** From `/proc/<pid>/stat`: utime, stime, rss and starttime are fields 14, 15, 24 and 22 of proc(5), counted here from the state field after the command. */
+function statCounters(text: string | undefined): (UsageCounters & { readonly startTime: string }) | undefined {
+  const fields = text?.slice(text.lastIndexOf(')') + 2).split(' ');
+  if (!fields || fields.length < 22) return undefined;
+  return { cpuUsec: (Number(fields[11]) + Number(fields[12])) * TICK_USEC, memoryBytes: Number(fields[21]) * PAGE_BYTES, startTime: fields[19]! };
+}
+
 export function processCounters(pid: number): CounterSource {
   const stat = new CounterFile(`/proc/${pid}/stat`);
+  return { read: () => statCounters(stat.read()), close: () => stat.close() };
+}
+
+/**
+ * Without a cgroup, the sum over a recorded process tree (process-tree.ts): each member's stat file
+ * kept open while it is one, believed only while its start time is the recorded one. A member that
+ * exits takes its CPU time with it; the sampler reads the drop as a restart and skips one rate.
+ */
+export function treeCounters(members: () => readonly ProcessIdentity[]): CounterSource {
+  const files = new Map<string, CounterFile>();
+  const close = () => (files.forEach((file) => file.close()), files.clear());
   return {
     read: () => {
-      const text = stat.read();
-      const fields = text?.slice(text.lastIndexOf(')') + 2).split(' ');
-      if (!fields || fields.length < 22) return undefined;
-      return { cpuUsec: (Number(fields[11]) + Number(fields[12])) * TICK_USEC, memoryBytes: Number(fields[21]) * PAGE_BYTES };
+      const seen = new Set<string>();
+      let sum: UsageCounters | undefined;
+      for (const { pid, startTime } of members()) {
+        const key = `${pid}/${startTime}`;
+        seen.add(key);
+        const file = files.get(key) ?? files.set(key, new CounterFile(`/proc/${pid}/stat`)).get(key)!;
+        const counters = statCounters(file.read());
+        if (counters?.startTime !== startTime) continue;
+        sum = { cpuUsec: (sum?.cpuUsec ?? 0) + counters.cpuUsec, memoryBytes: (sum?.memoryBytes ?? 0) + counters.memoryBytes };
+      }
+      for (const [key, file] of files) {
+        if (seen.has(key)) continue;
+        file.close();
+        files.delete(key);
+      }
+      return sum;
     },
-    close: () => stat.close(),
+    close,
   };
 }

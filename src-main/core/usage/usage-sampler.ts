@@ -73,11 +73,19 @@ export class UsageSampler {
       const at = counters.at ?? now;
       if (last?.key === key && last.at === at) continue; // a late reading not renewed yet (its reply is under way)
       entry.last = { key, counters, at };
+      if (counters.cpuPercent !== undefined) {
+        this.#push(entry, counters.cpuPercent, counters.memoryBytes, now);
+        continue;
+      }
       // A first reading, another process or a recreated cgroup (its counter restarts) gives no rate yet.
       if (!last || last.key !== key || counters.cpuUsec < last.counters.cpuUsec || at <= last.at) continue;
       const cpuPercent = Math.round(((counters.cpuUsec - last.counters.cpuUsec) / 1_000 / (at - last.at)) * 1_000) / 10;
-      entry.history = [...entry.history.slice(1 - USAGE_HISTORY_LENGTH), { cpuPercent, memoryBytes: counters.memoryBytes, at: now }];
+      this.#push(entry, cpuPercent, counters.memoryBytes, now);
     }
+  }
+
+  #push(entry: Entry, cpuPercent: number, memoryBytes: number, at: number): void {
+    entry.history = [...entry.history.slice(1 - USAGE_HISTORY_LENGTH), { cpuPercent, memoryBytes, at }];
   }
 
   /** The latest sample of a running service. */

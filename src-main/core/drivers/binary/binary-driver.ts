@@ -13,7 +13,9 @@ import { existsSync, realpathSync, rmSync } from 'node:fs';
 import type { ServiceDefinition } from '@shared/model';
 import { instanceLeader, managedProcesses, markers, type ManagedProcess } from '../../process/managed-processes';
 import { compareBirth, identify, isAlive, pidHolder, realUidOf, startedAt, type ProcessIdentity } from '../../process/process-identity';
-import { daemonsOf, exeOf, sampleTrees, trackTree, treeMembers, untrackTree } from '../../process/process-tree';
+import { daemonsOf, exeOf, sampleTrees, trackedMembers, trackTree, treeMembers, untrackTree } from '../../process/process-tree';
+import { treeCounters } from '../../usage/read-usage';
+import type { UsageTarget } from '../../usage/usage-sampler';
 import { terminate } from '../../process/terminate';
 import { enterCgroups, GATE_STDIO, launchInCgroup } from '../../process/cgroup-launch';
 import { createInstanceCgroup, findInstanceCgroup, removeInstanceCgroup } from '../../process/service-cgroup';
@@ -109,7 +111,7 @@ export class BinaryDriver implements ServiceDriver {
         void exited.then(() => untrackTree(context.home, instance));
       }
       startPostStart(service, spec, context.logs);
-      return { process: record, exited };
+      return { process: record, exited, ...(launcher ? { usage: treeUsage(context.home, instance) } : {}) };
     } catch (error) {
       if (cgroup) removeInstanceCgroup(cgroup);
       const code = (error as NodeJS.ErrnoException).code;
@@ -184,7 +186,7 @@ function watchAdopted(record: ProcessRecord, home?: string, pidFile?: string, se
     if (cgroup || home === undefined || service === undefined) return run;
     trackTree(home, service, record.instance, []);
     void run.exited.then(() => untrackTree(home, record.instance));
-    return run;
+    return { ...run, usage: treeUsage(home, record.instance) };
   };
   if (home !== undefined && members && wasForking(home, record.instance) && members().length > 0) {
     const forking = { ...record, forking: true };
@@ -203,6 +205,9 @@ function watchAdopted(record: ProcessRecord, home?: string, pidFile?: string, se
   });
   return tracked({ process: record, exited });
 }
+
+/** Without a cgroup, the usage of an instance is the sum over its tracked tree. */
+const treeUsage = (home: string, instance: string): UsageTarget => ({ key: instance, open: () => treeCounters(() => trackedMembers(home, instance)) });
 
 /** A start's spawned process: its record, and (without a cgroup) what tells the daemons its launcher forks. */
 interface LaunchedRun {

@@ -14,7 +14,8 @@ import type { TerminateResult } from '../../process/terminate';
 import type { ProcessRecord } from '../../state/service-record';
 import { StartError, type Adoption, type RegistryContext, type RunContext, type RunningService, type ServiceDriver } from '../driver';
 import { KubeTargetError, loadKubeTarget, type KubeTarget } from './kube-target';
-import { WorkloadWatch } from './workload-watch';
+import { selectorOf, WorkloadWatch } from './workload-watch';
+import { podCounters } from './pod-usage';
 
 type KubernetesDeployment = NonNullable<ServiceDefinition['deployment']['kubernetes']>;
 const FIELD_MANAGER = 'provisioning';
@@ -167,7 +168,8 @@ export class KubernetesDriver implements ServiceDriver {
       startedAt: context.now(),
       workload: watch.workload,
     };
-    return { process: record, exited: watch.exited, signals: watch.signals, untilHealthy: watch.untilHealthy };
+    const usage = { key: instance, open: () => podCounters(target.config, namespace, selectorOf(deployment), (text) => watch.note(text)) };
+    return { process: record, exited: watch.exited, signals: watch.signals, untilHealthy: watch.untilHealthy, usage };
   }
 }
 

@@ -59,10 +59,7 @@ export class WorkloadWatch {
       this.#deployment = object as V1Deployment;
       this.#judge();
     });
-    const selector = Object.entries(deployment.spec?.selector?.matchLabels ?? {})
-      .map(([k, v]) => `${k}=${v}`)
-      .join(',');
-    await this.#watch(`/api/v1/namespaces/${this.namespace}/pods`, { labelSelector: selector }, (phase, object) => {
+    await this.#watch(`/api/v1/namespaces/${this.namespace}/pods`, { labelSelector: selectorOf(deployment) }, (phase, object) => {
       const pod = object as V1Pod;
       if (phase === 'DELETED') this.#pods.delete(pod.metadata!.name!);
       else this.#pods.set(pod.metadata!.name!, pod);
@@ -74,6 +71,11 @@ export class WorkloadWatch {
   close(): void {
     this.#closed = true;
     this.#aborts.splice(0).forEach((abort) => abort.abort());
+  }
+
+  /** A line for the service's log from what follows the workload beside the watch (its usage). */
+  note(text: string): void {
+    this.#emit({ kind: 'note', text });
   }
 
   #emit(signal: RunSignal): void {
@@ -209,3 +211,9 @@ export class WorkloadWatch {
     );
   }
 }
+
+/** The label selector of a deployment's pods. */
+export const selectorOf = (deployment: V1Deployment): string =>
+  Object.entries(deployment.spec?.selector?.matchLabels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
