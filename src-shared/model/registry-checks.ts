@@ -98,6 +98,7 @@ function perService(service: ServiceDefinition): RegistryIssue[] {
   if (check && service.kind === 'task') {
     issues.push(warning(['services', service.name, 'health_check'], 'a task is done when it exits: its health check is never run'));
   }
+  issues.push(...unusedStopControl(service));
   if (check && check.timeout > check.interval) {
     issues.push(
       warning(
@@ -107,6 +108,23 @@ function perService(service: ServiceDefinition): RegistryIssue[] {
     );
   }
   return issues;
+}
+
+/** Hooks run around a binary service's process only; a stop signal reaches a process or a container we create. */
+function unusedStopControl(service: ServiceDefinition): RegistryIssue[] {
+  const mode = service.deployment.mode;
+  if (mode === 'binary') return [];
+  const keys = (['pre_start', 'post_start', 'pre_stop', 'stop_command'] as const).filter((key) => service.startup[key] !== undefined);
+  const signal = service.startup.stop_signal !== undefined;
+  const why = {
+    remote: 'a remote service is only watched from here: nothing here stops it',
+    kubernetes: 'its pods are stopped by the cluster: set STOPSIGNAL in the image, or a preStop hook in the manifest',
+    'docker-compose': 'its containers are stopped by Compose: set stop_signal in the compose file',
+  } as const;
+  return [
+    ...keys.map((key) => warning(['services', service.name, 'startup', key], `only binary services run it: a ${mode} service never does`)),
+    ...(signal && mode !== 'docker' ? [warning(['services', service.name, 'startup', 'stop_signal'], `has no effect on a ${mode} service: ${why[mode]}`)] : []),
+  ];
 }
 
 /** Every string but the description may use `${home}` and `${registry_dir}`; anything else is a typo. */

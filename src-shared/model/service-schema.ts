@@ -17,9 +17,9 @@ const startup = z.strictObject({
   stop_timeout: duration.prefault('10s').meta({
     description: 'Time a stop may take — `pre_stop`, `stop_command`, then the stop signal — before the whole process tree is killed (SIGKILL).',
   }),
-  stop_signal: stopSignalSchema.default('TERM').meta({
+  stop_signal: stopSignalSchema.optional().meta({
     description:
-      'Signal a binary service is stopped with (after `stop_command`, if any): TERM (default), INT (postgres: fast shutdown; many dev servers), QUIT, HUP, KILL, USR1, USR2. An exit by it, or with its conventional code (128 + its number: 143 for TERM, 130 for INT), is a clean stop, not a failure.',
+      'Signal a binary service is stopped with (after `stop_command`, if any), or a docker service’s container (its `--stop-signal`; unset: the image’s STOPSIGNAL): TERM (default), INT (postgres: fast shutdown; many dev servers), QUIT, HUP, KILL, USR1, USR2. An exit by it, or with its conventional code (128 + its number: 143 for TERM, 130 for INT), is a clean stop, not a failure.',
   }),
   stop_command: hookSchema.optional().meta({
     description:

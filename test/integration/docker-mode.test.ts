@@ -65,6 +65,29 @@ describeWith('docker')('docker mode', () => {
     expect(docker('inspect', '-f', '{{.State.Running}}', name)).toBe('false');
   });
 
+  it('stops a container with the registry stop_signal (its --stop-signal), cleanly and without the kill', async () => {
+    const name = `pcc-int-${tag}`;
+    made.push(name);
+    // SIGTERM is ignored: only SIGINT ends it, so a stop with the default signal would end in the kill after 20 s.
+    const script = "trap '' TERM; trap 'echo got INT; exit 0' INT; echo up; while true; do sleep 1; done";
+    const h = await open(
+      [
+        `[services.${name}.deployment]`,
+        'mode = "docker"',
+        `docker = { image = "local/busybox:test", command = ["sh", "-c", ${JSON.stringify(script)}] }`,
+        `[services.${name}.startup]`,
+        'stop_signal = "INT"',
+        'stop_timeout = "20s"',
+        '',
+      ].join('\n'),
+    );
+    expect((await h.engine.start(name)).state).toBe('healthy');
+    expect(docker('inspect', '-f', '{{.Config.StopSignal}}', name)).toBe('SIGINT');
+    expect(await h.engine.stop(name)).toMatchObject({ state: 'stopped', reason: 'stopped by user' });
+    expect(docker('inspect', '-f', '{{.State.ExitCode}}', name)).toBe('0');
+    expect(docker('logs', name)).toContain('got INT');
+  });
+
   it('is adopted by the next manager, and recreated once its configuration changed', async () => {
     const name = `pcc-adopt-${tag}`;
     const p = await freePort();

@@ -100,6 +100,29 @@ describe('stop control', () => {
     expect(lines).not.toContain('service ran');
   });
 
+  it('warns, located, where stop control has no effect: hooks outside binary services, a stop signal Compose or the cluster owns', () => {
+    const text = [
+      '[services.pods.deployment]',
+      'mode = "kubernetes"',
+      'kubernetes = { namespace = "default", manifests = ["k.yaml"] }',
+      '[services.pods.startup]',
+      'stop_signal = "INT"',
+      'pre_stop = "echo bye"',
+      '[services.box.deployment]',
+      'mode = "docker"',
+      'docker = { image = "local/busybox:test" }',
+      '[services.box.startup]',
+      'stop_signal = "QUIT"',
+      '',
+    ].join('\n');
+    const { registry, issues } = parseRegistry(text, 'test.toml');
+    expect(registry).toBeDefined();
+    expect(issues.map((i) => `${i.severity} ${i.line}:${i.column} ${i.path.join('.')}: ${i.message}`)).toEqual([
+      expect.stringMatching(/^warning 5:\d+ services\.pods\.startup\.stop_signal: has no effect on a kubernetes service: its pods are stopped by the cluster/),
+      expect.stringMatching(/^warning 6:\d+ services\.pods\.startup\.pre_stop: only binary services run it: a kubernetes service never does$/),
+    ]);
+  });
+
   it('refuses an unknown stop_signal and a malformed hook, located', () => {
     const { issues } = parseRegistry(nodeService('x', [], '', 'stop_signal = "SIGFOO"\npre_stop = { command = "true", timeout = 5 }'), 'test.toml');
     expect(issues.map((i) => `${i.line}:${i.column} ${i.path.join('.')}: ${i.message}`)).toEqual([

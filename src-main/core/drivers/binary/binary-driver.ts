@@ -146,12 +146,12 @@ export class BinaryDriver implements ServiceDriver {
       const pids = members.map((p) => p.pid).join(', ');
       if (instance === record?.instance) {
         rmSync(forkingNote(context.home, instance), { force: true });
-        await terminate({ home: context.home, instance, leader: leaderOf(record) }, service.startup.stop_timeout, `SIG${service.startup.stop_signal}`);
+        await terminate({ home: context.home, instance, leader: leaderOf(record) }, service.startup.stop_timeout, stopSignalOf(service));
         notes.push(`its process (pid ${record.pid}) had exited while no manager ran; stopped what it left running (pid ${pids})`);
         continue;
       }
       const leader = instanceLeader(found, instance)!;
-      await terminate({ home: context.home, instance, leader }, service.startup.stop_timeout, `SIG${service.startup.stop_signal}`);
+      await terminate({ home: context.home, instance, leader }, service.startup.stop_timeout, stopSignalOf(service));
       if (recoveredLeader(members)) notes.push(`stopped a duplicate instance ${instance} (pid ${leader.pid})`);
       else notes.push(`stopped what instance ${instance} left running after its process had exited (pid ${pids})`);
     }
@@ -165,7 +165,7 @@ export class BinaryDriver implements ServiceDriver {
     const deadline = Date.now() + service.startup.stop_timeout;
     await stopHooks(service, context, deadline);
     const left = Math.max(0, deadline - Date.now());
-    return terminate({ home: context.home, instance: record.instance, leader: leaderOf(record) }, left, `SIG${service.startup.stop_signal}`);
+    return terminate({ home: context.home, instance: record.instance, leader: leaderOf(record) }, left, stopSignalOf(service));
   }
 
   /** Whatever its main process left running in its group or by its markers goes too: no orphans. */
@@ -237,6 +237,9 @@ function resolvedCommand(spec: LaunchSpec): string | undefined {
     return undefined;
   }
 }
+
+/** The signal a binary service is stopped with: its registry's, else SIGTERM. */
+const stopSignalOf = (service: ServiceDefinition): NodeJS.Signals => `SIG${service.startup.stop_signal ?? 'TERM'}`;
 
 /** The process a binary record names (binary records always have a pid; cluster workloads have none). */
 function leaderOf(record: ProcessRecord): { pid: number; startTime: string } {

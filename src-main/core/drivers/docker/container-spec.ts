@@ -42,6 +42,8 @@ export function containerSpec(service: ServiceDefinition, instance: string, conf
     name: containerName(service),
     Image: docker.image,
     ...(docker.command ? { Cmd: docker.command } : {}),
+    // Only when the registry names one: otherwise the image's STOPSIGNAL (nginx's is QUIT) stands.
+    ...(service.startup.stop_signal ? { StopSignal: `SIG${service.startup.stop_signal}` } : {}),
     Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
     Labels: {
       [LABEL.managedBy]: MANAGED_BY,
