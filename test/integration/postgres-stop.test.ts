@@ -4,12 +4,10 @@
  * no SIGKILL, not a failure — and the next start needs no crash recovery. Also: a service's process
  * runs as its user inside its cgroup while its log files stay the owner's.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processTracking } from '../../src-main/core/process/cgroup-layout';
-import { tempDir } from '../support/cli-run';
 import { alive, freePort, harnesses, waitFor } from '../support/engine-harness';
 import { initCluster, openSession, PG_BIN, postgresService, postgresUid, PSQL } from '../support/postgres';
 
