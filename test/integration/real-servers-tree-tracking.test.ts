@@ -11,6 +11,8 @@ process.env['PROVISIONING_PROCESS_TRACKING'] = 'tree';
 import { readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseRegistry } from '@shared/model';
+import { resourceIssues } from '../../src-main/core/registry/resource-issues';
 import { scanMarked } from '../../src-main/core/process/environ-scan';
 import { OWNER_VARIABLE } from '../../src-main/core/process/managed-processes';
 import { processTracking } from '../../src-main/core/process/cgroup-layout';
@@ -79,6 +81,31 @@ async function untilRecorded(home: string, pids: number[]): Promise<void> {
 describe.skipIf(missing.length > 0)('self-daemonizing servers tracked by their process trees (no cgroup)', () => {
   it('the fallback is in use and says why', () => {
     expect(processTracking()).toEqual({ mechanism: 'process-trees', detail: 'no cgroup: PROVISIONING_PROCESS_TRACKING=tree forces process-tree tracking' });
+  });
+
+  it('a memory limit it cannot enforce without a cgroup is a located validation warning and an owner warning at start, never silently ignored', async () => {
+    const text = service('capped', '/bin/sleep', ['1000'], await freePort()).replace(
+      '[services.capped.deployment]',
+      'resources = { memory = "64Mi" }\n[services.capped.deployment]',
+    );
+    const { registry, issues } = parseRegistry(text, 'capped.toml', resourceIssues);
+    expect(registry).toBeDefined();
+    expect(
+      issues.filter((i) => i.path[2] === 'resources').map((i) => `${i.severity} ${i.file}:${i.line}:${i.column} ${i.path.join('.')}: ${i.message}`),
+    ).toEqual([
+      expect.stringMatching(
+        /^warning capped\.toml:2:\d+ services\.capped\.resources\.memory: cannot be enforced on this machine: no cgroup \(PROVISIONING_PROCESS_TRACKING=tree/,
+      ),
+    ]);
+    const h = await harness(text);
+    track(h);
+    await h.engine.start('capped');
+    expect(h.engine.warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^services\.capped\.resources\.memory cannot be enforced on this machine: .*capped runs without this limit$/),
+      ]),
+    );
+    await h.engine.stop('capped');
   });
 
   for (const kind of ['nginx', 'redis'] as const) {

@@ -4,6 +4,7 @@
  * bounded reads. Applied by Node's spawn (setgid, setuid; libuv drops supplementary groups first), so
  * no wrapper process sits between the manager and the service. Only root may become someone else;
  * a manager already running as that user and group needs no change (the ids are then not passed).
+ * The service gets that user's HOME, USER and LOGNAME, not the manager's (a registry `env` entry wins).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -13,6 +14,8 @@ export interface RunAs {
   readonly gid: number;
   /** For messages: "postgres" or "postgres:postgres". */
   readonly label: string;
+  /** HOME, USER and LOGNAME of that user (as `runuser` and systemd's User= set them), when passwd names it. */
+  readonly environment: Readonly<Record<string, string>>;
 }
 
 /** What a spawn needs, or a problem in words (unknown user, not permitted); {} when nothing is asked. */
@@ -35,13 +38,15 @@ export function resolveRunAs(user: string | number | undefined, group: string | 
       problem: `${where}.${user !== undefined && uid !== self.uid ? 'user' : 'group'}: running as ${label} needs the manager to run as root or as ${label} (it runs as uid ${self.uid}, gid ${self.gid})`,
     };
   }
-  return { runAs: { uid, gid, label } };
+  return { runAs: { uid, gid, label, environment: account?.name && account.home ? { HOME: account.home, USER: account.name, LOGNAME: account.name } : {} } };
 }
 
 interface Entry {
   readonly id: number;
-  /** passwd only: the primary group. */
+  /** passwd only: the primary group, the login name and the home folder. */
   readonly gid?: number;
+  readonly name?: string;
+  readonly home?: string;
 }
 
 /** One passwd or group entry by name or id: `getent` first, the local file where it is missing. */
@@ -52,7 +57,7 @@ function lookup(db: 'passwd' | 'group', key: string | number): Entry | undefined
   const id = Number(fields[2]);
   if (!Number.isInteger(id)) return undefined;
   const gid = Number(fields[3]);
-  return db === 'passwd' && Number.isInteger(gid) ? { id, gid } : { id };
+  return db === 'passwd' && Number.isInteger(gid) ? { id, gid, name: fields[0], home: fields[5] } : { id };
 }
 
 function getent(db: string, key: string): string | undefined {

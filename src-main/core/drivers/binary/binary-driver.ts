@@ -76,11 +76,10 @@ export class BinaryDriver implements ServiceDriver {
         child.once('exit', (code, signal) => resolve(outOfMemory(service, cgroup, describeExit(code, signal)))),
       );
       // A launcher that exits 0 leaving processes in its cgroup forked its daemon: the run is that daemon's.
-      const ended = launched.then((report) =>
-        run.record && report.code === 0
-          ? (followForking(context.home, run.record, forkedMembers(context.home, service.name, cgroup, run), spec.pidFile) ?? report)
-          : report,
-      );
+      const ended = launched.then((report) => {
+        const forked = run.record && report.code === 0 && followForking(context.home, run.record, forkedMembers(context.home, service.name, cgroup, run), spec.pidFile);
+        return forked ? forked.then((end) => outOfMemory(service, cgroup, end)) : report;
+      });
       // Its last output reaches the raw file when the shim ends; a descendant holding the pipes must not hold up the exit.
       const exited = ended.then(async (report) => (await settledWithin(drained, SHIM_DRAIN_MS), report));
       await Promise.race([once(child, 'spawn'), once(child, 'error').then(([error]) => Promise.reject(error as Error))]);
@@ -292,8 +291,10 @@ function limitedCgroups(service: ServiceDefinition, cgroup: string): string[] {
 }
 
 /** An exit the kernel's OOM killer caused (the cgroup's counter says so) reads as such. */
+/** A SIGKILL, or the end of a forking run (whose signal no one saw), in a cgroup whose memory limit killed: out of memory. */
 function outOfMemory(service: ServiceDefinition, cgroup: string | undefined, report: ExitReport): ExitReport {
-  if (!cgroup || report.signal !== 'SIGKILL' || !killedForMemory(cgroup)) return report;
+  const unseen = report.code === null && report.signal === null;
+  if (!cgroup || (report.signal !== 'SIGKILL' && !unseen) || !killedForMemory(cgroup)) return report;
   const limit = service.resources?.memory ? ` at its limit (resources.memory = "${service.resources.memory}")` : '';
   return { ...report, reason: `out of memory: killed by the kernel${limit}` };
 }

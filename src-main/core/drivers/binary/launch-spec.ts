@@ -45,9 +45,9 @@ export function commandSpec(service: ServiceDefinition, context: RegistryContext
 export function launchSpec(service: ServiceDefinition, context: RunContext): LaunchSpec {
   const spec = commandSpec(service, context);
   const binary = service.deployment.binary!;
-  const env = { ...baseEnvironment(context.env), ...resolveEnv(binary.env, `services.${service.name}.deployment.binary.env`, context) };
   const { runAs, problem } = runAsOf(service);
   if (problem) throw new StartError(problem);
+  const env = { ...baseEnvironment(context.env), ...runAs?.environment, ...resolveEnv(binary.env, `services.${service.name}.deployment.binary.env`, context) };
   return { ...spec, env, ...(runAs ? { runAs } : {}) };
 }
 
