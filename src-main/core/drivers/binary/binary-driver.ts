@@ -77,7 +77,8 @@ export class BinaryDriver implements ServiceDriver {
       );
       // A launcher that exits 0 leaving processes in its cgroup forked its daemon: the run is that daemon's.
       const ended = launched.then((report) => {
-        const forked = run.record && report.code === 0 && followForking(context.home, run.record, forkedMembers(context.home, service.name, cgroup, run), spec.pidFile);
+        const forked =
+          run.record && report.code === 0 && followForking(context.home, run.record, forkedMembers(context.home, service.name, cgroup, run), spec.pidFile);
         return forked ? forked.then((end) => outOfMemory(service, cgroup, end)) : report;
       });
       // Its last output reaches the raw file when the shim ends; a descendant holding the pipes must not hold up the exit.
