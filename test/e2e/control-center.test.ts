@@ -128,6 +128,8 @@ describeWith('chromium')('the control center in a browser', () => {
     await page.locator('body').click({ position: { x: 5, y: 300 } });
     await page.keyboard.press(',');
     await page.getByRole('tab', { name: 'Settings', selected: true }).waitFor();
+    // Which mechanism keeps each service's processes together, as the owner's hello says (root here: a cgroup per service).
+    await expect.poll(() => page.getByLabel('Process tracking').textContent()).toMatch(/^Process tracking: cgroup per service in \/.*provisioning-[0-9a-f]+/);
     await page.getByRole('radio', { name: 'dark' }).click();
     await expect.poll(() => page.evaluate('document.documentElement.dataset.theme')).toBe('dark');
     await expect.poll(() => readFileSync(join(home.home, 'settings.json'), 'utf8'), { timeout: 5_000 }).toContain('"theme": "dark"');
