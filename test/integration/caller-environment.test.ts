@@ -253,7 +253,8 @@ describe('what a start gives, and what the daemon keeps', () => {
       // Before: the token came from the daemon's environment, so a token only the calling shell has never arrived.
       expect((await s.run(['services', 'start', 'api'], { PCC_CALLER_SECRET: ROTATED[0] })).code).toBe(0);
       await waitFor(() => seen.at(-1) === `Bearer ${ROTATED[0]}`);
-      expect((await status(s, 'api')).state).toBe('external');
+      // The server has answered that probe; its verdict reaches the state just after.
+      await waitFor(async () => (await status(s, 'api')).state === 'external');
       expect((await s.run(['services', 'start', 'api'], { PCC_CALLER_SECRET: ROTATED[1] })).code).toBe(0);
       const rotated = seen.length;
       await waitFor(() => seen.length > rotated + 1);
