@@ -61,7 +61,7 @@ export interface EngineOptions {
   readonly clientEnv?: Readonly<Record<string, string | undefined>>;
   readonly rotation?: RotationPolicy;
   readonly clock?: Clock;
-  /** How often service output is moved into the logs. */
+  /** At most how often a service's output is moved into its log (it is moved when it grows). */
   readonly ingestEveryMs?: number;
   /** How often every running service's CPU and memory is read (0: never, as in a bench that samples itself). */
   readonly usageEveryMs?: number;
@@ -176,7 +176,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     resourceWarnings(service).forEach(warn);
     return preflight({ service, context, machine, statusOf });
   };
-  const ingest = new LogIngest(options.ingestEveryMs ?? 200);
+  // Raw files are drained when the kernel says they grew (a watch on the logs folder), at most this often.
+  const ingest = new LogIngest(store.dirs.logs, options.ingestEveryMs ?? 200);
   const usage = new UsageSampler(clock, options.usageEveryMs ?? 2_000);
   // A service's cgroup folder holds its whole tree (only binary services make one); without cgroups, its main process.
   const cgroups = homeCgroup(options.home);

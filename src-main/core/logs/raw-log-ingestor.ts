@@ -5,15 +5,23 @@
  * Consumed bytes are released from disk (a hole punched at the start of the raw file) while the
  * service's log shim keeps appending to the same file; the real disk blocks left are what the shim
  * measures against its cap (log-caps.ts).
+ *
+ * Each raw file is kept open and read where it grew (an fstat of the open file, then a read of what
+ * is new into one buffer shared by every ingestor): an idle service costs no open, no allocation and
+ * no garbage. The name is looked up at each drain, so a raw file deleted and made again by the shim,
+ * or replaced, is followed: the old file is read to its end first, then the new one from its start.
  */
 import { execFile } from 'node:child_process';
-import { open, stat, writeFile } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { stat, writeFile } from 'node:fs/promises';
 import { describeDropMarker, noPunchFlag, RAW_BACKLOG_BYTES, RAW_RELEASABLE, RELEASE_EVERY_BYTES } from './log-caps';
 import type { LogStream } from './log-line';
 import type { LogFiles } from './log-files';
 import type { LogWriter } from './log-writer';
 
 const READ_BYTES = 1024 * 1024;
+/** One read buffer for every ingestor of the process (see #read), made on first use: no garbage per drain. */
+let buffer: Buffer | undefined;
 /** A line longer than this without a newline is cut, so one runaway line cannot hold memory. */
 const MAX_LINE_BYTES = 1024 * 1024;
 /**
@@ -29,7 +37,8 @@ interface Source {
   readonly path: string;
   offset: number;
   released: number;
-  /** The raw file's inode when last read: another one (deleted and made again by the shim) is read from its start. */
+  /** The raw file as opened (its inode): the name naming another one (made again by the shim, replaced) is read from its start. */
+  fd?: number;
   ino?: number;
   /** A punch failed here: consumed bytes stay on disk (see #release). */
   unpunchable?: boolean;
@@ -62,38 +71,69 @@ export class RawLogIngestor {
     return this.#draining;
   }
 
+  /** Lets go of the raw files (after the last drain: a later drain would open them again). */
+  close(): void {
+    for (const source of this.#sources) letGo(source);
+  }
+
   async #drainSource(source: Source): Promise<void> {
-    let handle;
-    try {
-      handle = await open(source.path, 'r');
-    } catch {
-      return; // not created yet
-    }
-    try {
-      const { size, ino } = await handle.stat();
-      // Replaced or truncated by someone else: what it holds now is new.
-      if (size < source.offset || (source.ino !== undefined && ino !== source.ino)) source.offset = source.released = 0;
-      source.ino = ino;
-      const buffer = Buffer.alloc(READ_BYTES);
-      while (source.offset < size) {
-        const { bytesRead } = await handle.read(buffer, 0, Math.min(READ_BYTES, size - source.offset), source.offset);
-        if (bytesRead === 0) break;
-        const end = buffer.lastIndexOf(10, bytesRead - 1);
-        const consumed = end >= 0 ? end + 1 : bytesRead >= MAX_LINE_BYTES ? bytesRead : 0;
-        if (consumed === 0) break; // a partial line: wait for its end
-        // The offset moves with each write that succeeded, never before: a failed write is read again.
-        const data = buffer.subarray(0, consumed);
-        for (let at = 0; at < consumed; ) {
-          const cut = at + SEGMENT_BYTES >= consumed ? consumed : data.lastIndexOf(10, at + SEGMENT_BYTES - 1) + 1;
-          const next = cut > at ? cut : data.indexOf(10, at) + 1 || consumed;
-          this.#ingest(source, data.subarray(at, next));
-          at = next;
-        }
+    // Not a file (yet): the shim reports what it could not write there.
+    const named = statSync(source.path, { throwIfNoEntry: false });
+    const file = named?.isFile() ? named : undefined;
+    if (source.fd !== undefined && file && file.ino !== source.ino) {
+      // Another file under the name: the shim makes one only once it stopped writing the old one
+      // (deleted or moved away), so what the old one holds now is the last of it. A name that names
+      // nothing keeps the old file: the shim still writes there until it notices.
+      try {
+        await this.#read(source);
+      } finally {
+        letGo(source);
       }
-    } finally {
-      await handle.close();
     }
+    if (source.fd === undefined) {
+      if (!file) return;
+      try {
+        source.fd = openSync(source.path, 'r');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // deleted since the look
+        throw error;
+      }
+      const { ino } = fstatSync(source.fd);
+      // Replaced by someone else (or made again): what it holds now is new.
+      if (source.ino !== undefined && ino !== source.ino) source.offset = source.released = 0;
+      source.ino = ino;
+    }
+    await this.#read(source);
     if (source.offset - source.released >= RELEASE_EVERY_BYTES) this.#release(source);
+  }
+
+  /**
+   * Ingests the whole lines between the offset and the open file's end now. Reads are synchronous
+   * (a page-cache copy) into the shared buffer, and each read is ingested before the next await, so
+   * no other drain touches the buffer in between; a backlog yields to the event loop between reads.
+   */
+  async #read(source: Source): Promise<void> {
+    const fd = source.fd!;
+    const { size } = fstatSync(fd);
+    // Truncated by someone else: what it holds now is new.
+    if (size < source.offset) source.offset = source.released = 0;
+    buffer ??= Buffer.allocUnsafe(READ_BYTES);
+    while (source.offset < size) {
+      const bytesRead = readSync(fd, buffer, 0, Math.min(READ_BYTES, size - source.offset), source.offset);
+      if (bytesRead === 0) break;
+      const end = buffer.lastIndexOf(10, bytesRead - 1);
+      const consumed = end >= 0 ? end + 1 : bytesRead >= MAX_LINE_BYTES ? bytesRead : 0;
+      if (consumed === 0) break; // a partial line: wait for its end
+      // The offset moves with each write that succeeded, never before: a failed write is read again.
+      const data = buffer.subarray(0, consumed);
+      for (let at = 0; at < consumed; ) {
+        const cut = at + SEGMENT_BYTES >= consumed ? consumed : data.lastIndexOf(10, at + SEGMENT_BYTES - 1) + 1;
+        const next = cut > at ? cut : data.indexOf(10, at) + 1 || consumed;
+        this.#ingest(source, data.subarray(at, next));
+        at = next;
+      }
+      if (source.offset < size) await new Promise(setImmediate);
+    }
   }
 
   /**
@@ -164,6 +204,11 @@ export class RawLogIngestor {
         });
     });
   }
+}
+
+function letGo(source: Source): void {
+  if (source.fd !== undefined) closeSync(source.fd);
+  source.fd = undefined;
 }
 
 /** Blocks a file system may keep allocated past what was written (ext4, xfs preallocate). */

@@ -195,15 +195,34 @@ function watchAdopted(record: ProcessRecord, home?: string, pidFile?: string, se
   if (record.pid === undefined) return undefined;
   const identity = leaderOf(record);
   if (!isAlive(identity)) return undefined;
-  const exited = new Promise<ExitReport>((resolve) => {
-    const timer = setInterval(() => {
-      if (isAlive(identity)) return;
-      clearInterval(timer);
-      resolve({ code: null, signal: null, reason: 'exited (code unknown: started by an earlier manager)' });
-    }, ADOPTED_POLL_MS);
-    timer.unref();
-  });
+  const exited = whenAdoptedExits(identity).then(
+    (): ExitReport => ({ code: null, signal: null, reason: 'exited (code unknown: started by an earlier manager)' }),
+  );
   return tracked({ process: record, exited });
+}
+
+/**
+ * Adopted leaders are not our children (no exit event), so they are polled — all on one timer: an
+ * idle owner's cost is its wakeups more than the reads, and one timer per service wakes it that
+ * many times more often.
+ */
+const adoptedLeaders = new Map<ProcessIdentity, () => void>();
+let adoptedPoll: NodeJS.Timeout | undefined;
+
+function whenAdoptedExits(identity: ProcessIdentity): Promise<void> {
+  return new Promise((exited) => {
+    adoptedLeaders.set(identity, exited);
+    adoptedPoll ??= setInterval(() => {
+      for (const [leader, done] of adoptedLeaders) {
+        if (isAlive(leader)) continue;
+        adoptedLeaders.delete(leader);
+        done();
+      }
+      if (adoptedLeaders.size > 0) return;
+      clearInterval(adoptedPoll);
+      adoptedPoll = undefined;
+    }, ADOPTED_POLL_MS).unref();
+  });
 }
 
 /** Without a cgroup, the usage of an instance is the sum over its tracked tree. */
