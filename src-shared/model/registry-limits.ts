@@ -1,4 +1,4 @@
-/** Sizes past which a registry text is refused before it is parsed (README: caps). */
+/** Sizes past which a registry text is refused before it is parsed (docs/security.md: caps). */
 
 /** A text a client sends to be validated (an editor's live check): 1 MiB, in UTF-8 bytes. */
 export const MAX_VALIDATED_TEXT_BYTES = 1024 * 1024;
