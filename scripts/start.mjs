@@ -2,6 +2,7 @@
 // cannot be fetched, as on a headless CI machine), says why and serves the same control center
 // through the loopback web host instead, printing its URL. Rebuilds first when a source changed.
 import { spawn, spawnSync } from 'node:child_process';
+import { build } from './build.mjs';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
@@ -13,12 +14,7 @@ const sources = ['src-main', 'src-renderer', 'src-shared', 'electron.vite.config
 
 if (newest(sources) > oldest(built)) {
   console.log('building the app (sources changed since the last build)…');
-  // The steps of `npm run build`, run by this Node itself (no shell, the same on every OS).
-  const electronVite = join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
-  for (const step of [[electronVite, 'build'], [join(root, 'scripts', 'build-cli.mjs')]]) {
-    const build = spawnSync(process.execPath, step, { cwd: root, stdio: 'inherit' });
-    if (build.status !== 0) process.exit(build.status ?? 1);
-  }
+  build();
 }
 
 const display = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);

@@ -16,6 +16,7 @@ import { ContractServer } from './contract-server';
 import type { OwnerFacts } from './contract-session';
 import { daemonSocketPath, ownerPidPath, privateStateRoot } from './daemon-paths';
 import { acquireOwnerLock, type OwnerLock } from './owner-lock';
+import { announceOwner } from './running-homes';
 
 export interface OwnerOptions {
   readonly home: string;
@@ -69,8 +70,10 @@ async function own(options: OwnerOptions, stateRoot: string, lock: OwnerLock): P
   };
   const server = new ContractServer(engine, facts);
   await server.listen(daemonSocketPath(options.home));
+  const withdraw = await announceOwner(options.env, options.home, registryPath);
   options.log(`pid ${process.pid} owns ${options.home} (registry ${registryPath})`);
   const stopped = asked.then(async () => {
+    withdraw();
     await server.close();
     await engine.close();
     await lock.release();

@@ -29,7 +29,9 @@ export function privateHome(registryText: string): Home {
   const home = tempDir('pcc-home-');
   const registry = join(tempDir('pcc-registry-'), 'services.toml');
   writeFileSync(registry, registryText);
-  const env = { ...process.env, PROVISIONING_HOME: home, PROVISIONING_CONFIG: registry, NO_COLOR: '1' };
+  // Each home lists only its own owner unless a test shares one index (the two-homes test), and none lands in the real ~/.provisioning.
+  const owners = process.env['PROVISIONING_OWNERS_DIR'] ?? join(home, 'owners-index');
+  const env = { ...process.env, PROVISIONING_HOME: home, PROVISIONING_CONFIG: registry, PROVISIONING_OWNERS_DIR: owners, NO_COLOR: '1' };
   const cli = join(process.cwd(), 'bin', 'provisioning.js');
   const run = (args: string[]) =>
     new Promise<CliProcessResult>((resolve) =>

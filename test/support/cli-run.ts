@@ -15,7 +15,8 @@ export const tempDir = (prefix = 'pcc-'): string => mkdtempSync(join(tmpdir(), p
 export async function cli(argv: string[], options: { env?: Record<string, string | undefined>; cwd?: string; tty?: boolean } = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  const env = { PROVISIONING_HOME: tempDir('pcc-home-'), ...options.env };
+  // Its own index of running homes (daemon status lists them), never the real ~/.provisioning's.
+  const env = { PROVISIONING_HOME: tempDir('pcc-home-'), PROVISIONING_OWNERS_DIR: join(tempDir('pcc-owners-'), 'owners'), ...options.env };
   const code = await runCli(argv, {
     stdout: { write: (text: string) => (stdout += text), isTTY: options.tty ?? false, columns: 200 },
     stderr: { write: (text: string) => (stderr += text) },

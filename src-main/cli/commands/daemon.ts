@@ -8,6 +8,7 @@ import { privateStateRoot, recordedOwnerPid } from '../../daemon/daemon-paths';
 import { answerDeadline } from '../../daemon/owner-client';
 import { listenerAt, ownerLockPath } from '../../daemon/owner-lock';
 import { trackingLine } from '@shared/contract/tracking';
+import { runningHomes } from '../../daemon/running-homes';
 import { CliExit, EXIT } from '../cli-io';
 import type { CommandContext } from '../command-context';
 
@@ -57,16 +58,24 @@ function running(pid: number): boolean {
   }
 }
 
+/** This home's owner, then every home of this user with a running owner (several registries side by side). */
 export async function daemonStatus(ctx: CommandContext): Promise<void> {
   const client = await ctx.runningOwner();
-  if (!client) {
-    if (ctx.options.json) return ctx.json({ running: false });
-    return ctx.out('no daemon is running');
+  const hello = client && (await client.call('hello'));
+  client?.close();
+  const homes = runningHomes(ctx.io.env);
+  if (ctx.options.json) return ctx.json(hello ? { running: true, ...hello, homes } : { running: false, homes });
+  if (!hello) ctx.out(`no daemon is running for ${ctx.home}`);
+  else {
+    ctx.out(`daemon pid ${hello.pid} owns ${hello.home} (registry ${hello.registry})`);
+    // An owner older than the field does not say.
+    if (hello.tracking) ctx.out(`process tracking: ${trackingLine(hello.tracking)}`);
   }
-  const hello = await client.call('hello');
-  client.close();
-  if (ctx.options.json) return ctx.json({ running: true, ...hello });
-  ctx.out(`daemon pid ${hello.pid} owns ${hello.home} (registry ${hello.registry})`);
-  // An owner older than the field does not say.
-  if (hello.tracking) ctx.out(`process tracking: ${trackingLine(hello.tracking)}`);
+  const others = homes.filter((h) => h.home !== hello?.home);
+  if (others.length === 0) return;
+  ctx.out(`\n${hello ? 'other homes' : 'homes'} with a running owner (PROVISIONING_HOME=<home> to use one):`);
+  ctx.table(
+    ['HOME', 'REGISTRY', 'PID'],
+    others.map((h) => [h.home, h.registry, String(h.pid)]),
+  );
 }

@@ -1,0 +1,100 @@
+/**
+ * The homes of one user that have a running owner, for `daemon status`: each owner (daemon or
+ * desktop app) leaves an entry — home, registry, pid and start time — in a per-user folder while it
+ * owns its home, and removes it when it lets go. An owner that was killed leaves its entry behind:
+ * an entry counts only while its pid still names the same process (start time), and a stale one is
+ * removed when seen. The folder is `$XDG_RUNTIME_DIR/provisioning/owners` (per-user, private, gone at
+ * logout) where the session has one, else `~/.provisioning/owners`; `PROVISIONING_OWNERS_DIR`
+ * overrides it (tests, several users' sandboxes). Entries are read bounded and never trusted for
+ * more than listing: nothing is signalled because of one.
+ */
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { identify } from '../core/process/process-identity';
+import { writeFileAtomic } from '../core/state/atomic-write';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface RunningHome {
+  readonly home: string;
+  readonly registry: string;
+  readonly pid: number;
+}
+
+interface Entry extends RunningHome {
+  readonly startTime: string;
+}
+
+/** An entry is a few hundred bytes; more files than this are not read (a listing, not a scan). */
+const MAX_ENTRY_BYTES = 8 * 1024;
+const MAX_ENTRIES = 1_000;
+
+export function ownersDir(env: Env): string {
+  if (env['PROVISIONING_OWNERS_DIR']) return env['PROVISIONING_OWNERS_DIR'];
+  const runtime = env['XDG_RUNTIME_DIR'];
+  return runtime ? join(runtime, 'provisioning', 'owners') : join(homedir(), '.provisioning', 'owners');
+}
+
+const entryPath = (dir: string, home: string): string => join(dir, `${createHash('sha256').update(home).digest('hex').slice(0, 16)}.json`);
+
+/** Says this process owns `home`; returns how to take it back. Best effort: a listing must never stop an owner. */
+export async function announceOwner(env: Env, home: string, registry: string): Promise<() => void> {
+  const me = identify(process.pid);
+  const dir = ownersDir(env);
+  const path = entryPath(dir, home);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!ours(dir)) return () => undefined;
+    await writeFileAtomic(path, JSON.stringify({ home, registry, pid: process.pid, startTime: me?.startTime ?? '' }));
+  } catch {
+    return () => undefined;
+  }
+  // Only our own entry: a later owner of the same home may have replaced it.
+  return () => readEntry(path)?.pid === process.pid && rmSync(path, { force: true });
+}
+
+/** Homes whose owner still runs, by home path; stale entries are removed. */
+export function runningHomes(env: Env): RunningHome[] {
+  const dir = ownersDir(env);
+  let names: string[];
+  try {
+    if (!ours(dir)) return [];
+    names = readdirSync(dir)
+      .filter((name) => name.endsWith('.json'))
+      .slice(0, MAX_ENTRIES);
+  } catch {
+    return [];
+  }
+  const found: RunningHome[] = [];
+  for (const name of names) {
+    const entry = readEntry(join(dir, name));
+    if (entry && identify(entry.pid)?.startTime === entry.startTime) found.push({ home: entry.home, registry: entry.registry, pid: entry.pid });
+    else rmSync(join(dir, name), { force: true });
+  }
+  return found.sort((a, b) => a.home.localeCompare(b.home));
+}
+
+/** A folder of ours, not a symlink: another user's folder would let them plant entries. */
+function ours(dir: string): boolean {
+  const stat = lstatSync(dir);
+  return stat.isDirectory() && (process.getuid === undefined || stat.uid === process.getuid());
+}
+
+function readEntry(path: string): Entry | undefined {
+  try {
+    const text = readFileSync(path, 'utf8');
+    if (text.length > MAX_ENTRY_BYTES) return undefined;
+    const value = JSON.parse(text) as Partial<Entry>;
+    const valid =
+      typeof value.home === 'string' &&
+      typeof value.registry === 'string' &&
+      typeof value.startTime === 'string' &&
+      Number.isInteger(value.pid) &&
+      (value.pid ?? 0) > 0;
+    return valid ? (value as Entry) : undefined;
+  } catch {
+    return undefined;
+  }
+}
