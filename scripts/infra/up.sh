@@ -8,3 +8,4 @@ cd "$(dirname "$0")"
 ./kubernetes.sh
 ./servers.sh
 ./chromium.sh
+./shells.sh

@@ -1,14 +1,22 @@
-/** What every command gets: global options, output helpers, and the registry (loaded on demand). */
-import type { Registry } from '@shared/model';
-import { formatIssue, suggestion, type LocatedIssue } from '@shared/model';
+/**
+ * What every command gets: global options, output helpers, and the registry (loaded on demand).
+ * Only what every command needs is imported here: loading and validating the registry (its schemas,
+ * TOML) is imported when a command asks for it, and a command served by a running owner
+ * (`ownerRegistry`) never loads it at all.
+ */
+import type { Registry, ServiceDefinition } from '@shared/model';
+import { suggestion } from '@shared/model/did-you-mean';
+import { formatIssue, type LocatedIssue } from '@shared/model/registry-issue';
 import { dirname, join } from 'node:path';
 import { packageRoot, provisioningHome, resolveHome } from '../core/paths';
 import { referencedEnv } from '../core/drivers/env-references';
-import { discoverRegistry } from '../core/registry/discover-registry';
-import { loadRegistry, type LoadedRegistry } from '../core/registry/load-registry';
+import type { RegistryLocation } from '../core/registry/discovery-order';
+import type { LoadedRegistry } from '../core/registry/load-registry';
+import { displayPathOf } from '../core/registry/registry-naming';
 import { daemonSocketPath } from '../daemon/daemon-paths';
 import { answerDeadline, connectToOwner, OwnerClient } from '../daemon/owner-client';
 import { CliExit, EXIT, type CliIo } from './cli-io';
+import { locateRegistry } from './registry-location';
 import { colorEnabled, palette, type Palette } from './output/palette';
 import { renderTable } from './output/table';
 
@@ -57,18 +65,66 @@ export class CommandContext {
 
   /** Discovers and loads the registry without judging it. */
   async loadRegistry(): Promise<LoadedRegistry> {
-    return loadRegistry(discoverRegistry({ flag: this.options.config, env: this.io.env, cwd: this.io.cwd }), this.io.cwd);
+    const [{ discoverRegistry }, { loadRegistry }] = await Promise.all([
+      import('../core/registry/discover-registry'),
+      import('../core/registry/load-registry'),
+    ]);
+    return loadRegistry(discoverRegistry(this.#discovery), this.io.cwd);
   }
 
   /** The valid registry; otherwise its problems go to stderr and the command exits 1. */
   async registry(): Promise<{ loaded: LoadedRegistry; registry: Registry }> {
     const loaded = await this.loadRegistry();
-    if (loaded.registry) {
-      if (!this.options.json) this.printIssues(loaded.issues, (line) => this.err(line));
-      return { loaded, registry: loaded.registry };
-    }
-    this.printIssues(loaded.issues, (line) => this.err(line));
-    this.err(this.paint.red(`✗ cannot use ${loaded.displayPath}; \`provisioning services validate\` re-checks it after a fix`));
+    this.#judge(loaded.displayPath, loaded.issues, loaded.registry !== undefined);
+    return { loaded, registry: loaded.registry! };
+  }
+
+  /**
+   * The valid registry as the running owner of it reads the file now, and that owner's client: the
+   * command parses nothing itself. Undefined — the command then does as without an owner — when no
+   * owner of this registry runs, when it is too old to say, and when it finds the file invalid
+   * (`registry()` then says why, naming the file as this command found it). `ahead`: the command's
+   * own calls, sent in the same round trip; their answer (or failure) is the command's only when
+   * this owner serves it, and is dropped otherwise.
+   */
+  async ownerRegistry<A = never>(
+    ahead?: (client: OwnerClient) => Promise<A>,
+  ): Promise<{ client: OwnerClient; location: RegistryLocation; displayPath: string; services: readonly ServiceDefinition[]; ahead?: A } | undefined> {
+    const location = await locateRegistry(this.#discovery);
+    const client = await this.runningOwner();
+    if (!client) return undefined;
+    // Asked together (one round trip): the file is of use only when the owner runs this registry.
+    const answers = Promise.all([
+      client.call('hello'),
+      client.call('definitions').catch((error: Error) => {
+        if (error.name === 'ProtocolError' && error.message === "unknown method 'definitions'") return undefined;
+        throw error;
+      }),
+    ]);
+    const asked = ahead?.(client);
+    asked?.catch(() => undefined);
+    const [owner, read] = await answers;
+    if (owner.registry !== location.path || !read?.services) return undefined;
+    // The owner names the file from its own working directory; this command names it from its own.
+    const displayPath = displayPathOf(location.path, this.io.cwd);
+    this.#judge(
+      displayPath,
+      read.issues.map((issue) => (issue.file === read.file ? { ...issue, file: displayPath } : issue)),
+      true,
+    );
+    return { client, location, displayPath, services: read.services, ...(asked ? { ahead: await asked } : {}) };
+  }
+
+  get #discovery() {
+    return { flag: this.options.config, env: this.io.env, cwd: this.io.cwd };
+  }
+
+  /** A valid file's warnings (unless --json) go to stderr; an invalid one's problems too, and the command exits 1. */
+  #judge(displayPath: string, issues: readonly LocatedIssue[], valid: boolean): void {
+    if (valid && this.options.json) return;
+    this.printIssues(issues, (line) => this.err(line));
+    if (valid) return;
+    this.err(this.paint.red(`✗ cannot use ${displayPath}; \`provisioning services validate\` re-checks it after a fix`));
     throw new CliExit(EXIT.invalid);
   }
 

@@ -1,31 +1,22 @@
 /** The `provisioning` command tree. Only commands that really work are registered. */
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CliExit, EXIT, type CliIo } from './cli-io';
 import { CommandContext, type GlobalOptions } from './command-context';
-import { init } from './commands/init';
-import { GRAPH_FORMATS, servicesDependencies, type DependenciesOptions } from './commands/services-dependencies';
-import { servicesDependencyEdit } from './commands/services-dependency-edit';
-import { servicesList } from './commands/services-list';
-import { servicesValidate } from './commands/services-validate';
-import { daemonRun, daemonStatus, daemonStop } from './commands/daemon';
-import { servicesLifecycle } from './commands/services-lifecycle';
-import { servicesLogs, type LogsOptions } from './commands/services-logs';
-import { servicesCheck } from './commands/services-check';
-import { servicesHealth } from './commands/services-health';
-import { servicesMonitor } from './commands/services-monitor';
-import { servicesReadiness } from './commands/services-readiness';
-import { platformStatus, servicesStatus } from './commands/services-status';
-import { platformRestart, platformStart, platformStop, servicesStopCascade } from './commands/platform-lifecycle';
-import { servicesWhy } from './commands/services-why';
-import { platformUpdate } from './commands/platform-update';
-import { ui } from './commands/ui';
-import { RemoteError } from '@shared/contract/wire';
-import { withRemedy } from './error-remedies';
-import { formatDuration, MAX_DURATION_MS } from '@shared/model';
+import { GRAPH_FORMATS, type DependenciesOptions } from './commands/dependencies-options';
+import type { LogsOptions } from './commands/services-logs';
+import { COMPLETION_SHELLS, type CompletionShell } from './commands/completion';
+import { packageVersion } from './commands/version';
+import { LOG_STREAMS } from '@shared/contract/log-filter';
+import { RemoteError } from '@shared/contract/remote-error';
+import { formatDuration, MAX_DURATION_MS } from '@shared/model/duration';
 
-/** Runs one invocation and returns its exit code. Never calls process.exit, so tests can run it in-process. */
+/**
+ * Runs one invocation and returns its exit code. Never calls process.exit, so tests can run it in-process.
+ * Each command's implementation is imported by its action, when it runs: a command loads only what it
+ * needs (`services status` neither the registry's schemas nor a driver; see bench/cli.bench.ts).
+ */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const program = createProgram(io);
+  const program = createProgram(io, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
@@ -34,6 +25,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (cause instanceof CommanderError) return cause.exitCode === 0 ? EXIT.ok : EXIT.usage;
     // A refusal the user can act on — a file system error, the engine or the daemon saying no — is said plainly.
     if (cause instanceof Error && (typeof (cause as NodeJS.ErrnoException).syscall === 'string' || USER_FACING.has(cause.name))) {
+      const { withRemedy } = await import('./error-remedies');
       io.stderr.write(`provisioning: ${withRemedy(cause)}\n`);
       return EXIT.invalid;
     }
@@ -59,15 +51,22 @@ const USER_FACING = new Set([
   'RegistryError',
 ]);
 
-function createProgram(io: CliIo): Command {
+/** `argv`: as given, for `run`, whose command after `--` commander would merge into its operands. */
+function createProgram(io: CliIo, argv: readonly string[]): Command {
   const program = new Command('provisioning')
     .description("Manage the provisioning platform's services: registry, dependencies, lifecycle.")
     .option('-c, --config <file>', 'registry file (default: $PROVISIONING_CONFIG, ~/.provisioning/config/services.toml, the demo registry)')
     .option('--json', 'machine-readable output', false)
     .option('--no-color', 'plain output (also: NO_COLOR=1)')
+    .option('-V, --version', 'print the version')
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     .exitOverride()
     .showSuggestionAfterError();
+  // Read only when asked (commander's own .version() wants the text before parsing).
+  program.on('option:version', () => {
+    io.stdout.write(`${packageVersion()}\n`);
+    throw new CliExit(EXIT.ok);
+  });
 
   /** Wraps an action with the command context built from the global options. */
   const action =
@@ -83,7 +82,10 @@ function createProgram(io: CliIo): Command {
     };
 
   const services = program.command('services').description('inspect and validate the service registry');
-  services.command('list').description('list the services of the registry in start order').action(action(servicesList));
+  services
+    .command('list')
+    .description('list the services of the registry in start order')
+    .action(action(async (ctx) => (await import('./commands/services-list')).servicesList(ctx)));
   services
     .command('dependencies [name]')
     .description('show the dependency tree (of one service, or all), start order and dependents; or edit one dependency of <name>')
@@ -98,101 +100,161 @@ function createProgram(io: CliIo): Command {
     )
     .addOption(new Option('--remove <dependency>', 'make <name> no longer depend on it (same path as --add)').conflicts(['format', 'reverse']))
     .action(
-      action((ctx, name: string | undefined, options: DependenciesOptions & { add?: string; remove?: string }) => {
+      action(async (ctx, name: string | undefined, options: DependenciesOptions & { add?: string; remove?: string }) => {
         const dependency = options.add ?? options.remove;
-        if (dependency === undefined) return servicesDependencies(ctx, name, options);
+        if (dependency === undefined) return (await import('./commands/services-dependencies')).servicesDependencies(ctx, name, options);
         const edit = options.add !== undefined ? 'add' : 'remove';
         if (name === undefined) return usageError(ctx, `--${edit} edits one service: \`provisioning services dependencies <name> --${edit} ${dependency}\``);
-        return servicesDependencyEdit(ctx, { service: name, dependency, action: edit });
+        return (await import('./commands/services-dependency-edit')).servicesDependencyEdit(ctx, { service: name, dependency, action: edit });
       }),
     );
-  services.command('validate').description('check the registry file; report every problem at once with file:line:col').action(action(servicesValidate));
+  services
+    .command('validate')
+    .description('check the registry file; report every problem at once with file:line:col')
+    .action(action(async (ctx) => (await import('./commands/services-validate')).servicesValidate(ctx)));
   services
     .command('start <name>')
     .description('start a service and what it needs, each once its dependencies are healthy (the daemon that supervises them starts on demand)')
     .option('--no-deps', 'start only this service, not what it needs (as in Compose)')
-    .action(action((ctx, name: string, options: { deps: boolean }) => servicesLifecycle(ctx, 'start', name, { noDeps: !options.deps })));
+    .action(
+      action(async (ctx, name: string, options: { deps: boolean }) =>
+        (await import('./commands/services-lifecycle')).servicesLifecycle(ctx, 'start', name, { noDeps: !options.deps }),
+      ),
+    );
   services
     .command('stop <name>')
     .description('stop a service: its stop_signal (TERM) to its process tree, SIGKILL after its stop_timeout; refused while services that need it run')
     .addOption(new Option('--cascade', 'stop the services that need it first (printed before)').conflicts('force'))
     .addOption(new Option('--force', 'stop it even though services that need it run'))
     .action(
-      action((ctx, name: string, options: { cascade?: boolean; force?: boolean }) =>
-        options.cascade ? servicesStopCascade(ctx, name) : servicesLifecycle(ctx, 'stop', name, { force: options.force === true }),
+      action(async (ctx, name: string, options: { cascade?: boolean; force?: boolean }) =>
+        options.cascade
+          ? (await import('./commands/platform-lifecycle')).servicesStopCascade(ctx, name)
+          : (await import('./commands/services-lifecycle')).servicesLifecycle(ctx, 'stop', name, { force: options.force === true }),
       ),
     );
   services
     .command('restart <name>')
     .description('stop, then start a service')
-    .action(action((ctx, name: string) => servicesLifecycle(ctx, 'restart', name)));
+    .action(action(async (ctx, name: string) => (await import('./commands/services-lifecycle')).servicesLifecycle(ctx, 'restart', name)));
   services
     .command('why <name>')
     .description('why a service is not running, blocked or degraded: the chain down to the root cause, and the last start')
-    .action(action((ctx, name: string) => servicesWhy(ctx, name)));
+    .action(action(async (ctx, name: string) => (await import('./commands/services-why')).servicesWhy(ctx, name)));
   services
     .command('status [name]')
     .description('state, pid, uptime, restarts and last exit of each service')
-    .action(action((ctx, name: string | undefined) => servicesStatus(ctx, name)));
+    .action(action(async (ctx, name: string | undefined) => (await import('./commands/services-status')).servicesStatus(ctx, name)));
   services
     .command('health [name]')
     .description('run the health checks now and show each result with its latency')
-    .action(action((ctx, name: string | undefined) => servicesHealth(ctx, name)));
+    .action(action(async (ctx, name: string | undefined) => (await import('./commands/services-health')).servicesHealth(ctx, name)));
   services
     .command('monitor [name]')
     .description('run the health checks every few seconds until Ctrl-C: a live table, or a line per change')
     .option('-i, --interval <seconds>', 'seconds between rounds', (value) => positiveInteger(value, '--interval', MAX_DURATION_MS / 1000), 5)
-    .action(action((ctx, name: string | undefined, options: { interval: number }) => servicesMonitor(ctx, name, options)));
-  services.command('readiness').description('per service: ready, would start, or blocked — with the reasons').action(action(servicesReadiness));
+    .action(
+      action(async (ctx, name: string | undefined, options: { interval: number }) =>
+        (await import('./commands/services-monitor')).servicesMonitor(ctx, name, options),
+      ),
+    );
+  services
+    .command('readiness')
+    .description('per service: ready, would start, or blocked — with the reasons')
+    .action(action(async (ctx) => (await import('./commands/services-readiness')).servicesReadiness(ctx)));
   services
     .command('check <operation>')
     .description('the services an operation (server, workflow, test, …) needs, and whether they run')
     .option('-a, --auto-start', 'start the missing ones, with their dependencies', false)
-    .action(action((ctx, operation: string, options: { autoStart: boolean }) => servicesCheck(ctx, operation, options)));
+    .action(
+      action(async (ctx, operation: string, options: { autoStart: boolean }) =>
+        (await import('./commands/services-check')).servicesCheck(ctx, operation, options),
+      ),
+    );
   withLogOptions(services.command('logs <name>').description("a service's log: its output and lifecycle events, time-stamped")).action(
-    action((ctx, name: string, options: LogsOptions) => servicesLogs(ctx, [name], options)),
+    action(async (ctx, name: string, options: LogsOptions) => (await import('./commands/services-logs')).servicesLogs(ctx, [name], options)),
   );
 
   const platform = program.command('platform').description('the platform as a whole');
   platform
     .command('start [names...]')
     .description('start the auto-start services (or the named ones) and what they need, each as soon as its dependencies are healthy')
-    .action(action((ctx, names: string[]) => platformStart(ctx, names)));
+    .action(action(async (ctx, names: string[]) => (await import('./commands/platform-lifecycle')).platformStart(ctx, names)));
   platform
     .command('stop [names...]')
     .description('stop everything (or the named services and what needs them), dependents first, in parallel where the graph allows')
-    .action(action((ctx, names: string[]) => platformStop(ctx, names)));
+    .action(action(async (ctx, names: string[]) => (await import('./commands/platform-lifecycle')).platformStop(ctx, names)));
   platform
     .command('restart [names...]')
     .description('stop, then start again what ran (or the named services and what needs them)')
-    .action(action((ctx, names: string[]) => platformRestart(ctx, names)));
-  platform.command('status').description('every service with its state, and the dependency tree with states').action(action(platformStatus));
+    .action(action(async (ctx, names: string[]) => (await import('./commands/platform-lifecycle')).platformRestart(ctx, names)));
+  platform
+    .command('status')
+    .description('every service with its state, and the dependency tree with states')
+    .action(action(async (ctx) => (await import('./commands/services-status')).platformStatus(ctx)));
   platform
     .command('update')
     .description('re-read the registry: show what was added, removed and changed, and restart only what changed, in dependency order')
-    .action(action(platformUpdate));
+    .action(action(async (ctx) => (await import('./commands/platform-update')).platformUpdate(ctx)));
   withLogOptions(
     platform.command('logs [names...]').description('the logs of all services (or the named ones) merged by time, each line prefixed with its service'),
-  ).action(action((ctx, names: string[], options: LogsOptions) => servicesLogs(ctx, names, options)));
-  platform.command('health').description('readiness of every service: ready, would start, or blocked, with reasons').action(action(servicesReadiness));
+  ).action(action(async (ctx, names: string[], options: LogsOptions) => (await import('./commands/services-logs')).servicesLogs(ctx, names, options)));
+  platform
+    .command('health')
+    .description('readiness of every service: ready, would start, or blocked, with reasons')
+    .action(action(async (ctx) => (await import('./commands/services-readiness')).servicesReadiness(ctx)));
 
   const daemon = program.command('daemon').description('the headless engine that supervises services while no desktop app runs');
-  daemon.command('run').description('run it in the foreground (the CLI starts it in the background on demand)').action(action(daemonRun));
-  daemon.command('stop').description('stop supervising; services keep running and are adopted by the next owner').action(action(daemonStop));
-  daemon.command('status').description('whether a daemon runs, its pid and registry').action(action(daemonStatus));
+  daemon
+    .command('run')
+    .description('run it in the foreground (the CLI starts it in the background on demand)')
+    .action(action(async (ctx) => (await import('./commands/daemon')).daemonRun(ctx)));
+  daemon
+    .command('stop')
+    .description('stop supervising; services keep running and are adopted by the next owner')
+    .action(action(async (ctx) => (await import('./commands/daemon')).daemonStop(ctx)));
+  daemon
+    .command('status')
+    .description('whether a daemon runs, its pid and registry')
+    .action(action(async (ctx) => (await import('./commands/daemon')).daemonStatus(ctx)));
 
   program
     .command('ui')
     .description('the control center in a browser: served on 127.0.0.1 behind a token, talking to the owning engine')
     .option('-p, --port <port>', 'port on 127.0.0.1 (default: any free one)', (value) => port(value), 0)
     .option('--no-open', 'print the URL without opening a browser')
-    .action(action((ctx, options: { port: number; open: boolean }) => ui(ctx, options)));
+    .action(action(async (ctx, options: { port: number; open: boolean }) => (await import('./commands/ui')).ui(ctx, options)));
 
   program
     .command('init')
     .description("write the platform registry to the user's config dir (~/.provisioning/config/services.toml)")
     .option('-f, --force', 'replace an existing registry (kept as services.toml.bak)', false)
-    .action(action((ctx, options: { force: boolean }) => init(ctx, options)));
+    .action(action(async (ctx, options: { force: boolean }) => (await import('./commands/init')).init(ctx, options)));
+
+  program
+    .command('run [names...]')
+    .usage('[--for <operation>] [names...] -- <command> [args...]')
+    .description(
+      "start what a command needs (an operation's required_for services, or the named ones, with their dependencies), run it once they serve with their endpoints in PROVISIONING_<NAME>_URL/_HOST/_PORT, stop what was started for it, exit with its code (as Compose's --exit-code-from, tilt ci)",
+    )
+    .option('--for <operation>', 'the services this operation needs (required_for), e.g. test')
+    // What follows `--` is the command's, options included (run-arguments.ts reads it from the raw argv).
+    .allowUnknownOption()
+    .action(action(async (ctx, operands: string[], options: { for?: string }) => (await import('./commands/run')).run(ctx, operands, options, argv)));
+
+  program
+    .command('completion')
+    .description(
+      'print the shell completion script: source <(provisioning completion bash), likewise zsh; fish: > ~/.config/fish/completions/provisioning.fish',
+    )
+    .addArgument(new Argument('<shell>', 'the shell').choices(COMPLETION_SHELLS))
+    .action(async (shell: CompletionShell) => (await import('./commands/completion')).completion(io, shell));
+  // What the completion scripts ask on each Tab: no context, no registry validation, no daemon.
+  program
+    .command('__complete [words...]', { hidden: true })
+    .helpOption(false)
+    .allowUnknownOption()
+    .action(async (words: string[]) => (await import('./commands/complete')).complete(io, program, words));
 
   return program;
 }
@@ -208,7 +270,15 @@ function withLogOptions(command: Command): Command {
   return command
     .option('-n, --lines <count>', 'how many recent lines', (value) => positiveInteger(value, '--lines'), 100)
     .option('-f, --follow', 'keep printing new lines until Ctrl-C', false)
-    .option('--since <when>', 'only lines since a duration ago ("10m") or a time ("2026-01-31T12:00:00Z")');
+    .option('--since <when>', 'only lines from then on: a duration before now ("10m", "2h") or a time ("2026-01-31T12:00:00Z")')
+    .option('--until <when>', 'only lines up to then (same forms); a follow ends at that time')
+    .option('--grep <regex>', 'only lines whose text matches this JavaScript regular expression (case-sensitive)')
+    .addOption(
+      // The choices are for help and completion; each value may be a comma list, checked by the command.
+      new Option('--stream <stream>', "only these streams: out, err (the service's output), evt (lifecycle events); repeat or list: out,err")
+        .choices(LOG_STREAMS)
+        .argParser((value: string, previous: string[] = []) => [...previous, value]),
+    );
 }
 
 function port(value: string): number {

@@ -1,12 +1,14 @@
 /**
  * One face's session with the engine, whatever carries it (the local socket, Electron IPC): checks
  * each request against the contract, answers it (errors as data), streams numbered state events
- * after a snapshot, and owns the platform operations it started — closing it cancels them.
+ * after a snapshot, and owns the platform operations it started — closing it cancels them, and ends
+ * the run it holds services for (`provisioning run`), as `runStop` would.
  */
 import { methods, type MethodName, type CheckedParams, type Result } from '@shared/contract/methods';
 import { pushed, type PushedMessage } from '@shared/contract/pushed';
 import { errorToWire, requestSchema, type Response } from '@shared/contract/wire';
 import type { OperationPlan } from '@shared/contract/platform';
+import type { ServiceStatus } from '@shared/contract/service-state';
 import { buildGraph, findCycles } from '@shared/graph';
 import type { Registry } from '@shared/model';
 import { EngineError } from '../core/engine-errors';
@@ -18,6 +20,7 @@ import type { SettingsStore } from '../core/settings-store';
 import { stateDirs } from '../core/state/state-store';
 import { streamLog } from './log-stream';
 import { readRegistryChange, RegistryConfirmations } from './registry-confirmation';
+import { RunHolds } from './run-holds';
 
 type Operations = Set<AbortController>;
 
@@ -29,6 +32,8 @@ export interface SessionContext {
   readonly follows: Map<string, AbortController>;
   /** The registry confirmations issued to it: only it can redeem them. */
   readonly confirmations: RegistryConfirmations;
+  /** The services it holds for a run (`runStart` until `runStop`): empty when it holds none. */
+  readonly held: Set<string>;
   push(message: PushedMessage): void;
   /** Bytes its transport still holds. */
   buffered(): number;
@@ -56,6 +61,9 @@ export function contractHandlers(engine: Engine, owner: OwnerFacts): ContractHan
     if (!engine.status().some((s) => s.name === name)) throw new EngineError(`unknown service '${name}'`);
     return logFiles(stateDirs(engine.home).logs, name);
   };
+  // Shared by all the sessions of this owner: a run's end must see what the others hold.
+  const runs = new RunHolds();
+  const statusOf = (statuses: ServiceStatus[]) => (name: string) => statuses.find((s) => s.name === name);
   return {
     hello: async () => owner.hello,
     status: async () => engine.status(),
@@ -72,6 +80,29 @@ export function contractHandlers(engine: Engine, owner: OwnerFacts): ContractHan
       cancellable(session.operations, (signal) => engine.platformRestart(names, { signal, env, onPlan: planTo(session) })),
     ensure: ({ operation, autoStart, env }, session) =>
       cancellable(session.operations, (signal) => engine.ensure(operation, { autoStart, env, signal, onPlan: planTo(session) })),
+    runStart: async ({ names, operation, env }, session) => {
+      // An unknown operation is refused here with a suggestion, as `ensure` refuses it.
+      const required = operation === undefined ? [] : (await engine.ensure(operation)).required;
+      let started: string[] = [];
+      const start = await cancellable(session.operations, (signal) =>
+        engine.platformStart([...new Set([...names, ...required])], {
+          signal,
+          env,
+          // Told before anything of it is launched: held from then on, judged by the states before it.
+          onPlan: (plan) => {
+            started = runs.hold(session.held, plan.plan, statusOf(engine.status()));
+            planTo(session)(plan);
+          },
+        }),
+      );
+      return { start, started };
+    },
+    runStop: async (_, session) => {
+      const { stop, kept } = runs.release(session.held, buildGraph(engine.registry.services), statusOf(engine.status()));
+      // Not the session's to cancel: a run killed while it cleans up is still cleaned up.
+      const report = stop.length > 0 ? await engine.platformStop(stop, { dependents: false }) : undefined;
+      return { ...(report ? { stop: report } : {}), kept };
+    },
     logTail: async ({ name, lines }) => tailLog(logsOf(name), lines),
     logFollow: async ({ name, afterSeq, maxLinesPerSecond }, session) => {
       session.follows.get(name)?.abort();
@@ -100,6 +131,7 @@ export function contractHandlers(engine: Engine, owner: OwnerFacts): ContractHan
     lastStart: async () => (await engine.lastStart()) ?? null,
     update: async ({ env }) => engine.update(await owner.registry.readValid(), { env }),
     graph: () => owner.registry.graph(),
+    definitions: () => owner.registry.definitions(),
     validateRegistry: async ({ text }) => owner.registry.validate(text),
     editDependency: async (edit) => {
       const edited = await owner.registry.editDependency(edit);
@@ -166,7 +198,7 @@ export class ContractSession {
     private readonly send: (message: unknown) => void,
     buffered: () => number = () => 0,
   ) {
-    this.#context = { operations: new Set(), follows: new Map(), confirmations: new RegistryConfirmations(), push: send, buffered };
+    this.#context = { operations: new Set(), follows: new Map(), confirmations: new RegistryConfirmations(), held: new Set(), push: send, buffered };
   }
 
   /** One request as received (already parsed from JSON, or undefined when it was not JSON). */
@@ -192,6 +224,8 @@ export class ContractSession {
     this.#context.operations.forEach((operation) => operation.abort());
     this.#context.follows.forEach((follow) => follow.abort());
     this.#unsubscribe();
+    // A run that ended without saying so (killed, its connection lost) is cleaned up all the same.
+    if (this.#context.held.size > 0) void this.handlers.runStop({}, this.#context).catch(() => undefined);
   }
 
   async #dispatch(id: number, method: string, params: unknown): Promise<Response> {

@@ -7,7 +7,7 @@
 import { chmodSync, lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HomeError } from '../core/paths';
-import { stateDirs } from '../core/state/state-store';
+import { stateDirs } from '../core/state/state-dirs';
 
 const SOCKET_PATH_MAX = process.platform === 'linux' ? 107 : 103;
 /** The longest socket name used in the state dir: the owner lock's temporary name (owner-lock.ts). */

@@ -7,24 +7,22 @@
  * take minutes) the client asks `hello` whenever the owner has been quiet for a while, and gives up
  * — naming the owner's pid — once it has heard nothing at all for the deadline.
  *
- * The contract itself (ids, answers checked and errors rebuilt, pushed messages by kind) is the
- * shared ContractClient; this adds the socket, the frame bound and the liveness deadline.
+ * The contract itself (ids, errors rebuilt, pushed messages by kind) is the shared contract client,
+ * here without the schemas: the owner is this user's own process, behind a socket in the 0700 home
+ * whose peer it checks, and a command should not pay for loading them (contract-client-core.ts).
+ * This adds the socket, the frame bound and the liveness deadline.
  */
-import { spawn } from 'node:child_process';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { readLines } from '../core/read-lines';
-import { ownerEnvironment } from '../core/drivers/base-environment';
-import { ContractClient, type CallArgs } from '@shared/contract/contract-client';
+import { ContractClientCore, type CallArgs, type Request } from '@shared/contract/contract-client-core';
 import type { LogMessage } from '@shared/contract/logs';
 import type { MethodName, Result } from '@shared/contract/methods';
 import type { OperationPlan } from '@shared/contract/platform';
 import type { StateEvent } from '@shared/contract/service-state';
-import { RemoteError, type Request } from '@shared/contract/wire';
-import { daemonLogPath, daemonSocketPath, privateStateRoot, recordedOwnerPid } from './daemon-paths';
+import { RemoteError } from '@shared/contract/remote-error';
+import { daemonSocketPath, recordedOwnerPid } from './daemon-paths';
 import { MAX_FRAME_BYTES, requestTooLarge } from './frame-limit';
-import { listenerAt, lockHolderAnswers, ownerLockPath } from './owner-lock';
 
 /** How long a silent owner is waited for, unless PROVISIONING_ANSWER_TIMEOUT_MS says otherwise. */
 export const ANSWER_DEADLINE_MS = 10_000;
@@ -39,7 +37,7 @@ export interface ClientOptions {
 }
 
 export class OwnerClient {
-  readonly #contract: ContractClient;
+  readonly #contract: ContractClientCore;
   readonly #deadlineMs: number;
   #heard = Date.now();
   #watch: NodeJS.Timeout | undefined;
@@ -51,7 +49,7 @@ export class OwnerClient {
     options: ClientOptions,
   ) {
     this.#deadlineMs = options.answerDeadlineMs ?? ANSWER_DEADLINE_MS;
-    this.#contract = new ContractClient((request) => this.#send(request));
+    this.#contract = new ContractClientCore((request) => this.#send(request));
     const overLimit = () => this.#fail(new OwnerUnavailableError(`the daemon sent a message over ${MAX_FRAME_BYTES} bytes; run the command again`));
     readLines(socket, (line) => this.#receive(line), { maxLineBytes: MAX_FRAME_BYTES, onOverLimit: overLimit });
     socket.on('close', () =>
@@ -193,7 +191,15 @@ export class OwnerNotAnsweringError extends Error {
 
 export class OwnerMismatchError extends Error {
   constructor(owner: Result<'hello'>, wanted: string) {
-    super(`the daemon (pid ${owner.pid}) supervises ${owner.registry}, not ${wanted}; run \`provisioning daemon stop\` to switch registries`);
+    // One owner per home: another registry is chosen by a registry flag for this one, or by another home beside it.
+    super(
+      [
+        `the daemon (pid ${owner.pid}) of ${owner.home} supervises ${owner.registry}, not ${wanted}. Choose one:`,
+        `  --config ${owner.registry} (or PROVISIONING_CONFIG=${owner.registry}) to use the registry it runs;`,
+        `  PROVISIONING_HOME=<another folder> to run ${wanted} beside it, in a home of its own;`,
+        `  \`provisioning daemon stop\`, then the command again, to switch this home to ${wanted} (services keep running).`,
+      ].join('\n'),
+    );
     this.name = 'OwnerMismatchError';
   }
 }
@@ -210,87 +216,12 @@ export interface OwnerTarget {
 export async function connectToOwner(target: OwnerTarget, timeoutMs = 10_000): Promise<OwnerClient> {
   const socketPath = daemonSocketPath(target.home);
   const options = { answerDeadlineMs: answerDeadline(target.env) };
-  const client = (await OwnerClient.connectIfRunning(socketPath, options)) ?? (await startAndConnect(target, options, timeoutMs));
+  const client =
+    (await OwnerClient.connectIfRunning(socketPath, options)) ?? (await (await import('./daemon-start')).startAndConnect(target, options, timeoutMs));
   const owner = await client.call('hello');
   if (owner.registry !== target.registryPath) {
     client.close();
     throw new OwnerMismatchError(owner, target.registryPath);
   }
   return client;
-}
-
-/**
- * Starts a daemon and waits until an owner answers. Several clients may race here; the daemons race
- * for the owner lock and all but one exit cleanly — then the winner is waited for (and when it went
- * away too, another daemon is started). A daemon that dies otherwise fails the call at once, with
- * the end of its log. Past the start deadline, a lock holder that still runs is waited for: adopting
- * what runs comes before it listens.
- */
-async function startAndConnect(target: OwnerTarget, options: ClientOptions, timeoutMs: number): Promise<OwnerClient> {
-  const stateRoot = privateStateRoot(target.home);
-  const socketPath = daemonSocketPath(target.home);
-  const log = daemonLogPath(target.home);
-  const deadline = Date.now() + timeoutMs;
-  let daemon = startDaemon(target, log);
-  for (;;) {
-    const client = await OwnerClient.connectIfRunning(socketPath, options);
-    if (client) return client;
-    const exit = daemon.exit();
-    if (exit && exit.code !== 0)
-      throw new OwnerUnavailableError(`the daemon (pid ${daemon.pid ?? '?'}) ${describeExit(exit)} before it answered; the end of ${log}:\n${endOf(log)}`);
-    if (exit && (await listenerAt(ownerLockPath(stateRoot))) !== 'alive') daemon = startDaemon(target, log);
-    if (Date.now() > deadline) {
-      // A holder of the lock is still adopting (that may wait out stop timeouts): waited for while it runs.
-      const running = await lockHolderAnswers(ownerLockPath(stateRoot), options.answerDeadlineMs ?? ANSWER_DEADLINE_MS);
-      if (!running && (await listenerAt(ownerLockPath(stateRoot))) === 'alive')
-        throw new OwnerNotAnsweringError(recordedOwnerPid(stateRoot), 'holds the home but stopped answering while it started');
-      if (!running) throw new OwnerUnavailableError(`the daemon did not start within ${timeoutMs / 1000}s; see ${log}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-interface Exit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly error?: Error;
-}
-
-function startDaemon(target: OwnerTarget, logPath: string): { pid: number | undefined; exit: () => Exit | undefined } {
-  const log = openSync(logPath, 'a', 0o600);
-  const daemon = spawn(process.execPath, [target.cli, 'daemon', 'run', '--config', target.registryPath], {
-    detached: true,
-    stdio: ['ignore', log, log],
-    // Only the base and what its tools read (base-environment.ts): no secret of this shell enters it.
-    env: { ...ownerEnvironment(target.env), PROVISIONING_HOME: target.home },
-  });
-  closeSync(log);
-  let exit: Exit | undefined;
-  daemon.once('exit', (code, signal) => (exit = { code, signal }));
-  daemon.once('error', (error) => (exit = { code: null, signal: null, error }));
-  daemon.unref();
-  return { pid: daemon.pid, exit: () => exit };
-}
-
-function describeExit(exit: Exit): string {
-  if (exit.error) return `could not be started (${exit.error.message})`;
-  return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-}
-
-/** The last lines of a log, read from its end (bounded whatever its size). */
-function endOf(path: string, bytes = 2048, lines = 10): string {
-  try {
-    const size = statSync(path).size;
-    const buffer = Buffer.alloc(Math.min(bytes, size));
-    const fd = openSync(path, 'r');
-    try {
-      readSync(fd, buffer, 0, buffer.length, size - buffer.length);
-    } finally {
-      closeSync(fd);
-    }
-    const text = buffer.toString('utf8').trimEnd().split('\n').slice(-lines).join('\n');
-    return text || '(empty)';
-  } catch {
-    return '(unreadable)';
-  }
 }

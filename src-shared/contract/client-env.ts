@@ -24,8 +24,11 @@ export const clientEnvSchema = z
 
 export type ClientEnv = z.infer<typeof clientEnvSchema>;
 
-/** The methods that start services (or ask whether they would), and so carry their client's values. */
-const ENV_METHODS: ReadonlySet<string> = new Set(['start', 'restart', 'platformStart', 'update', 'readiness']);
+/**
+ * The methods that start services (or ask whether they would), and so carry their client's values:
+ * every method whose params take `env` (test/unit/contract/client-env-methods.test.ts holds the two together).
+ */
+const ENV_METHODS: ReadonlySet<string> = new Set(['start', 'restart', 'platformStart', 'platformRestart', 'ensure', 'runStart', 'update', 'readiness']);
 
 /**
  * A request relayed for a client without an environment (a browser), with the values of the process

@@ -8,7 +8,8 @@ import { clientEnvSchema } from './client-env';
 import { probeResultSchema, readinessSchema } from './health';
 import { logLineSchema } from './logs';
 import { ensureReportSchema, platformReportSchema, restartReportSchema, updateReportSchema } from './platform';
-import { dependencyEditSchema, locatedIssueSchema, registryGraphSchema } from './registry';
+import { dependencyEditSchema, locatedIssueSchema, registryDefinitionsSchema, registryGraphSchema } from './registry';
+import { runStartSchema, runStopSchema } from './run';
 import { serviceStatusSchema } from './service-state';
 import { usageSampleSchema } from './usage';
 import { settingsSchema, settingsUpdateResultSchema, settingsUpdateSchema } from './settings';
@@ -39,6 +40,17 @@ export const methods = {
   platformRestart: { params: namesParams.extend(withEnv), result: restartReportSchema },
   /** The services `operation` needs (`required_for`); with `autoStart`, the missing ones started (all or nothing). */
   ensure: { params: z.object({ operation: z.string().min(1), autoStart: z.boolean().default(false), ...withEnv }), result: ensureReportSchema },
+  /**
+   * `provisioning run`: starts the named services and those `operation` needs (`required_for`), with
+   * their dependencies, as `platformStart` does (nothing named: the auto-start ones), and holds the
+   * plan for this connection until `runStop` or its end (see run.ts).
+   */
+  runStart: {
+    params: z.object({ names: z.array(z.string().min(1)).default([]), operation: z.string().min(1).optional(), ...withEnv }),
+    result: runStartSchema,
+  },
+  /** Ends this connection's hold: stops what was started for runs that no run holds now and nothing outside runs needs. The connection's end does it too. */
+  runStop: { params: z.object({}), result: runStopSchema },
   /** Cancels this connection's platform operations: nothing more is launched. Closing it does too. */
   cancel: { params: z.object({}), result: z.object({ cancelled: z.number() }) },
   lastStart: { params: z.object({}), result: platformReportSchema.nullable() },
@@ -70,6 +82,8 @@ export const methods = {
   usageHistories: { params: z.object({ last: z.number().int().min(1).max(60).default(20) }), result: z.record(z.string(), z.array(usageSampleSchema)) },
   /** The registry file as it is on disk now (it may differ from what runs until `update`). */
   graph: { params: z.object({}), result: registryGraphSchema },
+  /** The same file with every service's whole definition: what `services list` shows, unparsed by the client. */
+  definitions: { params: z.object({}), result: registryDefinitionsSchema },
   /** Checks a registry text without writing it (an editor's live validation). */
   /** At most 1 MiB (MAX_VALIDATED_TEXT_BYTES, in UTF-8 bytes: the owner checks the bytes), validated off the owner's event loop. */
   validateRegistry: { params: z.object({ text: z.string().max(MAX_VALIDATED_TEXT_BYTES) }), result: z.array(locatedIssueSchema) },

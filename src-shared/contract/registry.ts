@@ -3,6 +3,7 @@
  * edits) and the located problems of the file. The renderer runs the graph algorithms itself.
  */
 import { z } from 'zod';
+import type { ServiceDefinition } from '../model/service-schema';
 
 export const locatedIssueSchema = z.object({
   severity: z.enum(['error', 'warning']),
@@ -37,6 +38,18 @@ export const registryGraphSchema = z.object({
   issues: z.array(locatedIssueSchema),
 });
 export type RegistryGraph = z.infer<typeof registryGraphSchema>;
+
+/**
+ * The registry file as it is on disk now, whole: for a client that shows it without parsing it
+ * (`services list` while an owner runs). The definitions are the owner's own parse, taken as sent.
+ */
+export const registryDefinitionsSchema = z.object({
+  file: z.string(),
+  /** Null while the file is not valid. */
+  services: z.array(z.custom<ServiceDefinition>((value) => typeof value === 'object' && value !== null)).nullable(),
+  issues: z.array(locatedIssueSchema),
+});
+export type RegistryDefinitions = z.infer<typeof registryDefinitionsSchema>;
 
 export const dependencyEditSchema = z.object({
   service: z.string().min(1),

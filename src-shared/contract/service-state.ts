@@ -71,8 +71,7 @@ export const serviceStatusSchema = z.object({
 });
 export type ServiceStatus = z.infer<typeof serviceStatusSchema>;
 
-/** Something of ours runs for it: a process, or a cluster workload. */
-export const isRunning = (status: ServiceStatus | undefined): boolean => status?.pid !== undefined || status?.workload !== undefined;
+export { isRunning } from './state-meaning';
 
 export const stateEventSchema = z.object({
   type: z.literal('state'),

@@ -18,7 +18,7 @@
  *   needs it works, as with failed.
  */
 import type { DependencyCondition } from '../model/dependency-schema';
-import type { ServiceState } from './service-state';
+import type { ServiceState, ServiceStatus } from './service-state';
 
 export type Tone = 'ok' | 'busy' | 'warn' | 'bad' | 'idle' | 'done';
 
@@ -51,6 +51,9 @@ const MEANINGS: Readonly<Record<ServiceState, StateMeaning>> = {
 };
 
 export const meaningOf = (state: ServiceState): StateMeaning => MEANINGS[state];
+
+/** Something of ours runs for it: a process, or a cluster workload (here, apart from the schemas, for the CLI's status table). */
+export const isRunning = (status: ServiceStatus | undefined): boolean => status?.pid !== undefined || status?.workload !== undefined;
 
 /** A state not known yet (no status) looks stopped. */
 export const toneOf = (state: ServiceState | undefined): Tone => (state ? MEANINGS[state].tone : 'idle');

@@ -44,7 +44,7 @@ export async function servicesStopCascade(ctx: CommandContext, name: string): Pr
 }
 
 /** Names are checked here first so a typo gets a suggestion; the owner checks them again against what runs. */
-function known(ctx: CommandContext, registry: Registry, names: readonly string[]): void {
+export function known(ctx: CommandContext, registry: Registry, names: readonly string[]): void {
   const all = registry.services.map((s) => s.name);
   for (const name of names) if (!all.includes(name)) ctx.unknownService(name, all);
 }

@@ -18,13 +18,7 @@ import {
 import { conditionOf, type Registry } from '@shared/model';
 import type { CommandContext } from '../command-context';
 import { renderTree } from '../output/tree';
-
-export const GRAPH_FORMATS = ['tree', 'dot', 'mermaid'] as const;
-
-export interface DependenciesOptions {
-  readonly format: (typeof GRAPH_FORMATS)[number];
-  readonly reverse: boolean;
-}
+import type { DependenciesOptions } from './dependencies-options';
 
 export async function servicesDependencies(ctx: CommandContext, name: string | undefined, options: DependenciesOptions): Promise<void> {
   const { registry } = await ctx.registry();

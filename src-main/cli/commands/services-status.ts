@@ -12,8 +12,11 @@ import { lastExit, paintState, uptime } from '../output/status-style';
 import { renderTree } from '../output/tree';
 
 export async function servicesStatus(ctx: CommandContext, name: string | undefined): Promise<void> {
-  const { client } = await ctx.owner();
-  const [all, warnings] = await Promise.all([client.call('status'), ownerWarnings(client)]);
+  // A running owner of the registry reads the file itself: nothing is parsed here, and the states
+  // are asked in the same round trip (issue 18).
+  const served = await ctx.ownerRegistry(statesAndWarnings);
+  const { client } = served ?? (await ctx.owner());
+  const [all, warnings] = served?.ahead ?? (await statesAndWarnings(client));
   const shown = name === undefined ? all : all.filter((s) => s.name === name);
   if (name !== undefined && shown.length === 0)
     ctx.unknownService(
@@ -28,7 +31,7 @@ export async function servicesStatus(ctx: CommandContext, name: string | undefin
 /** The table, then the dependency tree with each service's state. */
 export async function platformStatus(ctx: CommandContext): Promise<void> {
   const { client, registry } = await ctx.owner();
-  const [all, warnings] = await Promise.all([client.call('status'), ownerWarnings(client)]);
+  const [all, warnings] = await statesAndWarnings(client);
   const forest = dependencyForest(buildGraph(registry.services));
   if (ctx.options.json) return ctx.json({ services: all, tree: forest, warnings });
   statusTable(ctx, all);
@@ -39,6 +42,8 @@ export async function platformStatus(ctx: CommandContext): Promise<void> {
   for (const tree of forest) ctx.out(renderTree(tree, label));
   printWarnings(ctx, warnings);
 }
+
+const statesAndWarnings = (client: OwnerClient) => Promise.all([client.call('status'), ownerWarnings(client)]);
 
 /** An owner from before `warnings` existed answers "unknown method": it has none to tell, and status still works. */
 function ownerWarnings(client: OwnerClient): Promise<readonly string[]> {

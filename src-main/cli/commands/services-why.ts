@@ -8,13 +8,19 @@ import type { PlatformReport } from '@shared/contract/platform';
 import { isRunning, type ServiceStatus } from '@shared/contract/service-state';
 import { satisfies } from '@shared/contract/state-meaning';
 import { buildGraph, troubleChains } from '@shared/graph';
-import { formatDuration } from '@shared/model';
+import { formatDuration, type Registry } from '@shared/model';
+import type { OwnerClient } from '../../daemon/owner-client';
 import type { CommandContext } from '../command-context';
 import { paintState } from '../output/status-style';
 import { callerEnv } from './caller-env';
 
 export async function servicesWhy(ctx: CommandContext, name: string): Promise<void> {
   const { client, registry } = await ctx.owner();
+  await explainWhy(ctx, client, registry, name);
+}
+
+/** What `services why` prints, over a client the caller has (`provisioning run` explains a failed start with it). */
+export async function explainWhy(ctx: CommandContext, client: OwnerClient, registry: Registry, name: string): Promise<void> {
   // The owner's view of the file (this copy only while the file on disk is not valid).
   const services = (await client.call('graph')).services ?? registry.services;
   const graph = buildGraph(services);

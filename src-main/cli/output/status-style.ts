@@ -1,7 +1,7 @@
 /** How service states look in a terminal: each state in its tone's colour (state-meaning.ts), durations made short. */
-import { isRunning, type ServiceState, type ServiceStatus } from '@shared/contract/service-state';
-import { toneOf, type Tone } from '@shared/contract/state-meaning';
-import { formatDuration } from '@shared/model';
+import type { ServiceState, ServiceStatus } from '@shared/contract/service-state';
+import { isRunning, toneOf, type Tone } from '@shared/contract/state-meaning';
+import { formatDuration } from '@shared/model/duration';
 import type { Palette } from './palette';
 
 /** The terminal's colour for each tone: the UI's colours as near as a terminal has them. */

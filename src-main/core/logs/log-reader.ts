@@ -53,12 +53,16 @@ async function linesOf(path: string): Promise<LogLine[]> {
   return text.split('\n').flatMap((raw) => parseLogLine(raw) ?? []);
 }
 
-/** The last `count` lines (all of them when count is undefined), oldest first. */
-export async function tailLog(files: LogFiles, count?: number): Promise<LogLine[]> {
+/**
+ * The last `count` lines (all of them when count is undefined), oldest first; with `keep`, the last
+ * `count` it keeps — older generations are read only while too few were kept.
+ */
+export async function tailLog(files: LogFiles, count?: number, keep?: (line: LogLine) => boolean): Promise<LogLine[]> {
   const collected: LogLine[][] = [];
   let total = 0;
   for (const path of generations(files).reverse()) {
-    const lines = await linesOf(path);
+    const read = await linesOf(path);
+    const lines = keep ? read.filter(keep) : read;
     collected.unshift(lines);
     total += lines.length;
     if (count !== undefined && total >= count) break;

@@ -1,7 +1,7 @@
 /** Reads and validates a registry file. Never starts or changes anything. */
-import { isAbsolute, relative } from 'node:path';
 import { formatIssue, parseRegistry, type IssueCounts, type LocatedIssue, type Registry } from '@shared/model';
-import { SOURCE_LABELS, type RegistryLocation } from './discover-registry';
+import type { RegistryLocation } from './discovery-order';
+import { displayPathOf, SOURCE_LABELS } from './registry-naming';
 import { readRegistryText, type RegistryText } from './read-registry-text';
 import { resourceIssues } from './resource-issues';
 
@@ -61,7 +61,4 @@ export class RegistryError extends Error {
   }
 }
 
-export function displayPathOf(path: string, cwd: string): string {
-  const fromCwd = relative(cwd, path);
-  return fromCwd && !fromCwd.startsWith('..') && !isAbsolute(fromCwd) ? fromCwd : path;
-}
+export { displayPathOf };

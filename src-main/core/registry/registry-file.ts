@@ -6,7 +6,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import type { DependencyEdit, RegistryGraph } from '@shared/contract/registry';
+import type { DependencyEdit, RegistryDefinitions, RegistryGraph } from '@shared/contract/registry';
 import { parseRegistry, type Registry, type RegistryParseResult } from '@shared/model';
 import { setDependencies } from '@shared/model/registry-dependency-edit';
 import { writeFileAtomic } from '../state/atomic-write';
@@ -14,6 +14,7 @@ import type { RegistryLocation } from './discover-registry';
 import { displayPathOf, loadRegistry, RegistryError } from './load-registry';
 import { readRegistryText } from './read-registry-text';
 import { registryValidator } from './registry-validator';
+import { resourceIssues } from './resource-issues';
 
 /** Saves from one editor arrive as several events; they become one change. */
 const SETTLE_MS = 80;
@@ -42,6 +43,22 @@ export class RegistryFile {
   async graph(): Promise<RegistryGraph> {
     return graphOf(this.displayPath, await loadRegistry(this.location, this.cwd));
   }
+
+  /**
+   * The file's services as `services list` shows them. Asked by every such command, so the parse
+   * (TOML and the schemas: milliseconds) is kept for the text it was made from; the file itself is
+   * read on every call — no watcher's delay, a saved edit is in the next answer.
+   */
+  async definitions(): Promise<RegistryDefinitions> {
+    const read = await readRegistryText(this.location.path).catch(() => undefined);
+    // Unreadable: loadRegistry says why, in the words it uses everywhere.
+    if (!read || !('text' in read)) return definitionsOf(this.displayPath, await loadRegistry(this.location, this.cwd));
+    if (this.#definitions?.text !== read.text)
+      this.#definitions = { text: read.text, answer: definitionsOf(this.displayPath, parseRegistry(read.text, this.displayPath, resourceIssues)) };
+    return this.#definitions.answer;
+  }
+
+  #definitions: { readonly text: string; readonly answer: RegistryDefinitions } | undefined;
 
   /** Validates a client's text as if it were this file, off the event loop (registry-validator.ts). */
   async validate(text: string): Promise<RegistryGraph['issues']> {
@@ -109,6 +126,10 @@ export class RegistryFile {
 
 /** A registry file's text checked and found valid (warnings allowed). */
 export type ValidRegistry = Pick<RegistryParseResult, 'issues'> & { readonly registry: Registry };
+
+function definitionsOf(file: string, parsed: Pick<RegistryParseResult, 'registry' | 'issues'>): RegistryDefinitions {
+  return { file, services: parsed.registry ? [...parsed.registry.services] : null, issues: wireIssues(parsed.issues) };
+}
 
 /** Issues as the contract carries them (mutable key paths). */
 const wireIssues = (issues: RegistryParseResult['issues']): RegistryGraph['issues'] => issues.map((issue) => ({ ...issue, path: [...issue.path] }));

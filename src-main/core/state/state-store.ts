@@ -11,18 +11,9 @@ import { join } from 'node:path';
 import { readRegularFile } from '../read-regular-file';
 import { writeFileAtomic } from './atomic-write';
 import { serviceRecordSchema, type ServiceRecord } from './service-record';
+import { stateDirs, type StateDirs } from './state-dirs';
 
-export interface StateDirs {
-  readonly root: string;
-  readonly state: string;
-  readonly pids: string;
-  readonly logs: string;
-}
-
-export const stateDirs = (home: string): StateDirs => {
-  const root = join(home, 'services');
-  return { root, state: join(root, 'state'), pids: join(root, 'pids'), logs: join(root, 'logs') };
-};
+export { stateDirs, type StateDirs };
 
 export type StoreWarning = (message: string) => void;
 

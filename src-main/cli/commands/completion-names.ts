@@ -1,0 +1,55 @@
+/**
+ * The service and operation names shell completion offers, read cheaply from the registry a command
+ * would use: its TOML parsed, never validated (an invalid registry being edited still completes), no
+ * schema, no daemon. Any problem — no file, bad TOML, too large — answers no names: a Tab never errs.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'smol-toml';
+import { MAX_REGISTRY_FILE_BYTES } from '@shared/model/registry-limits';
+import { discoverRegistryWith } from '../../core/registry/discovery-order';
+import { readRegularFile } from '../../core/read-regular-file';
+
+export interface CompletionNames {
+  /** `[services.<name>]` tables, in file order. */
+  readonly services: readonly string[];
+  /** Every operation some service is `required_for`, sorted. */
+  readonly operations: readonly string[];
+}
+
+const NONE: CompletionNames = { services: [], operations: [] };
+
+export async function completionNames(input: { config?: string; env: Readonly<Record<string, string | undefined>>; cwd: string }): Promise<CompletionNames> {
+  try {
+    const { path } = discoverRegistryWith({ flag: input.config, env: input.env, cwd: input.cwd }, settingsRegistryPath);
+    const read = await readRegularFile(path, MAX_REGISTRY_FILE_BYTES);
+    if (!('bytes' in read)) return NONE;
+    const services = parse(read.bytes.toString('utf8'))['services'];
+    if (!isTable(services)) return NONE;
+    const operations = new Set<string>();
+    const names = Object.entries(services).flatMap(([name, service]) => {
+      if (!isTable(service)) return [];
+      const requiredFor = service['required_for'];
+      if (Array.isArray(requiredFor)) for (const operation of requiredFor) if (typeof operation === 'string') operations.add(operation);
+      return [name];
+    });
+    return { services: names, operations: [...operations].sort() };
+  } catch {
+    return NONE;
+  }
+}
+
+const isTable = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The settings' registry choice (settings-store.ts reads the same field through its schema): a
+ * present, non-empty string is taken as it is, which at worst completes names from the file it names.
+ */
+function settingsRegistryPath(home: string): string | null {
+  try {
+    const { registryPath } = JSON.parse(readFileSync(join(home, 'settings.json'), 'utf8')) as { registryPath?: unknown };
+    return typeof registryPath === 'string' && registryPath !== '' ? registryPath : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The order registry discovery follows, apart from how the settings are read: the settings reader
+ * loads their schema (zod), which shell completion must not pay for on every Tab, so it is passed in.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { embeddedRegistryPath, provisioningHome, userRegistryPath } from '../paths';
+
+export type RegistrySource = 'flag' | 'env' | 'settings' | 'user' | 'embedded';
+
+export interface RegistryLocation {
+  readonly path: string;
+  readonly source: RegistrySource;
+}
+
+export interface DiscoveryInput {
+  readonly flag?: string | undefined;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+}
+
+/** `--config` > `PROVISIONING_CONFIG` > the settings' choice > the user's registry > the embedded demo. */
+export function discoverRegistryWith({ flag, env, cwd }: DiscoveryInput, settingsChoice: (home: string) => string | null): RegistryLocation {
+  if (flag) return { path: resolve(cwd, flag), source: 'flag' };
+  const fromEnv = env['PROVISIONING_CONFIG'];
+  if (fromEnv) return { path: resolve(cwd, fromEnv), source: 'env' };
+  const home = provisioningHome(env);
+  const chosen = settingsChoice(home);
+  if (chosen) return { path: chosen, source: 'settings' };
+  const user = userRegistryPath(home);
+  if (existsSync(user)) return { path: user, source: 'user' };
+  return { path: embeddedRegistryPath(), source: 'embedded' };
+}

@@ -1,0 +1,86 @@
+/**
+ * Starting the headless daemon for a client that found no owner (owner-client.ts): apart from the
+ * connection, so a command whose owner runs loads none of it (the lock, spawning, the daemon's log).
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { ownerEnvironment } from '../core/drivers/base-environment';
+import { daemonLogPath, daemonSocketPath, privateStateRoot, recordedOwnerPid } from './daemon-paths';
+import { ANSWER_DEADLINE_MS, OwnerClient, OwnerNotAnsweringError, OwnerUnavailableError, type ClientOptions, type OwnerTarget } from './owner-client';
+import { listenerAt, lockHolderAnswers, ownerLockPath } from './owner-lock';
+
+/**
+ * Starts a daemon and waits until an owner answers. Several clients may race here; the daemons race
+ * for the owner lock and all but one exit cleanly — then the winner is waited for (and when it went
+ * away too, another daemon is started). A daemon that dies otherwise fails the call at once, with
+ * the end of its log. Past the start deadline, a lock holder that still runs is waited for: adopting
+ * what runs comes before it listens.
+ */
+export async function startAndConnect(target: OwnerTarget, options: ClientOptions, timeoutMs: number): Promise<OwnerClient> {
+  const stateRoot = privateStateRoot(target.home);
+  const socketPath = daemonSocketPath(target.home);
+  const log = daemonLogPath(target.home);
+  const deadline = Date.now() + timeoutMs;
+  let daemon = startDaemon(target, log);
+  for (;;) {
+    const client = await OwnerClient.connectIfRunning(socketPath, options);
+    if (client) return client;
+    const exit = daemon.exit();
+    if (exit && exit.code !== 0)
+      throw new OwnerUnavailableError(`the daemon (pid ${daemon.pid ?? '?'}) ${describeExit(exit)} before it answered; the end of ${log}:\n${endOf(log)}`);
+    if (exit && (await listenerAt(ownerLockPath(stateRoot))) !== 'alive') daemon = startDaemon(target, log);
+    if (Date.now() > deadline) {
+      // A holder of the lock is still adopting (that may wait out stop timeouts): waited for while it runs.
+      const running = await lockHolderAnswers(ownerLockPath(stateRoot), options.answerDeadlineMs ?? ANSWER_DEADLINE_MS);
+      if (!running && (await listenerAt(ownerLockPath(stateRoot))) === 'alive')
+        throw new OwnerNotAnsweringError(recordedOwnerPid(stateRoot), 'holds the home but stopped answering while it started');
+      if (!running) throw new OwnerUnavailableError(`the daemon did not start within ${timeoutMs / 1000}s; see ${log}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly error?: Error;
+}
+
+function startDaemon(target: OwnerTarget, logPath: string): { pid: number | undefined; exit: () => Exit | undefined } {
+  const log = openSync(logPath, 'a', 0o600);
+  const daemon = spawn(process.execPath, [target.cli, 'daemon', 'run', '--config', target.registryPath], {
+    detached: true,
+    stdio: ['ignore', log, log],
+    // Only the base and what its tools read (base-environment.ts): no secret of this shell enters it.
+    env: { ...ownerEnvironment(target.env), PROVISIONING_HOME: target.home },
+  });
+  closeSync(log);
+  let exit: Exit | undefined;
+  daemon.once('exit', (code, signal) => (exit = { code, signal }));
+  daemon.once('error', (error) => (exit = { code: null, signal: null, error }));
+  daemon.unref();
+  return { pid: daemon.pid, exit: () => exit };
+}
+
+function describeExit(exit: Exit): string {
+  if (exit.error) return `could not be started (${exit.error.message})`;
+  return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+}
+
+/** The last lines of a log, read from its end (bounded whatever its size). */
+function endOf(path: string, bytes = 2048, lines = 10): string {
+  try {
+    const size = statSync(path).size;
+    const buffer = Buffer.alloc(Math.min(bytes, size));
+    const fd = openSync(path, 'r');
+    try {
+      readSync(fd, buffer, 0, buffer.length, size - buffer.length);
+    } finally {
+      closeSync(fd);
+    }
+    const text = buffer.toString('utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    return text || '(empty)';
+  } catch {
+    return '(unreadable)';
+  }
+}
