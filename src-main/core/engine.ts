@@ -129,7 +129,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const warnings = new EngineWarnings(options.onWarning);
   const warn = (message: string) => warnings.add(message);
   const store = await StateStore.open(options.home, warn);
-  const drivers = new Map<string, ServiceDriver>();
+  const drivers = new Map<string, Promise<ServiceDriver>>();
   const driverOf = (service: ServiceDefinition) => {
     const mode = service.deployment.mode;
     if (!drivers.has(mode)) drivers.set(mode, MODES[mode].driver!(options.env));
@@ -208,7 +208,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         service,
         hash,
         {
-          driver: driverOf(service),
+          driver: await driverOf(service),
           store,
           context: runContext,
           writer,
@@ -419,7 +419,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       monitor.close();
       usage.close();
       await ingest.close();
-      drivers.forEach((driver) => driver.close?.());
+      for (const driver of drivers.values()) (await driver.catch(() => undefined))?.close?.();
       listeners.clear();
     },
   };

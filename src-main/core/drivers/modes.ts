@@ -8,18 +8,19 @@ import type { DeploymentMode, ServiceDefinition } from '@shared/model';
 import type { MachineQuestions } from '../preflight/machine-questions';
 import { binaryProblems } from './binary/binary-preflight';
 import { BinaryDriver } from './binary/binary-driver';
-import { ComposeDriver } from './compose/compose-driver';
-import { DockerDriver } from './docker/docker-driver';
 import type { RegistryContext, ServiceDriver } from './driver';
-import { KubernetesDriver } from './kubernetes/kubernetes-driver';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 export interface ModeEntry {
   /** supervised: started, stopped and adopted here; watched: checked only. */
   readonly supervision: 'supervised' | 'watched';
-  /** The driver of a supervised mode, made once per engine with the owner's environment. */
-  readonly driver?: (env: Env) => ServiceDriver;
+  /**
+   * The driver of a supervised mode, made once per engine with the owner's environment. Loaded when
+   * a service of its mode exists: an owner of binary services never loads Docker's or Kubernetes'
+   * client (dockerode alone is ~150 ms of a cold start and 60 modules of grpc, protobuf and ssh2).
+   */
+  readonly driver?: (env: Env) => Promise<ServiceDriver>;
   /** Problems a start would meet on this machine (empty: none). */
   needs(service: ServiceDefinition, context: RegistryContext, machine: MachineQuestions): Promise<string[]>;
   /** What starting it runs, in words (a person confirms a new registry by these). */
@@ -32,25 +33,25 @@ const found = async (...problems: Promise<string | undefined>[]): Promise<string
 export const MODES: Readonly<Record<DeploymentMode, ModeEntry>> = {
   binary: {
     supervision: 'supervised',
-    driver: () => new BinaryDriver(),
+    driver: () => Promise.resolve(new BinaryDriver()),
     needs: binaryProblems,
     runs: ({ deployment: { binary } }) => (binary ? [`${binary.shell ? 'shell: ' : '$ '}${[binary.command, ...binary.args].join(' ')}`] : []),
   },
   docker: {
     supervision: 'supervised',
-    driver: (env) => new DockerDriver(env),
+    driver: async (env) => new (await import('./docker/docker-driver')).DockerDriver(env),
     needs: (_s, _c, machine) => found(machine.docker()),
     runs: ({ deployment: { docker } }) => (docker ? [`docker image ${docker.image}${docker.command ? ` running ${docker.command.join(' ')}` : ''}`] : []),
   },
   'docker-compose': {
     supervision: 'supervised',
-    driver: (env) => new ComposeDriver(env),
+    driver: async (env) => new (await import('./compose/compose-driver')).ComposeDriver(env),
     needs: (_s, _c, machine) => found(machine.docker(), machine.compose()),
     runs: ({ deployment }) => (deployment['docker-compose'] ? [`compose file ${deployment['docker-compose'].file}`] : []),
   },
   kubernetes: {
     supervision: 'supervised',
-    driver: () => new KubernetesDriver(),
+    driver: async () => new (await import('./kubernetes/kubernetes-driver')).KubernetesDriver(),
     needs: (service, _c, machine) => {
       const target = service.deployment.kubernetes;
       return target ? found(...(target.helm ? [machine.helm()] : []), machine.kubernetes(target)) : Promise.resolve([]);

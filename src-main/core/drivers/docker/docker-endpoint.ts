@@ -2,7 +2,7 @@
  * Where the Docker engine listens, read from the manager's environment as the docker CLI reads it
  * (DOCKER_HOST, default the local socket), and a ping that says how to fix an unreachable engine.
  */
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import type { RegistryContext } from '../driver';
 
 export interface DockerEndpoint {
@@ -31,6 +31,8 @@ export async function dockerUnreachable(env: RegistryContext['env'], timeoutMs =
     return (error as Error).message;
   }
   try {
+    // Loaded here, not at the top: preflight asks this only of a docker or compose service.
+    const { default: Docker } = await import('dockerode');
     await new Docker({ ...endpoint.options, timeout: timeoutMs }).ping();
     return undefined;
   } catch (error) {
