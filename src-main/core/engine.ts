@@ -132,7 +132,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const drivers = new Map<string, Promise<ServiceDriver>>();
   const driverOf = (service: ServiceDefinition) => {
     const mode = service.deployment.mode;
-    if (!drivers.has(mode)) drivers.set(mode, MODES[mode].driver!(options.env));
+    if (!drivers.has(mode)) {
+      // A load that failed is tried again by the next member of that mode, not remembered.
+      const loading = MODES[mode].driver!(options.env);
+      loading.catch(() => drivers.delete(mode));
+      drivers.set(mode, loading);
+    }
     return drivers.get(mode)!;
   };
   const listeners = new Set<Listener>();
@@ -198,6 +203,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         checkContexts.set(remote.check, { ...context, ...(remote.bearer ? { bearer: remote.bearer } : {}) });
         return remote;
       }
+      // First: a driver that cannot load leaves nothing opened behind.
+      const driver = await driverOf(service);
       const logs = logFiles(store.dirs.logs, service.name);
       const logProblem = (error: Error) => warn(`logs of '${service.name}': ${error.message}`);
       const writer = new LogWriter(logs, options.rotation, undefined, logProblem);
@@ -208,7 +215,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         service,
         hash,
         {
-          driver: await driverOf(service),
+          driver,
           store,
           context: runContext,
           writer,

@@ -20,7 +20,7 @@ import type { SettingsStore } from '../core/settings-store';
 import { stateDirs } from '../core/state/state-store';
 import { streamLog } from './log-stream';
 import { readRegistryChange, RegistryConfirmations } from './registry-confirmation';
-import { RunHolds } from './run-holds';
+import type { RunHolds } from './run-holds';
 
 type Operations = Set<AbortController>;
 
@@ -48,6 +48,11 @@ export interface OwnerFacts {
   /** The registry file the engine runs from. */
   readonly registry: RegistryFile;
   readonly settings: SettingsStore;
+  /**
+   * What `provisioning run` sessions hold: one table for every handler set of this owner (the local
+   * socket's, the desktop window's), since a run's end must see what all the others hold.
+   */
+  readonly runs: RunHolds;
 }
 
 /** What a session streams to its face once it subscribes. */
@@ -61,8 +66,6 @@ export function contractHandlers(engine: Engine, owner: OwnerFacts): ContractHan
     if (!engine.status().some((s) => s.name === name)) throw new EngineError(`unknown service '${name}'`);
     return logFiles(stateDirs(engine.home).logs, name);
   };
-  // Shared by all the sessions of this owner: a run's end must see what the others hold.
-  const runs = new RunHolds();
   const statusOf = (statuses: ServiceStatus[]) => (name: string) => statuses.find((s) => s.name === name);
   return {
     hello: async () => owner.hello,
@@ -90,7 +93,7 @@ export function contractHandlers(engine: Engine, owner: OwnerFacts): ContractHan
           env,
           // Told before anything of it is launched: held from then on, judged by the states before it.
           onPlan: (plan) => {
-            started = runs.hold(session.held, plan.plan, statusOf(engine.status()));
+            started = owner.runs.hold(session.held, plan.plan, statusOf(engine.status()));
             planTo(session)(plan);
           },
         }),
@@ -98,7 +101,7 @@ export function contractHandlers(engine: Engine, owner: OwnerFacts): ContractHan
       return { start, started };
     },
     runStop: async (_, session) => {
-      const { stop, kept } = runs.release(session.held, buildGraph(engine.registry.services), statusOf(engine.status()));
+      const { stop, kept } = owner.runs.release(session.held, buildGraph(engine.registry.services), statusOf(engine.status()));
       // Not the session's to cancel: a run killed while it cleans up is still cleaned up.
       const report = stop.length > 0 ? await engine.platformStop(stop, { dependents: false }) : undefined;
       return { ...(report ? { stop: report } : {}), kept };

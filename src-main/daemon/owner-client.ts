@@ -8,10 +8,12 @@
  * — naming the owner's pid — once it has heard nothing at all for the deadline.
  *
  * The contract itself (ids, errors rebuilt, pushed messages by kind) is the shared contract client,
- * here without the schemas: the owner is this user's own process, behind a socket in the 0700 home
- * whose peer it checks, and a command should not pay for loading them (contract-client-core.ts).
+ * here without the schemas: the owner is this user's own process, behind a socket in a folder checked
+ * to be private to us before every connect, and a command should not pay for loading them
+ * (contract-client-core.ts).
  * This adds the socket, the frame bound and the liveness deadline.
  */
+import { lstatSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { readLines } from '../core/read-lines';
@@ -158,8 +160,24 @@ export class OwnerClient {
 }
 
 /** A connected socket to an owner (the raw wire: one JSON message per line), or the connect error. */
+/**
+ * The client trusts the owner's answers and sends it a start's env values: the socket must sit in a
+ * folder only we can enter and write (no SO_PEERCRED in Node: the kernel's permission check on the
+ * folder is the peer check). A folder another user could write is refused, naming the fix.
+ */
+function assertPrivateFolder(dir: string): void {
+  const stat = lstatSync(dir); // ENOENT: no owner has run here (connectIfRunning says none runs)
+  const me = process.getuid?.();
+  if (stat.isDirectory() && (me === undefined || stat.uid === me) && (stat.mode & 0o077) === 0) return;
+  throw new OwnerUnavailableError(
+    `${dir} is not a private folder of yours (${stat.isDirectory() ? `owner uid ${stat.uid}, mode ${(stat.mode & 0o777).toString(8)}` : 'not a folder'}): another user could answer in the owner's place; \`chmod 700 ${dir}\` if it is yours`,
+  );
+}
+
+/** A connection to the owner's socket, only through a private folder (assertPrivateFolder). */
 export function openOwnerSocket(path: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
+    assertPrivateFolder(dirname(path)); // a throw here rejects
     const socket = connect(path);
     socket.once('connect', () => {
       socket.removeAllListeners('error');

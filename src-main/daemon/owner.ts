@@ -16,6 +16,7 @@ import { ContractServer } from './contract-server';
 import type { OwnerFacts } from './contract-session';
 import { daemonSocketPath, ownerPidPath, privateStateRoot } from './daemon-paths';
 import { acquireOwnerLock, type OwnerLock } from './owner-lock';
+import { RunHolds } from './run-holds';
 import { announceOwner } from './running-homes';
 
 export interface OwnerOptions {
@@ -67,6 +68,7 @@ async function own(options: OwnerOptions, stateRoot: string, lock: OwnerLock): P
     shutdown: () => stop(),
     registry: options.registryFile,
     settings: new SettingsStore(options.home),
+    runs: new RunHolds(),
   };
   const server = new ContractServer(engine, facts);
   await server.listen(daemonSocketPath(options.home));

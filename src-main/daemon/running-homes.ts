@@ -9,7 +9,7 @@
  * more than listing: nothing is signalled because of one.
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { identify } from '../core/process/process-identity';
@@ -52,7 +52,7 @@ export async function announceOwner(env: Env, home: string, registry: string): P
     return () => undefined;
   }
   // Only our own entry: a later owner of the same home may have replaced it.
-  return () => readEntry(path)?.pid === process.pid && rmSync(path, { force: true });
+  return () => readEntry(path)?.pid === process.pid && drop(path);
 }
 
 /** Homes whose owner still runs, by home path; stale entries are removed. */
@@ -71,30 +71,55 @@ export function runningHomes(env: Env): RunningHome[] {
   for (const name of names) {
     const entry = readEntry(join(dir, name));
     if (entry && identify(entry.pid)?.startTime === entry.startTime) found.push({ home: entry.home, registry: entry.registry, pid: entry.pid });
-    else rmSync(join(dir, name), { force: true });
+    else drop(join(dir, name));
   }
   return found.sort((a, b) => a.home.localeCompare(b.home));
 }
 
-/** A folder of ours, not a symlink: another user's folder would let them plant entries. */
+/**
+ * A folder of ours, not a symlink, that no one else can write (made private again when it is ours
+ * but open, as the state folder is): another user's folder would let them plant or remove entries.
+ */
 function ours(dir: string): boolean {
   const stat = lstatSync(dir);
-  return stat.isDirectory() && (process.getuid === undefined || stat.uid === process.getuid());
+  if (!stat.isDirectory() || (process.getuid !== undefined && stat.uid !== process.getuid())) return false;
+  if ((stat.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+  return true;
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are what it refuses
+const PRINTABLE = /^[^\u0000-\u001f\u007f]{1,4096}$/;
+
+/** One entry: a regular file (never a symlink, FIFO or folder), read bounded, its paths printable. */
 function readEntry(path: string): Entry | undefined {
+  let fd: number | undefined;
   try {
-    const text = readFileSync(path, 'utf8');
-    if (text.length > MAX_ENTRY_BYTES) return undefined;
-    const value = JSON.parse(text) as Partial<Entry>;
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.size > MAX_ENTRY_BYTES) return undefined;
+    const buffer = Buffer.alloc(stat.size);
+    const value = JSON.parse(buffer.toString('utf8', 0, readSync(fd, buffer, 0, stat.size, 0))) as Partial<Entry>;
     const valid =
       typeof value.home === 'string' &&
+      PRINTABLE.test(value.home) &&
       typeof value.registry === 'string' &&
+      PRINTABLE.test(value.registry) &&
       typeof value.startTime === 'string' &&
       Number.isInteger(value.pid) &&
       (value.pid ?? 0) > 0;
     return valid ? (value as Entry) : undefined;
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Removes a stale or foreign entry; what cannot be removed (a folder of that name) is left, never fatal. */
+function drop(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // a listing must not fail for it
   }
 }

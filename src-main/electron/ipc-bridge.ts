@@ -2,9 +2,10 @@
  * The contract over Electron IPC: each window is a ContractSession. Requests arrive on one channel,
  * answers and numbered events leave on another. A message from any frame but our renderer's is
  * dropped: a navigated or injected frame gets nothing. Messages are bounded both ways as on the
- * local socket (MAX_FRAME_BYTES, measured as JSON). Written against the few members of ipcMain and
- * WebContents it uses, so it is tested with a double of them.
+ * local socket (MAX_FRAME_BYTES, measured as JSON), and the CLI's own methods are refused (cli-only.ts).
+ * Written against the few members of ipcMain and WebContents it uses, so it is tested with a double of them.
  */
+import { cliOnlyRefusal } from '@shared/contract/cli-only';
 import { withoutClientEnv } from '@shared/contract/client-env';
 import { ContractSession, type ContractHandlers, type SessionSources } from '../daemon/contract-session';
 import { boundedFrame, MAX_FRAME_BYTES, requestTooLarge } from '../daemon/frame-limit';
@@ -53,7 +54,10 @@ export function bridgeContract(
       session = created;
     }
     const size = jsonSize(message);
+    const refusal = cliOnlyRefusal(message);
     if (size !== undefined && size > MAX_FRAME_BYTES) event.sender.send(CHANNELS.message, requestTooLarge);
+    // `provisioning run` holds services for its connection: the window must not (cli-only.ts).
+    else if (refusal) event.sender.send(CHANNELS.message, refusal);
     // What JSON cannot carry (a cycle, a BigInt) is answered as malformed, as on the socket.
     // The renderer never chooses env values: the engine reads the app's own (its clientEnv).
     else void session.receive(size === undefined ? undefined : withoutClientEnv(message));

@@ -64,7 +64,8 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(line);
   // The app is its own client (window, tray): env references read its environment.
   const owner = await own({ home, registry, registryFile, env: process.env, clientEnv: process.env, log });
-  // The window's session is served here; asking it to shut down quits the app.
+  // The window's session is served here, with the owner's facts (one table of run holds for both
+  // handler sets); asking it to shut down quits the app.
   const handlers = contractHandlers(owner.engine, { ...owner.facts, shutdown: () => app.quit() });
   const renderer = pathToFileURL(rendererFile()).href;
   const trusted = (url: string) =>

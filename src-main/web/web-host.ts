@@ -6,8 +6,8 @@
  * token, which the printed URL carries in its fragment and the page sends as a subprotocol
  * (src-shared/contract/web-session.ts): no cookie, which 127.0.0.1's other ports would receive.
  * Each WebSocket is bridged to the owning engine's local socket: requests are checked against the
- * contract's wire schema here, at the boundary; answers and events pass back, each way with
- * backpressure (a side that cannot keep up stops the other's reading).
+ * contract's wire schema here, at the boundary, and the CLI's own methods are refused; answers and
+ * events pass back, each way with backpressure (a side that cannot keep up stops the other's reading).
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -18,6 +18,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { requestSchema } from '@shared/contract/wire';
 import { withClientEnv, type ClientEnv } from '@shared/contract/client-env';
+import { cliOnlyRefusal } from '@shared/contract/cli-only';
 import { isFile } from '../core/is-file';
 import { WEB_PROTOCOL } from '@shared/contract/web-session';
 import { readLines } from '../core/read-lines';
@@ -157,6 +158,9 @@ function bridge(ws: WebSocket, owner: Socket, clientEnv: () => Promise<ClientEnv
     }
     const request = requestSchema.safeParse(message);
     if (!request.success) return void ws.send(JSON.stringify({ id: -1, ok: false, error: { name: 'ProtocolError', message: 'malformed request' } }));
+    // `provisioning run` holds services for its connection: a page must not (cli-only.ts).
+    const refusal = cliOnlyRefusal(request.data);
+    if (refusal) return void ws.send(JSON.stringify(refusal));
     sending = sending
       .then(async () => {
         const line = `${JSON.stringify(withClientEnv(request.data, await clientEnv()))}\n`;

@@ -4,7 +4,7 @@
  * kind, and the event numbering. What it does with a result and a pushed message is its `checks`:
  * ContractClient (contract-client.ts) checks them against the schemas (zod), as every face that
  * talks to a peer it does not trust must; `trustingChecks` takes them as sent — for the CLI, whose
- * owner runs as the same user behind a socket in the 0700 home with its peer checked, and whose
+ * owner runs as the same user behind a socket in a folder checked private to us (owner-client.ts), and whose
  * every command would otherwise pay for loading the schemas (issue 18: about a bare Node's whole start).
  */
 import type { LogMessage } from './logs';

@@ -1,9 +1,10 @@
 /** Small zod building blocks shared by the registry schemas. */
 import { z } from 'zod';
 import { DURATION_PATTERN, formatDuration, MAX_DURATION_MS, parseDuration } from './duration';
+import { SERVICE_NAME_PATTERN } from './name-patterns';
 
 /** A service name doubles as a container, release and DNS name, so it follows DNS label rules. */
-export const SERVICE_NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
+export { SERVICE_NAME_PATTERN };
 export const serviceName = z
   .string()
   .regex(SERVICE_NAME_PATTERN, {

@@ -4,6 +4,7 @@ import { dependencyEntry, splitEntries, type DependencyCondition } from './depen
 import { deploymentSchema } from './deployment-schema';
 import { healthCheckSchema } from './health-check-schema';
 import { hookSchema, stopSignalSchema } from './hook-schema';
+import { OPERATION_NAME_PATTERN } from './name-patterns';
 import { duration, nonEmpty, port, portsInRange, positiveDuration, serviceName } from './schema-primitives';
 
 export const RESTART_POLICIES = ['no', 'on-failure', 'always'] as const;
@@ -85,7 +86,7 @@ export const serviceSchema = z.strictObject({
     description: 'Services of this registry, or outside processes by name (e.g. "dnsmasq"), that must not run at the same time.',
   }),
   required_for: z
-    .array(z.string().regex(/^[a-z][a-z0-9-]*$/, { error: 'an operation name such as "server" or "workflow"' }))
+    .array(z.string().regex(OPERATION_NAME_PATTERN, { error: 'an operation name such as "server" or "workflow"' }))
     .default([])
     .meta({ description: 'Operations (server, workflow, test, …) that need this service running.' }),
   ports: z.array(listenPort).default([]).meta({ description: 'Host ports the service listens on.' }),

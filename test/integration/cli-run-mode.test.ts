@@ -120,6 +120,20 @@ describe('provisioning run', () => {
     expect(['api', 'db', 'cache'].map((name) => now.get(name)!.state)).toEqual(['stopped', 'stopped', 'stopped']);
   }, 90_000);
 
+  it('the owner killed while the command runs: its exit code still stands, and what may be left is named', async () => {
+    const { text } = await registry();
+    const home = homes.create(text);
+    const pidFile = join(tempDir('pcc-run-'), 'owner.pid');
+    // The command waits for the owner's pid, kills the owner, then exits 7.
+    const killer = `const fs = require("fs"); const t = setInterval(() => { if (!fs.existsSync(${JSON.stringify(pidFile)})) return; clearInterval(t); process.kill(Number(fs.readFileSync(${JSON.stringify(pidFile)}, "utf8")), "SIGKILL"); setTimeout(() => process.exit(7), 200); }, 50)`;
+    const run = home.spawnPiped(['run', '--for', 'test', '--', process.execPath, '-e', killer]);
+    await waitFor(() => /ready; running/.test(run.stderr()), 60_000);
+    writeFileSync(pidFile, String(await home.daemonPid()));
+    expect(await run.exited).toBe(7);
+    expect(run.stderr()).toMatch(/run: could not end the run with the owner \(.*\); .+ may still run: provisioning services stop /);
+    await home.run(['platform', 'stop']);
+  }, 90_000);
+
   it('a needed service that cannot start: why, what was started for it stopped, the command never runs, exit 1', async () => {
     const { text } = await registry();
     const home = homes.create(text);

@@ -6,8 +6,9 @@
  */
 process.env['PROVISIONING_OWNERS_DIR'] = `${(await import('node:os')).tmpdir()}/pcc-owners-${process.pid}`;
 
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { privateHomes } from '../support/cli-process';
 import { waitFor } from '../support/engine-harness';
@@ -74,4 +75,18 @@ it('runs two registries side by side, lists both homes, and says how to choose w
   const afterKill = JSON.parse((await b.run(['daemon', 'status', '--json'])).stdout) as Status;
   expect(afterKill).toEqual({ running: false, homes: [] });
   expect(existsSync(dir) && readdirSync(dir)).toEqual([]);
+});
+
+it('lists past what does not belong in the index: a FIFO, a folder and an entry with control characters are never read or shown', async () => {
+  const dir = process.env['PROVISIONING_OWNERS_DIR']!;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  execFileSync('mkfifo', [join(dir, 'fifo.json')]);
+  mkdirSync(join(dir, 'folder.json'));
+  writeFileSync(join(dir, 'evil.json'), JSON.stringify({ home: '/tmp/x\u001b[2J', registry: '/r', pid: process.pid, startTime: 'x' }));
+  const h = homes.create(sleeper('gamma'));
+  const status = await h.run(['daemon', 'status', '--json']);
+  expect(status.code).toBe(0);
+  expect(JSON.parse(status.stdout)).toEqual({ running: false, homes: [] });
+  // The folder cannot be removed as an entry and stays; the stale FIFO and the bad entry are dropped.
+  expect(readdirSync(dir)).toEqual(['folder.json']);
 });

@@ -41,7 +41,8 @@ it('a daemon of binary services loads no Docker or Kubernetes client, even while
     expect((await h.run(['services', 'start', 'web'])).code).toBe(0);
     expect((await h.run(['services', 'stop', 'web'])).code).toBe(0);
   });
-  expect(modules.some((path) => path.includes('binary-driver') || path.endsWith('.cjs') || path.endsWith('.js'))).toBe(true);
+  // The recorder sees the daemon's packages: it parsed the registry with zod.
+  expect(modules.some((path) => /node_modules\/zod\//.test(path))).toBe(true);
   expect(modules.filter((path) => DRIVER_PACKAGES.test(path))).toEqual([]);
 });
 

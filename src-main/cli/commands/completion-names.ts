@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { MAX_REGISTRY_FILE_BYTES } from '@shared/model/registry-limits';
+import { OPERATION_NAME_PATTERN, SERVICE_NAME_PATTERN } from '@shared/model/name-patterns';
 import { discoverRegistryWith } from '../../core/registry/discovery-order';
 import { readRegularFile } from '../../core/read-regular-file';
 
@@ -30,8 +31,10 @@ export async function completionNames(input: { config?: string; env: Readonly<Re
     const names = Object.entries(services).flatMap(([name, service]) => {
       if (!isTable(service)) return [];
       const requiredFor = service['required_for'];
-      if (Array.isArray(requiredFor)) for (const operation of requiredFor) if (typeof operation === 'string') operations.add(operation);
-      return [name];
+      // Only what the schema would accept: a key with a tab, a newline or a quote never reaches the shell.
+      if (Array.isArray(requiredFor))
+        for (const operation of requiredFor) if (typeof operation === 'string' && OPERATION_NAME_PATTERN.test(operation)) operations.add(operation);
+      return SERVICE_NAME_PATTERN.test(name) ? [name] : [];
     });
     return { services: names, operations: [...operations].sort() };
   } catch {

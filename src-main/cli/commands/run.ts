@@ -11,6 +11,7 @@
  * started is stopped, the command never runs, exit 1.
  * Everything it says goes to stderr: stdout is the command's.
  */
+import type { Result } from '@shared/contract/methods';
 import type { RunStart } from '@shared/contract/run';
 import { SERVING } from '@shared/contract/state-meaning';
 import { dirname } from 'node:path';
@@ -98,8 +99,17 @@ async function runWithServices(ctx: CommandContext, names: string[], operation: 
 
 /** Ends the run's hold; says what was stopped, what was left running and why. */
 async function stopWhatItStarted(say: CommandContext, client: OwnerClient, { start, started }: RunStart): Promise<void> {
-  const { stop, kept } = await client.call('runStop');
-  const { bold, dim, red } = say.paint;
+  const { bold, dim, red, yellow } = say.paint;
+  let ended: Result<'runStop'>;
+  try {
+    ended = await client.call('runStop');
+  } catch (error) {
+    // The owner went away (its holds with it): the command's exit code still stands; say what may be left.
+    const left = started.length > 0 ? `; ${started.join(', ')} may still run: provisioning services stop ${started.join(' ')}` : '';
+    say.err(yellow(`run: could not end the run with the owner (${(error as Error).message})${left}`));
+    return;
+  }
+  const { stop, kept } = ended;
   const stopped = stop?.steps.filter((s) => s.outcome === 'done').map((s) => s.name) ?? [];
   const ranBefore = start.plan.filter((name) => !started.includes(name));
   const parts = [

@@ -55,6 +55,12 @@ describe('provisioning __complete', () => {
     expect(await offered([`--config=${other}`, 'services', 'start', ''])).toEqual(['cache']);
   });
 
+  it('offers only names the schema accepts: a key or operation with a tab, a newline or a quote never reaches the shell', async () => {
+    const hostile = registryFile(`[services."a\\tb"]\n[services."x\\ny"]\n[services.ok]\nrequired_for = ["fine", "bad\\top", "it's"]\n`);
+    expect(await offered(['services', 'start', ''], { PROVISIONING_CONFIG: hostile })).toEqual(['ok']);
+    expect(await offered(['services', 'check', ''], { PROVISIONING_CONFIG: hostile })).toEqual(['fine']);
+  });
+
   it('a registry that cannot be read or parsed completes no names, and never fails', async () => {
     expect(await offered(['services', 'start', ''], { PROVISIONING_CONFIG: registryFile('[services.web\n') })).toEqual([]);
     expect(await offered(['services', 'start', ''], { PROVISIONING_CONFIG: '/nonexistent/services.toml' })).toEqual([]);

@@ -10,6 +10,7 @@ import { RegistryFile } from '../../../src-main/core/registry/registry-file';
 import { createEngine, type Engine } from '../../../src-main/core/engine';
 import { SettingsStore } from '../../../src-main/core/settings-store';
 import { contractHandlers } from '../../../src-main/daemon/contract-session';
+import { RunHolds } from '../../../src-main/daemon/run-holds';
 import { bridgeContract, CHANNELS, type IpcEventLike, type IpcMainLike } from '../../../src-main/electron/ipc-bridge';
 import { tempDir } from '../../support/cli-run';
 import { nodeService, waitFor } from '../../support/engine-harness';
@@ -59,6 +60,7 @@ describe('the contract over IPC', () => {
       shutdown: () => undefined,
       registry: registryFile,
       settings: new SettingsStore(home),
+      runs: new RunHolds(),
     });
     const { ipc, window } = electronDouble();
     const warnings: string[] = [];
@@ -110,6 +112,7 @@ describe('the contract over IPC', () => {
       shutdown: () => undefined,
       registry: registryFile,
       settings: new SettingsStore(home),
+      runs: new RunHolds(),
     });
     const { ipc, window } = electronDouble();
     bridgeContract(
