@@ -35,8 +35,12 @@ if (process.env['PROVISIONING_WRITE_CODE_CACHE'] === '1') {
   // At exit: the cache then holds every function the run compiled, not only the top level.
   process.once('exit', () => {
     const temporary = `${cacheFile}.${process.pid}`;
-    writeFileSync(temporary, script.createCachedData());
-    renameSync(temporary, cacheFile);
+    try {
+      writeFileSync(temporary, script.createCachedData());
+      renameSync(temporary, cacheFile);
+    } catch {
+      // A read-only install: commands compile from the source, as without a cache.
+    }
   });
 }
 

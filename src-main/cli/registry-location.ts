@@ -4,8 +4,7 @@
  * command served by its owner should not pay for. When they name one, the settings are read
  * through their schema, so a damaged settings file is judged exactly as everywhere else.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readSettingsJson } from '../core/settings-file';
 import { discoverRegistryWith, type DiscoveryInput, type RegistryLocation } from '../core/registry/discovery-order';
 
 export async function locateRegistry(input: DiscoveryInput): Promise<RegistryLocation> {
@@ -17,7 +16,7 @@ export async function locateRegistry(input: DiscoveryInput): Promise<RegistryLoc
 /** Whether settings.json has a registryPath other than null: when it has none, the schema's reading is null too. */
 function settingsNameARegistry(home: string): boolean {
   try {
-    const { registryPath } = JSON.parse(readFileSync(join(home, 'settings.json'), 'utf8')) as { registryPath?: unknown };
+    const registryPath = readSettingsJson(home)?.['registryPath'];
     return registryPath !== undefined && registryPath !== null;
   } catch {
     return false;

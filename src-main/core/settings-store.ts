@@ -2,13 +2,10 @@
  * The person's settings, in `<home>/settings.json`, shared by every face of that home. A missing or
  * damaged file reads as the defaults (a damaged one is never overwritten silently: it is kept aside).
  */
-import { readFileSync } from 'node:fs';
 import { readFile, rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readSettingsJson, settingsFile } from './settings-file';
 import { settingsSchema, type Settings } from '@shared/contract/settings';
 import { writeFileAtomic } from './state/atomic-write';
-
-const settingsFile = (home: string): string => join(home, 'settings.json');
 
 export class SettingsStore {
   readonly file: string;
@@ -60,7 +57,7 @@ export class SettingsStore {
 /** The registry chosen in the settings, read synchronously for registry discovery; null when none. */
 export function registryPathSetting(home: string): string | null {
   try {
-    return settingsSchema.parse(JSON.parse(readFileSync(settingsFile(home), 'utf8'))).registryPath;
+    return settingsSchema.parse(readSettingsJson(home) ?? {}).registryPath;
   } catch {
     return null;
   }

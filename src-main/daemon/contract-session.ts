@@ -72,12 +72,17 @@ export function contractHandlers(engine: Engine, owner: OwnerFacts): ContractHan
     status: async () => engine.status(),
     // `env`: the client's values of env references, kept in memory only (given-environments.ts).
     // Operations tell their plan to the connection that asked, before they act (a face shows it).
-    start: ({ name, env, noDeps }, session) =>
-      cancellable(session.operations, (signal) => engine.start(name, { env, noDeps, signal, onPlan: planTo(session) })),
+    start: ({ name, env, noDeps }, session) => {
+      // Asked for by name: a person's now, not a run's to stop at its end.
+      owner.runs.claim([name]);
+      return cancellable(session.operations, (signal) => engine.start(name, { env, noDeps, signal, onPlan: planTo(session) }));
+    },
     stop: ({ name, force }) => engine.stop(name, { dependents: force ? 'ignore' : 'refuse' }),
     restart: ({ name, env }) => engine.restart(name, { env }),
-    platformStart: ({ names, env }, session) =>
-      cancellable(session.operations, (signal) => engine.platformStart(names, { signal, env, onPlan: planTo(session) })),
+    platformStart: ({ names, env }, session) => {
+      owner.runs.claim(names);
+      return cancellable(session.operations, (signal) => engine.platformStart(names, { signal, env, onPlan: planTo(session) }));
+    },
     platformStop: ({ names }, session) => cancellable(session.operations, (signal) => engine.platformStop(names, { signal, onPlan: planTo(session) })),
     platformRestart: ({ names, env }, session) =>
       cancellable(session.operations, (signal) => engine.platformRestart(names, { signal, env, onPlan: planTo(session) })),

@@ -37,6 +37,14 @@ export class RunHolds {
   }
 
   /**
+   * Services someone asked for by name outside a run (`services start`, `platform start <names>`):
+   * theirs from now on, so no run's end stops them (what they need stays through `release`'s check).
+   */
+  claim(names: readonly string[]): void {
+    names.forEach((name) => this.#pending.delete(name));
+  }
+
+  /**
    * Ends the run of `held`: what was started for runs, held by no other session, and needed by no
    * service that runs outside the stop (a service someone started meanwhile) is to be stopped now.
    */

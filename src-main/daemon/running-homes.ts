@@ -9,10 +9,11 @@
  * more than listing: nothing is signalled because of one.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { identify } from '../core/process/process-identity';
+import { readSmallFile } from '../core/read-small-file';
 import { writeFileAtomic } from '../core/state/atomic-write';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -92,13 +93,8 @@ const PRINTABLE = /^[^\u0000-\u001f\u007f]{1,4096}$/;
 
 /** One entry: a regular file (never a symlink, FIFO or folder), read bounded, its paths printable. */
 function readEntry(path: string): Entry | undefined {
-  let fd: number | undefined;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    const stat = fstatSync(fd);
-    if (!stat.isFile() || stat.size > MAX_ENTRY_BYTES) return undefined;
-    const buffer = Buffer.alloc(stat.size);
-    const value = JSON.parse(buffer.toString('utf8', 0, readSync(fd, buffer, 0, stat.size, 0))) as Partial<Entry>;
+    const value = JSON.parse(readSmallFile(path, MAX_ENTRY_BYTES, { noFollow: true }) ?? '') as Partial<Entry>;
     const valid =
       typeof value.home === 'string' &&
       PRINTABLE.test(value.home) &&
@@ -110,8 +106,6 @@ function readEntry(path: string): Entry | undefined {
     return valid ? (value as Entry) : undefined;
   } catch {
     return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -3,8 +3,7 @@
  * would use: its TOML parsed, never validated (an invalid registry being edited still completes), no
  * schema, no daemon. Any problem — no file, bad TOML, too large — answers no names: a Tab never errs.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readSettingsJson } from '../../core/settings-file';
 import { parse } from 'smol-toml';
 import { MAX_REGISTRY_FILE_BYTES } from '@shared/model/registry-limits';
 import { OPERATION_NAME_PATTERN, SERVICE_NAME_PATTERN } from '@shared/model/name-patterns';
@@ -50,7 +49,7 @@ const isTable = (value: unknown): value is Record<string, unknown> => typeof val
  */
 function settingsRegistryPath(home: string): string | null {
   try {
-    const { registryPath } = JSON.parse(readFileSync(join(home, 'settings.json'), 'utf8')) as { registryPath?: unknown };
+    const registryPath = readSettingsJson(home)?.['registryPath'];
     return typeof registryPath === 'string' && registryPath !== '' ? registryPath : null;
   } catch {
     return null;

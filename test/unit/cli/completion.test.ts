@@ -3,7 +3,8 @@
  * in-process: candidates come from the commander program and the registry's TOML, for the registry
  * the command line would use.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../../support/cli-run';
@@ -59,6 +60,15 @@ describe('provisioning __complete', () => {
     const hostile = registryFile(`[services."a\\tb"]\n[services."x\\ny"]\n[services.ok]\nrequired_for = ["fine", "bad\\top", "it's"]\n`);
     expect(await offered(['services', 'start', ''], { PROVISIONING_CONFIG: hostile })).toEqual(['ok']);
     expect(await offered(['services', 'check', ''], { PROVISIONING_CONFIG: hostile })).toEqual(['fine']);
+  });
+
+  it('a settings.json that is a FIFO or a folder neither hangs a Tab nor fails it', async () => {
+    for (const make of [(path: string) => execFileSync('mkfifo', [path]), (path: string) => mkdirSync(path)]) {
+      const home = tempDir('pcc-completion-home-');
+      make(join(home, 'settings.json'));
+      // Names need the registry choice, so the settings are read (a blocking read of a FIFO would hang here).
+      expect(await offered(['services', 'start', ''], { PROVISIONING_HOME: home })).toEqual(expect.arrayContaining(['orchestrator', 'web']));
+    }
   });
 
   it('a registry that cannot be read or parsed completes no names, and never fails', async () => {
