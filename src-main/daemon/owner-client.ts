@@ -162,15 +162,17 @@ export class OwnerClient {
 /** A connected socket to an owner (the raw wire: one JSON message per line), or the connect error. */
 /**
  * The client trusts the owner's answers and sends it a start's env values: the socket must sit in a
- * folder only we can enter and write (no SO_PEERCRED in Node: the kernel's permission check on the
- * folder is the peer check). A folder another user could write is refused, naming the fix.
+ * folder only we can write (no SO_PEERCRED in Node: the kernel's permission check on the folder is
+ * the peer check — no one else can put a socket there). A folder another user could write is
+ * refused, naming the fix.
  */
 function assertPrivateFolder(dir: string): void {
   const stat = lstatSync(dir); // ENOENT: no owner has run here (connectIfRunning says none runs)
   const me = process.getuid?.();
-  if (stat.isDirectory() && (me === undefined || stat.uid === me) && (stat.mode & 0o077) === 0) return;
+  // Write is what matters: only a user who can write the folder can put a socket of theirs there.
+  if (stat.isDirectory() && (me === undefined || stat.uid === me) && (stat.mode & 0o022) === 0) return;
   throw new OwnerUnavailableError(
-    `${dir} is not a private folder of yours (${stat.isDirectory() ? `owner uid ${stat.uid}, mode ${(stat.mode & 0o777).toString(8)}` : 'not a folder'}): another user could answer in the owner's place; \`chmod 700 ${dir}\` if it is yours`,
+    `${dir} is not a folder only you can write (${stat.isDirectory() ? `owner uid ${stat.uid}, mode ${(stat.mode & 0o777).toString(8)}` : 'not a folder'}): another user could answer in the owner's place; \`chmod 700 ${dir}\` if it is yours`,
   );
 }
 

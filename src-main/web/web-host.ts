@@ -17,7 +17,7 @@ import { pipeline, type Duplex } from 'node:stream';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { requestSchema } from '@shared/contract/wire';
-import { withClientEnv, type ClientEnv } from '@shared/contract/client-env';
+import { takesClientEnv, withClientEnv, type ClientEnv } from '@shared/contract/client-env';
 import { cliOnlyRefusal } from '@shared/contract/cli-only';
 import { isFile } from '../core/is-file';
 import { WEB_PROTOCOL } from '@shared/contract/web-session';
@@ -149,6 +149,7 @@ function bridge(ws: WebSocket, owner: Socket, clientEnv: () => Promise<ClientEnv
   owner.on('drain', () => ws.resume());
   // Requests reach the owner in the order sent, though some wait for the environment they carry.
   let sending = Promise.resolve();
+  let queued = 0;
   ws.on('message', (data) => {
     let message: unknown;
     try {
@@ -161,12 +162,18 @@ function bridge(ws: WebSocket, owner: Socket, clientEnv: () => Promise<ClientEnv
     // `provisioning run` holds services for its connection: a page must not (cli-only.ts).
     const refusal = cliOnlyRefusal(request.data);
     if (refusal) return void ws.send(JSON.stringify(refusal));
+    // At most one request waits here: the next frame is not read until this one has gone to the owner.
+    queued++;
+    if (queued > 1) ws.pause();
     sending = sending
       .then(async () => {
-        const line = `${JSON.stringify(withClientEnv(request.data, await clientEnv()))}\n`;
+        const withEnv = takesClientEnv(request.data.method) ? withClientEnv(request.data, await clientEnv()) : request.data;
+        const line = `${JSON.stringify(withEnv)}\n`;
+        queued--;
         // maxPayload bounded the page's frame; the environment added to it is bounded here.
         if (Buffer.byteLength(line) > MAX_FRAME_BYTES) return void ws.send(JSON.stringify({ ...requestTooLarge, id: request.data.id }));
         if (!owner.destroyed && !owner.write(line)) ws.pause();
+        else if (queued === 0) ws.resume();
       })
       // Not expected (the environment is read without throwing); the page reconnects.
       .catch(close);

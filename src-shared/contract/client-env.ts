@@ -30,6 +30,9 @@ export type ClientEnv = z.infer<typeof clientEnvSchema>;
  */
 const ENV_METHODS: ReadonlySet<string> = new Set(['start', 'restart', 'platformStart', 'platformRestart', 'ensure', 'runStart', 'update', 'readiness']);
 
+/** Whether a method carries its client's values (a relay reads them only for these). */
+export const takesClientEnv = (method: string): boolean => ENV_METHODS.has(method);
+
 /**
  * A request relayed for a client without an environment (a browser), with the values of the process
  * that serves it (`provisioning ui`): they replace any the client put there, so a page cannot choose them.

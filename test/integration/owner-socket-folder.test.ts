@@ -1,6 +1,6 @@
 /**
  * The CLI trusts its owner's answers and sends it env values, so it connects only through a folder
- * no other user can enter or write: a state folder opened to the group (a restored backup, a
+ * no other user can enter or write: a state folder the group can write (a restored backup, a
  * `chmod -R`) is refused, naming the fix, before anything is sent.
  */
 import { chmodSync } from 'node:fs';
@@ -20,7 +20,7 @@ it('refuses to talk to an owner whose socket folder another user could write', a
   try {
     const refused = await h.run(['services', 'status']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain(`${dir} is not a private folder of yours (owner uid ${process.getuid!()}, mode 770)`);
+    expect(refused.stderr).toContain(`${dir} is not a folder only you can write (owner uid ${process.getuid!()}, mode 770)`);
     expect(refused.stderr).toContain(`chmod 700 ${dir}`);
   } finally {
     chmodSync(dir, 0o700);
