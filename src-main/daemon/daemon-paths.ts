@@ -4,7 +4,8 @@
  * system's limit (107 bytes on Linux): a longer one would be cut and bound somewhere else, so it is
  * refused before anything binds or waits.
  */
-import { chmodSync, lstatSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { ownFolder } from '../core/own-folder';
 import { join } from 'node:path';
 import { HomeError } from '../core/paths';
 import { stateDirs } from '../core/state/state-dirs';
@@ -39,14 +40,12 @@ export function privateStateRoot(home: string): string {
   const dir = root(home);
   daemonSocketPath(home);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const stat = lstatSync(dir);
-  const me = process.getuid?.();
-  if (!stat.isDirectory() || (me !== undefined && stat.uid !== me)) {
+  const { own, stat } = ownFolder(dir);
+  if (!own) {
     throw new HomeError(
       `${dir} is not a private folder of yours (${stat.isDirectory() ? `it belongs to uid ${stat.uid}` : 'not a folder'}); move it away and run the command again`,
     );
   }
-  if ((stat.mode & 0o077) !== 0) chmodSync(dir, 0o700);
   return dir;
 }
 

@@ -9,10 +9,11 @@
  * more than listing: nothing is signalled because of one.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { identify } from '../core/process/process-identity';
+import { ownFolder } from '../core/own-folder';
 import { readSmallFile } from '../core/read-small-file';
 import { writeFileAtomic } from '../core/state/atomic-write';
 
@@ -81,12 +82,7 @@ export function runningHomes(env: Env): RunningHome[] {
  * A folder of ours, not a symlink, that no one else can write (made private again when it is ours
  * but open, as the state folder is): another user's folder would let them plant or remove entries.
  */
-function ours(dir: string): boolean {
-  const stat = lstatSync(dir);
-  if (!stat.isDirectory() || (process.getuid !== undefined && stat.uid !== process.getuid())) return false;
-  if ((stat.mode & 0o077) !== 0) chmodSync(dir, 0o700);
-  return true;
-}
+const ours = (dir: string): boolean => ownFolder(dir).own;
 
 // eslint-disable-next-line no-control-regex -- control characters are what it refuses
 const PRINTABLE = /^[^\u0000-\u001f\u007f]{1,4096}$/;
