@@ -9,3 +9,4 @@ cd "$(dirname "$0")"
 ./servers.sh
 ./chromium.sh
 ./shells.sh
+./systemd.sh

@@ -4,7 +4,7 @@
  * TOML) is imported when a command asks for it, and a command served by a running owner
  * (`ownerRegistry`) never loads it at all.
  */
-import type { Registry, ServiceDefinition } from '@shared/model';
+import type { OverriddenValue, Registry, ServiceDefinition } from '@shared/model';
 import { suggestion } from '@shared/model/did-you-mean';
 import { formatIssue, type LocatedIssue } from '@shared/model/registry-issue';
 import { dirname, join } from 'node:path';
@@ -22,6 +22,8 @@ import { renderTable } from './output/table';
 
 export interface GlobalOptions {
   readonly config?: string;
+  /** `--override <file>`, repeatable: merged over the registry in order (instead of services.local.toml). */
+  readonly override?: readonly string[];
   readonly json: boolean;
   readonly color: boolean;
 }
@@ -89,7 +91,17 @@ export class CommandContext {
    */
   async ownerRegistry<A = never>(
     ahead?: (client: OwnerClient) => Promise<A>,
-  ): Promise<{ client: OwnerClient; location: RegistryLocation; displayPath: string; services: readonly ServiceDefinition[]; ahead?: A } | undefined> {
+  ): Promise<
+    | {
+        client: OwnerClient;
+        location: RegistryLocation;
+        displayPath: string;
+        services: readonly ServiceDefinition[];
+        overridden: readonly OverriddenValue[];
+        ahead?: A;
+      }
+    | undefined
+  > {
     const location = await locateRegistry(this.#discovery);
     const client = await this.runningOwner();
     if (!client) return undefined;
@@ -104,7 +116,8 @@ export class CommandContext {
     const asked = ahead?.(client);
     asked?.catch(() => undefined);
     const [owner, read] = await answers;
-    if (owner.registry !== location.path || !read?.services) return undefined;
+    const sameOverrides = (owner.overrides ?? []).join('\0') === (location.overrides ?? []).join('\0');
+    if (owner.registry !== location.path || !sameOverrides || !read?.services) return undefined;
     // The owner names the file from its own working directory; this command names it from its own.
     const displayPath = displayPathOf(location.path, this.io.cwd);
     this.#judge(
@@ -112,11 +125,11 @@ export class CommandContext {
       read.issues.map((issue) => (issue.file === read.file ? { ...issue, file: displayPath } : issue)),
       true,
     );
-    return { client, location, displayPath, services: read.services, ...(asked ? { ahead: await asked } : {}) };
+    return { client, location, displayPath, services: read.services, overridden: read.overridden ?? [], ...(asked ? { ahead: await asked } : {}) };
   }
 
   get #discovery() {
-    return { flag: this.options.config, env: this.io.env, cwd: this.io.cwd };
+    return { flag: this.options.config, overrides: this.options.override, env: this.io.env, cwd: this.io.cwd };
   }
 
   /** A valid file's warnings (unless --json) go to stderr; an invalid one's problems too, and the command exits 1. */
@@ -148,6 +161,7 @@ export class CommandContext {
     const client = await connectToOwner({
       home: this.home,
       registryPath: loaded.location.path,
+      ...(loaded.location.overrides ? { overrides: loaded.location.overrides } : {}),
       env: this.io.env,
       cli: join(packageRoot(), 'bin', 'provisioning.js'),
     });

@@ -1,4 +1,5 @@
 /** The `provisioning` command tree. Only commands that really work are registered. */
+import { resolve } from 'node:path';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CliExit, EXIT, type CliIo } from './cli-io';
 import { CommandContext, type GlobalOptions } from './command-context';
@@ -43,6 +44,7 @@ const USER_FACING = new Set([
   'EngineError',
   'DependentsRunningError',
   'HomeError',
+  'LoginServiceError',
   'OwnerMismatchError',
   'OwnerNotAnsweringError',
   'OwnerUnavailableError',
@@ -56,6 +58,11 @@ function createProgram(io: CliIo, argv: readonly string[]): Command {
   const program = new Command('provisioning')
     .description("Manage the provisioning platform's services: registry, dependencies, lifecycle.")
     .option('-c, --config <file>', 'registry file (default: $PROVISIONING_CONFIG, ~/.provisioning/config/services.toml, the demo registry)')
+    .option(
+      '--override <file>',
+      'merge this file over the registry (repeatable, in order; default: services.local.toml beside the registry)',
+      (file: string, previous: string[] = []) => [...previous, file],
+    )
     .option('--json', 'machine-readable output', false)
     .option('--no-color', 'plain output (also: NO_COLOR=1)')
     .option('-V, --version', 'print the version')
@@ -99,13 +106,19 @@ function createProgram(io: CliIo, argv: readonly string[]): Command {
       ]),
     )
     .addOption(new Option('--remove <dependency>', 'make <name> no longer depend on it (same path as --add)').conflicts(['format', 'reverse']))
+    .option('--in <file>', 'with --add/--remove: the registry or override file to write (default: the one whose list is in force)')
     .action(
-      action(async (ctx, name: string | undefined, options: DependenciesOptions & { add?: string; remove?: string }) => {
+      action(async (ctx, name: string | undefined, options: DependenciesOptions & { add?: string; remove?: string; in?: string }) => {
         const dependency = options.add ?? options.remove;
         if (dependency === undefined) return (await import('./commands/services-dependencies')).servicesDependencies(ctx, name, options);
         const edit = options.add !== undefined ? 'add' : 'remove';
         if (name === undefined) return usageError(ctx, `--${edit} edits one service: \`provisioning services dependencies <name> --${edit} ${dependency}\``);
-        return (await import('./commands/services-dependency-edit')).servicesDependencyEdit(ctx, { service: name, dependency, action: edit });
+        return (await import('./commands/services-dependency-edit')).servicesDependencyEdit(ctx, {
+          service: name,
+          dependency,
+          action: edit,
+          ...(options.in !== undefined ? { file: resolve(io.cwd, options.in) } : {}),
+        });
       }),
     );
   services
@@ -176,18 +189,19 @@ function createProgram(io: CliIo, argv: readonly string[]): Command {
   );
 
   const platform = program.command('platform').description('the platform as a whole');
-  platform
-    .command('start [names...]')
-    .description('start the auto-start services (or the named ones) and what they need, each as soon as its dependencies are healthy')
-    .action(action(async (ctx, names: string[]) => (await import('./commands/platform-lifecycle')).platformStart(ctx, names)));
-  platform
-    .command('stop [names...]')
-    .description('stop everything (or the named services and what needs them), dependents first, in parallel where the graph allows')
-    .action(action(async (ctx, names: string[]) => (await import('./commands/platform-lifecycle')).platformStop(ctx, names)));
-  platform
-    .command('restart [names...]')
-    .description('stop, then start again what ran (or the named services and what needs them)')
-    .action(action(async (ctx, names: string[]) => (await import('./commands/platform-lifecycle')).platformRestart(ctx, names)));
+  withLabelOption(
+    platform
+      .command('start [names...]')
+      .description('start the auto-start services (or the named or labelled ones) and what they need, each as soon as its dependencies are healthy'),
+  ).action(action(async (ctx, names: string[], { label }: LabelOptions) => (await import('./commands/platform-lifecycle')).platformStart(ctx, names, label)));
+  withLabelOption(
+    platform
+      .command('stop [names...]')
+      .description('stop everything (or the named or labelled services and what needs them), dependents first, in parallel where the graph allows'),
+  ).action(action(async (ctx, names: string[], { label }: LabelOptions) => (await import('./commands/platform-lifecycle')).platformStop(ctx, names, label)));
+  withLabelOption(
+    platform.command('restart [names...]').description('stop, then start again what ran (or the named or labelled services and what needs them)'),
+  ).action(action(async (ctx, names: string[], { label }: LabelOptions) => (await import('./commands/platform-lifecycle')).platformRestart(ctx, names, label)));
   platform
     .command('status')
     .description('every service with its state, and the dependency tree with states')
@@ -217,6 +231,14 @@ function createProgram(io: CliIo, argv: readonly string[]): Command {
     .command('status')
     .description('whether a daemon runs, its pid and registry')
     .action(action(async (ctx) => (await import('./commands/daemon')).daemonStatus(ctx)));
+  daemon
+    .command('install')
+    .description('run it at login for this home: a systemd user unit (Linux) or a launchd agent (macOS), enabled when the user manager answers')
+    .action(action(async (ctx) => (await import('./commands/daemon-install')).daemonInstall(ctx)));
+  daemon
+    .command('uninstall')
+    .description('remove (and disable) the login service of this home; services keep running')
+    .action(action(async (ctx) => (await import('./commands/daemon-install')).daemonUninstall(ctx)));
 
   program
     .command('ui')
@@ -263,6 +285,25 @@ function createProgram(io: CliIo, argv: readonly string[]): Command {
 function usageError(ctx: CommandContext, message: string): never {
   ctx.err(ctx.paint.red(message));
   throw new CliExit(EXIT.usage);
+}
+
+interface LabelOptions {
+  readonly label: string[];
+}
+
+/** `--label billing`, repeated or as a comma list (`--label billing,infra`): the services carrying any of them. */
+function withLabelOption(command: Command): Command {
+  return command.option(
+    '-l, --label <labels>',
+    'also the services with this label (services.<name>.labels), with what they need; repeat or list: billing,infra',
+    (value: string, previous: string[]) => {
+      const labels = value.split(',').map((label) => label.trim());
+      if (labels.some((label) => label.length === 0))
+        throw new InvalidArgumentError('--label takes label names, e.g. --label billing or --label billing,infra');
+      return [...previous, ...labels];
+    },
+    [],
+  );
 }
 
 /** The options `services logs` and `platform logs` share. */

@@ -10,7 +10,8 @@ import type { EnsureReport, PlatformReport, RestartReport, UpdateReport } from '
 import { allowedActions } from '@shared/contract/service-actions';
 import { isRunning, type ServiceStatus, type StateEvent } from '@shared/contract/service-state';
 import { canStop } from '@shared/graph';
-import { suggestion, type HealthCheck, type Registry, type ServiceDefinition } from '@shared/model';
+import { serviceLinks, suggestion, type HealthCheck, type Link, type Registry, type ServiceDefinition } from '@shared/model';
+import { maskDeep, secretMask } from '@shared/model/secret-mask';
 import type { ClientEnv } from '@shared/contract/client-env';
 import type { UsageSample } from '@shared/contract/usage';
 import { DegradedPropagation } from './degraded-propagation';
@@ -147,14 +148,23 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const statusOf = (name: string) => set.statusOf(name) ?? strays.status(name);
   const propagation = new DegradedPropagation(() => set.members(), statusOf);
   const desired = new DesiredState(() => set.members(), statusOf, clock);
+  /** Links of a definition, made once per definition (a status leaves with every event); env file secrets as `${NAME}`. */
+  const linkCache = new WeakMap<ServiceDefinition, Link[]>();
+  const linksOf = (service: ServiceDefinition): Link[] => {
+    let found = linkCache.get(service);
+    if (!found) linkCache.set(service, (found = maskDeep(serviceLinks(service), secretMask(service.fromEnvFiles))));
+    return found;
+  };
   /** Every status leaves the engine with the actions it allows now (service-actions.ts). */
   const outward = (status: ServiceStatus): ServiceStatus => {
     const found = set.get(status.name);
     const used = isRunning(status) ? usage.latest(status.name) : undefined;
+    const links = found ? linksOf(found.service) : [];
     return {
       ...status,
       actions: allowedActions(status, found !== undefined && modeOf(found.service).supervision === 'supervised'),
       ...(used ? { usage: used } : {}),
+      ...(links.length > 0 ? { links: links.map((link) => ({ ...link })) } : {}),
     };
   };
   const emit = (status: ServiceStatus) => {
@@ -179,7 +189,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const preflightOf = (service: ServiceDefinition, context: RegistryContext) => {
     // A limit this machine cannot enforce does not stop the start, but is said (owner warnings, `services status`).
     resourceWarnings(service).forEach(warn);
-    return preflight({ service, context, machine, statusOf });
+    // What a refusal says is shown and logged: its env files' secrets read as ${NAME}.
+    const mask = secretMask(service.fromEnvFiles);
+    return preflight({ service, context, machine, statusOf }).then((problems) => problems.map(mask));
   };
   // Raw files are drained when the kernel says they grew (a watch on the logs folder), at most this often.
   const ingest = new LogIngest(store.dirs.logs, options.ingestEveryMs ?? 200);

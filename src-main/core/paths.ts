@@ -67,3 +67,4 @@ export const embeddedRegistryPath = (): string => shipped('config', 'demo.toml')
 /** The seed's seven platform services, written to the user's config by `provisioning init`. */
 export const platformRegistryPath = (): string => shipped('config', 'services.toml');
 export const registrySchemaPath = (): string => shipped('config', 'services.schema.json');
+export const localOverrideExamplePath = (): string => shipped('config', 'services.local.toml.example');

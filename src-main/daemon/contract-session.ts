@@ -13,6 +13,7 @@ import { buildGraph, findCycles } from '@shared/graph';
 import type { Registry } from '@shared/model';
 import { EngineError } from '../core/engine-errors';
 import { logFiles } from '../core/logs/log-files';
+import { withLabelled } from '../core/platform/labelled-services';
 import { tailLog } from '../core/logs/log-reader';
 import { graphOf, type RegistryFile } from '../core/registry/registry-file';
 import type { Engine } from '../core/engine';
@@ -79,13 +80,20 @@ export function contractHandlers(engine: Engine, owner: OwnerFacts): ContractHan
     },
     stop: ({ name, force }) => engine.stop(name, { dependents: force ? 'ignore' : 'refuse' }),
     restart: ({ name, env }) => engine.restart(name, { env }),
-    platformStart: ({ names, env }, session) => {
-      owner.runs.claim(names);
-      return cancellable(session.operations, (signal) => engine.platformStart(names, { signal, env, onPlan: planTo(session) }));
+    // Labels are read against the registry that runs (--label, a face's Start group).
+    platformStart: ({ names, labels, env }, session) => {
+      const all = withLabelled(engine.registry, names, labels);
+      owner.runs.claim(all);
+      return cancellable(session.operations, (signal) => engine.platformStart(all, { signal, env, onPlan: planTo(session) }));
     },
-    platformStop: ({ names }, session) => cancellable(session.operations, (signal) => engine.platformStop(names, { signal, onPlan: planTo(session) })),
-    platformRestart: ({ names, env }, session) =>
-      cancellable(session.operations, (signal) => engine.platformRestart(names, { signal, env, onPlan: planTo(session) })),
+    platformStop: ({ names, labels }, session) => {
+      const all = withLabelled(engine.registry, names, labels);
+      return cancellable(session.operations, (signal) => engine.platformStop(all, { signal, onPlan: planTo(session) }));
+    },
+    platformRestart: ({ names, labels, env }, session) => {
+      const all = withLabelled(engine.registry, names, labels);
+      return cancellable(session.operations, (signal) => engine.platformRestart(all, { signal, env, onPlan: planTo(session) }));
+    },
     ensure: ({ operation, autoStart, env }, session) =>
       cancellable(session.operations, (signal) => engine.ensure(operation, { autoStart, env, signal, onPlan: planTo(session) })),
     runStart: async ({ names, operation, env }, session) => {
@@ -145,7 +153,7 @@ export function contractHandlers(engine: Engine, owner: OwnerFacts): ContractHan
       const edited = await owner.registry.editDependency(edit);
       // Made from the registry that runs when the update's turn comes, not the one running now.
       await engine.update((running) => withDependencies(running, edited.registry, edit.service));
-      return graphOf(owner.registry.displayPath, edited);
+      return { ...graphOf(owner.registry.displayPath, edited), ...(edited.written ? { written: edited.written } : {}) };
     },
     settings: () => owner.settings.read(),
     updateSettings: async ({ confirmRegistry, ...patch }, { confirmations }) => {

@@ -210,15 +210,23 @@ export class OwnerNotAnsweringError extends Error {
 }
 
 export class OwnerMismatchError extends Error {
-  constructor(owner: Result<'hello'>, wanted: string) {
+  /** `overrides`: given when the registry is the same and only the `--override` files differ. */
+  constructor(owner: Result<'hello'>, wanted: string, overrides?: readonly string[]) {
     // One owner per home: another registry is chosen by a registry flag for this one, or by another home beside it.
+    const list = (files: readonly string[] | undefined) => (files?.length ? files.map((file) => `--override ${file}`).join(' ') : 'no --override');
     super(
-      [
-        `the daemon (pid ${owner.pid}) of ${owner.home} supervises ${owner.registry}, not ${wanted}. Choose one:`,
-        `  --config ${owner.registry} (or PROVISIONING_CONFIG=${owner.registry}) to use the registry it runs;`,
-        `  PROVISIONING_HOME=<another folder> to run ${wanted} beside it, in a home of its own;`,
-        `  \`provisioning daemon stop\`, then the command again, to switch this home to ${wanted} (services keep running).`,
-      ].join('\n'),
+      overrides
+        ? [
+            `the daemon (pid ${owner.pid}) of ${owner.home} runs ${owner.registry} with ${list(owner.overrides)}, not ${list(overrides)}. Choose one:`,
+            `  the same --override files as the daemon's;`,
+            `  \`provisioning daemon stop\`, then the command again, to switch this home to these overrides (services keep running).`,
+          ].join('\n')
+        : [
+            `the daemon (pid ${owner.pid}) of ${owner.home} supervises ${owner.registry}, not ${wanted}. Choose one:`,
+            `  --config ${owner.registry} (or PROVISIONING_CONFIG=${owner.registry}) to use the registry it runs;`,
+            `  PROVISIONING_HOME=<another folder> to run ${wanted} beside it, in a home of its own;`,
+            `  \`provisioning daemon stop\`, then the command again, to switch this home to ${wanted} (services keep running).`,
+          ].join('\n'),
     );
     this.name = 'OwnerMismatchError';
   }
@@ -227,6 +235,8 @@ export class OwnerMismatchError extends Error {
 export interface OwnerTarget {
   readonly home: string;
   readonly registryPath: string;
+  /** `--override` files (absolute), in order. */
+  readonly overrides?: readonly string[];
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The CLI entry that runs `daemon`. */
   readonly cli: string;
@@ -242,6 +252,10 @@ export async function connectToOwner(target: OwnerTarget, timeoutMs = 10_000): P
   if (owner.registry !== target.registryPath) {
     client.close();
     throw new OwnerMismatchError(owner, target.registryPath);
+  }
+  if ((owner.overrides ?? []).join('\0') !== (target.overrides ?? []).join('\0')) {
+    client.close();
+    throw new OwnerMismatchError(owner, target.registryPath, target.overrides ?? []);
   }
   return client;
 }

@@ -64,7 +64,13 @@ async function own(options: OwnerOptions, stateRoot: string, lock: OwnerLock): P
   let stop!: () => void;
   const asked = new Promise<void>((resolve) => (stop = resolve));
   const facts: OwnerFacts = {
-    hello: { pid: process.pid, home: options.home, registry: registryPath, tracking: trackingOf(options.home) },
+    hello: {
+      pid: process.pid,
+      home: options.home,
+      registry: registryPath,
+      ...(options.registryFile.location.overrides?.length ? { overrides: [...options.registryFile.location.overrides] } : {}),
+      tracking: trackingOf(options.home),
+    },
     shutdown: () => stop(),
     registry: options.registryFile,
     settings: new SettingsStore(options.home),

@@ -13,13 +13,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { lstatSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute } from 'node:path';
 import type { RegistryConfirmation } from '@shared/contract/settings';
-import { parseRegistry, type ServiceDefinition } from '@shared/model';
+import type { ServiceDefinition } from '@shared/model';
 import { describeHealthCheck } from '@shared/model/describe-service';
 import { modeOf } from '../core/drivers/modes';
 import { EngineError } from '../core/engine-errors';
 import { isFile } from '../core/is-file';
 import { embeddedRegistryPath, userRegistryPath } from '../core/paths';
-import { RegistryError } from '../core/registry/load-registry';
+import { loadRegistry, RegistryError } from '../core/registry/load-registry';
 import { readRegistryText } from '../core/registry/read-registry-text';
 
 /** A change as read now: what the face is shown (without a code yet), and the hash of the text it was read from. */
@@ -44,15 +44,16 @@ export async function readRegistryChange(registryPath: string | null, home: stri
       displayPath: file,
       issues: [{ severity: 'error', path: [], message: read.problem, file, line: read.line, column: read.column }],
     });
-  const parsed = parseRegistry(read.text, file);
-  if (!parsed.registry) throw new RegistryError({ displayPath: file, issues: parsed.issues });
+  // Those bytes, with the overrides and env files beside them: what would run.
+  const parsed = await loadRegistry({ path: file, source: 'settings' }, dirname(file), new Map([[file, read.text]]));
+  if (!parsed.shown) throw new RegistryError({ displayPath: file, issues: parsed.issues });
   // The real path is what gets stored: a symlink swapped later cannot point the setting elsewhere.
   const chosen = registryPath === null ? null : file;
   const textDigest = createHash('sha256')
     .update(`${chosen ?? ''}\0`)
     .update(read.text)
     .digest('base64url');
-  return { shown: { registryPath: chosen, file, runs: parsed.registry.services.map(describeRuns), warnings: fileWarnings(file) }, textDigest };
+  return { shown: { registryPath: chosen, file, runs: parsed.shown.services.map(describeRuns), warnings: fileWarnings(file) }, textDigest };
 }
 
 /** How long a confirmation code holds, and how many one session may have waiting. */

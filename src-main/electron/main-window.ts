@@ -7,7 +7,8 @@ import { BrowserWindow, type Rectangle } from 'electron';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export function createMainWindow(userData: string, letClose: () => boolean): BrowserWindow {
+/** `show`: false when started in the tray (at login), so the window waits to be opened. */
+export function createMainWindow(userData: string, letClose: () => boolean, show = true): BrowserWindow {
   const stateFile = join(userData, 'window-state.json');
   const saved = readBounds(stateFile);
   const window = new BrowserWindow({
@@ -25,7 +26,7 @@ export function createMainWindow(userData: string, letClose: () => boolean): Bro
       webSecurity: true,
     },
   });
-  window.once('ready-to-show', () => window.show());
+  if (show) window.once('ready-to-show', () => window.show());
   // The window shows our renderer and nothing else.
   window.webContents.on('will-navigate', (event) => event.preventDefault());
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));

@@ -4,7 +4,8 @@
  * clients over the local socket, keeps a tray, and notifies of crashes. One instance at a time.
  */
 import type { BrowserWindow } from 'electron';
-import { app, dialog, ipcMain, Notification, session } from 'electron';
+import { app, dialog, ipcMain, Notification, session, shell } from 'electron';
+import { homedir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { ServiceState } from '@shared/contract/service-state';
 import { provisioningHome, resolveHome } from '../core/paths';
@@ -15,7 +16,9 @@ import { daemonSocketPath, privateStateRoot, recordedOwnerPid } from '../daemon/
 import { answerDeadline, OwnerClient, OwnerUnavailableError } from '../daemon/owner-client';
 import { startOwner, type Owner } from '../daemon/owner';
 import { bridgeContract } from './ipc-bridge';
+import { bridgeLoginItem, HIDDEN_ARG, loginItem } from './login-item';
 import { createMainWindow, rendererFile } from './main-window';
+import { bridgeOpenLink } from './open-link';
 import { noteFor } from './notifications';
 import { createTray } from './tray';
 import type { TrayAction } from './tray-model';
@@ -75,11 +78,16 @@ async function main(): Promise<void> {
     callback(permission === 'clipboard-sanitized-write' && trusted(details.requestingUrl)),
   );
   bridgeContract(ipcMain, { engine: owner.engine, registry: registryFile }, handlers, trusted, log);
+  // A service's link opens in the system browser, never in this window.
+  bridgeOpenLink(ipcMain, trusted, (url) => shell.openExternal(url), log);
+  // "Open at login, in the tray", asked by the Settings panel; started so, the app opens with HIDDEN_ARG.
+  const command = app.isPackaged ? [process.env['APPIMAGE'] ?? process.execPath] : [process.execPath, app.getAppPath()];
+  bridgeLoginItem(ipcMain, trusted, loginItem({ platform: process.platform, app, command, env: process.env, userHome: homedir() }));
 
   const settings = owner.facts.settings;
   let closeToTray = (await settings.read()).closeToTray;
   settings.subscribe((now) => (closeToTray = now.closeToTray));
-  window = createMainWindow(app.getPath('userData'), () => quitting || !closeToTray);
+  window = createMainWindow(app.getPath('userData'), () => quitting || !closeToTray, !startedHidden());
   window.on('closed', () => {
     if (!quitting) app.quit();
   });
@@ -116,6 +124,11 @@ async function main(): Promise<void> {
       .then(() => owner.stopped)
       .finally(() => app.quit());
   });
+}
+
+/** Started at login in the tray: the window stays closed until the tray (or a second launch) opens it. macOS passes no arguments to a login item. */
+function startedHidden(): boolean {
+  return process.argv.includes(HIDDEN_ARG) || (process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);
 }
 
 function askToStop(): boolean {

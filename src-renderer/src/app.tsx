@@ -7,6 +7,7 @@ import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useClient, useHealthHistories, useRegistry, useSettings } from './api/client-context';
 import { Notices } from './components/notices';
 import { DependencyList } from './features/graph/dependency-list';
+import { FileChoice } from './features/graph/file-choice';
 import { GraphView } from './features/graph/graph-view';
 import { ReadinessPanel } from './features/readiness/readiness-panel';
 import { ServiceCard } from './features/services/service-card';
@@ -148,6 +149,7 @@ export function App() {
         {tab === 'settings' ? <SettingsPanel /> : null}
       </main>
       <StopConfirmation />
+      <FileChoice />
       <Notices />
     </div>
   );

@@ -16,13 +16,24 @@ import { settingsSchema, settingsUpdateResultSchema, settingsUpdateSchema } from
 import { processTrackingSchema } from './tracking';
 
 const nameParams = z.object({ name: z.string().min(1) });
-const namesParams = z.object({ names: z.array(z.string().min(1)) });
+/** `labels`: also every service carrying one of them (an unknown label is refused, nothing done). */
+const namesParams = z.object({ names: z.array(z.string().min(1)), labels: z.array(z.string().min(1)).max(100).default([]) });
 /** A start's env reference values, from the client's environment (client-env.ts); kept only in memory. */
 const withEnv = { env: clientEnvSchema.optional() };
 
 export const methods = {
   /** Who owns supervision, and of which registry. */
-  hello: { params: z.object({}), result: z.object({ pid: z.number(), home: z.string(), registry: z.string(), tracking: processTrackingSchema.optional() }) },
+  hello: {
+    params: z.object({}),
+    result: z.object({
+      pid: z.number(),
+      home: z.string(),
+      registry: z.string(),
+      /** The `--override` files it merges (absent: none given, so services.local.toml beside the registry if there). */
+      overrides: z.array(z.string()).optional(),
+      tracking: processTrackingSchema.optional(),
+    }),
+  },
   status: { params: z.object({}), result: z.array(serviceStatusSchema) },
   /**
    * Starts the service and what it needs along the graph (its status at the end says why not, when it

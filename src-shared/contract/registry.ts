@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { ServiceDefinition } from '../model/service-schema';
+import { serviceLinkSchema } from './links';
 
 export const locatedIssueSchema = z.object({
   severity: z.enum(['error', 'warning']),
@@ -27,8 +28,23 @@ export const graphServiceSchema = z.object({
   conditions: z.record(z.string(), z.enum(['started', 'healthy', 'completed'])).optional(),
   conflicts: z.array(z.string()),
   ports: z.array(z.string()),
+  /** Optional only so an older owner's graph still parses: its groups (the first one is where a face shows it). */
+  labels: z.array(z.string()).optional(),
+  /** Its links and one per HTTP port (service-links.ts). */
+  links: z.array(serviceLinkSchema).optional(),
+  /** The override file whose `dependencies` list is in force, when it is not the registry file: where an edit writes by default. */
+  dependenciesFile: z.string().optional(),
 });
 export type GraphService = z.infer<typeof graphServiceSchema>;
+
+/** A value an override file set (`key` within the service; empty: the whole service; `disabled`: it took the service out). */
+export const overriddenValueSchema = z.object({ service: z.string(), key: z.string(), file: z.string(), disabled: z.literal(true).optional() });
+
+/** Optional only so an older owner's answer still parses: the override files applied, and what they set. */
+const overrideFields = {
+  overrides: z.array(z.string()).optional(),
+  overridden: z.array(overriddenValueSchema).optional(),
+};
 
 /** The registry file as it is on disk now: its services when it is valid, and every located issue. */
 export const registryGraphSchema = z.object({
@@ -36,6 +52,9 @@ export const registryGraphSchema = z.object({
   /** Null while the file is not valid (a face keeps showing the last good graph). */
   services: z.array(graphServiceSchema).nullable(),
   issues: z.array(locatedIssueSchema),
+  ...overrideFields,
+  /** After an edit: the file it wrote (absent when nothing changed). */
+  written: z.string().optional(),
 });
 export type RegistryGraph = z.infer<typeof registryGraphSchema>;
 
@@ -48,6 +67,7 @@ export const registryDefinitionsSchema = z.object({
   /** Null while the file is not valid. */
   services: z.array(z.custom<ServiceDefinition>((value) => typeof value === 'object' && value !== null)).nullable(),
   issues: z.array(locatedIssueSchema),
+  ...overrideFields,
 });
 export type RegistryDefinitions = z.infer<typeof registryDefinitionsSchema>;
 
@@ -55,6 +75,8 @@ export const dependencyEditSchema = z.object({
   service: z.string().min(1),
   dependency: z.string().min(1),
   action: z.enum(['add', 'remove']),
+  /** The registry or override file to write, as the graph names it; default: the one whose list is in force. */
+  file: z.string().min(1).optional(),
 });
 export type DependencyEdit = z.infer<typeof dependencyEditSchema>;
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { probeResultSchema } from './health';
+import { serviceLinkSchema } from './links';
 import { usageSampleSchema } from './usage';
 
 export const SERVICE_STATES = [
@@ -68,6 +69,8 @@ export const serviceStatusSchema = z.object({
    * older owner's answer still parses: faces read it through actionsOf, which computes it then.
    */
   actions: z.array(z.enum(SERVICE_ACTIONS)).optional(),
+  /** Where to open it: its registry links and one per HTTP port (service-links.ts); absent when it has none. */
+  links: z.array(serviceLinkSchema).optional(),
 });
 export type ServiceStatus = z.infer<typeof serviceStatusSchema>;
 

@@ -12,3 +12,5 @@ export * from './describe-service';
 export * from './did-you-mean';
 export * from './placeholders';
 export * from './resource-size';
+export * from './labels-links-schema';
+export * from './service-links';

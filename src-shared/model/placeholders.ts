@@ -6,8 +6,8 @@
 export const PLACEHOLDERS = ['home', 'registry_dir'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 
-/** `${name}`; `$${` writes a literal `${` (for a shell command's own variables). */
-const REFERENCE = /(?<!\$)\$\{([^}]*)\}/g;
+/** `${name}`; `$${` writes a literal `${` (for a shell command's own variables). A name holds no `$`: linear scanning. */
+const REFERENCE = /(?<!\$)\$\{([^}$]*)\}/g;
 
 /** Names used in the text that are not placeholders. */
 export function unknownPlaceholders(text: string): string[] {

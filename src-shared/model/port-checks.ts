@@ -42,7 +42,7 @@ export function portClashes(services: readonly ServiceDefinition[]): RegistryIss
 const conflictSets = (services: readonly ServiceDefinition[]) => new Map(services.map((s) => [s, new Set(s.conflicts)]));
 
 /** Declared listen ports, then ports a docker service publishes (a service may name a port both ways). */
-function hostPorts(service: ServiceDefinition): { port: string; path: KeyPath; declared: boolean }[] {
+export function hostPorts(service: Pick<ServiceDefinition, 'name' | 'ports' | 'deployment'>): { port: string; path: KeyPath; declared: boolean }[] {
   const declared = service.ports.map((port, i) => ({
     port: typeof port === 'number' ? `${port}/tcp` : port,
     path: ['services', service.name, 'ports', i],

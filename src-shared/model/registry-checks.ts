@@ -8,13 +8,15 @@ import { formatDuration } from './duration';
 import { dependencyChecks } from './dependency-checks';
 import { entryName } from './dependency-schema';
 import { HEALTH_CHECK_TYPES } from './health-check-schema';
+import { labelsAndLinksChecks } from './labels-links-checks';
 import { PLACEHOLDERS, unknownPlaceholders } from './placeholders';
 import { portClashes } from './port-checks';
 import { appendIssues, error, warning, type KeyPath, type RegistryIssue } from './registry-issue';
 import type { ServiceDefinition } from './service-schema';
 import { isTable, type Table } from './table';
 
-export function checkRegistry(raw: Table, services: readonly ServiceDefinition[]): RegistryIssue[] {
+/** `disabledBy`: services an override took out (`enabled = false`), by the file that did. */
+export function checkRegistry(raw: Table, services: readonly ServiceDefinition[], disabledBy: ReadonlyMap<string, string> = new Map()): RegistryIssue[] {
   const issues: RegistryIssue[] = [];
   const names = Object.keys(raw);
   const known = new Set(names);
@@ -28,7 +30,13 @@ export function checkRegistry(raw: Table, services: readonly ServiceDefinition[]
     appendIssues(
       issues,
       nameList(service, name, 'dependencies', (entry) =>
-        entry === name ? 'a service cannot depend on itself' : known.has(entry) ? undefined : `unknown service '${entry}'${suggestion(entry, names, budget)}`,
+        entry === name
+          ? 'a service cannot depend on itself'
+          : known.has(entry)
+            ? undefined
+            : disabledBy.has(entry)
+              ? `'${entry}' is disabled (enabled = false in ${disabledBy.get(entry)}): write this list without it there too`
+              : `unknown service '${entry}'${suggestion(entry, names, budget)}`,
       ),
     );
     appendIssues(issues, completedConditions(raw, service, name));
@@ -37,6 +45,7 @@ export function checkRegistry(raw: Table, services: readonly ServiceDefinition[]
       nameList(service, name, 'conflicts', (entry) => (entry === name ? 'a service cannot conflict with itself' : undefined)),
     );
     appendIssues(issues, placeholderReferences(service, ['services', name]));
+    appendIssues(issues, labelsAndLinksChecks(service, name));
   }
   for (const service of services) appendIssues(issues, perService(service));
   appendIssues(issues, dependencyChecks(raw, services));

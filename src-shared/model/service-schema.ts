@@ -2,8 +2,10 @@
 import { z } from 'zod';
 import { dependencyEntry, splitEntries, type DependencyCondition } from './dependency-schema';
 import { deploymentSchema } from './deployment-schema';
+import { envFilesSchema } from './env-files-schema';
 import { healthCheckSchema } from './health-check-schema';
 import { hookSchema, stopSignalSchema } from './hook-schema';
+import { labelsSchema, linksSchema } from './labels-links-schema';
 import { OPERATION_NAME_PATTERN } from './name-patterns';
 import { duration, nonEmpty, port, portsInRange, positiveDuration, serviceName } from './schema-primitives';
 
@@ -72,6 +74,10 @@ const listenPort = z.union(
 
 export const serviceSchema = z.strictObject({
   description: z.string().default(''),
+  enabled: z.boolean().default(true).meta({
+    description: 'false takes the service out of the registry: what an override file (services.local.toml) writes to disable one.',
+  }),
+  env_files: envFilesSchema,
   order: z.number().int().min(0).default(100).meta({
     description: 'Startup priority among services whose dependencies are ready (lower first). Never overrides dependencies.',
   }),
@@ -90,6 +96,8 @@ export const serviceSchema = z.strictObject({
     .default([])
     .meta({ description: 'Operations (server, workflow, test, …) that need this service running.' }),
   ports: z.array(listenPort).default([]).meta({ description: 'Host ports the service listens on.' }),
+  labels: labelsSchema,
+  links: linksSchema,
   on_dependency_failure: z.enum(ON_DEPENDENCY_FAILURE).default('ignore').meta({
     description:
       'When a running dependency turns unhealthy or ends: ignore (shown degraded), restart (degraded, then restarted once it recovers), stop (stopped while it is down, started again after).',
@@ -109,7 +117,15 @@ export type ServiceDefinition = Omit<ServiceConfig, 'dependencies'> & {
   readonly name: string;
   readonly dependencies: string[];
   readonly conditions?: Readonly<Record<string, DependencyCondition>>;
+  /** What its env files set (env-file-values.ts): in the engine's registry only, never one shown or sent. */
+  readonly fromEnvFiles?: EnvFileValues;
 };
+
+/** A service's env file variables: the values, and the names whose values are secrets. */
+export interface EnvFileValues {
+  readonly values: Readonly<Record<string, string>>;
+  readonly secret: readonly string[];
+}
 
 export function serviceDefinition(name: string, config: ServiceConfig): ServiceDefinition {
   const { names, conditions } = splitEntries(config.dependencies);
@@ -121,7 +137,7 @@ export const conditionOf = (service: Pick<ServiceDefinition, 'conditions'>, depe
   service.conditions?.[dependency] ?? 'healthy';
 
 export const registrySchema = z
-  .strictObject({ services: z.record(serviceName, serviceSchema) })
+  .strictObject({ env_files: envFilesSchema, services: z.record(serviceName, serviceSchema) })
   .meta({ title: 'Provisioning service registry', description: 'services.toml of the Provisioning Control Center.' });
 
 export interface Registry {

@@ -2,3 +2,10 @@
 export type Table = Record<string, unknown>;
 
 export const isTable = (value: unknown): value is Table => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A table as TOML writes it — not a date, which smol-toml gives as an object of its own class. */
+export const isPlainTable = (value: unknown): value is Table => {
+  if (!isTable(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+};

@@ -63,7 +63,9 @@ describe('validateRegistry off the supervision loop', () => {
     const strict = new RegistryValidator({ timeLimitMs: 1 });
     try {
       // Starting a worker alone takes longer than 1 ms.
-      await expect(strict.validate(hostileText(), 's.toml')).rejects.toThrow('validation took longer than 0.001 s and was stopped; the text was not validated');
+      await expect(strict.validate(hostileText(), { path: '/nonexistent/s.toml', source: 'flag' }, '/')).rejects.toThrow(
+        'validation took longer than 0.001 s and was stopped; the text was not validated',
+      );
     } finally {
       strict.close();
     }

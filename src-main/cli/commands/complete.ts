@@ -3,7 +3,8 @@
  * on each Tab. The words are the command line after `provisioning` up to the cursor, the last one the
  * word being completed (empty after a space). Commands, options and their choices are read from the
  * commander program itself, so completion cannot drift from the CLI; an argument or option value
- * named `name(s)`/`dependency` completes service names, `operation` operation names, `file` paths.
+ * named `name(s)`/`dependency` completes service names, `operation` operation names, `labels` labels,
+ * `file` paths.
  *
  * The answer: a first line `words`, then one candidate a line as `word<TAB>description` (the
  * description may be empty); or the single line `files`: the shell completes a path itself.
@@ -13,11 +14,12 @@ import type { CliIo } from '../cli-io';
 import { completionNames } from './completion-names';
 
 /** Value names (`<name>`, `[names...]`, `--add <dependency>`, `--for <operation>`) and what completes them. */
-const VALUE_KINDS: Readonly<Record<string, 'services' | 'operations' | 'files'>> = {
+const VALUE_KINDS: Readonly<Record<string, 'services' | 'operations' | 'labels' | 'files'>> = {
   name: 'services',
   names: 'services',
   dependency: 'services',
   operation: 'operations',
+  labels: 'labels',
   file: 'files',
 };
 

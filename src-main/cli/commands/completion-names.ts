@@ -1,5 +1,5 @@
 /**
- * The service and operation names shell completion offers, read cheaply from the registry a command
+ * The service, operation and label names shell completion offers, read cheaply from the registry a command
  * would use: its TOML parsed, never validated (an invalid registry being edited still completes), no
  * schema, no daemon. Any problem — no file, bad TOML, too large — answers no names: a Tab never errs.
  */
@@ -15,9 +15,11 @@ export interface CompletionNames {
   readonly services: readonly string[];
   /** Every operation some service is `required_for`, sorted. */
   readonly operations: readonly string[];
+  /** Every label of a service, sorted. */
+  readonly labels: readonly string[];
 }
 
-const NONE: CompletionNames = { services: [], operations: [] };
+const NONE: CompletionNames = { services: [], operations: [], labels: [] };
 
 export async function completionNames(input: { config?: string; env: Readonly<Record<string, string | undefined>>; cwd: string }): Promise<CompletionNames> {
   try {
@@ -27,15 +29,19 @@ export async function completionNames(input: { config?: string; env: Readonly<Re
     const services = parse(read.bytes.toString('utf8'))['services'];
     if (!isTable(services)) return NONE;
     const operations = new Set<string>();
+    const labels = new Set<string>();
     const names = Object.entries(services).flatMap(([name, service]) => {
       if (!isTable(service)) return [];
       const requiredFor = service['required_for'];
       // Only what the schema would accept: a key with a tab, a newline or a quote never reaches the shell.
       if (Array.isArray(requiredFor))
         for (const operation of requiredFor) if (typeof operation === 'string' && OPERATION_NAME_PATTERN.test(operation)) operations.add(operation);
+      // Labels are spelled as service names (labels-links-schema.ts).
+      const labelled = service['labels'];
+      if (Array.isArray(labelled)) for (const label of labelled) if (typeof label === 'string' && SERVICE_NAME_PATTERN.test(label)) labels.add(label);
       return SERVICE_NAME_PATTERN.test(name) ? [name] : [];
     });
-    return { services: names, operations: [...operations].sort() };
+    return { services: names, operations: [...operations].sort(), labels: [...labels].sort() };
   } catch {
     return NONE;
   }

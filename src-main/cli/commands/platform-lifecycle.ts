@@ -5,28 +5,39 @@
 import type { PlatformReport } from '@shared/contract/platform';
 import type { Registry } from '@shared/model';
 import type { CommandContext } from '../command-context';
+import { withLabelled } from '../../core/platform/labelled-services';
 import { callerEnv } from './caller-env';
 import { showOperation } from './platform-operation';
 
 const one = (report: PlatformReport) => [report];
 
-export async function platformStart(ctx: CommandContext, names: readonly string[]): Promise<void> {
+/**
+ * `labels`: also the services carrying one of them. The owner reads them against the registry it
+ * runs; they are also sent as names from this copy, so an owner from before labels (which drops
+ * them) still acts on those services — never on the auto-start ones or on everything.
+ */
+export async function platformStart(ctx: CommandContext, names: readonly string[], labels: readonly string[] = []): Promise<void> {
   const { client, registry } = await ctx.owner();
   known(ctx, registry, names);
-  await showOperation(ctx, client, () => client.call('platformStart', { names: [...names], env: callerEnv(ctx, registry) }), { reports: one });
+  const asked = withLabelled(registry, names, labels);
+  await showOperation(ctx, client, () => client.call('platformStart', { names: asked, labels: [...labels], env: callerEnv(ctx, registry) }), {
+    reports: one,
+  });
 }
 
-export async function platformStop(ctx: CommandContext, names: readonly string[]): Promise<void> {
+export async function platformStop(ctx: CommandContext, names: readonly string[], labels: readonly string[] = []): Promise<void> {
   const { client, registry } = await ctx.owner();
   known(ctx, registry, names);
-  await showOperation(ctx, client, () => client.call('platformStop', { names: [...names] }), { reports: one });
+  const asked = withLabelled(registry, names, labels);
+  await showOperation(ctx, client, () => client.call('platformStop', { names: asked, labels: [...labels] }), { reports: one });
 }
 
 /** The owner stops the services (and what needs them), then starts again what ran before, plus the named ones. */
-export async function platformRestart(ctx: CommandContext, names: readonly string[]): Promise<void> {
+export async function platformRestart(ctx: CommandContext, names: readonly string[], labels: readonly string[] = []): Promise<void> {
   const { client, registry } = await ctx.owner();
   known(ctx, registry, names);
-  await showOperation(ctx, client, () => client.call('platformRestart', { names: [...names], env: callerEnv(ctx, registry) }), {
+  const asked = withLabelled(registry, names, labels);
+  await showOperation(ctx, client, () => client.call('platformRestart', { names: asked, labels: [...labels], env: callerEnv(ctx, registry) }), {
     reports: ({ stop, start }) => [stop, start],
   });
 }

@@ -3,6 +3,7 @@
  * prints each result with its latency. Exit 1 when a check fails.
  */
 import { describeHealthCheck } from '@shared/model';
+import { maskDeep, secretMask } from '@shared/model/secret-mask';
 import { runProbe } from '../../core/health/run-probe';
 import { CliExit, EXIT } from '../cli-io';
 import type { CommandContext } from '../command-context';
@@ -16,12 +17,13 @@ export async function servicesHealth(ctx: CommandContext, name: string | undefin
       registry.services.map((s) => s.name),
     );
   const context = ctx.checkContext(loaded);
+  // Shown as the registry writes it: an env file's secret in a check reads `${NAME}`.
   const results = await Promise.all(
-    services.map(async (service) => ({
-      name: service.name,
-      check: describeHealthCheck(service.health_check),
-      result: service.health_check ? await runProbe(service.health_check, context) : undefined,
-    })),
+    services.map(async (service) => {
+      const mask = secretMask(service.fromEnvFiles);
+      const result = service.health_check ? await runProbe(service.health_check, context) : undefined;
+      return { name: service.name, check: mask(describeHealthCheck(service.health_check)), result: result && maskDeep(result, mask) };
+    }),
   );
   if (ctx.options.json) ctx.json(results);
   else {

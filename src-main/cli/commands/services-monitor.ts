@@ -3,6 +3,7 @@
  * terminal the table is redrawn in place; otherwise (or with --json) one line per change of result.
  */
 import type { ProbeResult } from '@shared/contract/health';
+import { maskDeep, secretMask } from '@shared/model/secret-mask';
 import { killRunningChecks } from '../../core/health/command-probe';
 import { runProbe } from '../../core/health/run-probe';
 import { CliExit, EXIT } from '../cli-io';
@@ -29,7 +30,10 @@ export async function servicesMonitor(ctx: CommandContext, name: string | undefi
   process.once('SIGINT', onSigint);
   try {
     while (!stop.signal.aborted) {
-      const round = Promise.all(services.map(async (s) => ({ name: s.name, result: await runProbe(s.health_check!, context) })));
+      // An env file's secret in a check's message reads `${NAME}`.
+      const round = Promise.all(
+        services.map(async (s) => ({ name: s.name, result: maskDeep(await runProbe(s.health_check!, context), secretMask(s.fromEnvFiles)) })),
+      );
       const aborted = new Promise<undefined>((resolve) => stop.signal.addEventListener('abort', () => resolve(undefined), { once: true }));
       // Ctrl-C does not wait for a slow check: its process group is ended instead.
       const results = await Promise.race([round, aborted]);

@@ -132,3 +132,26 @@ export function startedAt(identity: ProcessIdentity): number | undefined {
   bootTime ??= Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]) * 1000;
   return bootTime + Number(identity.startTime) * 10;
 }
+
+let boot: string | null | undefined;
+
+/**
+ * This boot of the machine, as the kernel names it (Linux boot_id, macOS kern.bootsessionuuid): a
+ * record made under another one was made before the machine restarted. Undefined where neither is
+ * available; then no restart of the machine is recognised.
+ */
+export function currentBoot(): string | undefined {
+  if (boot === undefined) boot = readBoot() ?? null;
+  return boot ?? undefined;
+}
+
+function readBoot(): string | undefined {
+  try {
+    if (linux) return readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').trim() || undefined;
+    if (process.platform === 'darwin')
+      return execFileSync('sysctl', ['-n', 'kern.bootsessionuuid'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+  } catch {
+    // A sandbox without /proc/sys, or no sysctl: the boot is not known.
+  }
+  return undefined;
+}

@@ -11,16 +11,26 @@ export type RegistrySource = 'flag' | 'env' | 'settings' | 'user' | 'embedded';
 export interface RegistryLocation {
   readonly path: string;
   readonly source: RegistrySource;
+  /** `--override` files (absolute), merged over it in order; none: `services.local.toml` beside it, if there. */
+  readonly overrides?: readonly string[];
 }
 
 export interface DiscoveryInput {
   readonly flag?: string | undefined;
+  /** `--override` files, as given. */
+  readonly overrides?: readonly string[] | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
 }
 
 /** `--config` > `PROVISIONING_CONFIG` > the settings' choice > the user's registry > the embedded demo. */
-export function discoverRegistryWith({ flag, env, cwd }: DiscoveryInput, settingsChoice: (home: string) => string | null): RegistryLocation {
+export function discoverRegistryWith(input: DiscoveryInput, settingsChoice: (home: string) => string | null): RegistryLocation {
+  const found = discovered(input, settingsChoice);
+  const overrides = (input.overrides ?? []).map((path) => resolve(input.cwd, path));
+  return overrides.length > 0 ? { ...found, overrides } : found;
+}
+
+function discovered({ flag, env, cwd }: DiscoveryInput, settingsChoice: (home: string) => string | null): RegistryLocation {
   if (flag) return { path: resolve(cwd, flag), source: 'flag' };
   const fromEnv = env['PROVISIONING_CONFIG'];
   if (fromEnv) return { path: resolve(cwd, fromEnv), source: 'env' };

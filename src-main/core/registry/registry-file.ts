@@ -1,20 +1,20 @@
 /**
- * The registry file an owner serves: read, watched, and edited in place. An edit changes only the
- * one `dependencies` array, is checked as a whole file before it is written (a cycle changes
- * nothing), and replaces the file atomically (keeping its mode), so a crash never leaves half a registry.
+ * The registry file an owner serves, with its override and env files: read, watched, and edited in
+ * place. An edit changes only the one `dependencies` array, in the file whose list is in force
+ * (or the one the client names), is checked as a whole registry before it is written (a cycle
+ * changes nothing), and replaces that file atomically (keeping its mode), so a crash never leaves half a registry.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { DependencyEdit, RegistryDefinitions, RegistryGraph } from '@shared/contract/registry';
-import { parseRegistry, type Registry, type RegistryParseResult } from '@shared/model';
+import { serviceLinks, type Registry, type RegistryParseResult } from '@shared/model';
 import { setDependencies } from '@shared/model/registry-dependency-edit';
 import { writeFileAtomic } from '../state/atomic-write';
 import type { RegistryLocation } from './discover-registry';
-import { displayPathOf, loadRegistry, RegistryError } from './load-registry';
+import { displayPathOf, loadRegistry, LOCAL_OVERRIDE_NAME, overridePaths, RegistryError, type LoadedRegistry } from './load-registry';
 import { readRegistryText } from './read-registry-text';
 import { registryValidator } from './registry-validator';
-import { resourceIssues } from './resource-issues';
 
 /** Saves from one editor arrive as several events; they become one change. */
 const SETTLE_MS = 80;
@@ -22,8 +22,10 @@ const SETTLE_MS = 80;
 export class RegistryFile {
   readonly displayPath: string;
   readonly #listeners = new Set<() => void>();
-  #watcher: FSWatcher | undefined;
+  #watchers: FSWatcher[] = [];
   #settle: NodeJS.Timeout | undefined;
+  /** Counts watcher sets being made: only the newest is kept. */
+  #generation = 0;
   #editing: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -33,111 +35,164 @@ export class RegistryFile {
     this.displayPath = displayPathOf(location.path, cwd);
   }
 
-  /** The registry, or a RegistryError listing every located problem. */
+  /** The registry as the engine runs it, or a RegistryError listing every located problem. */
   async readValid(): Promise<Registry> {
-    const loaded = await loadRegistry(this.location, this.cwd);
+    const loaded = await this.#load();
     if (!loaded.registry) throw new RegistryError(loaded);
     return loaded.registry;
   }
 
   async graph(): Promise<RegistryGraph> {
-    return graphOf(this.displayPath, await loadRegistry(this.location, this.cwd));
+    return graphOf(this.displayPath, await this.#load());
   }
 
   /**
-   * The file's services as `services list` shows them. Asked by every such command, so the parse
-   * (TOML and the schemas: milliseconds) is kept for the text it was made from; the file itself is
-   * read on every call — no watcher's delay, a saved edit is in the next answer.
+   * The file's services as `services list` shows them (secrets as `${NAME}`). Read on every call —
+   * no watcher's delay, a saved edit is in the next answer.
    */
   async definitions(): Promise<RegistryDefinitions> {
-    const read = await readRegistryText(this.location.path).catch(() => undefined);
-    // Unreadable: loadRegistry says why, in the words it uses everywhere.
-    if (!read || !('text' in read)) return definitionsOf(this.displayPath, await loadRegistry(this.location, this.cwd));
-    if (this.#definitions?.text !== read.text)
-      this.#definitions = { text: read.text, answer: definitionsOf(this.displayPath, parseRegistry(read.text, this.displayPath, resourceIssues)) };
-    return this.#definitions.answer;
+    const loaded = await this.#load();
+    return {
+      file: this.displayPath,
+      services: loaded.shown ? [...loaded.shown.services] : null,
+      issues: wireIssues(loaded.issues),
+      overrides: [...loaded.overrides],
+      overridden: [...loaded.overridden],
+    };
   }
 
-  #definitions: { readonly text: string; readonly answer: RegistryDefinitions } | undefined;
-
-  /** Validates a client's text as if it were this file, off the event loop (registry-validator.ts). */
+  /** Validates a client's text as if it were this file (with its overrides and env files), off the event loop (registry-validator.ts). */
   async validate(text: string): Promise<RegistryGraph['issues']> {
-    return wireIssues(await registryValidator.validate(text, this.displayPath));
+    return wireIssues(await registryValidator.validate(text, this.location, this.cwd));
   }
 
-  /** One edit at a time, each on the file as the previous one left it; the file as it is after. */
-  editDependency(edit: DependencyEdit): Promise<ValidRegistry> {
+  /** One edit at a time, each on the files as the previous one left them; the registry as it is after. */
+  editDependency(edit: DependencyEdit): Promise<EditedRegistry> {
     const result = this.#editing.then(() => this.#edit(edit));
     this.#editing = result.catch(() => undefined);
     return result;
   }
 
-  /** Calls back (settled) whenever the file changes on disk, by us or anyone; returns how to stop. */
+  /** Calls back (settled) whenever the registry, an override or an env file changes on disk, by us or anyone; returns how to stop. */
   watch(listener: () => void): () => void {
     this.#listeners.add(listener);
-    // The folder is watched, not the file: editors often save by replacing the file.
-    this.#watcher ??= watch(dirname(this.location.path), (_event, name) => {
-      if (name !== null && name !== basename(this.location.path)) return;
-      clearTimeout(this.#settle);
-      this.#settle = setTimeout(() => this.#listeners.forEach((notify) => notify()), SETTLE_MS);
-    }).on('error', () => this.#unwatch());
+    if (this.#listeners.size === 1) void this.#watchFiles();
     return () => {
       this.#listeners.delete(listener);
       if (this.#listeners.size === 0) this.#unwatch();
     };
   }
 
-  async #edit({ service, dependency, action }: DependencyEdit): Promise<ValidRegistry> {
-    const text = await this.#text(this.location.path);
-    const before = parseRegistry(text, this.displayPath);
-    if (!before.registry)
-      throw new RegistryError({ displayPath: this.displayPath, issues: before.issues }, `${this.displayPath} must be fixed before it is edited`);
-    const definition = before.registry.services.find((s) => s.name === service);
-    if (!definition) throw new RegistryError({ displayPath: this.displayPath, issues: [] }, `no service '${service}' in ${this.displayPath}`);
-    const present = definition.dependencies.includes(dependency);
-    if (present === (action === 'add')) return { ...before, registry: before.registry };
-    const dependencies = action === 'add' ? [...definition.dependencies, dependency] : definition.dependencies.filter((d) => d !== dependency);
-    const edited = setDependencies(text, service, dependencies);
-    const after = parseRegistry(edited, this.displayPath);
-    const what = action === 'add' ? `${service} depending on ${dependency}` : `${service} no longer depending on ${dependency}`;
-    if (!after.registry) throw new RegistryError({ displayPath: this.displayPath, issues: after.issues }, `${what} would make the registry invalid`);
-    // The file itself is replaced (a symlinked registry stays a symlink), and only if nobody saved it meanwhile.
-    const target = await realpath(this.location.path);
-    if ((await this.#text(target)) !== text)
-      throw new RegistryError({ displayPath: this.displayPath, issues: [] }, `${this.displayPath} changed on disk while ${what} was being written; try again`);
-    await writeFileAtomic(target, edited, (await stat(target)).mode & 0o777);
-    return { ...after, registry: after.registry };
+  #load(replaced?: ReadonlyMap<string, string>): Promise<LoadedRegistry> {
+    return loadRegistry(this.location, this.cwd, replaced);
   }
 
-  /** The file's text; a FIFO, a huge file or bytes that are not UTF-8 are refused with the located reason. */
-  async #text(path: string): Promise<string> {
+  /**
+   * The folders are watched, not the files: editors often save by replacing a file, and a missing
+   * override may appear. After each change the set is made again (an edit may name another env
+   * file); the old watchers close only once the new ones listen, so no save falls between them.
+   */
+  async #watchFiles(): Promise<void> {
+    const generation = ++this.#generation;
+    const names = new Map<string, Set<string>>();
+    const add = (path: string) => names.set(dirname(path), (names.get(dirname(path)) ?? new Set()).add(basename(path)));
+    add(this.location.path);
+    // services.local.toml counts only while no --override replaces it; it may appear at any time.
+    if (!this.location.overrides?.length) add(join(dirname(this.location.path), LOCAL_OVERRIDE_NAME));
+    overridePaths(this.location).forEach(add);
+    (await this.#load().catch(() => undefined))?.envFiles.forEach(add);
+    // Unwatched meanwhile, or a later change made a newer set.
+    if (this.#listeners.size === 0 || generation !== this.#generation) return;
+    const watchers: FSWatcher[] = [];
+    for (const [folder, files] of names) {
+      try {
+        const watcher = watch(folder, (_event, name) => {
+          if (name !== null && !files.has(basename(name))) return;
+          clearTimeout(this.#settle);
+          this.#settle = setTimeout(() => this.#changed(), SETTLE_MS);
+        }).on('error', () => watcher.close());
+        watchers.push(watcher);
+      } catch {
+        // A folder that does not exist (an env file's, not made yet) has nothing to say.
+      }
+    }
+    this.#closeWatchers();
+    this.#watchers = watchers;
+  }
+
+  #changed(): void {
+    void this.#watchFiles();
+    this.#listeners.forEach((notify) => notify());
+  }
+
+  async #edit({ service, dependency, action, file }: DependencyEdit): Promise<EditedRegistry> {
+    const before = await this.#load();
+    if (!before.registry || !before.shown)
+      throw new RegistryError({ displayPath: this.displayPath, issues: before.issues }, `${this.displayPath} must be fixed before it is edited`);
+    const definition = before.shown.services.find((s) => s.name === service);
+    if (!definition) throw new RegistryError({ displayPath: this.displayPath, issues: [] }, `no service '${service}' in ${this.displayPath}`);
+    const present = definition.dependencies.includes(dependency);
+    if (present === (action === 'add')) return { ...before, registry: before.registry, written: undefined };
+    // By default the file whose list is in force; a file of this registry when the client chose one.
+    const target = file ?? before.dependenciesFile[service] ?? this.displayPath;
+    const path = layerPath(before, target);
+    if (!path)
+      throw new RegistryError(
+        { displayPath: this.displayPath, issues: [] },
+        `${target} is not a file of this registry (${[this.displayPath, ...before.overrides].join(', ')})`,
+      );
+    const dependencies = action === 'add' ? [...definition.dependencies, dependency] : definition.dependencies.filter((d) => d !== dependency);
+    const text = await this.#text(path, target);
+    const edited = setDependencies(text, service, dependencies);
+    const after = await this.#load(new Map([[path, edited]]));
+    const what = action === 'add' ? `${service} depending on ${dependency}` : `${service} no longer depending on ${dependency}`;
+    if (!after.registry) throw new RegistryError({ displayPath: target, issues: after.issues }, `${what} would make the registry invalid`);
+    // The file itself is replaced (a symlinked registry stays a symlink), and only if nobody saved it meanwhile.
+    const real = await realpath(path);
+    if ((await this.#text(real, target)) !== text)
+      throw new RegistryError({ displayPath: target, issues: [] }, `${target} changed on disk while ${what} was being written; try again`);
+    await writeFileAtomic(real, edited, (await stat(real)).mode & 0o777);
+    return { ...after, registry: after.registry, written: target };
+  }
+
+  /** A file's text; a FIFO, a huge file or bytes that are not UTF-8 are refused with the located reason. */
+  async #text(path: string, shownAs: string): Promise<string> {
     const read = await readRegistryText(path);
     if ('text' in read) return read.text;
-    const issue = { severity: 'error' as const, path: [], message: read.problem, file: this.displayPath, line: read.line, column: read.column };
-    throw new RegistryError({ displayPath: this.displayPath, issues: [issue] });
+    const issue = { severity: 'error' as const, path: [], message: read.problem, file: shownAs, line: read.line, column: read.column };
+    throw new RegistryError({ displayPath: shownAs, issues: [issue] });
   }
 
   #unwatch(): void {
     clearTimeout(this.#settle);
-    this.#watcher?.close();
-    this.#watcher = undefined;
+    this.#generation += 1;
+    this.#closeWatchers();
+  }
+
+  #closeWatchers(): void {
+    this.#watchers.forEach((watcher) => watcher.close());
+    this.#watchers = [];
   }
 }
 
-/** A registry file's text checked and found valid (warnings allowed). */
-export type ValidRegistry = Pick<RegistryParseResult, 'issues'> & { readonly registry: Registry };
-
-function definitionsOf(file: string, parsed: Pick<RegistryParseResult, 'registry' | 'issues'>): RegistryDefinitions {
-  return { file, services: parsed.registry ? [...parsed.registry.services] : null, issues: wireIssues(parsed.issues) };
+/** The registry or override file named `file` (as shown, or its absolute path), on disk. */
+function layerPath(loaded: LoadedRegistry, file: string): string | undefined {
+  const paths = [loaded.location.path, ...overridePaths(loaded.location)];
+  const shown = [loaded.displayPath, ...loaded.overrides];
+  return paths.find((path, index) => path === file || shown[index] === file);
 }
+
+/** The registry after an edit, checked and found valid (warnings allowed); `written`: the file changed, if any. */
+export type EditedRegistry = LoadedRegistry & { readonly registry: Registry; readonly written: string | undefined };
 
 /** Issues as the contract carries them (mutable key paths). */
 const wireIssues = (issues: RegistryParseResult['issues']): RegistryGraph['issues'] => issues.map((issue) => ({ ...issue, path: [...issue.path] }));
 
-export function graphOf(file: string, parsed: Pick<RegistryParseResult, 'registry' | 'issues'>): RegistryGraph {
-  const issues = wireIssues(parsed.issues);
+/** The graph people see: `loaded.shown` (never the engine's registry, which holds env file values). */
+export function graphOf(file: string, loaded: Pick<LoadedRegistry, 'shown' | 'issues' | 'overrides' | 'overridden' | 'dependenciesFile'>): RegistryGraph {
+  const issues = wireIssues(loaded.issues);
   const services =
-    parsed.registry?.services.map((s) => ({
+    loaded.shown?.services.map((s) => ({
       name: s.name,
       description: s.description,
       mode: s.deployment.mode,
@@ -148,6 +203,9 @@ export function graphOf(file: string, parsed: Pick<RegistryParseResult, 'registr
       ...(s.conditions ? { conditions: { ...s.conditions } } : {}),
       conflicts: [...s.conflicts],
       ports: s.ports.map(String),
+      labels: [...s.labels],
+      links: serviceLinks(s),
+      ...(loaded.dependenciesFile[s.name] && loaded.dependenciesFile[s.name] !== file ? { dependenciesFile: loaded.dependenciesFile[s.name] } : {}),
     })) ?? null;
-  return { file, services, issues };
+  return { file, services, issues, overrides: [...loaded.overrides], overridden: [...loaded.overridden] };
 }

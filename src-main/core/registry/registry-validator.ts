@@ -9,11 +9,14 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { MAX_VALIDATED_TEXT_BYTES, type LocatedIssue } from '@shared/model';
+import type { RegistryLocation } from './discovery-order';
 
+/** The text is checked as if it were the registry file at `location` (with its overrides and env files). */
 export interface ValidationRequest {
   readonly id: number;
   readonly text: string;
-  readonly file: string;
+  readonly location: RegistryLocation;
+  readonly cwd: string;
 }
 
 export type ValidationReply = { readonly id: number; readonly issues: readonly LocatedIssue[] } | { readonly id: number; readonly failure: string };
@@ -49,8 +52,8 @@ export class RegistryValidator {
     this.#timeLimitMs = options.timeLimitMs ?? VALIDATION_TIME_LIMIT_MS;
   }
 
-  /** The located issues of `text` validated as the file `file`. */
-  validate(text: string, file: string): Promise<LocatedIssue[]> {
+  /** The located issues of `text` validated as the registry file at `location`. */
+  validate(text: string, location: RegistryLocation, cwd: string): Promise<LocatedIssue[]> {
     const bytes = Buffer.byteLength(text);
     if (bytes > MAX_VALIDATED_TEXT_BYTES) {
       return Promise.reject(new RegistryValidationError(`the text is ${bytes} bytes; at most ${MAX_VALIDATED_TEXT_BYTES} bytes (1 MiB) are validated`));
@@ -59,7 +62,7 @@ export class RegistryValidator {
       return Promise.reject(new RegistryValidationError(`${MAX_WAITING} texts are already waiting to be validated; try again in a moment`));
     }
     return new Promise((resolve, reject) => {
-      this.#waiting.push({ id: this.#nextId++, text, file, resolve, reject });
+      this.#waiting.push({ id: this.#nextId++, text, location, cwd, resolve, reject });
       this.#next();
     });
   }
@@ -80,7 +83,7 @@ export class RegistryValidator {
       this.#timeLimitMs,
     );
     this.#running = { job, timer };
-    const request: ValidationRequest = { id: job.id, text: job.text, file: job.file };
+    const request: ValidationRequest = { id: job.id, text: job.text, location: job.location, cwd: job.cwd };
     worker.postMessage(request);
   }
 

@@ -4,16 +4,13 @@
  * Bundled as registry-worker.js beside the CLI and Electron main bundles.
  */
 import { parentPort } from 'node:worker_threads';
-// Relative, not '@shared': from sources this runs under tsx, which may not see the alias's tsconfig.
-import { parseRegistry } from '../../../src-shared/model/parse-registry';
+import { loadRegistry } from './load-registry';
 import type { ValidationReply, ValidationRequest } from './registry-validator';
 
-parentPort!.on('message', ({ id, text, file }: ValidationRequest) => {
-  let reply: ValidationReply;
-  try {
-    reply = { id, issues: parseRegistry(text, file).issues };
-  } catch (cause) {
-    reply = { id, failure: cause instanceof Error ? cause.message : String(cause) };
-  }
-  parentPort!.postMessage(reply);
+parentPort!.on('message', ({ id, text, location, cwd }: ValidationRequest) => {
+  const reply = loadRegistry(location, cwd, new Map([[location.path, text]])).then(
+    ({ issues }): ValidationReply => ({ id, issues }),
+    (cause: unknown): ValidationReply => ({ id, failure: cause instanceof Error ? cause.message : String(cause) }),
+  );
+  void reply.then((answer) => parentPort!.postMessage(answer));
 });

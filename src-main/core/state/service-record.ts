@@ -38,6 +38,8 @@ export const serviceRecordSchema = z.object({
       workload: z.string().optional(),
     })
     .optional(),
+  /** The machine's boot its last run started in (process-identity.ts currentBoot): another one means the machine restarted since. */
+  boot: z.string().max(100).optional(),
   /** The log's last seq when the current (or last) run started: its failure excerpts quote only later lines. */
   logFrom: z.number().int().min(0).optional(),
   restarts: z.number().int().min(0),

@@ -7,9 +7,11 @@ import { randomUUID } from 'node:crypto';
 import type { ExitInfo, ServiceState, ServiceStatus } from '@shared/contract/service-state';
 import type { ProbeResult } from '@shared/contract/health';
 import { formatDuration, type ServiceDefinition } from '@shared/model';
+import { maskDeep, secretMask, type Mask } from '@shared/model/secret-mask';
 import { PreflightError } from '../preflight/preflight';
 import { StartError, type ExitReport, type RunningService } from '../drivers/driver';
 import { tailLog } from '../logs/log-reader';
+import { currentBoot } from '../process/process-identity';
 import type { TerminateResult } from '../process/terminate';
 import type { ProcessRecord, ServiceRecord } from '../state/service-record';
 import { systemClock, type Clock } from './clock';
@@ -39,6 +41,8 @@ export class ServiceSupervisor {
   #queue: Promise<unknown> = Promise.resolve();
   readonly #reaction: DependencyReaction;
   #engineHealth: string | undefined;
+  /** Its env files' secrets read as `${NAME}` in all it writes and shows: log, state, status, health. */
+  readonly #mask: Mask;
 
   constructor(
     service: ServiceDefinition,
@@ -47,6 +51,7 @@ export class ServiceSupervisor {
     record: ServiceRecord | undefined,
   ) {
     this.#service = service;
+    this.#mask = secretMask(service.fromEnvFiles);
     this.#configHash = configHash;
     this.#clock = deps.clock ?? systemClock;
     this.#tracker = new RestartTracker(service.startup);
@@ -197,7 +202,7 @@ export class ServiceSupervisor {
       if (adopted) {
         this.#watch(adopted).catch(() => undefined);
         this.#running!.phase = { kind: 'ready' };
-        await this.#save({ desired: 'running', process: adopted.process });
+        await this.#save({ desired: 'running', process: adopted.process, ...bootNow() });
         if (adopted.unreachable) return this.#transition('unknown', adopted.unreachable);
         // A task found running is still on its way to completion: its end decides.
         if (this.service.kind === 'task') {
@@ -223,10 +228,34 @@ export class ServiceSupervisor {
       // Asked for but blocked when the previous manager went: it waits again (desired-state.ts starts it).
       if (this.wanted && this.#record.waiting) return this.#transition('blocked', 'was waiting to start when the previous manager stopped');
       if (this.#record.desired !== 'running') return this.#status;
+      if (this.#machineRestarted()) return this.#restoreAfterBoot();
       if (!recorded) return this.#start('restart that was due when the previous manager stopped');
       const exit = { code: null, signal: null, reason: 'exited while no manager was running (code unknown)' };
       return this.#afterExit(exit, this.#clock.now() - recorded.startedAt, undefined);
     });
+  }
+
+  /** Its last run started in another boot of the machine: it did not fail, the machine went down. */
+  #machineRestarted(): boolean {
+    const now = currentBoot();
+    return now !== undefined && this.#record.boot !== undefined && this.#record.boot !== now;
+  }
+
+  /**
+   * What ran before the machine restarted comes back as it was asked for — wanted, whatever its
+   * restart policy (a reboot is not its failure) — and as a start does: once what it needs is
+   * healthy (desired-state.ts starts it, in dependency order). What did not run stays stopped.
+   */
+  async #restoreAfterBoot(): Promise<ServiceStatus> {
+    const reason = 'was running when the machine restarted';
+    await this.#save({
+      desired: 'stopped',
+      process: undefined,
+      wanted: true,
+      waiting: true,
+      lastExit: { code: null, signal: null, at: this.#clock.now(), reason },
+    });
+    return this.#transition('blocked', `${reason}; starts again once its dependencies are healthy`);
   }
 
   /**
@@ -297,7 +326,7 @@ export class ServiceSupervisor {
       await this.#save({ desired: 'stopped', process: undefined });
       return this.#transition('failed', message);
     }
-    await this.#save({ desired: 'running', process: run.process, logFrom });
+    await this.#save({ desired: 'running', process: run.process, logFrom, ...bootNow() });
     this.#log(`started ${runLabel(run.process)}: ${run.process.command.join(' ')}`);
     const watched = this.#watch(run);
     // What waits only for it to be under way (a `started` dependency) may go.
@@ -377,8 +406,8 @@ export class ServiceSupervisor {
       startedAt: run.process.startedAt,
       onResult: (result, healthy) => {
         if (!this.#isCurrent(run) || this.#running?.exited) return;
-        this.#health = result;
-        this.#history = withResult(this.#history, result);
+        this.#health = maskDeep(result, this.#mask);
+        this.#history = withResult(this.#history, this.#health);
         if (healthy && this.#status.state === 'unhealthy') {
           const trouble = this.deps.dependencyTrouble(this.#service);
           if (trouble) this.#transition('degraded', `recovered: ${result.message}; but ${trouble}`);
@@ -534,13 +563,14 @@ export class ServiceSupervisor {
   }
 
   async #save(change: Partial<ServiceRecord>): Promise<void> {
-    this.#record = { ...this.#record, ...change };
+    this.#record = maskDeep({ ...this.#record, ...change }, this.#mask);
     if ('process' in change && change.process === undefined) delete this.#record.process;
     await this.deps.store.write(this.#record);
   }
 
   #transition(state: ServiceState, reason: string, extra: Partial<ServiceStatus> = {}): ServiceStatus {
     const process = this.#running?.run.process;
+    reason = this.#mask(reason);
     this.#status = {
       name: this.service.name,
       mode: this.service.deployment.mode,
@@ -552,9 +582,9 @@ export class ServiceSupervisor {
         ? { ...(process.pid ? { pid: process.pid } : {}), ...(process.workload ? { workload: process.workload } : {}), startedAt: process.startedAt }
         : {}),
       ...(this.#record.lastExit ? { lastExit: this.#record.lastExit } : {}),
-      ...(this.#health && process ? { health: this.#health } : {}),
+      ...(this.#health && process ? { health: maskDeep(this.#health, this.#mask) } : {}),
       ...(this.#engineHealth && process ? { engineHealth: this.#engineHealth } : {}),
-      ...extra,
+      ...maskDeep(extra, this.#mask),
     };
     this.#log(`${state}: ${reason}`);
     this.deps.emit(this.#status);
@@ -563,9 +593,15 @@ export class ServiceSupervisor {
 
   /** Lifecycle events go inline into the service's own log, marked as such. */
   #log(text: string): void {
-    this.deps.writer.write('evt', [text]);
+    this.deps.writer.write('evt', [this.#mask(text)]);
   }
 }
+
+/** The boot a run starts in, for the record (nothing where it is not known). */
+const bootNow = (): { boot?: string } => {
+  const boot = currentBoot();
+  return boot === undefined ? {} : { boot };
+};
 
 /** A blocked service's reason when its preflight refuses a start. */
 const preflightReason = (problems: readonly string[]): string => `cannot start: ${problems.join('; ')}`;

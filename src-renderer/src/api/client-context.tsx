@@ -37,18 +37,31 @@ export interface RegistryView {
   readonly file: string;
   /** The file's issues now (errors mean `services` is the last good graph, not the file's). */
   readonly issues: RegistryGraph['issues'];
+  /** The override files applied (as shown), and what they set in `services` (override-view.ts). */
+  readonly overrides: readonly string[];
+  readonly overridden: NonNullable<RegistryGraph['overridden']>;
   readonly loading: boolean;
 }
 
 /** Per query client (one per app): every view shares the last valid graph, even one mounted while the file is invalid. */
-const lastGood = new WeakMap<QueryClient, NonNullable<RegistryGraph['services']>>();
+const lastGood = new WeakMap<QueryClient, Pick<RegistryView, 'services' | 'overridden'>>();
+const NONE: never[] = [];
 
 export function useRegistry(): RegistryView {
   const client = useClient();
   const queries = useQueryClient();
   const query = useQuery({ queryKey: ['graph'], queryFn: () => client.call('graph') });
-  if (query.data?.services) lastGood.set(queries, query.data.services);
-  return { services: lastGood.get(queries) ?? [], file: query.data?.file ?? '', issues: query.data?.issues ?? [], loading: query.isLoading };
+  // What the overrides set goes with the services it describes: the last good graph's.
+  if (query.data?.services) lastGood.set(queries, { services: query.data.services, overridden: query.data.overridden ?? NONE });
+  const good = lastGood.get(queries);
+  return {
+    services: good?.services ?? NONE,
+    overridden: good?.overridden ?? NONE,
+    overrides: query.data?.overrides ?? NONE,
+    file: query.data?.file ?? '',
+    issues: query.data?.issues ?? [],
+    loading: query.isLoading,
+  };
 }
 
 /** The person's settings, kept by the engine (one query for every view that shows or applies them). */

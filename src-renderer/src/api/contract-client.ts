@@ -19,6 +19,10 @@ export interface ContractClient extends contract.ContractApi {
 interface PreloadBridge {
   send(message: unknown): void;
   onMessage(listener: (message: unknown) => void): () => void;
+  /** Opens an http(s) URL in the system browser (the main process checks it). */
+  openLink?(url: string): void;
+  /** Open at login, in the tray: read (no argument) or set, answering what the system now says (desktop app only). */
+  loginItem?(open?: boolean): Promise<boolean>;
 }
 
 declare global {

@@ -1,4 +1,4 @@
-/** What the person is looking at: the selected service, a highlighted set on the graph, and notices. */
+/** What the person is looking at: the selected service, a highlighted set on the graph, folded groups, and notices. */
 import { create } from 'zustand';
 
 export type Highlight = { readonly kind: 'blast' | 'critical' | 'cycle'; readonly names: readonly string[] } | undefined;
@@ -20,6 +20,9 @@ interface UiState {
   readonly stopRequest: StopRequest | undefined;
   readonly highlight: Highlight;
   readonly notices: readonly Notice[];
+  /** Groups (labels; '' for the services without one) folded on the graph and the cards alike. */
+  readonly collapsed: ReadonlySet<string>;
+  toggleGroup(group: string): void;
   select(name: string | undefined): void;
   askStop(request: StopRequest | undefined): void;
   setHighlight(highlight: Highlight): void;
@@ -34,6 +37,13 @@ export const useUi = create<UiState>((set) => ({
   stopRequest: undefined,
   highlight: undefined,
   notices: [],
+  collapsed: new Set(),
+  toggleGroup: (group) =>
+    set((state) => {
+      const collapsed = new Set(state.collapsed);
+      if (!collapsed.delete(group)) collapsed.add(group);
+      return { collapsed };
+    }),
   select: (selected) => set({ selected }),
   askStop: (stopRequest) => set({ stopRequest, highlight: stopRequest ? { kind: 'blast', names: [stopRequest.name, ...stopRequest.dependents] } : undefined }),
   setHighlight: (highlight) => set({ highlight }),

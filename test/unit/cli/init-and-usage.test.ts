@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../../support/cli-run';
@@ -13,6 +13,18 @@ describe('provisioning init', () => {
     expect(readFileSync(registry, 'utf8')).toBe(readFileSync('config/services.toml', 'utf8'));
     expect(existsSync(join(home, 'config', 'services.schema.json'))).toBe(true);
     expect(statSync(home).mode & 0o777).toBe(0o700);
+    // The override example: commented, and valid over the registry once every example in it is written out.
+    const example = readFileSync(join(home, 'config', 'services.local.toml.example'), 'utf8');
+    const written = example.replace(/^# (\[|[a-z_.]+ = )/gm, '$1');
+    expect(written).not.toBe(example);
+    writeFileSync(join(home, 'config', 'services.local.toml'), written);
+    const validate = await cli(['services', 'validate'], { env: { PROVISIONING_HOME: home } });
+    expect(validate.stderr).toBe('');
+    expect(validate.code).toBe(0);
+    const overridden = await cli(['services', 'list'], { env: { PROVISIONING_HOME: home } });
+    expect(overridden.stdout).toContain('services.local.toml overrides: control-center (ports, deployment.binary.args, health_check.http.url); oci-registry (');
+    expect(overridden.stdout).toContain('mcp-server disabled');
+    unlinkSync(join(home, 'config', 'services.local.toml'));
     const list = await cli(['services', 'list', '--json'], { env: { PROVISIONING_HOME: home } });
     expect(JSON.parse(list.stdout)).toMatchObject({ registry: { source: 'user', path: registry } });
   });

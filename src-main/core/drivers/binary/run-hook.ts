@@ -19,6 +19,8 @@ export interface HookContext {
   readonly env: Record<string, string>;
   readonly runAs?: RunAs;
   readonly logs: LogFiles;
+  /** What its summary and kept lines are shown through (secrets of env files as `${NAME}`). */
+  readonly mask?: (text: string) => string;
 }
 
 export interface HookOutcome {
@@ -38,7 +40,7 @@ const DRAIN_MS = 1_000;
 
 /** Runs `hook` for at most `budgetMs` (its own timeout, or less when a stop's time is running out). */
 export async function runHook(name: HookName, hook: Hook, context: HookContext, budgetMs = hook.timeout): Promise<HookOutcome> {
-  const label = `${name} (${hook.command})`;
+  const label = `${name} (${context.mask?.(hook.command) ?? hook.command})`;
   const tail: string[] = [];
   const child = spawn('/bin/sh', ['-c', hook.command], {
     cwd: context.cwd,
@@ -68,7 +70,7 @@ export async function runHook(name: HookName, hook: Hook, context: HookContext, 
   clearTimeout(timer);
   killGroup();
   await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref())]);
-  const outcome = outcomeOf(label, ended, timedOut, budgetMs, tail);
+  const outcome = outcomeOf(label, ended, timedOut, budgetMs, context.mask ? tail.map(context.mask) : tail);
   // Its end goes into the log with its output, so the log alone tells what ran before the service.
   void streams[1][1].write(`[${name}] ${outcome.summary}\n`);
   for (const [stream] of streams) stream.destroy();

@@ -1,7 +1,7 @@
 /**
  * The live dependency graph (React Flow): services laid out by dependency depth, coloured by state,
  * edges animated while a dependency starts, conflicts as red dashed links, services not run from
- * here (remote ones) as external nodes. Connect two nodes to add a dependency; select an edge and press Delete to remove
+ * here (remote ones) as external nodes; grouped by label in foldable bands (group-layout.ts). Connect two nodes to add a dependency; select an edge and press Delete to remove
  * it; Ctrl+Z undoes. The critical path of the last start can be highlighted.
  */
 import '@xyflow/react/dist/style.css';
@@ -10,21 +10,26 @@ import { Background, Controls, MiniMap, ReactFlow, type Connection, type Edge, t
 import { useMemo, useState } from 'react';
 import { toneOf } from '@shared/contract/state-meaning';
 import { useClient, useHealthHistories, useRegistry, useUsageHistories } from '../../api/client-context';
+import { DisabledByOverride } from '../../components/override-notes';
+import { overridesOf } from '../../state/override-view';
 import { useServices } from '../../state/services-store';
+import { carrying, groupsOf } from '../../state/service-groups';
 import { matchesSearch } from '../../state/service-view';
 import { useUi } from '../../state/ui-store';
 import { layoutGraph } from './graph-layout';
+import { edgeEnd, groupNodeId, layoutGroups } from './group-layout';
+import { GroupNode, type GroupFlowNode } from './group-node';
 import { ServiceNode, type ServiceFlowNode } from './service-node';
 import { useDependencyEditing } from './use-dependency-editing';
 
-const nodeTypes = { service: ServiceNode };
+const nodeTypes = { service: ServiceNode, 'group-header': GroupNode };
 /** Past this, only what is on screen is rendered (it costs more than it saves on small graphs). */
 const LARGE_GRAPH = 150;
 
 /** `search` dims the services it does not match (by name, mode or description). */
 export function GraphView({ search }: { search: string }) {
   const client = useClient();
-  const { services, issues, file } = useRegistry();
+  const { services, issues, file, overridden } = useRegistry();
   const { highlight, select, setHighlight } = useUi();
   const editing = useDependencyEditing();
   const states = useServices((s) => s.mirror?.services);
@@ -33,33 +38,59 @@ export function GraphView({ search }: { search: string }) {
   const usages = useUsageHistories();
   const lastStart = useQuery({ queryKey: ['lastStart'], queryFn: () => client.call('lastStart') });
 
-  const structure = services.map((s) => `${s.name}<${s.dependencies.join(',')}`).join(';');
-  // Laid out again only when the structure changes, not on every fetch of the same graph.
-  const positions = useMemo(() => layoutGraph(services), [structure]);
+  const collapsed = useUi((s) => s.collapsed);
+  const structure = services.map((s) => `${s.name}<${s.dependencies.join(',')}#${(s.labels ?? []).join(',')}`).join(';');
+  const groups = useMemo(() => groupsOf(services), [structure]);
+  const grouped = groups.some((group) => group.label !== '');
+  // Laid out again only when the structure (or a fold) changes, not on every fetch of the same graph.
+  const { positions, bands } = useMemo(
+    () => (grouped ? layoutGroups(services, groups, collapsed) : { positions: layoutGraph(services), bands: [] }),
+    [structure, collapsed],
+  );
+  const groupOf = useMemo(() => new Map(groups.flatMap((group) => group.names.map((name) => [name, group.label] as const))), [groups]);
+  const end = (name: string) => (grouped ? edgeEnd(name, groupOf, collapsed) : name);
   const marked = useMemo(() => new Set(highlight?.names ?? []), [highlight]);
 
-  const nodes = useMemo<ServiceFlowNode[]>(
-    () =>
-      services.map((service) => ({
-        id: service.name,
-        type: 'service',
-        position: positions.get(service.name) ?? { x: 0, y: 0 },
-        data: {
-          service,
-          history: histories?.[service.name] ?? [],
-          usage: usages?.[service.name] ?? [],
-          mark: marked.has(service.name) ? highlight?.kind : undefined,
-          dimmed: !matchesSearch(search, service.name, service.mode, service.description),
-        },
-      })),
-    [services, positions, histories, usages, marked, highlight, search],
+  const nodes = useMemo<(ServiceFlowNode | GroupFlowNode)[]>(
+    () => [
+      ...bands.map(
+        (band): GroupFlowNode => ({
+          id: groupNodeId(band.group.label),
+          type: 'group-header',
+          position: band.position,
+          selectable: false,
+          data: { group: band.group, actsOn: carrying(services, band.group.label), width: band.width },
+        }),
+      ),
+      ...services
+        .filter((service) => positions.has(service.name))
+        .map(
+          (service): ServiceFlowNode => ({
+            id: service.name,
+            type: 'service',
+            position: positions.get(service.name) ?? { x: 0, y: 0 },
+            data: {
+              service,
+              history: histories?.[service.name] ?? [],
+              usage: usages?.[service.name] ?? [],
+              mark: marked.has(service.name) ? highlight?.kind : undefined,
+              dimmed: !matchesSearch(search, service.name, service.mode, service.description),
+              overrides: overridesOf(overridden, service.name),
+            },
+          }),
+        ),
+    ],
+    [services, positions, bands, histories, usages, marked, highlight, search, overridden],
   );
 
   const edges = useMemo<Edge[]>(() => {
     const known = new Set(services.map((s) => s.name));
     const onPath = (a: string, b: string) => marked.has(a) && marked.has(b);
     const dependencyEdges = services.flatMap((service) =>
-      service.dependencies.map((dependency) => {
+      service.dependencies.flatMap((dependency) => {
+        const [source, target] = [end(dependency), end(service.name)];
+        // Into or out of a folded group: one edge to its header stands for them (not editable there).
+        if (source !== dependency || target !== service.name) return source === target ? [] : [folded(source, target)];
         const id = `${dependency}->${service.name}`;
         const starting = toneOf(states?.get(dependency)?.state) === 'busy' || states?.get(service.name)?.state === 'starting';
         return {
@@ -74,9 +105,10 @@ export function GraphView({ search }: { search: string }) {
         };
       }),
     );
+    const unique = new Map(dependencyEdges.map((edge) => [edge.id, edge]));
     const conflictEdges = services.flatMap((service) =>
       service.conflicts
-        .filter((other) => known.has(other) && service.name < other)
+        .filter((other) => known.has(other) && service.name < other && positions.has(service.name) && positions.has(other))
         .map((other) => ({
           id: `conflict:${service.name}:${other}`,
           source: service.name,
@@ -88,8 +120,8 @@ export function GraphView({ search }: { search: string }) {
           ariaLabel: `${service.name} conflicts with ${other}`,
         })),
     );
-    return [...dependencyEdges, ...conflictEdges];
-  }, [services, states, selectedEdges, marked, highlight]);
+    return [...unique.values(), ...conflictEdges];
+  }, [services, states, selectedEdges, marked, highlight, positions]);
 
   const onConnect = (connection: Connection) => void editing.addDependency(connection.target, connection.source);
   const onEdgesChange = (changes: EdgeChange[]) =>
@@ -127,6 +159,7 @@ export function GraphView({ search }: { search: string }) {
         </button>
         <span className="hint">Drag from a service&apos;s right edge to one that needs it; select an edge and press Delete to remove it.</span>
       </div>
+      <DisabledByOverride />
       {errors.length > 0 ? (
         <div className="registry-errors" role="alert" data-testid="registry-errors">
           <strong>{file} is not valid — showing the last good graph.</strong>
@@ -147,7 +180,7 @@ export function GraphView({ search }: { search: string }) {
           onConnect={onConnect}
           onEdgesChange={onEdgesChange}
           onEdgesDelete={onEdgesDelete}
-          onNodeClick={(_, node) => select(node.id)}
+          onNodeClick={(_, node) => node.type === 'service' && select(node.id)}
           onPaneClick={() => setHighlight(undefined)}
           nodesDraggable={false}
           nodesConnectable
@@ -164,4 +197,9 @@ export function GraphView({ search }: { search: string }) {
       </div>
     </section>
   );
+}
+
+/** The edge that stands for the dependencies between a folded group and a service (or another group). */
+function folded(source: string, target: string): Edge {
+  return { id: `${source}->${target}`, source, target, selectable: false, deletable: false, className: 'edge-folded' };
 }

@@ -1,5 +1,5 @@
 /**
- * One service on the graph: name, mode, state colour, health sparkline and CPU sparkline. It reads its own status from
+ * One service on the graph: name, mode, state colour, links, an override badge, health sparkline and CPU sparkline. It reads its own status from
  * the store, so a state change re-renders this node only, not the whole graph.
  */
 import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
@@ -8,8 +8,11 @@ import type { GraphService } from '@shared/contract/registry';
 import { notRunHere } from '@shared/contract/service-actions';
 import { toneOf } from '@shared/contract/state-meaning';
 import { ModeIcon } from '../../components/mode-icon';
+import { OverrideBadge } from '../../components/override-notes';
+import { ServiceLinks } from '../../components/service-links';
 import { Sparkline } from '../../components/sparkline';
 import { UsageSparkline, usageText } from '../../components/usage-sparkline';
+import type { ServiceOverride } from '../../state/override-view';
 import { useServices } from '../../state/services-store';
 import { troubleOf } from '../../state/service-view';
 
@@ -21,11 +24,13 @@ export type ServiceNodeData = {
   mark: 'blast' | 'critical' | 'cycle' | undefined;
   /** Not matched by the search: drawn faintly. */
   dimmed: boolean;
+  /** What override files set in it (a badge). */
+  overrides: readonly ServiceOverride[];
 };
 export type ServiceFlowNode = Node<ServiceNodeData, 'service'>;
 
 function ServiceNodeView({ data, selected }: NodeProps<ServiceFlowNode>) {
-  const { service, history, usage, mark, dimmed } = data;
+  const { service, history, usage, mark, dimmed, overrides } = data;
   const status = useServices((s) => s.mirror?.services.get(service.name));
   const trouble = useServices((s) => (s.mirror ? troubleOf(status, service, s.mirror.services) : undefined));
   const state = status?.state ?? 'stopped';
@@ -44,6 +49,8 @@ function ServiceNodeView({ data, selected }: NodeProps<ServiceFlowNode>) {
         <ModeIcon mode={service.mode} />
         <span className="node-name">{service.name}</span>
         {service.kind === 'task' ? <span className="node-kind">task</span> : null}
+        <OverrideBadge service={service.name} overrides={overrides} />
+        <ServiceLinks links={service.links} compact />
       </div>
       <div className="node-foot">
         <span className="state-dot" aria-hidden="true" />

@@ -1,6 +1,8 @@
 /**
  * Editing the graph: a connection adds a dependency, a deleted edge removes one, each written back
- * to the registry file by the engine (only that `dependencies` array changes) and undoable. A cycle
+ * to the registry file by the engine (only that `dependencies` array changes) and undoable. With
+ * override files the person is asked which file gets the list (file-choice.tsx), and the undo writes
+ * the file the edit wrote. A cycle
  * is refused before anything is sent, with the cycle shown on the graph; an edit that would change
  * nothing is not sent nor recorded. Edits and undos run one after another (so an undo clicked during
  * a save undoes that save), and the undo history outlives the graph view.
@@ -8,10 +10,11 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { create } from 'zustand';
-import type { DependencyEdit } from '@shared/contract/registry';
+import type { DependencyEdit, RegistryGraph } from '@shared/contract/registry';
 import { useClient, useRegistry } from '../../api/client-context';
 import { cycleIfAdded } from '../../state/service-view';
 import { useUi } from '../../state/ui-store';
+import { askFile } from './file-choice';
 
 const useHistory = create<{ readonly done: readonly DependencyEdit[] }>(() => ({ done: [] }));
 let queue: Promise<unknown> = Promise.resolve();
@@ -27,6 +30,14 @@ export function useDependencyEditing() {
   const services = useRef(registry.services);
   services.current = registry.services;
 
+  /** Without override files, undefined (the registry file); with them, the one the person chose, or null: cancelled. */
+  const chosenFile = async (service: string, what: string): Promise<string | undefined | null> => {
+    const graph = queries.getQueryData<RegistryGraph>(['graph']);
+    if (!graph?.overrides?.length) return undefined;
+    const preselected = services.current.find((s) => s.name === service)?.dependenciesFile ?? graph.file;
+    return (await askFile({ what, service, files: [graph.file, ...graph.overrides], preselected })) ?? null;
+  };
+
   const apply = async (edit: DependencyEdit, record: boolean) => {
     const { notify, setHighlight } = useUi.getState();
     const present = services.current.find((s) => s.name === edit.service)?.dependencies.includes(edit.dependency) ?? false;
@@ -36,12 +47,16 @@ export function useDependencyEditing() {
       setHighlight({ kind: 'cycle', names: cycle });
       return notify('error', `Refused: ${edit.service} depending on ${edit.dependency} would make a cycle: ${cycle.join(' → ')}`);
     }
+    const what = `${edit.service} ${edit.action === 'add' ? 'now depends on' : 'no longer depends on'} ${edit.dependency}`;
+    const file = edit.file ?? (await chosenFile(edit.service, what));
+    if (file === null) return;
     try {
-      const graph = await client.call('editDependency', edit);
+      const graph = await client.call('editDependency', { ...edit, ...(file ? { file } : {}) });
       queries.setQueryData(['graph'], graph);
       services.current = graph.services ?? services.current;
-      if (record) useHistory.setState(({ done }) => ({ done: [...done, edit] }));
-      notify('info', `${edit.service} ${edit.action === 'add' ? 'now depends on' : 'no longer depends on'} ${edit.dependency} (saved to ${graph.file})`);
+      const wrote = graph.written ?? file;
+      if (record) useHistory.setState(({ done }) => ({ done: [...done, { ...edit, ...(wrote ? { file: wrote } : {}) }] }));
+      notify('info', `${what} (saved to ${graph.written ?? graph.file})`);
     } catch (error) {
       notify('error', (error as Error).message);
     }

@@ -1,6 +1,6 @@
 /**
  * A service's card: state, health (last result, latency, sparkline), usage (CPU and memory, sparkline), uptime, what runs it, ports,
- * restarts, last exit and mode — with Start / Stop / Restart, each enabled when the status allows it
+ * restarts, last exit, mode, links and what an override file set — with Start / Stop / Restart, each enabled when the status allows it
  * (pending while acting). Hovering or focusing Stop shows on the graph what would stop with it.
  */
 import type { GraphService } from '@shared/contract/registry';
@@ -8,9 +8,12 @@ import { actionsOf, notRunHere } from '@shared/contract/service-actions';
 import { isRunning, type ServiceAction, type ServiceStatus } from '@shared/contract/service-state';
 import { toneOf } from '@shared/contract/state-meaning';
 import { ModeIcon } from '../../components/mode-icon';
+import { OverrideBadge } from '../../components/override-notes';
+import { ServiceLinks } from '../../components/service-links';
 import { Sparkline } from '../../components/sparkline';
 import { UsageSparkline, usageText } from '../../components/usage-sparkline';
 import { useRegistry } from '../../api/client-context';
+import { overridesOf, overrideText } from '../../state/override-view';
 import { useServices } from '../../state/services-store';
 import { formatUptime, stopImpact } from '../../state/service-view';
 import { useUi } from '../../state/ui-store';
@@ -28,7 +31,8 @@ interface Props {
 
 export function ServiceCard({ status, service, history = [], usage = [], now, onLogs }: Props) {
   const { act, pending } = useServiceAction(status.name);
-  const { services } = useRegistry();
+  const { services, overridden } = useRegistry();
+  const overrides = overridesOf(overridden, status.name);
   const { select, setHighlight } = useUi.getState();
   const running = isRunning(status);
   const actions = actionsOf(status);
@@ -50,6 +54,7 @@ export function ServiceCard({ status, service, history = [], usage = [], now, on
         <button type="button" className="link card-name" onClick={() => select(status.name)}>
           {status.name}
         </button>
+        <OverrideBadge service={status.name} overrides={overrides} />
         <span className="state-badge" aria-label={`state ${status.state}`}>
           {status.state}
         </span>
@@ -91,10 +96,24 @@ export function ServiceCard({ status, service, history = [], usage = [], now, on
             <dd>{runsAs}</dd>
           </>
         ) : null}
+        {(service?.links ?? status.links)?.length ? (
+          <>
+            <dt>open</dt>
+            <dd>
+              <ServiceLinks links={service?.links ?? status.links} />
+            </dd>
+          </>
+        ) : null}
         {service?.ports.length ? (
           <>
             <dt>ports</dt>
             <dd>{service.ports.join(', ')}</dd>
+          </>
+        ) : null}
+        {overrides.length ? (
+          <>
+            <dt>override</dt>
+            <dd className="override-keys">{overrideText(overrides)}</dd>
           </>
         ) : null}
         <dt>restarts</dt>

@@ -1,8 +1,12 @@
-/** Every service as a card, with search and a state filter. */
+/** Every service as a card (and a line for those an override disabled), with search and a state filter; grouped by label (service-groups.ts) when services have labels. */
 import { useEffect, useMemo, useState } from 'react';
 import { useHealthHistories, useRegistry, useUsageHistories } from '../../api/client-context';
+import { DisabledByOverride } from '../../components/override-notes';
 import { useServices } from '../../state/services-store';
+import { carrying, groupsOf } from '../../state/service-groups';
 import { filterServices, type StateFilter } from '../../state/service-view';
+import { useUi } from '../../state/ui-store';
+import { GroupHeader } from './group-header';
 import { ServiceCard } from './service-card';
 
 const FILTERS: readonly StateFilter[] = ['all', 'running', 'trouble', 'stopped'];
@@ -17,6 +21,29 @@ export function ServicesPanel({ search, onLogs }: { search: string; onLogs: (nam
   const byName = useMemo(() => new Map(services.map((s) => [s.name, s])), [services]);
   const descriptions = useMemo(() => new Map(services.map((s) => [s.name, s.description])), [services]);
   const shown = useMemo(() => filterServices([...(mirror?.services.values() ?? [])], search, filter, descriptions), [mirror, search, filter, descriptions]);
+  const collapsed = useUi((s) => s.collapsed);
+  // Grouped as the registry labels them; a status the registry no longer has is among the ungrouped.
+  const groups = useMemo(() => {
+    const rank = new Map(services.map((s, i) => [s.name, i]));
+    const inOrder = [...shown].sort((a, b) => (rank.get(a.name) ?? rank.size) - (rank.get(b.name) ?? rank.size));
+    return groupsOf(inOrder.map((status) => ({ name: status.name, labels: byName.get(status.name)?.labels })));
+  }, [shown, services, byName]);
+  const statusOf = useMemo(() => new Map(shown.map((s) => [s.name, s])), [shown]);
+  const card = (name: string) => {
+    const status = statusOf.get(name)!;
+    return (
+      <ServiceCard
+        key={name}
+        status={status}
+        service={byName.get(name)}
+        history={histories?.[name] ?? []}
+        usage={usages?.[name] ?? []}
+        now={now}
+        onLogs={onLogs}
+      />
+    );
+  };
+  const grouped = groups.some((group) => group.label !== '');
   return (
     <section className="services-panel" aria-label="Services">
       <div className="filters" role="radiogroup" aria-label="Show">
@@ -29,19 +56,17 @@ export function ServicesPanel({ search, onLogs }: { search: string; onLogs: (nam
           {shown.length} of {mirror?.services.size ?? 0}
         </span>
       </div>
-      <div className="cards">
-        {shown.map((status) => (
-          <ServiceCard
-            key={status.name}
-            status={status}
-            service={byName.get(status.name)}
-            history={histories?.[status.name] ?? []}
-            usage={usages?.[status.name] ?? []}
-            now={now}
-            onLogs={onLogs}
-          />
-        ))}
-      </div>
+      <DisabledByOverride />
+      {grouped ? (
+        groups.map((group) => (
+          <section key={group.label} className="service-group" aria-label={`${group.label || 'other'} services`}>
+            <GroupHeader group={group} actsOn={carrying(services, group.label)} />
+            {collapsed.has(group.label) ? null : <div className="cards">{group.names.map(card)}</div>}
+          </section>
+        ))
+      ) : (
+        <div className="cards">{shown.map((status) => card(status.name))}</div>
+      )}
     </section>
   );
 }

@@ -57,3 +57,16 @@ export function usePlatformAction() {
   });
   return { act: (action: 'start' | 'stop') => mutation.mutate(action), pending: mutation.isPending ? mutation.variables : undefined };
 }
+
+/** Start group / Stop group: the engine acts on every service carrying the label (and, as always, what they need or what needs them). */
+export function useGroupAction(label: string) {
+  const client = useClient();
+  const notify = useUi((s) => s.notify);
+  const mutation = useMutation({
+    mutationFn: async (action: 'start' | 'stop') =>
+      failureOf(await client.call(action === 'start' ? 'platformStart' : 'platformStop', { names: [], labels: [label] })),
+    onSuccess: (failure) => failure && notify('error', failure),
+    onError: (error: Error) => notify('error', `${label}: ${error.message}`),
+  });
+  return { act: (action: 'start' | 'stop') => mutation.mutate(action), pending: mutation.isPending ? mutation.variables : undefined };
+}

@@ -1,6 +1,7 @@
 /**
  * Settings, kept by the engine for every face: registry path, theme, close-to-tray, stop-on-quit; and
  * how the owner tracks service processes (cgroup or process groups), which is the machine's, not a setting.
+ * In the desktop app only, "Open at login, in the tray": the system's login item, asked of the main process.
  * A new registry path is confirmed first (what it would run), then applied with that confirmation.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -29,6 +30,7 @@ export function SettingsPanel() {
       void queries.invalidateQueries({ queryKey: ['settings'] });
     },
   });
+  const atLogin = useLoginItem();
   const [registryPath, setRegistryPath] = useState<string | undefined>(undefined);
   const [confirmation, setConfirmation] = useState<RegistryConfirmation | undefined>(undefined);
   // Not optimistic: nothing changes until the person confirmed what the new file runs.
@@ -87,6 +89,12 @@ export function SettingsPanel() {
           <input type="checkbox" checked={current.closeToTray} onChange={(e) => save.mutate({ closeToTray: e.target.checked })} /> Closing the window keeps the
           app in the tray
         </label>
+        {atLogin.shown && (
+          <label>
+            <input type="checkbox" checked={atLogin.enabled} disabled={atLogin.pending} onChange={(e) => atLogin.set(e.target.checked)} /> Open at login, in the
+            tray
+          </label>
+        )}
         <label>
           When quitting with services running{' '}
           <select
@@ -107,4 +115,18 @@ export function SettingsPanel() {
       )}
     </section>
   );
+}
+
+/** The desktop app's login item (absent in the browser host: it cannot start an app at login). */
+function useLoginItem(): { shown: boolean; enabled: boolean; pending: boolean; set(open: boolean): void } {
+  const bridge = window.provisioning?.loginItem;
+  const notify = useUi((s) => s.notify);
+  const queries = useQueryClient();
+  const item = useQuery({ queryKey: ['login-item'], queryFn: () => bridge!(), enabled: bridge !== undefined });
+  const change = useMutation({
+    mutationFn: (open: boolean) => bridge!(open),
+    onSuccess: (now) => queries.setQueryData(['login-item'], now),
+    onError: (error: Error) => notify('error', `could not change the login item: ${error.message}`),
+  });
+  return { shown: bridge !== undefined && item.data !== undefined, enabled: item.data === true, pending: change.isPending, set: (open) => change.mutate(open) };
 }
