@@ -13,7 +13,7 @@ import type { ProcessRecord } from '../../state/service-record';
 import { StartError, type Adoption, type RegistryContext, type RunContext, type RunningService, type ServiceDriver } from '../driver';
 import { ContainerRuntime, type Inspected } from '../docker/container-runtime';
 import { stopContainer } from '../docker/docker-driver';
-import { detectCompose } from './compose-command';
+import { detectCompose, type ComposeCommand } from './compose-command';
 
 interface ComposeTarget {
   readonly file: string;
@@ -74,8 +74,15 @@ export class ComposeDriver implements ServiceDriver {
     return this.#runtime.find({ 'com.docker.compose.project': target.project, 'com.docker.compose.service': target.service });
   }
 
+  /**
+   * Found once and kept: Compose does not leave the machine while the owner runs, and asking again
+   * on every start and stop cost an exec each time — one that a loaded machine could slow past its
+   * timeout, failing a stop with "not found". A miss is asked again next time.
+   */
+  #found: ComposeCommand | undefined;
+
   async #compose(target: ComposeTarget, args: readonly string[]): Promise<void> {
-    const compose = await detectCompose(this.env);
+    const compose = (this.#found ??= await detectCompose(this.env));
     if (!compose) throw new StartError('Docker Compose not found: neither `docker compose` (v2) nor `docker-compose` (v1) runs on PATH');
     const argv = [...compose.argv.slice(1), '-p', target.project, '-f', target.file, ...args];
     await new Promise<void>((done, fail) =>
