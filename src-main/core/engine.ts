@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { ProbeResult, Readiness } from '@shared/contract/health';
 import type { EnsureReport, PlatformReport, RestartReport, UpdateReport } from '@shared/contract/platform';
 import { allowedActions } from '@shared/contract/service-actions';
-import { isRunning, type ServiceStatus, type StateEvent } from '@shared/contract/service-state';
+import { isRunning, type ServiceStatus, type StateEvent, type TimelineEvent } from '@shared/contract/service-state';
 import { canStop } from '@shared/graph';
 import { serviceLinks, suggestion, type HealthCheck, type Link, type Registry, type ServiceDefinition } from '@shared/model';
 import { maskDeep, secretMask } from '@shared/model/secret-mask';
@@ -20,6 +20,7 @@ import { MODES, modeOf } from './drivers/modes';
 import { RemoteService } from './drivers/remote/remote-service';
 import { DependentsRunningError, EngineError } from './engine-errors';
 import { EngineWarnings } from './engine-warnings';
+import { EventTimeline, type TimelineQuery } from './events/event-timeline';
 import { HealthMonitor } from './health/health-monitor';
 import type { ProbeContext } from './health/probe-context';
 import { runProbe } from './health/run-probe';
@@ -114,6 +115,8 @@ export interface Engine {
   /** `env`: would it start with these values (nothing is kept); else with those it was given. */
   readiness(options?: StartOptions): Promise<Readiness[]>;
   healthHistory(name: string): readonly ProbeResult[];
+  /** The events timeline (event-timeline.ts): state changes, oldest first, kept across owner restarts. */
+  events(query: TimelineQuery): TimelineEvent[];
   /** Every running service's latest usage samples, oldest first (the second sparkline). */
   usageHistories(last: number): Record<string, UsageSample[]>;
   /** True while any service has a live process or a scheduled restart. */
@@ -130,6 +133,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const warnings = new EngineWarnings(options.onWarning);
   const warn = (message: string) => warnings.add(message);
   const store = await StateStore.open(options.home, warn);
+  const timeline = EventTimeline.open(store.dirs.root, warn);
+  /** Each supervised service's log writer: a state change's entry names the lifecycle line it just wrote. */
+  const writers = new Map<string, LogWriter>();
   const drivers = new Map<string, Promise<ServiceDriver>>();
   const driverOf = (service: ServiceDefinition) => {
     const mode = service.deployment.mode;
@@ -168,7 +174,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     };
   };
   const emit = (status: ServiceStatus) => {
-    const event = { type: 'state' as const, status: outward(status) };
+    const out = outward(status);
+    const transition = timeline.record(out, writers.get(status.name)?.seq);
+    const event: StateEvent = { type: 'state', status: out, ...(transition ? { transition } : {}) };
     listeners.forEach((listener) => listener(event));
     propagation.run();
     desired.changed();
@@ -220,6 +228,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       const logs = logFiles(store.dirs.logs, service.name);
       const logProblem = (error: Error) => warn(`logs of '${service.name}': ${error.message}`);
       const writer = new LogWriter(logs, options.rotation, undefined, logProblem);
+      writers.set(service.name, writer);
       const ingestor = new RawLogIngestor(logs, writer, logProblem);
       const runContext = { ...context, logs, now: () => clock.now() };
       if (service.health_check) checkContexts.set(service.health_check, runContext);
@@ -258,6 +267,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     },
     dispose: async (member) => {
       await member.detach();
+      writers.delete(member.service.name);
       await ingest.remove(member.service.name);
       usage.remove(member.service.name);
     },
@@ -419,6 +429,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     },
     lastStart: () => readLastStart(store.dirs.root),
     healthHistory: (name) => member(name).healthHistory,
+    events: (query) => timeline.query(query),
     usageHistories: (last) => usage.histories(last),
     readiness: ({ env } = {}) => readinessNow(env),
     anyActive: () => strays.names().length > 0 || [...set.members()].some((m) => m.active),
@@ -438,6 +449,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       monitor.close();
       usage.close();
       await ingest.close();
+      await timeline.close();
       for (const driver of drivers.values()) (await driver.catch(() => undefined))?.close?.();
       listeners.clear();
     },

@@ -8,13 +8,15 @@ import { methods, type MethodName, type CheckedParams, type Result } from '@shar
 import { pushed, type PushedMessage } from '@shared/contract/pushed';
 import { errorToWire, requestSchema, type Response } from '@shared/contract/wire';
 import type { OperationPlan } from '@shared/contract/platform';
-import type { ServiceStatus } from '@shared/contract/service-state';
+import { isRunning, type ServiceStatus } from '@shared/contract/service-state';
+import { isTrouble } from '@shared/contract/state-meaning';
+import { whyOf } from '@shared/contract/why';
 import { buildGraph, findCycles } from '@shared/graph';
 import type { Registry } from '@shared/model';
 import { EngineError } from '../core/engine-errors';
 import { logFiles } from '../core/logs/log-files';
 import { withLabelled } from '../core/platform/labelled-services';
-import { tailLog } from '../core/logs/log-reader';
+import { tailBefore, tailLog } from '../core/logs/log-reader';
 import { graphOf, type RegistryFile } from '../core/registry/registry-file';
 import type { Engine } from '../core/engine';
 import type { SettingsStore } from '../core/settings-store';
@@ -119,7 +121,7 @@ export function contractHandlers(engine: Engine, owner: OwnerFacts): ContractHan
       const report = stop.length > 0 ? await engine.platformStop(stop, { dependents: false }) : undefined;
       return { ...(report ? { stop: report } : {}), kept };
     },
-    logTail: async ({ name, lines }) => tailLog(logsOf(name), lines),
+    logTail: async ({ name, lines, before }) => (before === undefined ? tailLog(logsOf(name), lines) : tailBefore(logsOf(name), lines, before)),
     logFollow: async ({ name, afterSeq, maxLinesPerSecond }, session) => {
       session.follows.get(name)?.abort();
       const follow = new AbortController();
@@ -168,8 +170,24 @@ export function contractHandlers(engine: Engine, owner: OwnerFacts): ContractHan
       return owner.settings.update(patch);
     },
     readiness: ({ env }) => engine.readiness({ env }),
+    events: async ({ service, sinceSeq, limit }) => engine.events({ ...(service ? { service } : {}), sinceSeq, limit }),
+    why: async ({ name, env }) => {
+      const statuses = new Map(engine.status().map((s) => [s.name, s]));
+      const status = statuses.get(name);
+      if (!status) throw new EngineError(`unknown service '${name}'`);
+      // The owner's view of the file, as `services why` takes it (what runs, while the file is not valid).
+      const services = (await owner.registry.graph()).services ?? engine.registry.services;
+      const readiness = isRunning(status) ? undefined : (await engine.readiness({ env })).find((r) => r.name === name);
+      const lastStart = await engine.lastStart();
+      const report = whyOf({ name, services, statuses, ...(readiness ? { readiness } : {}), ...(lastStart ? { lastStart } : {}) });
+      // A crash's last words are in its log: a status quotes them only for a failed start.
+      const faulty = report.roots[0] ?? name;
+      if (report.logTail.length > 0 || !isTrouble(statuses.get(faulty)!.state)) return report;
+      return { ...report, logTail: await failingTail(logsOf(faulty)) };
+    },
     warnings: async () => [...engine.warnings],
     history: async ({ name }) => [...engine.healthHistory(name)],
+    serviceSource: async ({ name }) => ({ blocks: await owner.registry.serviceSource(name), logFile: logsOf(name).current }),
     healthHistories: async ({ last }) =>
       Object.fromEntries(
         engine.status().map(({ name }) => [
@@ -256,6 +274,15 @@ export class ContractSession {
       return { id, ok: false, error: errorToWire(error) };
     }
   }
+}
+
+/** Lines the service's last run wrote, not the manager's: the ten last of them. */
+async function failingTail(files: ReturnType<typeof logFiles>): Promise<string[]> {
+  const lines = await tailLog(files, 60).catch(() => []);
+  return lines
+    .filter((line) => line.stream !== 'evt')
+    .slice(-10)
+    .map((line) => line.text);
 }
 
 const planTo = (session: SessionContext) => (plan: OperationPlan) => session.push(pushed.plan(plan));

@@ -1,20 +1,27 @@
 /**
  * The control center: a header with the platform's state and actions, then the graph (with the
  * selected service's card beside it), the service cards, logs, preflight and settings. Keyboard:
- * g graph · c cards · l logs · p preflight · , settings · / search · Esc deselect.
+ * g graph · c cards · l logs · e events · p preflight · , settings · / search · Esc deselect · ? shortcut sheet ·
+ * Ctrl+K command palette.
  */
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useClient, useHealthHistories, useRegistry, useSettings } from './api/client-context';
 import { Notices } from './components/notices';
 import { DependencyList } from './features/graph/dependency-list';
 import { FileChoice } from './features/graph/file-choice';
+import { EventsView } from './features/events/events-view';
 import { GraphView } from './features/graph/graph-view';
+import { CommandPalette } from './features/keyboard/command-palette';
+import { ShortcutSheet } from './features/keyboard/shortcut-sheet';
+import { ProblemsBar } from './features/problems/problems-bar';
 import { ReadinessPanel } from './features/readiness/readiness-panel';
 import { ServiceCard } from './features/services/service-card';
+import { ServiceDetail } from './features/services/service-detail';
 import { ServicesPanel, useNow } from './features/services/services-panel';
 import { StopConfirmation } from './features/services/stop-confirmation';
 import { usePlatformAction } from './features/services/use-service-actions';
 import { SettingsPanel } from './features/settings/settings-panel';
+import { WhySection } from './features/why/why-section';
 import { useServices } from './state/services-store';
 import { platformSummary } from './state/service-view';
 import { useUi } from './state/ui-store';
@@ -26,6 +33,7 @@ const TABS = [
   { id: 'graph', label: 'Graph', key: 'g' },
   { id: 'services', label: 'Services', key: 'c' },
   { id: 'logs', label: 'Logs', key: 'l' },
+  { id: 'events', label: 'Events', key: 'e' },
   { id: 'readiness', label: 'Preflight', key: 'p' },
   { id: 'settings', label: 'Settings', key: ',' },
 ] as const;
@@ -61,7 +69,10 @@ export function App() {
         event.preventDefault();
         setTab((current) => (current === 'graph' || current === 'services' ? current : 'services'));
         searchBox.current?.focus();
-      } else if (event.key === 'Escape') select(undefined);
+      } else if (event.key === 'Escape') {
+        select(undefined);
+        useUi.getState().setHighlight(undefined);
+      }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -114,43 +125,58 @@ export function App() {
             aria-controls="view"
             tabIndex={tab === t.id ? 0 : -1}
             onClick={() => setTab(t.id)}
-            title={`${t.label} (${t.key})`}
+            aria-keyshortcuts={t.key}
           >
             {t.label}
           </button>
         ))}
       </nav>
+      <ProblemsBar onOpen={() => setTab('events')} />
       {problem ? (
         <div className="banner" role="alert">
           Not connected to the engine: {problem}
         </div>
       ) : null}
-      <main id="view" className={`view view-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`}>
-        {tab === 'graph' ? (
-          <div className="graph-layout">
-            <GraphView search={search} />
-            {selectedStatus ? (
-              <aside className="side" aria-label={`${selectedStatus.name} details`}>
-                <button type="button" className="link close" onClick={() => select(undefined)} aria-label="Close details">
-                  ✕
-                </button>
-                <SelectedCard name={selectedStatus.name} onLogs={openLogs} />
-              </aside>
-            ) : null}
-          </div>
-        ) : null}
-        {tab === 'services' ? <ServicesPanel search={search} onLogs={openLogs} /> : null}
-        {tab === 'logs' ? (
-          <Suspense fallback={<p className="hint">Loading the log view…</p>}>
-            <LogView client={client} services={services.map((s) => s.name)} service={selected} onServiceChange={select} />
-          </Suspense>
-        ) : null}
-        {tab === 'readiness' ? <ReadinessPanel /> : null}
-        {tab === 'settings' ? <SettingsPanel /> : null}
+      <main className="main">
+        <div id="view" className={`view view-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`}>
+          {tab === 'graph' ? (
+            <div className="graph-layout">
+              <GraphView search={search} />
+              {selectedStatus ? (
+                <aside className="side" aria-label={`${selectedStatus.name} details`}>
+                  <button type="button" className="link close" onClick={() => select(undefined)} aria-label="Close details">
+                    ✕
+                  </button>
+                  <SelectedCard name={selectedStatus.name} onLogs={openLogs} />
+                </aside>
+              ) : null}
+            </div>
+          ) : null}
+          {tab === 'services' ? <ServicesPanel search={search} onLogs={openLogs} /> : null}
+          {tab === 'logs' ? (
+            <Suspense fallback={<p className="hint">Loading the log view…</p>}>
+              <LogView client={client} services={services.map((s) => s.name)} service={selected} onServiceChange={select} />
+            </Suspense>
+          ) : null}
+          {tab === 'events' ? (
+            <EventsView
+              onService={(name) => {
+                select(name);
+                setTab('graph');
+              }}
+              onLogs={openLogs}
+            />
+          ) : null}
+          {tab === 'readiness' ? <ReadinessPanel /> : null}
+          {tab === 'settings' ? <SettingsPanel /> : null}
+        </div>
       </main>
+      <ServiceDetail onLogs={openLogs} />
       <StopConfirmation />
       <FileChoice />
       <Notices />
+      <CommandPalette onLogs={openLogs} />
+      <ShortcutSheet views={TABS} />
     </div>
   );
 }
@@ -176,6 +202,7 @@ function SelectedCard({ name, onLogs }: { name: string; onLogs: (name: string) =
     <>
       <ServiceCard status={status} service={services.find((s) => s.name === name)} history={history ?? []} now={now} onLogs={onLogs} />
       <DependencyList name={name} />
+      <WhySection name={name} />
     </>
   );
 }

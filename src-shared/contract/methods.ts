@@ -10,10 +10,12 @@ import { logLineSchema } from './logs';
 import { ensureReportSchema, platformReportSchema, restartReportSchema, updateReportSchema } from './platform';
 import { dependencyEditSchema, locatedIssueSchema, registryDefinitionsSchema, registryGraphSchema } from './registry';
 import { runStartSchema, runStopSchema } from './run';
-import { serviceStatusSchema } from './service-state';
+import { serviceStatusSchema, timelineEventSchema } from './service-state';
+import { serviceSourceSchema } from './service-source';
 import { usageSampleSchema } from './usage';
 import { settingsSchema, settingsUpdateResultSchema, settingsUpdateSchema } from './settings';
 import { processTrackingSchema } from './tracking';
+import { whyReportSchema } from './why';
 
 const nameParams = z.object({ name: z.string().min(1) });
 /** `labels`: also every service carrying one of them (an unknown label is refused, nothing done). */
@@ -65,8 +67,14 @@ export const methods = {
   /** Cancels this connection's platform operations: nothing more is launched. Closing it does too. */
   cancel: { params: z.object({}), result: z.object({ cancelled: z.number() }) },
   lastStart: { params: z.object({}), result: platformReportSchema.nullable() },
-  /** The last lines of a service's log. */
-  logTail: { params: nameParams.extend({ lines: z.number().int().min(1).max(10_000).default(200) }), result: z.array(logLineSchema) },
+  /**
+   * The last lines of a service's log; with `before`, the last lines older than that seq (paging back
+   * through the rotated files, as far as they reach: fewer lines, or none, at the oldest kept).
+   */
+  logTail: {
+    params: nameParams.extend({ lines: z.number().int().min(1).max(10_000).default(200), before: z.number().int().min(1).optional() }),
+    result: z.array(logLineSchema),
+  },
   /**
    * From now on, the service's lines after `afterSeq` are pushed to this connection as log messages
    * (batched, ≤ 60/s, gap markers when it cannot keep up), until `logUnfollow` or the connection ends.
@@ -84,6 +92,8 @@ export const methods = {
   update: { params: z.object(withEnv), result: updateReportSchema },
   /** The latest health check results of a service, oldest first (sparklines, --json). */
   history: { params: nameParams, result: z.array(probeResultSchema) },
+  /** A service's blocks of the registry and override files, as the files have them, and its log file: a detail view's source. */
+  serviceSource: { params: nameParams, result: serviceSourceSchema },
   /** Every service's latest health results, oldest first and without messages: the graph's sparklines. */
   healthHistories: {
     params: z.object({ last: z.number().int().min(1).max(60).default(20) }),
@@ -113,6 +123,25 @@ export const methods = {
   updateSettings: { params: settingsUpdateSchema, result: settingsUpdateResultSchema },
   /** Problems the owner met that stopped nothing (a state record set aside, a log write error), oldest first. */
   warnings: { params: z.object({}), result: z.array(z.string()) },
+  /**
+   * The owner's events timeline: state changes (time, from → to, reason, the lifecycle log line),
+   * oldest first — the newest `limit` after `sinceSeq`, of one service or all. Kept across owner
+   * restarts (the newest 2,000); new entries also arrive on subscribed connections, inside the state
+   * event that made them (`transition`).
+   */
+  events: {
+    params: z.object({
+      service: z.string().min(1).optional(),
+      sinceSeq: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(2_000).default(500),
+    }),
+    result: z.array(timelineEventSchema),
+  },
+  /**
+   * Why a service is as it is (why.ts): its state and reason, the chains to the root causes, the
+   * failing run's last lines, what preflight would refuse, and the last start's part in it.
+   */
+  why: { params: nameParams.extend(withEnv), result: whyReportSchema },
   /** Per service: ready, would start, or blocked, with reasons (preflight, dependencies). */
   readiness: { params: z.object(withEnv), result: z.array(readinessSchema) },
   /**

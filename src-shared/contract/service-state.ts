@@ -76,8 +76,29 @@ export type ServiceStatus = z.infer<typeof serviceStatusSchema>;
 
 export { isRunning } from './state-meaning';
 
+/**
+ * One entry of the engine's events timeline (event-timeline.ts): a service's state changed. `seq`
+ * numbers the owner's timeline (kept across owner restarts), `logSeq` is the lifecycle line the
+ * change wrote into the service's log (absent for services without a log of ours).
+ */
+export const timelineEventSchema = z.object({
+  seq: z.number().int().positive(),
+  at: z.number(),
+  service: z.string(),
+  /** Absent for the first state the timeline saw of it. */
+  from: serviceStateSchema.optional(),
+  to: serviceStateSchema,
+  reason: z.string(),
+  /** A restart is scheduled for then (failed or crash-loop, in backoff). */
+  retryAt: z.number().optional(),
+  logSeq: z.number().int().optional(),
+});
+export type TimelineEvent = z.infer<typeof timelineEventSchema>;
+
 export const stateEventSchema = z.object({
   type: z.literal('state'),
   status: serviceStatusSchema,
+  /** Set when this event changed the service's state: the timeline entry it made. */
+  transition: timelineEventSchema.optional(),
 });
 export type StateEvent = z.infer<typeof stateEventSchema>;

@@ -51,6 +51,8 @@ const MEANINGS: Readonly<Record<ServiceState, StateMeaning>> = {
 };
 
 export const meaningOf = (state: ServiceState): StateMeaning => MEANINGS[state];
+/** Whether a word is a state (read from text: a lifecycle line), without loading the contract's schemas. */
+export const isServiceState = (word: string): word is ServiceState => Object.hasOwn(MEANINGS, word);
 
 /** Something of ours runs for it: a process, or a cluster workload (here, apart from the schemas, for the CLI's status table). */
 export const isRunning = (status: ServiceStatus | undefined): boolean => status?.pid !== undefined || status?.workload !== undefined;

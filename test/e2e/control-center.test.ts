@@ -40,6 +40,7 @@ describeWith('chromium')('the control center in a browser', () => {
     expect(await page.getByTestId('summary').textContent()).toBe('6 of 6 serving');
     await center.screenshot('graph-healthy');
     await page.getByRole('tab', { name: 'Services' }).click();
+    await page.getByRole('radio', { name: 'Cards' }).check();
     for (const name of SERVICES) expect(await page.getByTestId(`card-${name}`).getAttribute('data-state')).toBe('healthy');
     await center.screenshot('cards');
   }, 60_000);

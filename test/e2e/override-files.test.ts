@@ -65,6 +65,7 @@ describeWith('chromium')('an override file in the browser host', () => {
     expect(await page.getByTestId('override-disabled').textContent()).toBe('Disabled by services.local.toml: cache');
 
     await page.getByRole('tab', { name: 'Services' }).click();
+    await page.getByRole('radio', { name: 'Cards' }).check();
     const card = page.getByTestId('card-api');
     await card.getByTestId('override-api').waitFor();
     expect(await card.locator('.override-keys').textContent()).toBe('services.local.toml: ports');

@@ -51,6 +51,7 @@ describeWith('chromium')('groups and links in the browser host', () => {
   it('Start group starts the group’s services and what they need, nothing else', async () => {
     const { page } = center;
     await page.getByRole('tab', { name: 'Services' }).click();
+    await page.getByRole('radio', { name: 'Cards' }).check();
     await page.getByRole('button', { name: 'Start group billing' }).click();
     for (const name of ['db', 'ledger', 'invoices']) await page.locator(`[data-testid="card-${name}"][data-state="healthy"]`).waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('card-cache').getAttribute('data-state')).toBe('stopped');

@@ -71,6 +71,11 @@ export async function tailLog(files: LogFiles, count?: number, keep?: (line: Log
   return count === undefined ? all : all.slice(Math.max(0, all.length - count));
 }
 
+/** Paging back: the last `count` lines older than seq `before`, read from the rotated files as far as they go (logTail's `before`). */
+export function tailBefore(files: LogFiles, count: number, before: number): Promise<LogLine[]> {
+  return tailLog(files, count, (line) => line.seq < before);
+}
+
 export interface FollowOptions {
   /** Yield lines with a greater seq (0: from the oldest kept line). */
   readonly afterSeq: number;

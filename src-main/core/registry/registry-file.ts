@@ -8,13 +8,16 @@ import { watch, type FSWatcher } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { DependencyEdit, RegistryDefinitions, RegistryGraph } from '@shared/contract/registry';
+import type { ServiceSource } from '@shared/contract/service-source';
 import { serviceLinks, type Registry, type RegistryParseResult } from '@shared/model';
+import { secretMask } from '@shared/model/secret-mask';
 import { setDependencies } from '@shared/model/registry-dependency-edit';
 import { writeFileAtomic } from '../state/atomic-write';
 import type { RegistryLocation } from './discover-registry';
 import { displayPathOf, loadRegistry, LOCAL_OVERRIDE_NAME, overridePaths, RegistryError, type LoadedRegistry } from './load-registry';
 import { readRegistryText } from './read-registry-text';
 import { registryValidator } from './registry-validator';
+import { serviceBlock } from './service-block';
 
 /** Saves from one editor arrive as several events; they become one change. */
 const SETTLE_MS = 80;
@@ -59,6 +62,24 @@ export class RegistryFile {
       overrides: [...loaded.overrides],
       overridden: [...loaded.overridden],
     };
+  }
+
+  /**
+   * The service's block of the registry file and of each override file that defines it, as each file
+   * has it (service-block.ts); env file secrets read as `${NAME}`, as everywhere they are shown. A file
+   * that cannot be read now has no block.
+   */
+  async serviceSource(name: string): Promise<ServiceSourceBlock[]> {
+    const loaded = await this.#load();
+    const mask = secretMask(loaded.registry?.services.flatMap((s) => (s.fromEnvFiles ? [s.fromEnvFiles] : [])));
+    const files = [this.location.path, ...overridePaths(this.location)];
+    const blocks: ServiceSourceBlock[] = [];
+    for (const [index, path] of files.entries()) {
+      const read = await readRegistryText(path).catch(() => undefined);
+      const block = read && 'text' in read ? serviceBlock(read.text, name) : undefined;
+      if (block) blocks.push({ ...block, file: index === 0 ? this.displayPath : displayPathOf(path, this.cwd), text: mask(block.text) });
+    }
+    return blocks;
   }
 
   /** Validates a client's text as if it were this file (with its overrides and env files), off the event loop (registry-validator.ts). */
@@ -174,6 +195,8 @@ export class RegistryFile {
     this.#watchers = [];
   }
 }
+
+type ServiceSourceBlock = ServiceSource['blocks'][number];
 
 /** The registry or override file named `file` (as shown, or its absolute path), on disk. */
 function layerPath(loaded: LoadedRegistry, file: string): string | undefined {

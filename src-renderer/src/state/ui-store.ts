@@ -1,7 +1,8 @@
-/** What the person is looking at: the selected service, a highlighted set on the graph, folded groups, and notices. */
+/** What the person is looking at: the selected service, the one whose detail is open, the services view (table or cards), a highlighted set on the graph, folded groups, and notices. */
 import { create } from 'zustand';
 
-export type Highlight = { readonly kind: 'blast' | 'critical' | 'cycle'; readonly names: readonly string[] } | undefined;
+/** `notice`: the notice that explains it; the highlight goes when that notice does. */
+export type Highlight = { readonly kind: 'blast' | 'critical' | 'cycle'; readonly names: readonly string[]; readonly notice?: number } | undefined;
 
 export interface Notice {
   readonly id: number;
@@ -15,8 +16,27 @@ export interface StopRequest {
   readonly dependents: readonly string[];
 }
 
+/** How the Services tab shows them: the dense table (first) or the cards. */
+export type ServicesView = 'table' | 'cards';
+
+const VIEW_KEY = 'provisioning.servicesView';
+
+/** The view chosen last time on this machine (the page's storage; none in a private profile: the table). */
+function storedView(): ServicesView {
+  try {
+    return globalThis.localStorage?.getItem(VIEW_KEY) === 'cards' ? 'cards' : 'table';
+  } catch {
+    return 'table';
+  }
+}
+
 interface UiState {
   readonly selected: string | undefined;
+  /** The service whose detail view is open, if any. */
+  readonly detail: string | undefined;
+  readonly servicesView: ServicesView;
+  openDetail(name: string | undefined): void;
+  setServicesView(view: ServicesView): void;
   readonly stopRequest: StopRequest | undefined;
   readonly highlight: Highlight;
   readonly notices: readonly Notice[];
@@ -26,14 +46,32 @@ interface UiState {
   select(name: string | undefined): void;
   askStop(request: StopRequest | undefined): void;
   setHighlight(highlight: Highlight): void;
-  notify(tone: Notice['tone'], text: string): void;
+  /** The notice's id (for a highlight that should last as long as it). */
+  notify(tone: Notice['tone'], text: string): number;
   dismiss(id: number): void;
 }
 
 let nextNotice = 1;
 
-export const useUi = create<UiState>((set) => ({
+/** The notices without `id`, and no highlight that it explained. */
+const withoutNotice = (state: Pick<UiState, 'notices' | 'highlight'>, id: number) => ({
+  notices: state.notices.filter((n) => n.id !== id),
+  ...(state.highlight?.notice === id ? { highlight: undefined } : {}),
+});
+
+export const useUi = create<UiState>((set, get) => ({
   selected: undefined,
+  detail: undefined,
+  servicesView: storedView(),
+  openDetail: (detail) => set({ detail }),
+  setServicesView: (servicesView) => {
+    try {
+      globalThis.localStorage?.setItem(VIEW_KEY, servicesView);
+    } catch {
+      // Storage refused (a locked-down profile): remembered for this page only.
+    }
+    set({ servicesView });
+  },
   stopRequest: undefined,
   highlight: undefined,
   notices: [],
@@ -48,9 +86,13 @@ export const useUi = create<UiState>((set) => ({
   askStop: (stopRequest) => set({ stopRequest, highlight: stopRequest ? { kind: 'blast', names: [stopRequest.name, ...stopRequest.dependents] } : undefined }),
   setHighlight: (highlight) => set({ highlight }),
   notify: (tone, text) => {
+    // The same words again (a second start refused for the same cause) are the notice already shown.
+    const shown = get().notices.find((n) => n.tone === tone && n.text === text);
+    if (shown) return shown.id;
     const id = nextNotice++;
     set((state) => ({ notices: [...state.notices.slice(-4), { id, tone, text }] }));
-    setTimeout(() => set((state) => ({ notices: state.notices.filter((n) => n.id !== id) })), tone === 'error' ? 12_000 : 5_000);
+    setTimeout(() => set((state) => withoutNotice(state, id)), tone === 'error' ? 12_000 : 5_000);
+    return id;
   },
-  dismiss: (id) => set((state) => ({ notices: state.notices.filter((n) => n.id !== id) })),
+  dismiss: (id) => set((state) => withoutNotice(state, id)),
 }));

@@ -1,6 +1,8 @@
 /** The graph's layout: columns by dependency depth, every dependency to the left, no overlaps. */
 import { describe, expect, it } from 'vitest';
-import { layoutGraph, NODE_HEIGHT, NODE_WIDTH } from '../../../src-renderer/src/features/graph/graph-layout';
+import { layoutWithRoutes, NODE_HEIGHT, NODE_WIDTH, type LayoutInput } from '../../../src-renderer/src/features/graph/graph-layout';
+
+const layoutGraph = (services: readonly LayoutInput[]) => layoutWithRoutes(services).positions;
 
 describe('the graph layout', () => {
   it('puts each service one column right of its deepest dependency', () => {

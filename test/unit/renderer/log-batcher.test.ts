@@ -110,7 +110,7 @@ describe('markers', () => {
     expect(formatGap(100, 250)).toBe('\x1b[1;33m… lines 100–250 were not sent: the view could not keep up\x1b[0m\r\n');
     expect(formatGap(7, 7)).toBe('\x1b[1;33m… line 7 was not sent: the view could not keep up\x1b[0m\r\n');
     expect(formatGap(1000, 12_345, { service: 'api', colourIndex: 0 })).toBe(
-      '\x1b[38;5;114mapi\x1b[0m \x1b[2m│\x1b[0m \x1b[1;33m… lines 1,000–12,345 were not sent: the view could not keep up\x1b[0m\r\n',
+      '\x1b[38;5;114mapi\x1b[0m \x1b[90m│\x1b[0m \x1b[1;33m… lines 1,000–12,345 were not sent: the view could not keep up\x1b[0m\r\n',
     );
   });
 
@@ -131,36 +131,36 @@ describe('markers', () => {
 describe('formatLine', () => {
   const time = '2026-01-31T12:34:56.789Z';
 
-  it('dims the time and passes the service’s own colours through', () => {
+  it('shows the time in a muted palette colour and passes the service’s own colours through', () => {
     expect(formatLine({ seq: 1, time, stream: 'out', text: 'ready \x1b[32mok\x1b[0m' }, { utc: true })).toBe(
-      '\x1b[2m12:34:56.789\x1b[0m ready \x1b[32mok\x1b[0m\r\n',
+      '\x1b[90m12:34:56.789\x1b[0m ready \x1b[32mok\x1b[0m\r\n',
     );
   });
 
   it('shows stderr in red and lifecycle events in bold cyan with a mark', () => {
-    expect(formatLine({ seq: 2, time, stream: 'err', text: 'boom' }, { utc: true })).toBe('\x1b[2m12:34:56.789\x1b[0m \x1b[31mboom\x1b[0m\r\n');
+    expect(formatLine({ seq: 2, time, stream: 'err', text: 'boom' }, { utc: true })).toBe('\x1b[90m12:34:56.789\x1b[0m \x1b[31mboom\x1b[0m\r\n');
     expect(formatLine({ seq: 3, time, stream: 'evt', text: 'healthy: http 200' }, { utc: true })).toBe(
-      '\x1b[2m12:34:56.789\x1b[0m \x1b[1;36m● healthy: http 200\x1b[0m\r\n',
+      '\x1b[90m12:34:56.789\x1b[0m \x1b[1;36m● healthy: http 200\x1b[0m\r\n',
     );
   });
 
   it('shows local time by default, and an unparsable time as it came', () => {
     const local = new Date(2026, 0, 31, 7, 8, 9, 5).toISOString();
-    expect(formatLine({ seq: 4, time: local, stream: 'out', text: 'x' })).toBe('\x1b[2m07:08:09.005\x1b[0m x\r\n');
-    expect(formatLine({ seq: 5, time: 'soon', stream: 'out', text: 'x' })).toBe('\x1b[2msoon\x1b[0m x\r\n');
+    expect(formatLine({ seq: 4, time: local, stream: 'out', text: 'x' })).toBe('\x1b[90m07:08:09.005\x1b[0m x\r\n');
+    expect(formatLine({ seq: 5, time: 'soon', stream: 'out', text: 'x' })).toBe('\x1b[90msoon\x1b[0m x\r\n');
   });
 
   it('prefixes the merged view with the service, padded, in its colour', () => {
     expect(formatLine({ seq: 6, time, stream: 'out', text: 'hi' }, { service: 'api', colourIndex: 1, width: 6, utc: true })).toBe(
-      '\x1b[38;5;75mapi   \x1b[0m \x1b[2m│\x1b[0m \x1b[2m12:34:56.789\x1b[0m hi\r\n',
+      '\x1b[38;5;75mapi   \x1b[0m \x1b[90m│\x1b[0m \x1b[90m12:34:56.789\x1b[0m hi\r\n',
     );
   });
 
   it('gives each service a stable colour', () => {
     expect(['orchestrator', 'control-center', 'oci-registry', 'mcp-server', 'api'].map(serviceColourIndex)).toEqual([1, 0, 6, 5, 7]);
-    expect(servicePrefix({ service: 'api' })).toBe('\x1b[38;5;182mapi\x1b[0m \x1b[2m│\x1b[0m ');
+    expect(servicePrefix({ service: 'api' })).toBe('\x1b[38;5;182mapi\x1b[0m \x1b[90m│\x1b[0m ');
     expect(servicePrefix({ service: 'api' })).toBe(servicePrefix({ service: 'api', colourIndex: 7 }));
-    expect(servicePrefix({ service: 'web', colourIndex: 9 })).toBe('\x1b[38;5;75mweb\x1b[0m \x1b[2m│\x1b[0m ');
+    expect(servicePrefix({ service: 'web', colourIndex: 9 })).toBe('\x1b[38;5;75mweb\x1b[0m \x1b[90m│\x1b[0m ');
     expect(servicePrefix({})).toBe('');
   });
 });

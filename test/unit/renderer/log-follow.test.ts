@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ContractLogLine, LogMessage } from '@shared/contract/logs';
 import { routePushed } from '@shared/contract/pushed';
-import { followLogs, type LogClient } from '../../../src-renderer/src/features/logs/log-follow';
+import { followLogs, linesPerSecondEach, loadOlder, type LogClient } from '../../../src-renderer/src/features/logs/log-follow';
 
 const line = (seq: number, time: string, text = `line ${seq}`): ContractLogLine => ({ seq, time, stream: 'out', text });
 
@@ -45,7 +45,7 @@ function recorder() {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('followLogs', () => {
-  it('merges the tails by time, then follows each service after its last seq', async () => {
+  it('merges the tails by time, then follows each service after its last seq, sharing the rate among them', async () => {
     const fake = fakeClient({
       api: [line(7, '2026-01-01T00:00:01.000Z'), line(8, '2026-01-01T00:00:03.000Z')],
       db: [line(40, '2026-01-01T00:00:02.000Z'), line(41, '2026-01-01T00:00:03.000Z')],
@@ -59,9 +59,9 @@ describe('followLogs', () => {
       'logTail {"name":"api","lines":500}',
       'logTail {"name":"db","lines":500}',
       'logTail {"name":"idle","lines":500}',
-      'logFollow {"name":"api","afterSeq":8,"maxLinesPerSecond":20000}',
-      'logFollow {"name":"db","afterSeq":41,"maxLinesPerSecond":20000}',
-      'logFollow {"name":"idle","afterSeq":0,"maxLinesPerSecond":20000}',
+      'logFollow {"name":"api","afterSeq":8,"maxLinesPerSecond":4000}',
+      'logFollow {"name":"db","afterSeq":41,"maxLinesPerSecond":4000}',
+      'logFollow {"name":"idle","afterSeq":0,"maxLinesPerSecond":4000}',
     ]);
   });
 
@@ -96,9 +96,9 @@ describe('followLogs', () => {
     fake.reconnect();
     await settle();
     expect(fake.calls).toEqual([
-      'logFollow {"name":"api","afterSeq":4,"maxLinesPerSecond":20000}',
+      'logFollow {"name":"api","afterSeq":4,"maxLinesPerSecond":6000}',
       'logTail {"name":"db","lines":500}',
-      'logFollow {"name":"db","afterSeq":60,"maxLinesPerSecond":20000}',
+      'logFollow {"name":"db","afterSeq":60,"maxLinesPerSecond":6000}',
     ]);
     expect(seen).toEqual([
       'note could not read the log of db: the connection to the engine was lost; retrying',
@@ -130,5 +130,33 @@ describe('followLogs', () => {
     await settle();
     expect(fake.calls).toEqual(['logTail {"name":"api","lines":500}']);
     expect(seen).toEqual([]);
+  });
+});
+
+describe('loadOlder', () => {
+  it('asks each service for the lines before its oldest held, merged by time; a failure is a note, the rest still come', async () => {
+    const calls: string[] = [];
+    const client = {
+      call: async (_method: string, params: { name: string; lines: number; before: number }) => {
+        calls.push(JSON.stringify(params));
+        if (params.name === 'gone') throw new Error('no such service');
+        return params.name === 'api' ? [line(1, '2026-01-01T00:00:01.000Z'), line(2, '2026-01-01T00:00:03.000Z')] : [line(7, '2026-01-01T00:00:02.000Z')];
+      },
+    } as unknown as LogClient;
+    const page = await loadOlder(
+      client,
+      new Map([
+        ['api', 3],
+        ['db', 8],
+        ['gone', 5],
+      ]),
+    );
+    expect(calls).toEqual(['{"name":"api","lines":500,"before":3}', '{"name":"db","lines":500,"before":8}', '{"name":"gone","lines":500,"before":5}']);
+    expect(page.lines.map(({ name, line: l }) => `${name} ${l.seq}`)).toEqual(['api 1', 'db 7', 'api 2']);
+    expect(page.notes).toEqual(['could not read older lines of gone: no such service']);
+  });
+
+  it('shares the follow rate among the services of a merged view, never under the engine’s floor', () => {
+    expect([1, 2, 4, 1000].map(linesPerSecondEach)).toEqual([12_000, 6_000, 3_000, 60]);
   });
 });

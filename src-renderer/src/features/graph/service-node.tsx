@@ -6,9 +6,9 @@ import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
 import { memo } from 'react';
 import type { GraphService } from '@shared/contract/registry';
 import { notRunHere } from '@shared/contract/service-actions';
-import { toneOf } from '@shared/contract/state-meaning';
 import { ModeIcon } from '../../components/mode-icon';
 import { OverrideBadge } from '../../components/override-notes';
+import { ServiceCause, useCause } from '../../components/service-cause';
 import { ServiceLinks } from '../../components/service-links';
 import { Sparkline } from '../../components/sparkline';
 import { UsageSparkline, usageText } from '../../components/usage-sparkline';
@@ -26,25 +26,36 @@ export type ServiceNodeData = {
   dimmed: boolean;
   /** What override files set in it (a badge). */
   overrides: readonly ServiceOverride[];
+  /** The graph's one tab stop (roving focus: arrow keys move it, graph-view.tsx). */
+  focusable: boolean;
+  /** How long its last start took, shown while the critical path is highlighted. */
+  took: number | undefined;
 };
 export type ServiceFlowNode = Node<ServiceNodeData, 'service'>;
 
 function ServiceNodeView({ data, selected }: NodeProps<ServiceFlowNode>) {
-  const { service, history, usage, mark, dimmed, overrides } = data;
+  const { service, history, usage, mark, dimmed, overrides, focusable, took } = data;
   const status = useServices((s) => s.mirror?.services.get(service.name));
   const trouble = useServices((s) => (s.mirror ? troubleOf(status, service, s.mirror.services) : undefined));
   const state = status?.state ?? 'stopped';
+  // Red when it is at fault, amber and naming the cause when others hold it back (cause-view.ts).
+  const cause = useCause(status);
   // Drawn dashed: it is watched from here at most (a remote service), never started or stopped.
   const external = status !== undefined && notRunHere(status);
   return (
     <div
-      className={`service-node tone-${toneOf(state)}${service.kind === 'task' ? ' task' : ''}${external ? ' external' : ''}${selected ? ' selected' : ''}${mark ? ` mark-${mark}` : ''}${dimmed ? ' dimmed' : ''}`}
+      className={`service-node tone-${cause.tone}${service.kind === 'task' ? ' task' : ''}${external ? ' external' : ''}${selected ? ' selected' : ''}${mark ? ` mark-${mark}` : ''}${dimmed ? ' dimmed' : ''}`}
       title={trouble ?? `${service.name}${service.kind === 'task' ? ' (task)' : ''}: ${state}${service.description ? `\n${service.description}` : ''}`}
       data-testid={`node-${service.name}`}
       data-state={state}
+      role="group"
+      aria-roledescription="service"
+      tabIndex={focusable ? 0 : -1}
+      aria-describedby="graph-keys"
       aria-label={`${service.name}, ${state}${trouble ? `: ${trouble}` : ''}`}
     >
-      <Handle type="target" position={Position.Left} aria-label={`${service.name} depends on…`} />
+      {/* Handles are for the mouse (a plain div may not carry a name); the keyboard edits in the side card's list. */}
+      <Handle type="target" position={Position.Left} />
       <div className="node-head">
         <ModeIcon mode={service.mode} />
         <span className="node-name">{service.name}</span>
@@ -54,7 +65,8 @@ function ServiceNodeView({ data, selected }: NodeProps<ServiceFlowNode>) {
       </div>
       <div className="node-foot">
         <span className="state-dot" aria-hidden="true" />
-        <span className="node-state">{state}</span>
+        <span className="node-state">{cause.label}</span>
+        {took !== undefined ? <span className="node-took">{formatTook(took)}</span> : null}
         {status?.health ? <span className="node-latency">{status.health.latencyMs.toFixed(0)} ms</span> : null}
         <Sparkline points={history} width={64} height={16} />
         {status?.usage ? (
@@ -63,9 +75,12 @@ function ServiceNodeView({ data, selected }: NodeProps<ServiceFlowNode>) {
           </span>
         ) : null}
       </div>
-      <Handle type="source" position={Position.Right} aria-label={`…is needed by (drag to a service that needs ${service.name})`} />
+      {status ? <ServiceCause status={status} /> : null}
+      <Handle type="source" position={Position.Right} />
     </div>
   );
 }
 
 export const ServiceNode = memo(ServiceNodeView);
+
+const formatTook = (ms: number) => (ms < 1_000 ? `${ms.toFixed(0)} ms` : `${(ms / 1_000).toFixed(1)} s`);

@@ -41,11 +41,13 @@ export function useDependencyEditing() {
   const apply = async (edit: DependencyEdit, record: boolean) => {
     const { notify, setHighlight } = useUi.getState();
     const present = services.current.find((s) => s.name === edit.service)?.dependencies.includes(edit.dependency) ?? false;
-    if (present === (edit.action === 'add')) return notify('info', `${edit.service} ${present ? 'already depends' : 'does not depend'} on ${edit.dependency}`);
+    if (present === (edit.action === 'add'))
+      return void notify('info', `${edit.service} ${present ? 'already depends' : 'does not depend'} on ${edit.dependency}`);
     const cycle = edit.action === 'add' ? cycleIfAdded(services.current, edit.service, edit.dependency) : undefined;
     if (cycle) {
-      setHighlight({ kind: 'cycle', names: cycle });
-      return notify('error', `Refused: ${edit.service} depending on ${edit.dependency} would make a cycle: ${cycle.join(' → ')}`);
+      // Drawn as long as the notice that explains it is shown.
+      const notice = notify('error', `Refused: ${edit.service} depending on ${edit.dependency} would make a cycle: ${cycle.join(' → ')}`);
+      return setHighlight({ kind: 'cycle', names: cycle, notice });
     }
     const what = `${edit.service} ${edit.action === 'add' ? 'now depends on' : 'no longer depends on'} ${edit.dependency}`;
     const file = edit.file ?? (await chosenFile(edit.service, what));

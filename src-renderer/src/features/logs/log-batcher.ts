@@ -3,6 +3,7 @@
  * a frame's budget at a time; past a cap the oldest are dropped and replaced by one marker line, so
  * a 10 MB/s flood costs bounded memory and bounded work per frame, and the newest lines still show.
  */
+import { isLifecycleFailure } from '@shared/contract/log-filter';
 import type { ContractLogLine } from '@shared/contract/logs';
 
 /**
@@ -17,9 +18,12 @@ export const MAX_PENDING_CHARS = 2 * 1024 * 1024;
 export const MAX_PENDING_LINES = 5000;
 
 export const RESET = '\x1b[0m';
-const DIM = '\x1b[2m';
+/** Bright black, not SGR 2 (dim): a palette colour, so the terminal's minimum contrast lifts it in either theme. */
+const MUTED = '\x1b[90m';
 const RED = '\x1b[31m';
 const EVENT = '\x1b[1;36m';
+/** A lifecycle line whose state is not doing its job (failed, crash-loop, unhealthy, conflict). */
+const FAILURE = '\x1b[1;31m';
 const MARKER = '\x1b[1;33m';
 /** Service tints (256 colours) that avoid the red, cyan and yellow of stderr, events and markers. */
 export const SERVICE_COLOURS = ['38;5;114', '38;5;75', '38;5;176', '38;5;215', '38;5;147', '38;5;150', '38;5;110', '38;5;182'] as const;
@@ -35,6 +39,10 @@ export interface FormatOptions {
   readonly width?: number | undefined;
   /** Show times in UTC rather than local time (tests, remote hosts). */
   readonly utc?: boolean | undefined;
+  /** Each line's time before its text (the default). */
+  readonly timestamps?: boolean | undefined;
+  /** Lights the matches in a line's text (the text as the service wrote it; classified before). */
+  readonly mark?: ((text: string) => string) | undefined;
 }
 
 /** A stable tint per name (FNV-1a), for when no index was given. */
@@ -48,7 +56,7 @@ export function servicePrefix(options: FormatOptions): string {
   if (options.service === undefined) return '';
   const index = options.colourIndex ?? serviceColourIndex(options.service);
   const tint = SERVICE_COLOURS[((index % SERVICE_COLOURS.length) + SERVICE_COLOURS.length) % SERVICE_COLOURS.length];
-  return `\x1b[${tint}m${options.service.padEnd(options.width ?? 0)}${RESET} ${DIM}│${RESET} `;
+  return `\x1b[${tint}m${options.service.padEnd(options.width ?? 0)}${RESET} ${MUTED}│${RESET} `;
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
@@ -64,8 +72,62 @@ export function formatTime(iso: string, utc = false): string {
 
 /** One contract line as terminal text; the service's own escape sequences pass through untouched. */
 export function formatLine(line: ContractLogLine, options: FormatOptions = {}): string {
-  const body = line.stream === 'evt' ? `${EVENT}● ${line.text}${RESET}` : line.stream === 'err' ? `${RED}${line.text}${RESET}` : line.text;
-  return `${servicePrefix(options)}${DIM}${formatTime(line.time, options.utc)}${RESET} ${body}\r\n`;
+  const text = options.mark ? options.mark(line.text) : line.text;
+  const body =
+    line.stream === 'evt'
+      ? isLifecycleFailure(line)
+        ? `${FAILURE}✖ ${text}${RESET}`
+        : `${EVENT}● ${text}${RESET}`
+      : line.stream === 'err'
+        ? `${RED}${text}${RESET}`
+        : text;
+  const time = options.timestamps === false ? '' : `${MUTED}${formatTime(line.time, options.utc)}${RESET} `;
+  return `${servicePrefix(options)}${time}${body}\r\n`;
+}
+
+// CSI (with its parameters), OSC (ended by BEL or ST), and the rest (ESC c, ESC 7, ESC ( B…).
+// eslint-disable-next-line no-control-regex -- escape sequences are control characters
+const ESCAPE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -/]*[0-~])/g;
+
+/**
+ * Every match of `pattern` in `text` on a truecolour fill (`rgb`), the line's own colours kept;
+ * text carrying escape sequences of its own is left as it is (a match could split one).
+ */
+export function markMatches(text: string, pattern: RegExp, rgb: readonly [number, number, number]): string {
+  if (text.includes('\x1b')) return text;
+  const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+  return text.replace(global, (match) => (match === '' ? match : `\x1b[48;2;${rgb.join(';')}m${match}\x1b[49m`));
+}
+
+/** Terminal text as plain text: escape sequences out, line ends as \n (a download, a copy). */
+export function plainText(text: string): string {
+  return text.replace(ESCAPE, '').replace(/\r\n/g, '\n');
+}
+
+/**
+ * A formatted line cut to `columns` visible characters, with an ellipsis, escape sequences kept
+ * (they take no column): the look of "no wrap", which xterm itself does not have. Each UTF-16 unit
+ * counts as one column, close enough for log text.
+ */
+export function cutToWidth(text: string, columns: number): string {
+  const lineEnd = text.endsWith('\r\n') ? '\r\n' : '';
+  const body = text.slice(0, text.length - lineEnd.length);
+  if (plainText(body).length <= columns) return text;
+  let out = '';
+  let visible = 0;
+  let at = 0;
+  ESCAPE.lastIndex = 0;
+  for (let match = ESCAPE.exec(body); ; match = ESCAPE.exec(body)) {
+    const end = match ? match.index : body.length;
+    const room = columns - 1 - visible;
+    const plain = body.slice(at, end);
+    if (plain.length > room) return `${out}${plain.slice(0, Math.max(0, room))}${RESET}…${lineEnd}`;
+    out += plain;
+    visible += plain.length;
+    if (!match) return `${out}${lineEnd}`;
+    out += match[0];
+    at = ESCAPE.lastIndex;
+  }
 }
 
 /** The follow's own gap (`from`..`to` inclusive): the engine dropped them for this receiver. */

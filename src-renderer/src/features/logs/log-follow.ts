@@ -18,10 +18,18 @@ export interface LogClient {
 /** Lines of history per service when a view opens. */
 export const TAIL_LINES = 500;
 /**
- * What the view asks the engine to send at most, per service: about what the terminal writes a
- * second (log-batcher's FRAME_BUDGET), so a flood is cut at the source, with gap markers for the rest.
+ * What the view asks the engine to send at most, in all: a little under what the terminal writes
+ * a second (log-batcher's FRAME_BUDGET × 60 ≈ 14,000 lines of 140 characters), so a flood is cut at
+ * the source, with gap markers for the rest, and what arrives is what is written. Shared among the
+ * services of a merged view (`npm run bench:ui`: four floods at 20,000 each brought four times what
+ * the terminal can write, 40 fps; 20,000 in all still 47–57 fps; 12,000 in all 56–59 fps).
  */
-export const MAX_LINES_PER_SECOND = 20_000;
+export const MAX_LINES_PER_SECOND = 12_000;
+/** The engine's floor for a follow's rate (logFollow's schema). */
+const MIN_LINES_PER_SECOND = 60;
+
+/** Each service's share of the rate when `count` are followed at once. */
+export const linesPerSecondEach = (count: number): number => Math.max(MIN_LINES_PER_SECOND, Math.floor(MAX_LINES_PER_SECOND / Math.max(1, count)));
 
 export interface LogSink {
   line(service: string, line: ContractLogLine): void;
@@ -39,12 +47,13 @@ export function followLogs(client: LogClient, services: readonly string[], sink:
   const following = new Set<string>();
   const loading = new Set<string>();
   let stopped = false;
+  const maxLinesPerSecond = linesPerSecondEach(services.length);
 
   const follow = (name: string) => {
     const afterSeq = lastSeq.get(name);
     if (stopped || afterSeq === undefined) return;
     following.add(name);
-    client.call('logFollow', { name, afterSeq, maxLinesPerSecond: MAX_LINES_PER_SECOND }).catch((error: unknown) => {
+    client.call('logFollow', { name, afterSeq, maxLinesPerSecond }).catch((error: unknown) => {
       if (!stopped) sink.note(`could not follow ${name}: ${reason(error)}`);
     });
   };
@@ -106,4 +115,33 @@ export function followLogs(client: LogClient, services: readonly string[], sink:
     offReconnect();
     for (const name of following) client.call('logUnfollow', { name }).catch(() => undefined); // the connection may be gone: nothing to undo then
   };
+}
+
+/** Lines per service that one "load older lines" asks for. */
+export const OLDER_LINES = 500;
+
+/**
+ * The lines before the oldest held of each service (`before`: service → its oldest seq held; a
+ * service with nothing held is left out), merged by time as a tail is. A service whose older lines
+ * could not be read is a note; the others still come.
+ */
+export async function loadOlder(
+  client: Pick<LogClient, 'call'>,
+  before: ReadonlyMap<string, number>,
+  lines = OLDER_LINES,
+): Promise<{ lines: { name: string; line: ContractLogLine }[]; notes: string[] }> {
+  const notes: string[] = [];
+  const pages = await Promise.all(
+    [...before].map(async ([name, seq]) => {
+      try {
+        return (await client.call('logTail', { name, lines, before: seq })).map((line) => ({ name, line }));
+      } catch (error) {
+        notes.push(`could not read older lines of ${name}: ${reason(error)}`);
+        return [];
+      }
+    }),
+  );
+  const merged = pages.flat();
+  if (before.size > 1) merged.sort((a, b) => (a.line.time < b.line.time ? -1 : a.line.time > b.line.time ? 1 : 0));
+  return { lines: merged, notes };
 }

@@ -1,16 +1,31 @@
 /**
  * The one place log text goes: an xterm terminal fed by a LogBatcher, a frame's budget at a time,
  * and the next chunk only once xterm has parsed the previous one (its own flow control). React
- * never holds log data; the view reads `stats()` for its status line.
+ * never holds log data; the view reads `stats()` for its status line. Colours follow the page's
+ * theme (light or dark), with a minimum contrast xterm enforces per cell. Matches are lit in the
+ * text itself (log-render.ts), in MATCH_FILL of the theme; Enter moves a selection between them.
  */
 import { FitAddon } from '@xterm/addon-fit';
-import { SearchAddon } from '@xterm/addon-search';
+import { SearchAddon, type ISearchOptions } from '@xterm/addon-search';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import type { LogBatcher } from './log-batcher';
+import { MAX_HELD } from './log-store';
+import { THEMES, type ThemeName } from './log-terminal-theme';
 
-export const SCROLLBACK = 5000;
+/** As many rows as the view holds lines, so a rewrite from the store shows all of them. */
+export const SCROLLBACK = MAX_HELD;
+/** WCAG AA for text: xterm lifts any colour (a service's own, the 256-colour tints) to this against its background. */
+export const MIN_CONTRAST = 4.5;
+
+export const pageTheme = (): ThemeName => (document.documentElement.dataset['theme'] === 'dark' ? 'dark' : 'light');
+
+export interface Highlight {
+  readonly term: string;
+  readonly regex: boolean;
+  readonly caseSensitive: boolean;
+}
 
 export interface LogTerminalStats {
   readonly paused: boolean;
@@ -25,13 +40,14 @@ export interface LogTerminalStats {
 /** A full reset (RIS: screen and scrollback), then the cursor hidden: a log has no prompt. */
 const RESET_TERMINAL = '\x1bc\x1b[?25l';
 
-const cssVar = (element: HTMLElement, name: string, fallback: string) => getComputedStyle(element).getPropertyValue(name).trim() || fallback;
-
 export class LogTerminal {
   private readonly terminal: Terminal;
   private readonly fit = new FitAddon();
   private readonly search = new SearchAddon();
   private readonly resize: ResizeObserver;
+  private readonly themeWatch: MutationObserver;
+  private theme: ThemeName = pageTheme();
+  private highlight: Highlight | undefined;
   private batcher: LogBatcher;
   private frame: number | undefined;
   private writing = false;
@@ -40,9 +56,16 @@ export class LogTerminal {
   private written = 0;
   private skipped = 0;
 
-  constructor(element: HTMLElement, batcher: LogBatcher) {
+  /** `onColumns`: the width changed (a view that cuts lines to it rewrites them); `onTheme`: the page's theme changed (matches are lit in its colours). */
+  constructor(
+    element: HTMLElement,
+    batcher: LogBatcher,
+    onColumns: (columns: number) => void = () => undefined,
+    private readonly onTheme: (theme: ThemeName) => void = () => undefined,
+  ) {
     this.batcher = batcher;
     this.terminal = new Terminal({
+      minimumContrastRatio: MIN_CONTRAST,
       scrollback: SCROLLBACK,
       disableStdin: true, // a log, not a shell: keys never reach a process
       convertEol: true, // a bare \n inside a service's text still starts a new line
@@ -50,8 +73,12 @@ export class LogTerminal {
       cursorInactiveStyle: 'none',
       fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
       fontSize: 12,
-      theme: { background: cssVar(element, '--bg', '#111418'), foreground: cssVar(element, '--fg', '#d8dee9') },
+      theme: THEMES[this.theme],
     });
+    this.terminal.onResize(({ cols }) => onColumns(cols));
+    // The app sets data-theme on <html> (and resolves `system`): follow it.
+    this.themeWatch = new MutationObserver(() => this.applyTheme());
+    this.themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
     this.terminal.loadAddon(this.fit);
     this.terminal.loadAddon(this.search);
     this.terminal.loadAddon(new WebLinksAddon());
@@ -69,11 +96,42 @@ export class LogTerminal {
     this.schedule();
   }
 
+  get columns(): number {
+    return this.terminal.cols;
+  }
+
   /** Starts over with a new batcher (another service): empties the screen and the counts. */
   reset(batcher: LogBatcher): void {
     this.batcher = batcher;
     this.terminal.write(RESET_TERMINAL); // in the write queue: no chunk still in flight lands after it
     this.written = this.skipped = 0;
+  }
+
+  get themeName(): ThemeName {
+    return this.theme;
+  }
+
+  /**
+   * Everything shown, written again (another filter, older lines, other columns): one write that
+   * xterm parses in slices of its own, so the page stays responsive; what waited in the batcher is
+   * part of `text` and is dropped.
+   */
+  rewrite(text: string, lines: number): void {
+    this.batcher.clear();
+    this.written = lines;
+    this.skipped = 0;
+    this.writing = true;
+    this.terminal.clearSelection();
+    this.terminal.write(RESET_TERMINAL + text, () => {
+      this.writing = false;
+      if (!this.batcher.idle) this.schedule();
+    });
+  }
+
+  /** What Enter and Shift+Enter move between (undefined: nothing). */
+  setHighlight(highlight: Highlight | undefined): void {
+    this.highlight = highlight;
+    if (!highlight) this.terminal.clearSelection();
   }
 
   pause(): void {
@@ -102,12 +160,15 @@ export class LogTerminal {
     return text;
   }
 
-  findNext(term: string): boolean {
-    return this.search.findNext(term, { caseSensitive: false });
+  /** The next match below the selection (or from the top); false when there is none. */
+  findNext(): boolean {
+    if (this.highlight === undefined) return false;
+    return this.search.findNext(this.highlight.term, this.searchOptions(this.highlight));
   }
 
-  findPrevious(term: string): boolean {
-    return this.search.findPrevious(term, { caseSensitive: false });
+  findPrevious(): boolean {
+    if (this.highlight === undefined) return false;
+    return this.search.findPrevious(this.highlight.term, this.searchOptions(this.highlight));
   }
 
   focus(): void {
@@ -118,7 +179,21 @@ export class LogTerminal {
     this.disposed = true;
     if (this.frame !== undefined) cancelAnimationFrame(this.frame);
     this.resize.disconnect();
+    this.themeWatch.disconnect();
     this.terminal.dispose();
+  }
+
+  /** The match as the selection (themed, visible in both); no decorations: see MATCH_FILL. */
+  private searchOptions(highlight: Highlight): ISearchOptions {
+    return { regex: highlight.regex, caseSensitive: highlight.caseSensitive };
+  }
+
+  private applyTheme(): void {
+    const next = pageTheme();
+    if (next === this.theme || this.disposed) return;
+    this.theme = next;
+    this.terminal.options.theme = THEMES[next];
+    this.onTheme(next);
   }
 
   private schedule(): void {

@@ -6,9 +6,9 @@
 import type { GraphService } from '@shared/contract/registry';
 import { actionsOf, notRunHere } from '@shared/contract/service-actions';
 import { isRunning, type ServiceAction, type ServiceStatus } from '@shared/contract/service-state';
-import { toneOf } from '@shared/contract/state-meaning';
 import { ModeIcon } from '../../components/mode-icon';
 import { OverrideBadge } from '../../components/override-notes';
+import { ServiceCause, useCause } from '../../components/service-cause';
 import { ServiceLinks } from '../../components/service-links';
 import { Sparkline } from '../../components/sparkline';
 import { UsageSparkline, usageText } from '../../components/usage-sparkline';
@@ -35,6 +35,8 @@ export function ServiceCard({ status, service, history = [], usage = [], now, on
   const overrides = overridesOf(overridden, status.name);
   const { select, setHighlight } = useUi.getState();
   const running = isRunning(status);
+  // Red when it is at fault, amber and naming the cause when others hold it back (cause-view.ts).
+  const cause = useCause(status);
   const actions = actionsOf(status);
   const cannot = (action: ServiceAction) => pending !== undefined || !actions.includes(action);
   const runsAs = status.workload ?? (status.pid ? `pid ${status.pid}` : undefined);
@@ -44,7 +46,7 @@ export function ServiceCard({ status, service, history = [], usage = [], now, on
   };
   return (
     <article
-      className={`service-card tone-${toneOf(status.state)}`}
+      className={`service-card tone-${cause.tone}`}
       data-testid={`card-${status.name}`}
       data-state={status.state}
       aria-label={`${status.name}: ${status.state}`}
@@ -55,11 +57,12 @@ export function ServiceCard({ status, service, history = [], usage = [], now, on
           {status.name}
         </button>
         <OverrideBadge service={status.name} overrides={overrides} />
-        <span className="state-badge" aria-label={`state ${status.state}`}>
-          {status.state}
+        <span className="state-badge" aria-label={`state ${cause.label}`}>
+          {cause.label}
         </span>
       </header>
-      <p className="reason">{status.reason}</p>
+      {cause.reason || cause.blockedBy.length > 0 ? null : <p className="reason">{status.reason}</p>}
+      <ServiceCause status={status} />
       {service?.description ? <p className="description">{service.description}</p> : null}
       <dl className="facts">
         {status.health ? (
@@ -124,14 +127,12 @@ export function ServiceCard({ status, service, history = [], usage = [], now, on
             <dd>{status.lastExit.reason}</dd>
           </>
         ) : null}
-        {status.nextRetryAt ? (
-          <>
-            <dt>next try</dt>
-            <dd>in {formatUptime(status.nextRetryAt - now)}</dd>
-          </>
-        ) : null}
       </dl>
-      {status.logTail?.length ? <pre className="log-tail">{status.logTail.slice(-5).join('\n')}</pre> : null}
+      {status.logTail?.length ? (
+        <pre className="log-tail" tabIndex={0}>
+          {status.logTail.slice(-5).join('\n')}
+        </pre>
+      ) : null}
       <footer>
         {notRunHere(status) ? (
           <span className="hint">not started or stopped from here</span>
@@ -157,6 +158,9 @@ export function ServiceCard({ status, service, history = [], usage = [], now, on
             </button>
           </>
         )}
+        <button type="button" className="link" onClick={() => useUi.getState().openDetail(status.name)} aria-label={`Details of ${status.name}`}>
+          Details
+        </button>
         {onLogs ? (
           <button type="button" className="link" onClick={() => onLogs(status.name)} aria-label={`Logs of ${status.name}`}>
             Logs

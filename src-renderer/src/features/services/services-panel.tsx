@@ -1,15 +1,24 @@
-/** Every service as a card (and a line for those an override disabled), with search and a state filter; grouped by label (service-groups.ts) when services have labels. */
+/**
+ * Every service as a row of the dense table (first) or as a card — a toggle remembered in ui-store —
+ * and a line for those an override disabled, with search and a state filter; grouped by label
+ * (service-groups.ts) when services have labels.
+ */
 import { useEffect, useMemo, useState } from 'react';
 import { useHealthHistories, useRegistry, useUsageHistories } from '../../api/client-context';
 import { DisabledByOverride } from '../../components/override-notes';
 import { useServices } from '../../state/services-store';
 import { carrying, groupsOf } from '../../state/service-groups';
 import { filterServices, type StateFilter } from '../../state/service-view';
-import { useUi } from '../../state/ui-store';
+import { useUi, type ServicesView } from '../../state/ui-store';
 import { GroupHeader } from './group-header';
 import { ServiceCard } from './service-card';
+import { ServicesTable } from './services-table';
 
 const FILTERS: readonly StateFilter[] = ['all', 'running', 'trouble', 'stopped'];
+const VIEWS: readonly { id: ServicesView; label: string }[] = [
+  { id: 'table', label: 'Table' },
+  { id: 'cards', label: 'Cards' },
+];
 
 export function ServicesPanel({ search, onLogs }: { search: string; onLogs: (name: string) => void }) {
   const { services } = useRegistry();
@@ -22,6 +31,8 @@ export function ServicesPanel({ search, onLogs }: { search: string; onLogs: (nam
   const descriptions = useMemo(() => new Map(services.map((s) => [s.name, s.description])), [services]);
   const shown = useMemo(() => filterServices([...(mirror?.services.values() ?? [])], search, filter, descriptions), [mirror, search, filter, descriptions]);
   const collapsed = useUi((s) => s.collapsed);
+  const view = useUi((s) => s.servicesView);
+  const setView = useUi((s) => s.setServicesView);
   // Grouped as the registry labels them; a status the registry no longer has is among the ungrouped.
   const groups = useMemo(() => {
     const rank = new Map(services.map((s, i) => [s.name, i]));
@@ -55,9 +66,18 @@ export function ServicesPanel({ search, onLogs }: { search: string; onLogs: (nam
         <span className="count">
           {shown.length} of {mirror?.services.size ?? 0}
         </span>
+        <span className="view-toggle" role="radiogroup" aria-label="View as">
+          {VIEWS.map(({ id, label }) => (
+            <label key={id}>
+              <input type="radio" name="services-view" value={id} checked={view === id} onChange={() => setView(id)} /> {label}
+            </label>
+          ))}
+        </span>
       </div>
       <DisabledByOverride />
-      {grouped ? (
+      {view === 'table' ? (
+        <ServicesTable groups={groups} grouped={grouped} statuses={statusOf} services={services} now={now} />
+      ) : grouped ? (
         groups.map((group) => (
           <section key={group.label} className="service-group" aria-label={`${group.label || 'other'} services`}>
             <GroupHeader group={group} actsOn={carrying(services, group.label)} />
