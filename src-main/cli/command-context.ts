@@ -161,6 +161,7 @@ export class CommandContext {
     const client = await connectToOwner({
       home: this.home,
       registryPath: loaded.location.path,
+      registrySource: loaded.location.source,
       ...(loaded.location.overrides ? { overrides: loaded.location.overrides } : {}),
       env: this.io.env,
       cli: join(packageRoot(), 'bin', 'provisioning.js'),

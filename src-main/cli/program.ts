@@ -10,6 +10,7 @@ import { packageVersion } from './commands/version';
 import { LOG_STREAMS } from '@shared/contract/log-filter';
 import { RemoteError } from '@shared/contract/remote-error';
 import { formatDuration, MAX_DURATION_MS } from '@shared/model/duration';
+import { REGISTRY_SOURCES, type RegistrySource } from '@shared/contract/registry-source';
 
 /**
  * Runs one invocation and returns its exit code. Never calls process.exit, so tests can run it in-process.
@@ -222,7 +223,9 @@ function createProgram(io: CliIo, argv: readonly string[]): Command {
   daemon
     .command('run')
     .description('run it in the foreground (the CLI starts it in the background on demand)')
-    .action(action(async (ctx) => (await import('./commands/daemon')).daemonRun(ctx)));
+    // Set by the client that starts it with --config: which step of discovery found that file, for the faces to tell.
+    .addOption(new Option('--found-by <source>').choices(REGISTRY_SOURCES).hideHelp())
+    .action(action(async (ctx, options: { foundBy?: RegistrySource }) => (await import('./commands/daemon')).daemonRun(ctx, options.foundBy)));
   daemon
     .command('stop')
     .description('stop supervising; services keep running and are adopted by the next owner')

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type { ProbeResult, Readiness } from '@shared/contract/health';
-import type { EnsureReport, PlatformReport, RestartReport, UpdateReport } from '@shared/contract/platform';
+import type { EnsureReport, PlatformReport, RestartReport, UpdatePlan, UpdateReport } from '@shared/contract/platform';
 import { allowedActions } from '@shared/contract/service-actions';
 import { isRunning, type ServiceStatus, type StateEvent, type TimelineEvent } from '@shared/contract/service-state';
 import { canStop } from '@shared/graph';
@@ -110,6 +110,8 @@ export interface Engine {
    * values for what it restarts.
    */
   update(registry: RegistryChange, options?: StartOptions): Promise<UpdateReport>;
+  /** What `update` with this registry would add, remove, stop and restart, once the updates under way are done; changes nothing. */
+  updatePlan(registry: Registry): Promise<Omit<UpdatePlan, 'issues'>>;
   /** The report of the last platform start, if any (kept across restarts). */
   lastStart(): Promise<PlatformReport | undefined>;
   /** `env`: would it start with these values (nothing is kept); else with those it was given. */
@@ -358,14 +360,14 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   };
   const readinessNow = (env: ClientEnv | undefined) => readiness({ services: set.registry.services, statusOf, problems: problemsOf(env) });
 
+  // Running, or on its way (a start under way has no pid yet; a retry is due): its stop waits for the start.
+  const running = (names: readonly string[]) => names.filter((name) => set.get(name)!.active || BUSY.has(statusOf(name)!.state));
   // One update at a time: each reconciles with the set as the previous one left it.
   let updating: Promise<unknown> = Promise.resolve();
   const update = async (change: RegistryChange, env: ClientEnv | undefined): Promise<UpdateReport> => {
     const next = typeof change === 'function' ? change(set.registry) : change;
     if (!next) return { added: [], removed: [], changed: [] };
     const diff = registryDiff(set.registry, next);
-    // Running, or on its way (a start under way has no pid yet; a retry is due): its stop waits for the start.
-    const running = (names: readonly string[]) => names.filter((name) => set.get(name)!.active || BUSY.has(statusOf(name)!.state));
     const restart = running(diff.changed);
     const ending = [...restart, ...running(diff.removed)];
     propagation.hold();
@@ -426,6 +428,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       const result = updating.then(() => update(next, env));
       updating = result.catch(() => undefined);
       return result;
+    },
+    updatePlan: async (next) => {
+      await updating;
+      const { added, removed, changed } = registryDiff(set.registry, next);
+      return { added, removed, changed, stop: running(removed), restart: running(changed) };
     },
     lastStart: () => readLastStart(store.dirs.root),
     healthHistory: (name) => member(name).healthHistory,

@@ -1,11 +1,14 @@
 /**
  * Per service: would a start now go ahead (`would start`, possibly after its dependencies), is it
- * already serving (`ready`), or would it be refused (`blocked`, with every reason at once).
+ * already serving (`ready`), or would it be refused (`blocked`, with every reason at once) — and the
+ * fixes a face can offer: start a dependency that is stopped, stop the registry service of ours that
+ * holds a port it needs.
  */
-import type { Readiness } from '@shared/contract/health';
+import type { Readiness, Remedy } from '@shared/contract/health';
 import { isRunning, type ServiceStatus } from '@shared/contract/service-state';
 import { SERVING, satisfies } from '@shared/contract/state-meaning';
 import { conditionOf, type ServiceDefinition } from '@shared/model';
+import { portHolderOf } from './preflight/preflight';
 
 export interface ReadinessInput {
   readonly services: readonly ServiceDefinition[];
@@ -28,8 +31,26 @@ export function readiness({ services, statusOf, problems }: ReadinessInput): Pro
           return `needs ${d}${condition === 'healthy' ? '' : ` ${condition}`} (${statusOf(d)?.state ?? 'unknown'}) first`;
         });
       const refused = await problems(service);
-      if (refused.length > 0) return { name: service.name, verdict: 'blocked', reasons: [...refused, ...waiting] };
-      return { name: service.name, verdict: 'would start', reasons: waiting };
+      const remedies = [...startsFor(service, statusOf), ...stopsFor(refused, services, statusOf)];
+      const fixes = remedies.length > 0 ? { remedies } : {};
+      if (refused.length > 0) return { name: service.name, verdict: 'blocked', reasons: [...refused, ...waiting], ...fixes };
+      return { name: service.name, verdict: 'would start', reasons: waiting, ...fixes };
     }),
   );
+}
+
+/** Its dependencies that are stopped (or failed): starting one brings up what that one needs too. */
+function startsFor(service: ServiceDefinition, statusOf: ReadinessInput['statusOf']): Remedy[] {
+  return service.dependencies
+    .filter((d) => {
+      const state = statusOf(d)?.state;
+      return state === 'stopped' || state === 'failed';
+    })
+    .map((d) => ({ action: 'start', service: d }));
+}
+
+/** Our running registry services that preflight names as holding a port it needs. */
+function stopsFor(refused: readonly string[], services: ReadinessInput['services'], statusOf: ReadinessInput['statusOf']): Remedy[] {
+  const holders = new Set(refused.map(portHolderOf).filter((name) => name !== undefined));
+  return services.filter((other) => holders.has(other.name) && isRunning(statusOf(other.name))).map((other) => ({ action: 'stop', service: other.name }));
 }

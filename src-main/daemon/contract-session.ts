@@ -148,6 +148,12 @@ export function contractHandlers(engine: Engine, owner: OwnerFacts): ContractHan
     },
     lastStart: async () => (await engine.lastStart()) ?? null,
     update: async ({ env }) => engine.update(await owner.registry.readValid(), { env }),
+    updatePlan: async () => {
+      const { registry, issues } = await owner.registry.checked();
+      // Not valid: the update would refuse it, so it would change nothing.
+      if (!registry) return { added: [], removed: [], changed: [], stop: [], restart: [], issues };
+      return { ...(await engine.updatePlan(registry)), issues };
+    },
     graph: () => owner.registry.graph(),
     definitions: () => owner.registry.definitions(),
     validateRegistry: async ({ text }) => owner.registry.validate(text),

@@ -49,7 +49,8 @@ interface Exit {
 function startDaemon(target: OwnerTarget, logPath: string): { pid: number | undefined; exit: () => Exit | undefined } {
   const log = openSync(logPath, 'a', 0o600);
   const overrides = (target.overrides ?? []).flatMap((file) => ['--override', file]);
-  const daemon = spawn(process.execPath, [target.cli, 'daemon', 'run', '--config', target.registryPath, ...overrides], {
+  const foundBy = target.registrySource ? ['--found-by', target.registrySource] : [];
+  const daemon = spawn(process.execPath, [target.cli, 'daemon', 'run', '--config', target.registryPath, ...foundBy, ...overrides], {
     detached: true,
     stdio: ['ignore', log, log],
     // Only the base and what its tools read (base-environment.ts): no secret of this shell enters it.

@@ -17,6 +17,7 @@ import { lstatSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { readLines } from '../core/read-lines';
+import type { RegistrySource } from '../core/registry/discovery-order';
 import { ContractClientCore, type CallArgs, type Request } from '@shared/contract/contract-client-core';
 import type { LogMessage } from '@shared/contract/logs';
 import type { MethodName, Result } from '@shared/contract/methods';
@@ -235,6 +236,8 @@ export class OwnerMismatchError extends Error {
 export interface OwnerTarget {
   readonly home: string;
   readonly registryPath: string;
+  /** How this client found that file (discovery-order.ts): the daemon it starts says so in its hello. */
+  readonly registrySource?: RegistrySource;
   /** `--override` files (absolute), in order. */
   readonly overrides?: readonly string[];
   readonly env: Readonly<Record<string, string | undefined>>;

@@ -68,6 +68,7 @@ async function own(options: OwnerOptions, stateRoot: string, lock: OwnerLock): P
       pid: process.pid,
       home: options.home,
       registry: registryPath,
+      registrySource: options.registryFile.location.source,
       ...(options.registryFile.location.overrides?.length ? { overrides: [...options.registryFile.location.overrides] } : {}),
       tracking: trackingOf(options.home),
     },

@@ -6,7 +6,9 @@
  */
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useClient, useHealthHistories, useRegistry, useSettings } from './api/client-context';
+import { useHello } from './api/use-hello';
 import { Notices } from './components/notices';
+import { Tooltip } from './components/tooltip';
 import { DependencyList } from './features/graph/dependency-list';
 import { FileChoice } from './features/graph/file-choice';
 import { EventsView } from './features/events/events-view';
@@ -23,6 +25,7 @@ import { usePlatformAction } from './features/services/use-service-actions';
 import { SettingsPanel } from './features/settings/settings-panel';
 import { WhySection } from './features/why/why-section';
 import { useServices } from './state/services-store';
+import { whyNoPlatformStart, whyNoPlatformStop } from './state/platform-actions';
 import { platformSummary } from './state/service-view';
 import { useUi } from './state/ui-store';
 
@@ -50,6 +53,7 @@ export function App() {
   const [search, setSearch] = useState('');
   const searchBox = useRef<HTMLInputElement>(null);
   const settings = useSettings();
+  const hello = useHello();
   const statuses = [...(mirror?.services.values() ?? [])];
   const summary = platformSummary(statuses);
 
@@ -107,12 +111,8 @@ export function App() {
           onChange={(e) => setSearch(e.target.value)}
           aria-label="Search services"
         />
-        <button type="button" onClick={() => platform.act('start')} disabled={platform.pending !== undefined} aria-label="Start platform">
-          {platform.pending === 'start' ? 'Starting…' : '▶ Start platform'}
-        </button>
-        <button type="button" onClick={() => platform.act('stop')} disabled={platform.pending !== undefined} aria-label="Stop platform">
-          {platform.pending === 'stop' ? 'Stopping…' : '■ Stop platform'}
-        </button>
+        <PlatformButton action="start" idle={mirror ? whyNoPlatformStart(services, mirror.services) : undefined} platform={platform} />
+        <PlatformButton action="stop" idle={mirror ? whyNoPlatformStop(statuses) : undefined} platform={platform} />
       </header>
       <nav className="tabs" role="tablist" aria-label="Views" onKeyDown={(event) => moveTab(event.key)}>
         {TABS.map((t) => (
@@ -132,6 +132,11 @@ export function App() {
         ))}
       </nav>
       <ProblemsBar onOpen={() => setTab('events')} />
+      {hello?.registrySource === 'embedded' ? (
+        <div className="banner" role="status" data-testid="demo-banner">
+          You are running the demo registry — <code>provisioning init</code> writes your own.
+        </div>
+      ) : null}
       {problem ? (
         <div className="banner" role="alert">
           Not connected to the engine: {problem}
@@ -179,6 +184,17 @@ export function App() {
       <ShortcutSheet views={TABS} />
     </div>
   );
+}
+
+/** Start or Stop platform; disabled, with the reason as its description, when it would do nothing (`idle`). */
+function PlatformButton({ action, idle, platform }: { action: 'start' | 'stop'; idle: string | undefined; platform: ReturnType<typeof usePlatformAction> }) {
+  const [label, busy, icon] = action === 'start' ? ['Start platform', 'Starting…', '▶'] : ['Stop platform', 'Stopping…', '■'];
+  const button = (
+    <button type="button" onClick={() => platform.act(action)} disabled={platform.pending !== undefined || idle !== undefined} aria-label={label}>
+      {platform.pending === action ? busy : `${icon} ${label}`}
+    </button>
+  );
+  return idle === undefined ? button : <Tooltip text={idle}>{button}</Tooltip>;
 }
 
 /** Light or dark on <html>; `system` follows the system's preference as it changes. */

@@ -7,12 +7,13 @@ import { MAX_VALIDATED_TEXT_BYTES } from '../model/registry-limits';
 import { clientEnvSchema } from './client-env';
 import { probeResultSchema, readinessSchema } from './health';
 import { logLineSchema } from './logs';
-import { ensureReportSchema, platformReportSchema, restartReportSchema, updateReportSchema } from './platform';
+import { ensureReportSchema, platformReportSchema, restartReportSchema, updatePlanSchema, updateReportSchema } from './platform';
 import { dependencyEditSchema, locatedIssueSchema, registryDefinitionsSchema, registryGraphSchema } from './registry';
 import { runStartSchema, runStopSchema } from './run';
 import { serviceStatusSchema, timelineEventSchema } from './service-state';
 import { serviceSourceSchema } from './service-source';
 import { usageSampleSchema } from './usage';
+import { REGISTRY_SOURCES } from './registry-source';
 import { settingsSchema, settingsUpdateResultSchema, settingsUpdateSchema } from './settings';
 import { processTrackingSchema } from './tracking';
 import { whyReportSchema } from './why';
@@ -31,6 +32,11 @@ export const methods = {
       pid: z.number(),
       home: z.string(),
       registry: z.string(),
+      /**
+       * Where that registry came from (discovery-order.ts): `--config`, PROVISIONING_CONFIG, the saved
+       * setting, the user's file, or the embedded demo. Absent from an older owner.
+       */
+      registrySource: z.enum(REGISTRY_SOURCES).optional(),
       /** The `--override` files it merges (absent: none given, so services.local.toml beside the registry if there). */
       overrides: z.array(z.string()).optional(),
       tracking: processTrackingSchema.optional(),
@@ -90,6 +96,8 @@ export const methods = {
   logUnfollow: { params: nameParams, result: z.object({}) },
   /** Re-reads the registry file and restarts what changed (added services are not started). */
   update: { params: z.object(withEnv), result: updateReportSchema },
+  /** Re-reads the registry file and answers what `update` would add, remove, stop and restart, changing nothing: the faces' drift. */
+  updatePlan: { params: z.object({}), result: updatePlanSchema },
   /** The latest health check results of a service, oldest first (sparklines, --json). */
   history: { params: nameParams, result: z.array(probeResultSchema) },
   /** A service's blocks of the registry and override files, as the files have them, and its log file: a detail view's source. */

@@ -3,6 +3,7 @@
  * what happened and when, and the chain of services that bounded its wall time.
  */
 import { z } from 'zod';
+import { locatedIssueSchema } from './registry';
 
 export const STEP_OUTCOMES = ['done', 'skipped', 'failed', 'blocked', 'cancelled'] as const;
 
@@ -69,3 +70,21 @@ export const updateReportSchema = z.object({
   start: platformReportSchema.optional(),
 });
 export type UpdateReport = z.infer<typeof updateReportSchema>;
+
+/**
+ * `updatePlan`: what `update` would do with the registry file as it is now, changing nothing. Of
+ * the changed and removed services, the running ones (or those on their way) would be stopped, and
+ * the changed ones started again; the rest are only redefined. A file that is not valid plans nothing
+ * and carries its located issues (the update would refuse it).
+ */
+export const updatePlanSchema = z.object({
+  added: z.array(z.string()),
+  removed: z.array(z.string()),
+  changed: z.array(z.string()),
+  /** Removed and running: the update stops them. */
+  stop: z.array(z.string()),
+  /** Changed and running: out of date with the file; the update stops and starts them again. */
+  restart: z.array(z.string()),
+  issues: z.array(locatedIssueSchema),
+});
+export type UpdatePlan = z.infer<typeof updatePlanSchema>;

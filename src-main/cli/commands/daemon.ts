@@ -4,6 +4,7 @@
  */
 import { runDaemon } from '../../daemon/run-daemon';
 import { RegistryFile } from '../../core/registry/registry-file';
+import type { RegistrySource } from '../../core/registry/discovery-order';
 import { privateStateRoot, recordedOwnerPid } from '../../daemon/daemon-paths';
 import { answerDeadline } from '../../daemon/owner-client';
 import { listenerAt, ownerLockPath } from '../../daemon/owner-lock';
@@ -12,12 +13,13 @@ import { runningHomes } from '../../daemon/running-homes';
 import { CliExit, EXIT } from '../cli-io';
 import type { CommandContext } from '../command-context';
 
-export async function daemonRun(ctx: CommandContext): Promise<void> {
+/** `foundBy`: how the client that started it found the file it passed as --config (else that flag is the source). */
+export async function daemonRun(ctx: CommandContext, foundBy?: RegistrySource): Promise<void> {
   const { loaded, registry } = await ctx.registry();
   await runDaemon({
     home: ctx.home,
     registry,
-    registryFile: new RegistryFile(loaded.location, ctx.io.cwd),
+    registryFile: new RegistryFile(foundBy ? { ...loaded.location, source: foundBy } : loaded.location, ctx.io.cwd),
     env: ctx.io.env,
     log: (line) => ctx.out(`${new Date().toISOString()} ${line}`),
   });

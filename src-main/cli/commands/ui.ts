@@ -27,7 +27,13 @@ export async function ui(ctx: CommandContext, options: { port: number; open: boo
     throw new CliExit(EXIT.invalid);
   }
   const { loaded, registry } = await ctx.registry();
-  const target = { home: ctx.home, registryPath: loaded.location.path, env: ctx.io.env, cli: join(packageRoot(), 'bin', 'provisioning.js') };
+  const target = {
+    home: ctx.home,
+    registryPath: loaded.location.path,
+    registrySource: loaded.location.source,
+    env: ctx.io.env,
+    cli: join(packageRoot(), 'bin', 'provisioning.js'),
+  };
   // Held open while the UI runs, so the daemon stays between browser connections.
   const held = await connectToOwner(target);
   // Each browser connection makes sure an owner runs (starting the daemon again if it went away).

@@ -8,6 +8,7 @@ import type { DeploymentMode, ServiceDefinition } from '@shared/model';
 import type { MachineQuestions } from '../preflight/machine-questions';
 import { binaryProblems } from './binary/binary-preflight';
 import { BinaryDriver } from './binary/binary-driver';
+import { imageNotPulled } from './docker/image-pull';
 import type { RegistryContext, ServiceDriver } from './driver';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -40,7 +41,12 @@ export const MODES: Readonly<Record<DeploymentMode, ModeEntry>> = {
   docker: {
     supervision: 'supervised',
     driver: async (env) => new (await import('./docker/docker-driver')).DockerDriver(env),
-    needs: (_s, _c, machine) => found(machine.docker()),
+    needs: async ({ deployment: { docker } }, _c, machine) => {
+      const unreachable = await machine.docker();
+      if (unreachable) return [unreachable];
+      // A missing image is pulled unless the policy forbids it: only then would the start be refused.
+      return docker?.pull === 'never' && (await machine.dockerImage(docker.image)) === false ? [imageNotPulled(docker.image)] : [];
+    },
     runs: ({ deployment: { docker } }) => (docker ? [`docker image ${docker.image}${docker.command ? ` running ${docker.command.join(' ')}` : ''}`] : []),
   },
   'docker-compose': {

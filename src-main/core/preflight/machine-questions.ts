@@ -1,11 +1,11 @@
 /**
  * What deployment modes ask of the machine: a reachable Docker engine, a Compose command, helm, a
- * reachable Kubernetes context. One start of many services asks each question once: answers are
+ * reachable Kubernetes context, a Docker image present locally. One start of many services asks each question once: answers are
  * kept for a few seconds. Which mode asks which is the mode table's (drivers/modes.ts).
  */
 import { basename, dirname } from 'node:path';
 import { detectCompose } from '../drivers/compose/compose-command';
-import { dockerUnreachable } from '../drivers/docker/docker-endpoint';
+import { dockerUnreachable, imageOnMachine } from '../drivers/docker/docker-endpoint';
 import type { RegistryContext } from '../drivers/driver';
 import { kubeconfigFiles, kubeUnreachable, type KubernetesDeployment } from '../drivers/kubernetes/kube-target';
 import { findOnPath } from './find-on-path';
@@ -15,6 +15,8 @@ const KEEP_MS = 3_000;
 /** Each answer is a problem, or undefined when there is none. */
 export interface MachineQuestions {
   docker(): Promise<string | undefined>;
+  /** Whether the Docker engine has the image locally (undefined: it could not tell). */
+  dockerImage(image: string): Promise<boolean | undefined>;
   compose(): Promise<string | undefined>;
   helm(): Promise<string | undefined>;
   kubernetes(target: KubernetesDeployment): Promise<string | undefined>;
@@ -31,6 +33,7 @@ export function machineQuestions(context: RegistryContext, now: () => number = D
   };
   return {
     docker: () => ask('docker', () => dockerUnreachable(context.env)),
+    dockerImage: (image) => imageOnMachine(context.env, image),
     compose: () =>
       ask('compose', async () =>
         (await detectCompose(context.env)) ? undefined : 'Docker Compose not found: neither `docker compose` (v2) nor `docker-compose` (v1) runs on PATH',

@@ -64,7 +64,16 @@ export async function preflight({ service, context, machine, statusOf }: Preflig
  */
 function ours(pid: number, home: string): string {
   const found = managedProcesses(home).find((p) => p.pid === pid);
-  return found?.service ? `, a process of service ${found.service} started from this home` : '';
+  return found?.service ? `, ${OURS_PREFIX}${found.service}${OURS_SUFFIX}` : '';
+}
+const OURS_PREFIX = 'a process of service ';
+const OURS_SUFFIX = ' started from this home';
+
+/** The service of ours a taken-port refusal names as the port's holder, if it names one (readiness.ts offers to stop it). */
+export function portHolderOf(problem: string): string | undefined {
+  if (!problem.startsWith('port ') || !problem.endsWith(OURS_SUFFIX)) return undefined;
+  const at = problem.lastIndexOf(OURS_PREFIX);
+  return at < 0 ? undefined : problem.slice(at + OURS_PREFIX.length, -OURS_SUFFIX.length);
 }
 
 /** Env references anywhere in the service (deployment env, check headers, remote token) must be given. */

@@ -4,9 +4,10 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { RegistrySource } from '@shared/contract/registry-source';
 import { embeddedRegistryPath, provisioningHome, userRegistryPath } from '../paths';
 
-export type RegistrySource = 'flag' | 'env' | 'settings' | 'user' | 'embedded';
+export type { RegistrySource };
 
 export interface RegistryLocation {
   readonly path: string;

@@ -45,6 +45,12 @@ export class RegistryFile {
     return loaded.registry;
   }
 
+  /** The registry as the engine would run it (absent while the file is not valid) and the file's located issues: read now. */
+  async checked(): Promise<{ readonly registry?: Registry; readonly issues: RegistryGraph['issues'] }> {
+    const loaded = await this.#load();
+    return { ...(loaded.registry ? { registry: loaded.registry } : {}), issues: wireIssues(loaded.issues) };
+  }
+
   async graph(): Promise<RegistryGraph> {
     return graphOf(this.displayPath, await this.#load());
   }

@@ -24,10 +24,17 @@ export function useClient(): ContractClient {
   return client;
 }
 
-/** The registry changed on disk (or by an edit): the graph is fetched again. */
+/** The registry changed on disk (or by an edit): the graph, and the drift from what runs (use-update-plan.ts), are fetched again. */
 function RegistryWatch({ client }: { client: ContractClient }) {
   const queries = useQueryClient();
-  useEffect(() => client.onRegistryChanged(() => void queries.invalidateQueries({ queryKey: ['graph'] })), [client, queries]);
+  useEffect(
+    () =>
+      client.onRegistryChanged(() => {
+        void queries.invalidateQueries({ queryKey: ['graph'] });
+        void queries.invalidateQueries({ queryKey: ['updatePlan'] });
+      }),
+    [client, queries],
+  );
   return null;
 }
 

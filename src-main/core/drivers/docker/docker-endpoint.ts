@@ -22,6 +22,17 @@ export function dockerEndpoint(env: RegistryContext['env']): DockerEndpoint {
   return { options: { host: url.hostname, port: Number(url.port || 2375), protocol: 'http' }, address: `tcp://${url.host}` };
 }
 
+/** Whether the engine has the image locally (undefined: it could not tell, as when it does not answer). */
+export async function imageOnMachine(env: RegistryContext['env'], image: string, timeoutMs = 3_000): Promise<boolean | undefined> {
+  try {
+    const { default: Docker } = await import('dockerode');
+    await new Docker({ ...dockerEndpoint(env).options, timeout: timeoutMs }).getImage(image).inspect();
+    return true;
+  } catch (error) {
+    return (error as { statusCode?: number }).statusCode === 404 ? false : undefined;
+  }
+}
+
 /** Undefined when the engine answers its ping within the timeout, else what is wrong and what to do. */
 export async function dockerUnreachable(env: RegistryContext['env'], timeoutMs = 3_000): Promise<string | undefined> {
   let endpoint: DockerEndpoint;

@@ -12,6 +12,10 @@ interface PullEvent {
   readonly progressDetail?: { readonly current?: number; readonly total?: number };
 }
 
+/** Why a start is refused when the image is not on this machine and the policy forbids a pull (said by preflight and the start alike). */
+export const imageNotPulled = (image: string): string =>
+  `image ${image} is not on this machine and pull = "never": build or load it first (docker build / docker load)`;
+
 export async function ensureImage(docker: Docker, deployment: DockerDeployment, progress: (text: string) => void): Promise<void> {
   const { image, pull } = deployment;
   const present = await docker
@@ -22,8 +26,7 @@ export async function ensureImage(docker: Docker, deployment: DockerDeployment, 
       () => false,
     );
   if (present && pull !== 'always') return;
-  if (!present && pull === 'never')
-    throw new StartError(`image ${image} is not on this machine and pull = "never": build or load it first (docker build / docker load)`);
+  if (!present && pull === 'never') throw new StartError(imageNotPulled(image));
   const layers = new Map<string, string>();
   const summary = () => [...layers].map(([id, state]) => `${id} ${state}`).join(', ');
   let toldAt = 0;

@@ -12,6 +12,7 @@ import { ServiceCause, useCause } from '../../components/service-cause';
 import { ServiceLinks } from '../../components/service-links';
 import { Sparkline } from '../../components/sparkline';
 import { UsageSparkline, usageText } from '../../components/usage-sparkline';
+import { DriftBadge } from '../drift/drift-badge';
 import type { ServiceOverride } from '../../state/override-view';
 import { useServices } from '../../state/services-store';
 import { troubleOf } from '../../state/service-view';
@@ -61,6 +62,7 @@ function ServiceNodeView({ data, selected }: NodeProps<ServiceFlowNode>) {
         <span className="node-name">{service.name}</span>
         {service.kind === 'task' ? <span className="node-kind">task</span> : null}
         <OverrideBadge service={service.name} overrides={overrides} />
+        <DriftBadge service={service.name} />
         <ServiceLinks links={service.links} compact />
       </div>
       <div className="node-foot">

@@ -13,6 +13,7 @@ import { ServiceLinks } from '../../components/service-links';
 import { Sparkline } from '../../components/sparkline';
 import { UsageSparkline, usageText } from '../../components/usage-sparkline';
 import { useRegistry } from '../../api/client-context';
+import { DriftBadge } from '../drift/drift-badge';
 import { overridesOf, overrideText } from '../../state/override-view';
 import { useServices } from '../../state/services-store';
 import { formatUptime, stopImpact } from '../../state/service-view';
@@ -57,6 +58,7 @@ export function ServiceCard({ status, service, history = [], usage = [], now, on
           {status.name}
         </button>
         <OverrideBadge service={status.name} overrides={overrides} />
+        <DriftBadge service={status.name} />
         <span className="state-badge" aria-label={`state ${cause.label}`}>
           {cause.label}
         </span>

@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useHealthHistories, useRegistry, useUsageHistories } from '../../api/client-context';
 import { DisabledByOverride } from '../../components/override-notes';
+import { DriftBar } from '../drift/drift-bar';
 import { useServices } from '../../state/services-store';
 import { carrying, groupsOf } from '../../state/service-groups';
 import { filterServices, type StateFilter } from '../../state/service-view';
@@ -75,6 +76,7 @@ export function ServicesPanel({ search, onLogs }: { search: string; onLogs: (nam
         </span>
       </div>
       <DisabledByOverride />
+      <DriftBar />
       {view === 'table' ? (
         <ServicesTable groups={groups} grouped={grouped} statuses={statusOf} services={services} now={now} />
       ) : grouped ? (

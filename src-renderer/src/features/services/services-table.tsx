@@ -12,6 +12,7 @@ import { actionsOf } from '@shared/contract/service-actions';
 import { isRunning, type ServiceAction, type ServiceStatus } from '@shared/contract/service-state';
 import { toneOf } from '@shared/contract/state-meaning';
 import { ServiceLinks } from '../../components/service-links';
+import { DriftBadge } from '../drift/drift-badge';
 import type { ServiceGroup } from '../../state/service-groups';
 import { carrying, UNGROUPED } from '../../state/service-groups';
 import { memoryText, nextSort, portLinks, sortNames, toggledSelection, type Sort, type SortKey } from '../../state/service-table';
@@ -122,6 +123,7 @@ export function ServicesTable({ groups, grouped, statuses, services, now }: Prop
           <button type="button" className="link" tabIndex={-1} onClick={() => openDetail(name)}>
             {name}
           </button>
+          <DriftBadge service={name} />
         </th>
         <td className="state">
           <span className="state-badge">{status.state}</span>

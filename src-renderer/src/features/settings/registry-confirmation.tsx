@@ -11,8 +11,11 @@ export function RegistryChangeConfirmation({
   confirmation,
   onConfirm,
   onCancel,
+  overriddenBy,
 }: {
   confirmation: RegistryConfirmation | undefined;
+  /** What names the engine's file instead of a saved path (`--config`, PROVISIONING_CONFIG): the file is then saved, not run. */
+  overriddenBy?: string | undefined;
   onConfirm: (code: string) => void;
   onCancel: () => void;
 }) {
@@ -26,7 +29,11 @@ export function RegistryChangeConfirmation({
       {confirmation ? (
         <form method="dialog">
           <h2 id="registry-change-title">Use {confirmation.file}?</h2>
-          <p>From the next start, the engine runs what this file says, as you:</p>
+          <p>
+            {overriddenBy
+              ? `Saved, it is not run while ${overriddenBy} names the registry; once the engine starts without it, it runs what this file says, as you:`
+              : 'From the next start, the engine runs what this file says, as you:'}
+          </p>
           <ul className="registry-runs">
             {confirmation.runs.map(({ service, mode, runs }) => (
               <li key={service}>

@@ -1,7 +1,8 @@
 /**
  * Settings, kept by the engine for every face: registry path, theme, close-to-tray, stop-on-quit; and
  * how the owner tracks service processes (cgroup or process groups), which is the machine's, not a setting.
- * In the desktop app only, "Open at login, in the tray": the system's login item, asked of the main process.
+ * In the desktop app only, its own settings (close to tray, stop on quit) and "Open at login, in the tray": the
+ * system's login item, asked of the main process.
  * A new registry path is confirmed first (what it would run), then applied with that confirmation.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -9,6 +10,8 @@ import { useState } from 'react';
 import type { RegistryConfirmation, Settings } from '@shared/contract/settings';
 import { trackingLine } from '@shared/contract/tracking';
 import { useClient, useRegistry, useSettings } from '../../api/client-context';
+import { useHello } from '../../api/use-hello';
+import { overriddenBy, registryNow, savedPathNote, savedPathNotice } from '../../state/registry-origin';
 import { useUi } from '../../state/ui-store';
 import { RegistryChangeConfirmation } from './registry-confirmation';
 
@@ -18,8 +21,8 @@ export function SettingsPanel() {
   const notify = useUi((s) => s.notify);
   const { file } = useRegistry();
   const settings = useSettings();
-  // Fixed for the owner's life: asked once.
-  const tracking = useQuery({ queryKey: ['hello'], queryFn: () => client.call('hello'), staleTime: Infinity }).data?.tracking;
+  const hello = useHello();
+  const tracking = hello?.tracking;
   const save = useMutation({
     mutationFn: (patch: Partial<Settings>) => client.call('updateSettings', patch),
     // Shown at once; the engine's answer (or, on a refusal, its copy) replaces it.
@@ -41,13 +44,14 @@ export function SettingsPanel() {
       queries.setQueryData(['settings'], next);
       if (!asked) {
         setRegistryPath(undefined);
-        notify('info', `registry set to ${next.registryPath ?? 'the default'}: used from the next start`);
+        notify('info', savedPathNotice(hello, next.registryPath));
       }
     },
     onError: (error: Error) => notify('error', error.message),
   });
   if (!settings.data) return <p className="hint">Loading…</p>;
   const current = settings.data;
+  const note = hello && savedPathNote(hello, current.registryPath);
   return (
     <section className="settings-panel" aria-label="Settings">
       <form
@@ -57,7 +61,10 @@ export function SettingsPanel() {
         }}
       >
         <label>
-          Registry file <span className="hint">(now: {file}; a new one is used from the next start)</span>
+          Registry file{' '}
+          <span className="hint" data-testid="registry-now">
+            {hello ? registryNow(hello) : `Now: ${file}.`}
+          </span>
           <input
             type="text"
             value={registryPath ?? current.registryPath ?? ''}
@@ -69,9 +76,15 @@ export function SettingsPanel() {
         <button type="submit" disabled={registryPath === undefined}>
           Use this registry
         </button>
+        {note && (
+          <p className="hint registry-override" role="note" aria-label="Saved registry path">
+            {note}
+          </p>
+        )}
       </form>
       <RegistryChangeConfirmation
         confirmation={confirmation}
+        overriddenBy={hello && overriddenBy(hello)}
         onCancel={() => setConfirmation(undefined)}
         onConfirm={(code) => changeRegistry.mutate({ registryPath: confirmation!.registryPath, confirmRegistry: code })}
       />
@@ -83,31 +96,34 @@ export function SettingsPanel() {
           </label>
         ))}
       </fieldset>
-      <fieldset>
-        <legend>Desktop app</legend>
-        <label>
-          <input type="checkbox" checked={current.closeToTray} onChange={(e) => save.mutate({ closeToTray: e.target.checked })} /> Closing the window keeps the
-          app in the tray
-        </label>
-        {atLogin.shown && (
+      {/* What the desktop app does on closing and quitting: nothing a browser tab could act on, so shown in the app only. */}
+      {window.provisioning !== undefined && (
+        <fieldset>
+          <legend>Desktop app</legend>
           <label>
-            <input type="checkbox" checked={atLogin.enabled} disabled={atLogin.pending} onChange={(e) => atLogin.set(e.target.checked)} /> Open at login, in the
-            tray
+            <input type="checkbox" checked={current.closeToTray} onChange={(e) => save.mutate({ closeToTray: e.target.checked })} /> Closing the window keeps
+            the app in the tray
           </label>
-        )}
-        <label>
-          When quitting with services running{' '}
-          <select
-            value={current.stopOnQuit}
-            onChange={(e) => save.mutate({ stopOnQuit: e.target.value as Settings['stopOnQuit'] })}
-            aria-label="When quitting with services running"
-          >
-            <option value="ask">ask</option>
-            <option value="always">stop them</option>
-            <option value="never">keep them running</option>
-          </select>
-        </label>
-      </fieldset>
+          {atLogin.shown && (
+            <label>
+              <input type="checkbox" checked={atLogin.enabled} disabled={atLogin.pending} onChange={(e) => atLogin.set(e.target.checked)} /> Open at login, in
+              the tray
+            </label>
+          )}
+          <label>
+            When quitting with services running{' '}
+            <select
+              value={current.stopOnQuit}
+              onChange={(e) => save.mutate({ stopOnQuit: e.target.value as Settings['stopOnQuit'] })}
+              aria-label="When quitting with services running"
+            >
+              <option value="ask">ask</option>
+              <option value="always">stop them</option>
+              <option value="never">keep them running</option>
+            </select>
+          </label>
+        </fieldset>
+      )}
       {tracking && (
         <p className="hint" aria-label="Process tracking">
           Process tracking: {trackingLine(tracking)}
