@@ -6,7 +6,7 @@
 import { hasReference, interpolate } from './interpolate';
 import { error, type RegistryIssue } from './registry-issue';
 import type { EnvFileValues } from './service-schema';
-import { isPlainTable as isTable, type Table } from './table';
+import { isPlainTable as isTable, putOwn, type Table } from './table';
 
 const NOT_INTERPOLATED = new Set(['description', 'env_files']);
 
@@ -38,11 +38,11 @@ export function interpolateServices(services: Table, variables: ReadonlyMap<stri
         const next = visit(item, [...path, key]);
         if (next === item) continue;
         copy ??= { ...value };
-        Object.defineProperty(copy, key, { value: next, enumerable: true, writable: true, configurable: true });
+        putOwn(copy, key, next);
       }
       return copy ?? value;
     };
-    Object.defineProperty(out, name, { value: visit(definition, []), enumerable: true, writable: true, configurable: true });
+    putOwn(out, name, visit(definition, []));
   }
   return { services: out, issues };
 }

@@ -20,7 +20,7 @@ import { SERVICE_NAME_PATTERN, serviceName } from './schema-primitives';
 import { engineService, shownService } from './service-views';
 import { secretMask, type Mask } from './secret-mask';
 import { serviceDefinition, serviceSchema, type Registry, type ServiceDefinition } from './service-schema';
-import { isTable, type Table } from './table';
+import { isTable, putOwn, type Table } from './table';
 import { TomlLocations } from './toml-locations';
 
 /** Problems listed, in file order; one more line says how many more were found. */
@@ -137,7 +137,7 @@ function enabledOnly(raw: Table, layered: LayeredDocument, disabled: Map<string,
   const kept: Table = {};
   for (const [name, definition] of Object.entries(raw)) {
     if (isTable(definition) && definition['enabled'] === false) disabled.set(name, layered.layerOf(['services', name, 'enabled']));
-    else Object.defineProperty(kept, name, { value: definition, enumerable: true, writable: true, configurable: true });
+    else putOwn(kept, name, definition);
   }
   return kept;
 }

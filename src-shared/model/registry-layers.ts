@@ -5,7 +5,7 @@
  * found in the merged registry is located in that file, at its own line.
  */
 import type { KeyPath } from './registry-issue';
-import { isPlainTable as isTable, type Table } from './table';
+import { isPlainTable as isTable, putOwn, type Table } from './table';
 
 export interface RegistryLayer {
   /** The path as shown in messages. */
@@ -78,15 +78,11 @@ function merge(target: Table, origins: OriginNode, source: Table, layer: number)
       const node: OriginNode = { made: layer, keys: new Map() };
       const table: Table = {};
       merge(table, node, value, layer);
-      put(target, key, table);
+      putOwn(target, key, table);
       origins.keys.set(key, node);
     } else {
-      put(target, key, value);
+      putOwn(target, key, value);
       origins.keys.set(key, layer);
     }
   }
 }
-
-/** An own property even for a key named `__proto__` (TOML allows it; the schema then refuses it by name). */
-const put = (target: Table, key: string, value: unknown): void =>
-  void Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });

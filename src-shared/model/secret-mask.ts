@@ -5,6 +5,7 @@
  * message while protecting nothing a guess would not find.
  */
 import type { EnvFileValues } from './service-schema';
+import { putOwn } from './table';
 
 export const MIN_MASKED = 4;
 
@@ -32,8 +33,7 @@ export function maskDeep<T>(value: T, mask: Mask): T {
     if (Array.isArray(item)) return item.map(visit);
     if (typeof item !== 'object' || item === null) return item;
     const copy: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(item))
-      Object.defineProperty(copy, key, { value: visit(child), enumerable: true, writable: true, configurable: true });
+    for (const [key, child] of Object.entries(item)) putOwn(copy, key, visit(child));
     return copy;
   };
   return visit(value) as T;
