@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { composeRegistry, formatIssue, type IssueCounts, type LocatedIssue, type OverriddenValue, type Registry } from '@shared/model';
 import type { RegistryLocation } from './discovery-order';
-import { envFileReader } from './env-file-reader';
+import { envFileReader, readEnvFile } from './env-file-reader';
 import { displayPathOf, SOURCE_LABELS } from './registry-naming';
 import { readRegistryText, type RegistryText } from './read-registry-text';
 import { resourceIssues } from './resource-issues';
@@ -77,6 +77,16 @@ export async function loadRegistry(location: RegistryLocation, cwd: string, repl
     };
   }
   return { ...base, ...composeRegistry({ layers, readEnvFile: envFileReader(files, cwd, (path) => envFiles.push(path)), machineChecks: resourceIssues }) };
+}
+
+/**
+ * What a load of `loaded`'s registry would read now, as one string: equal strings mean an equal
+ * load, so a caller can keep a parse for as long as it holds (the texts are read, never parsed).
+ */
+export async function sourcesKey(loaded: Pick<LoadedRegistry, 'location' | 'envFiles'>): Promise<string> {
+  const layers = await Promise.all([loaded.location.path, ...overridePaths(loaded.location)].map(readText));
+  const envFiles = loaded.envFiles.map((path) => readEnvFile(path, path));
+  return JSON.stringify([layers, envFiles]);
 }
 
 async function readText(path: string): Promise<RegistryText> {

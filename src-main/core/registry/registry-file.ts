@@ -14,7 +14,7 @@ import { secretMask } from '@shared/model/secret-mask';
 import { setDependencies } from '@shared/model/registry-dependency-edit';
 import { writeFileAtomic } from '../state/atomic-write';
 import type { RegistryLocation } from './discover-registry';
-import { displayPathOf, loadRegistry, LOCAL_OVERRIDE_NAME, overridePaths, RegistryError, type LoadedRegistry } from './load-registry';
+import { displayPathOf, loadRegistry, LOCAL_OVERRIDE_NAME, overridePaths, RegistryError, sourcesKey, type LoadedRegistry } from './load-registry';
 import { readRegistryText } from './read-registry-text';
 import { registryValidator } from './registry-validator';
 import { serviceBlock } from './service-block';
@@ -110,9 +110,23 @@ export class RegistryFile {
     };
   }
 
-  #load(replaced?: ReadonlyMap<string, string>): Promise<LoadedRegistry> {
-    return loadRegistry(this.location, this.cwd, replaced);
+  /**
+   * The registry as the files are now. `services list`, every face's graph and the watcher ask for
+   * it: the files are read on each call (no watcher's delay), but they are parsed again only when
+   * one of them changed.
+   */
+  async #load(replaced?: ReadonlyMap<string, string>): Promise<LoadedRegistry> {
+    if (replaced) return loadRegistry(this.location, this.cwd, replaced);
+    // Read before the load, with the env files the last load named: a file saved meanwhile, or an
+    // env file named anew, gives the next call another key, and so a load of its own.
+    const key = await sourcesKey({ location: this.location, envFiles: this.#last?.loaded.envFiles ?? [] });
+    if (key === this.#last?.key) return this.#last.loaded;
+    const loaded = await loadRegistry(this.location, this.cwd);
+    this.#last = { key, loaded };
+    return loaded;
   }
+
+  #last: { readonly key: string; readonly loaded: LoadedRegistry } | undefined;
 
   /**
    * The folders are watched, not the files: editors often save by replacing a file, and a missing
