@@ -225,7 +225,7 @@ function createProgram(io: CliIo, argv: readonly string[]): Command {
     .description('run it in the foreground (the CLI starts it in the background on demand)')
     // Set by the client that starts it with --config: which step of discovery found that file, for the faces to tell.
     .addOption(new Option('--found-by <source>').choices(REGISTRY_SOURCES).hideHelp())
-    .action(action(async (ctx, options: { foundBy?: RegistrySource }) => (await import('./commands/daemon')).daemonRun(ctx, options.foundBy)));
+    .action(action(async (ctx, options: { foundBy?: RegistrySource }) => (await import('./commands/daemon-run')).daemonRun(ctx, options.foundBy)));
   daemon
     .command('stop')
     .description('stop supervising; services keep running and are adopted by the next owner')

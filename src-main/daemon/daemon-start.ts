@@ -10,35 +10,44 @@ import { ANSWER_DEADLINE_MS, OwnerClient, OwnerNotAnsweringError, OwnerUnavailab
 import { listenerAt, lockHolderAnswers, ownerLockPath } from './owner-lock';
 
 /**
- * Starts a daemon and waits until an owner answers. Several clients may race here; the daemons race
- * for the owner lock and all but one exit cleanly — then the winner is waited for (and when it went
- * away too, another daemon is started). A daemon that dies otherwise fails the call at once, with
- * the end of its log. Past the start deadline, a lock holder that still runs is waited for: adopting
- * what runs comes before it listens.
+ * Starts a daemon and waits until an owner answers. Several clients may race here: one that finds
+ * the lock held (another client's daemon, still adopting) waits for it instead of starting one; the
+ * daemons that do race for the lock all but one exit cleanly — then the winner is waited for (and
+ * when it went away too, another daemon is started). A daemon that dies otherwise fails the call at
+ * once, with the end of its log. Past the start deadline, what still makes progress is waited for:
+ * a lock holder that runs (adopting what runs comes before it listens), or the daemon this client
+ * started while it runs and nobody holds the lock (a loaded machine: twenty clients racing start
+ * twenty processes) — that one up to STARTING_BOUND deadlines.
  */
 export async function startAndConnect(target: OwnerTarget, options: ClientOptions, timeoutMs: number): Promise<OwnerClient> {
   const stateRoot = privateStateRoot(target.home);
   const socketPath = daemonSocketPath(target.home);
+  const lockPath = ownerLockPath(stateRoot);
   const log = daemonLogPath(target.home);
   const deadline = Date.now() + timeoutMs;
-  let daemon = startDaemon(target, log);
+  let daemon = (await listenerAt(lockPath)) === 'alive' ? undefined : startDaemon(target, log);
   for (;;) {
     const client = await OwnerClient.connectIfRunning(socketPath, options);
     if (client) return client;
-    const exit = daemon.exit();
+    const exit = daemon?.exit();
     if (exit && exit.code !== 0)
-      throw new OwnerUnavailableError(`the daemon (pid ${daemon.pid ?? '?'}) ${describeExit(exit)} before it answered; the end of ${log}:\n${endOf(log)}`);
-    if (exit && (await listenerAt(ownerLockPath(stateRoot))) !== 'alive') daemon = startDaemon(target, log);
-    if (Date.now() > deadline) {
+      throw new OwnerUnavailableError(`the daemon (pid ${daemon?.pid ?? '?'}) ${describeExit(exit)} before it answered; the end of ${log}:\n${endOf(log)}`);
+    const held = (await listenerAt(lockPath)) === 'alive';
+    if ((!daemon || exit) && !held) daemon = startDaemon(target, log);
+    const now = Date.now();
+    const oursStarting = daemon && !daemon.exit() && !held;
+    if (now > deadline && !(oursStarting && now < deadline + (STARTING_BOUND - 1) * timeoutMs)) {
       // A holder of the lock is still adopting (that may wait out stop timeouts): waited for while it runs.
-      const running = await lockHolderAnswers(ownerLockPath(stateRoot), options.answerDeadlineMs ?? ANSWER_DEADLINE_MS);
-      if (!running && (await listenerAt(ownerLockPath(stateRoot))) === 'alive')
-        throw new OwnerNotAnsweringError(recordedOwnerPid(stateRoot), 'holds the home but stopped answering while it started');
-      if (!running) throw new OwnerUnavailableError(`the daemon did not start within ${timeoutMs / 1000}s; see ${log}`);
+      const running = held && (await lockHolderAnswers(lockPath, options.answerDeadlineMs ?? ANSWER_DEADLINE_MS));
+      if (!running && held) throw new OwnerNotAnsweringError(recordedOwnerPid(stateRoot), 'holds the home but stopped answering while it started');
+      if (!running) throw new OwnerUnavailableError(`the daemon did not start within ${Math.round((now - deadline + timeoutMs) / 1000)}s; see ${log}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** How many start deadlines a daemon this client started may run before it holds the lock. */
+const STARTING_BOUND = 6;
 
 interface Exit {
   readonly code: number | null;

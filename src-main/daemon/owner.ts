@@ -7,15 +7,14 @@ import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Registry } from '@shared/model';
 import { createEngine, type Engine } from '../core/engine';
-import { resolveHome } from '../core/paths';
 import { writeFileAtomic } from '../core/state/atomic-write';
 import { trackingOf } from '../core/process/tracking-of';
 import type { RegistryFile } from '../core/registry/registry-file';
 import { SettingsStore } from '../core/settings-store';
 import { ContractServer } from './contract-server';
 import type { OwnerFacts } from './contract-session';
-import { daemonSocketPath, ownerPidPath, privateStateRoot } from './daemon-paths';
-import { acquireOwnerLock, type OwnerLock } from './owner-lock';
+import { daemonSocketPath, ownerPidPath } from './daemon-paths';
+import { claimHome, type HomeClaim } from './home-claim';
 import { RunHolds } from './run-holds';
 import { announceOwner } from './running-homes';
 
@@ -43,21 +42,25 @@ export interface Owner {
 }
 
 /** Undefined when another process already owns the home. */
-export async function startOwner(given: OwnerOptions): Promise<Owner | undefined> {
-  // One home, one name: the lock, the sockets and the process markers all derive from the real path.
-  const options = { ...given, home: resolveHome(given.home) };
-  const stateRoot = privateStateRoot(options.home);
-  const lock = await acquireOwnerLock(stateRoot);
-  if (!lock) return undefined;
+export async function startOwner(options: OwnerOptions): Promise<Owner | undefined> {
+  const claim = await claimHome(options.home);
+  return claim && (await ownClaimed(claim, () => Promise.resolve(options)));
+}
+
+/**
+ * Owns the home `claim` holds with what `load` reads (the registry, once the lock is ours); lets the
+ * lock go when that or starting fails.
+ */
+export async function ownClaimed(claim: HomeClaim, load: () => Promise<OwnerOptions>): Promise<Owner> {
   try {
-    return await own(options, stateRoot, lock);
+    return await own({ ...(await load()), home: claim.home }, claim);
   } catch (error) {
-    await lock.release();
+    await claim.lock.release();
     throw error;
   }
 }
 
-async function own(options: OwnerOptions, stateRoot: string, lock: OwnerLock): Promise<Owner> {
+async function own(options: OwnerOptions, { stateRoot, lock }: HomeClaim): Promise<Owner> {
   await recordPid(ownerPidPath(stateRoot), options.log);
   const registryPath = options.registryFile.location.path;
   const engine = await createEngine({ ...options, registryDir: dirname(registryPath), onWarning: (warning) => options.log(`warning: ${warning}`) });

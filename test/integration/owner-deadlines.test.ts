@@ -4,7 +4,7 @@
  * for socket paths is refused before anything is started.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO, freePort, nodeService, waitFor } from '../support/engine-harness';
@@ -113,6 +113,39 @@ describe('starting the daemon', () => {
     // Before: "the daemon did not start within 10s" while it was adopting.
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ state: 'stopped' });
+  }, 40_000);
+
+  it('waits past its start deadline for the daemon it started while that one still loads, on a loaded machine', async () => {
+    const h = home();
+    const preload = join(tempDir('pcc-preload-'), 'late.cjs');
+    // The daemon takes 11 s before it even reaches the lock, as twenty of them starting at once on a busy machine may.
+    writeFileSync(
+      preload,
+      "if (process.argv.includes('daemon') && process.argv.includes('run')) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 11000);\n",
+    );
+    const result = await runWith(h, { NODE_OPTIONS: `--require ${preload}` }, ['services', 'status', 'web', '--json']);
+    // Before: "the daemon did not start within 10s" while the daemon it had started was still loading.
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ state: 'stopped' });
+  }, 40_000);
+
+  it('waits for the lock holder that is starting instead of starting a daemon of its own', async () => {
+    const h = home();
+    const preload = join(tempDir('pcc-preload-'), 'slow.cjs');
+    // As above: the owner holds the lock while it "adopts" for 3 s before it listens.
+    writeFileSync(
+      preload,
+      "const net = require('node:net'); const listen = net.Server.prototype.listen; net.Server.prototype.listen = function (path, ...rest) { if (typeof path === 'string' && path.endsWith('owner.sock')) { setTimeout(() => listen.call(this, path, ...rest), 3000); return this; } return listen.call(this, path, ...rest); };\n",
+    );
+    const first = runWith(h, { NODE_OPTIONS: `--require ${preload}` }, ['services', 'status', 'web']);
+    await waitFor(() => existsSync(join(h.home, 'services', 'lock.sock')));
+    const second = await runWith(h, {}, ['services', 'status', 'web']);
+    expect(second.code, second.stderr).toBe(0);
+    expect((await first).code).toBe(0);
+    const log = readFileSync(join(h.home, 'services', 'daemon.log'), 'utf8');
+    // Before: the second client started a daemon too, which lost the race ("another manager already owns").
+    expect(log.match(/ owns /g)).toHaveLength(1);
+    expect(log).not.toContain('another manager already owns');
   }, 40_000);
 
   it('refuses a home too long for socket paths, before starting anything', async () => {

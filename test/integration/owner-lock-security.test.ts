@@ -194,7 +194,8 @@ describe('one home, one owner', () => {
     process.kill(first, 'SIGKILL');
     await waitFor(() => !alive(first));
     const results = await Promise.all(Array.from({ length: 20 }, () => h.run(['services', 'status', 'web', '--json'])));
-    expect(results.map((r) => r.code)).toEqual(Array(20).fill(0));
+    // Each failure by its message: which of the ways out of the race it took.
+    expect(results.filter((r) => r.code !== 0).map((r) => r.stderr)).toEqual([]);
     await waitFor(() => daemonsOf(h.home).length === 1, 10_000);
     const [owner] = daemonsOf(h.home);
     expect(await h.daemonPid()).toBe(owner);

@@ -1,10 +1,6 @@
 /**
- * `daemon run|stop|status`: the headless owner of supervision. The CLI starts it on demand;
- * `run` keeps it in the foreground (for service managers and debugging).
+ * `daemon stop|status`: the headless owner of supervision (`daemon run` is daemon-run.ts).
  */
-import { runDaemon } from '../../daemon/run-daemon';
-import { RegistryFile } from '../../core/registry/registry-file';
-import type { RegistrySource } from '../../core/registry/discovery-order';
 import { privateStateRoot, recordedOwnerPid } from '../../daemon/daemon-paths';
 import { answerDeadline } from '../../daemon/owner-client';
 import { listenerAt, ownerLockPath } from '../../daemon/owner-lock';
@@ -12,18 +8,6 @@ import { trackingLine } from '@shared/contract/tracking';
 import { runningHomes } from '../../daemon/running-homes';
 import { CliExit, EXIT } from '../cli-io';
 import type { CommandContext } from '../command-context';
-
-/** `foundBy`: how the client that started it found the file it passed as --config (else that flag is the source). */
-export async function daemonRun(ctx: CommandContext, foundBy?: RegistrySource): Promise<void> {
-  const { loaded, registry } = await ctx.registry();
-  await runDaemon({
-    home: ctx.home,
-    registry,
-    registryFile: new RegistryFile(foundBy ? { ...loaded.location, source: foundBy } : loaded.location, ctx.io.cwd),
-    env: ctx.io.env,
-    log: (line) => ctx.out(`${new Date().toISOString()} ${line}`),
-  });
-}
 
 export async function daemonStop(ctx: CommandContext): Promise<void> {
   const client = await ctx.runningOwner();
