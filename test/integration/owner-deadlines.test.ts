@@ -32,6 +32,16 @@ const runWith = (h: Home, env: Record<string, string>, args: string[]) =>
     ),
   );
 
+/** The environment of a CLI whose daemon takes the lock at once but listens on owner.sock only `ms` later. */
+function slowListen(ms: number): Record<string, string> {
+  const preload = join(tempDir('pcc-preload-'), 'slow.cjs');
+  writeFileSync(
+    preload,
+    `const net = require('node:net'); const listen = net.Server.prototype.listen; net.Server.prototype.listen = function (path, ...rest) { if (typeof path === 'string' && path.endsWith('owner.sock')) { setTimeout(() => listen.call(this, path, ...rest), ${ms}); return this; } return listen.call(this, path, ...rest); };\n`,
+  );
+  return { NODE_OPTIONS: `--require ${preload}` };
+}
+
 describe('CLI calls to an owner that does not answer', () => {
   it('name the stopped daemon and how to resume it, for status, start and daemon status', async () => {
     const h = home();
@@ -103,13 +113,8 @@ describe('starting the daemon', () => {
 
   it('waits past its start deadline for an owner that holds the lock and is still adopting', async () => {
     const h = home();
-    const preload = join(tempDir('pcc-preload-'), 'slow.cjs');
     // The owner takes the lock at once but listens on owner.sock only 11 s later, as a long adoption would.
-    writeFileSync(
-      preload,
-      "const net = require('node:net'); const listen = net.Server.prototype.listen; net.Server.prototype.listen = function (path, ...rest) { if (typeof path === 'string' && path.endsWith('owner.sock')) { setTimeout(() => listen.call(this, path, ...rest), 11000); return this; } return listen.call(this, path, ...rest); };\n",
-    );
-    const result = await runWith(h, { NODE_OPTIONS: `--require ${preload}` }, ['services', 'status', 'web', '--json']);
+    const result = await runWith(h, slowListen(11_000), ['services', 'status', 'web', '--json']);
     // Before: "the daemon did not start within 10s" while it was adopting.
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ state: 'stopped' });
@@ -131,13 +136,8 @@ describe('starting the daemon', () => {
 
   it('waits for the lock holder that is starting instead of starting a daemon of its own', async () => {
     const h = home();
-    const preload = join(tempDir('pcc-preload-'), 'slow.cjs');
     // As above: the owner holds the lock while it "adopts" for 3 s before it listens.
-    writeFileSync(
-      preload,
-      "const net = require('node:net'); const listen = net.Server.prototype.listen; net.Server.prototype.listen = function (path, ...rest) { if (typeof path === 'string' && path.endsWith('owner.sock')) { setTimeout(() => listen.call(this, path, ...rest), 3000); return this; } return listen.call(this, path, ...rest); };\n",
-    );
-    const first = runWith(h, { NODE_OPTIONS: `--require ${preload}` }, ['services', 'status', 'web']);
+    const first = runWith(h, slowListen(3_000), ['services', 'status', 'web']);
     await waitFor(() => existsSync(join(h.home, 'services', 'lock.sock')));
     const second = await runWith(h, {}, ['services', 'status', 'web']);
     expect(second.code, second.stderr).toBe(0);
