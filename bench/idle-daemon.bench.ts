@@ -19,31 +19,16 @@ import { stateDirs } from '../src-main/core/state/state-store';
 import { privateHome, type Home } from '../test/support/cli-process';
 import { tempDir } from '../test/support/cli-run';
 import { demoRegistryWithFreePorts, freePorts } from '../test/support/demo-registry-copy';
-import { printTable } from './measure';
+import { idleShare, printTable } from './measure';
 
 const SECONDS = Number(process.env['BENCH_IDLE_SECONDS'] ?? 20);
 /** Before each window: start-up, the first checks, JIT and the collector's one-off compaction after start-up are not idle cost. */
 const WARM_UP_MS = 15_000;
+const WINDOW = { warmUpMs: WARM_UP_MS, seconds: SECONDS };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // The daemon runs the CLI bundle: built from the sources measured.
 execFileSync(process.execPath, ['scripts/build-cli.mjs'], { stdio: 'inherit' });
-
-/** CPU time a process used so far, in ms (USER_HZ 100 on every Linux Node supports). */
-function cpuMs(pid: number): number {
-  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-/** The share of one core `pid` used over SECONDS, after the warm-up. */
-async function idleShare(pid: number): Promise<number> {
-  await sleep(WARM_UP_MS);
-  const cpu = cpuMs(pid);
-  const wall = performance.now();
-  await sleep(SECONDS * 1000);
-  return ((cpuMs(pid) - cpu) / (performance.now() - wall)) * 100;
-}
 
 const percent = (share: number) => `${share.toFixed(2)} %`;
 const rows: string[][] = [];
@@ -58,7 +43,7 @@ async function ended(child: ChildProcess): Promise<void> {
 // Floor: a bare Node process with one timer.
 {
   const bare = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-  rows.push(['bare node -e "setInterval(() => {}, 1000)"', '', percent(await idleShare(bare.pid!)), 'reference']);
+  rows.push(['bare node -e "setInterval(() => {}, 1000)"', '', percent(await idleShare(bare.pid!, WINDOW)), 'reference']);
   await ended(bare);
 }
 
@@ -93,7 +78,7 @@ function pm2(): { bin: string } | { why: string } {
     execFileSync(found.bin, ['start', join(dir, 'apps.config.js')], { env, stdio: 'ignore', timeout: 60_000 });
     const pid = Number(readFileSync(join(dir, 'home', 'pm2.pid'), 'utf8'));
     const version = execFileSync(found.bin, ['--version'], { env, encoding: 'utf8' }).trim();
-    rows.push([`PM2 ${version} daemon, 10 apps`, '', percent(await idleShare(pid)), 'anchor']);
+    rows.push([`PM2 ${version} daemon, 10 apps`, '', percent(await idleShare(pid, WINDOW)), 'anchor']);
     execFileSync(found.bin, ['kill'], { env, stdio: 'ignore', timeout: 60_000 });
   }
 }
@@ -116,7 +101,7 @@ const states = async (home: Home) => (JSON.parse(await run(home, ['services', 's
     rows.push([
       `daemon, demo registry (${started.filter((s) => s === 'healthy').length}/${started.length} healthy)`,
       'started',
-      percent(await idleShare((await home.daemonPid())!)),
+      percent(await idleShare((await home.daemonPid())!, WINDOW)),
       '≤ 1 %',
     ]);
     // A new owner adopts what the last one left running.
@@ -125,7 +110,7 @@ const states = async (home: Home) => (JSON.parse(await run(home, ['services', 's
     rows.push([
       `daemon, demo registry (${adopted.filter((s) => s === 'healthy').length}/${adopted.length} healthy)`,
       'adopted',
-      percent(await idleShare((await home.daemonPid())!)),
+      percent(await idleShare((await home.daemonPid())!, WINDOW)),
       '≤ 1 %',
     ]);
     await run(home, ['platform', 'stop']);
@@ -149,12 +134,12 @@ const states = async (home: Home) => (JSON.parse(await run(home, ['services', 's
   // close are charged to the connecting process, so no TCP check can cost less).
   const connects = `setInterval(() => { for (let i = 0; i < 200; i++) require('net').connect(${port}, '127.0.0.1').once('connect', function () { this.destroy(); }).on('error', () => {}); }, 1000)`;
   const floor = spawn(process.execPath, ['-e', connects], { stdio: 'ignore' });
-  rows.push(['floor: bare node making the same 200 connects a second', '', percent(await idleShare(floor.pid!)), '']);
+  rows.push(['floor: bare node making the same 200 connects a second', '', percent(await idleShare(floor.pid!, WINDOW)), '']);
   await ended(floor);
   const home = privateHome([keeper, ...Array.from({ length: 200 }, (_, i) => remote(i))].join('\n'));
   try {
     await run(home, ['services', 'start', 'keeper']);
-    const share = await idleShare((await home.daemonPid())!);
+    const share = await idleShare((await home.daemonPid())!, WINDOW);
     const watched = (await states(home)).filter((s) => s === 'external').length;
     rows.push([`daemon, 200 services TCP-checked every 1 s (${watched} passing)`, '', percent(share), '≤ 3 %']);
     await run(home, ['platform', 'stop']);

@@ -1,4 +1,5 @@
-/** Median wall time of a function over repeated runs, after a warm-up, and table printing. */
+/** Median wall time of a function over repeated runs, after a warm-up, a process's idle CPU share, and table printing. */
+import { readFileSync } from 'node:fs';
 
 /** `setup` runs untimed before each run and hands it its input. */
 export function median<T>(run: (input: T) => unknown, repeats: number, setup: () => T = () => undefined as T): number {
@@ -23,3 +24,20 @@ export function printTable(header: readonly string[], rows: readonly (readonly s
 }
 
 export const ms = (value: number): string => `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`;
+
+/** CPU time a process used so far, in ms (USER_HZ 100 on every Linux Node supports). */
+export function cpuMs(pid: number): number {
+  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** The share of one core (100 = one core) `pid` used over `seconds`, after `warmUpMs` that are not idle cost. */
+export async function idleShare(pid: number, { warmUpMs, seconds }: { warmUpMs: number; seconds: number }): Promise<number> {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  await sleep(warmUpMs);
+  const cpu = cpuMs(pid);
+  const wall = performance.now();
+  await sleep(seconds * 1000);
+  return ((cpuMs(pid) - cpu) / (performance.now() - wall)) * 100;
+}

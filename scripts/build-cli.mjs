@@ -1,5 +1,6 @@
 // Bundles the CLI into out/cli/ (under a second); runs on `npm install` via `prepare`. Beside it,
-// out/cli/log-shim.js: the small process between a binary service and its raw log files, and
+// out/cli/log-shim.js: the small process between a binary service and its raw log files,
+// out/cli/pty-shim.js: the one that holds an interactive service's terminal, and
 // out/cli/registry-worker.js: the worker thread that validates registry texts sent by clients.
 //
 // The CLI is one CommonJS file, cli-<content hash>.cjs, run by out/cli/provisioning.js through V8's
@@ -49,8 +50,14 @@ const [cli, helpers] = await Promise.all([
   }),
   build({
     ...common,
-    entryPoints: { 'log-shim': 'src-main/core/logs/log-shim.ts', 'registry-worker': 'src-main/core/registry/registry-worker.ts' },
+    entryPoints: {
+      'log-shim': 'src-main/core/logs/log-shim.ts',
+      'pty-shim': 'src-main/core/interactive/pty-shim.ts',
+      'registry-worker': 'src-main/core/registry/registry-worker.ts',
+    },
     outdir,
+    // The pty shim loads node-pty's native module from the package's node_modules.
+    external: ['node-pty'],
     write: false,
   }),
 ]);

@@ -152,6 +152,23 @@ function createProgram(io: CliIo, argv: readonly string[]): Command {
     .description('stop, then start a service')
     .action(action(async (ctx, name: string) => (await import('./commands/services-lifecycle')).servicesLifecycle(ctx, 'restart', name)));
   services
+    .command('rebuild <name>')
+    .description(
+      'build its image again if its build context, Dockerfile or args changed, and recreate its container from the new image (a failed build leaves it running)',
+    )
+    .action(action(async (ctx, name: string) => (await import('./commands/services-rebuild')).servicesRebuild(ctx, name)));
+  services
+    .command('exec <name> [cmd...]')
+    .usage('<name> [-- cmd [args...]]')
+    .description(
+      "a terminal into a running service: docker exec in its container, the Kubernetes exec API in its pod, a shell in a binary service's directory and environment (interactive when stdin is a terminal, else plain pipes; exits with the program's code)",
+    )
+    .action(action(async (ctx, name: string, cmd: string[]) => (await import('./commands/services-exec')).servicesExec(ctx, name, cmd)));
+  services
+    .command('attach <name>')
+    .description('join the terminal of a running `interactive = true` service (its recent output, then live; Ctrl-] detaches, the service runs on)')
+    .action(action(async (ctx, name: string) => (await import('./commands/services-attach')).servicesAttach(ctx, name)));
+  services
     .command('why <name>')
     .description('why a service is not running, blocked or degraded: the chain down to the root cause, and the last start')
     .action(action(async (ctx, name: string) => (await import('./commands/services-why')).servicesWhy(ctx, name)));
@@ -210,14 +227,30 @@ function createProgram(io: CliIo, argv: readonly string[]): Command {
   platform
     .command('update')
     .description('re-read the registry: show what was added, removed and changed, and restart only what changed, in dependency order')
-    .action(action(async (ctx) => (await import('./commands/platform-update')).platformUpdate(ctx)));
+    .option('--dry-run', 'only print what it would stop, restart, add and remove; change nothing', false)
+    .action(action(async (ctx, { dryRun }: { dryRun: boolean }) => (await import('./commands/platform-update')).platformUpdate(ctx, { dryRun })));
   withLogOptions(
     platform.command('logs [names...]').description('the logs of all services (or the named ones) merged by time, each line prefixed with its service'),
   ).action(action(async (ctx, names: string[], options: LogsOptions) => (await import('./commands/services-logs')).servicesLogs(ctx, names, options)));
   platform
+    .command('watch [names...]')
+    .description('watch the named services (or all with `watch`) while it runs: a change of their files restarts them; prints each trigger, off on Ctrl-C')
+    .action(action(async (ctx, names: string[]) => (await import('./commands/platform-watch')).platformWatch(ctx, names)));
+  platform
     .command('health')
     .description('readiness of every service: ready, would start, or blocked, with reasons')
     .action(action(async (ctx) => (await import('./commands/services-readiness')).servicesReadiness(ctx)));
+
+  program
+    .command('settings')
+    .description('the settings every face of this home shares')
+    .command('web-terminals')
+    .argument('[value]', 'on or off (none: show it)', (value: string) => {
+      if (value !== 'on' && value !== 'off') throw new InvalidArgumentError('on or off');
+      return value;
+    })
+    .description('allow terminals into services from the browser host (`provisioning ui`); only here or in the desktop app')
+    .action(action(async (ctx, value: 'on' | 'off' | undefined) => (await import('./commands/settings-web-terminals')).settingsWebTerminals(ctx, value)));
 
   const daemon = program.command('daemon').description('the headless engine that supervises services while no desktop app runs');
   daemon

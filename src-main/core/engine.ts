@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import type { ProbeResult, Readiness } from '@shared/contract/health';
 import type { EnsureReport, PlatformReport, RestartReport, UpdatePlan, UpdateReport } from '@shared/contract/platform';
+import type { RebuildReport } from '@shared/contract/rebuild';
 import { allowedActions } from '@shared/contract/service-actions';
 import { isRunning, type ServiceStatus, type StateEvent, type TimelineEvent } from '@shared/contract/service-state';
 import { canStop } from '@shared/graph';
@@ -15,7 +16,7 @@ import { maskDeep, secretMask } from '@shared/model/secret-mask';
 import type { ClientEnv } from '@shared/contract/client-env';
 import type { UsageSample } from '@shared/contract/usage';
 import { DegradedPropagation } from './degraded-propagation';
-import type { RegistryContext, ServiceDriver } from './drivers/driver';
+import { StartError, type RegistryContext, type RunContext, type ServiceDriver } from './drivers/driver';
 import { MODES, modeOf } from './drivers/modes';
 import { RemoteService } from './drivers/remote/remote-service';
 import { DependentsRunningError, EngineError } from './engine-errors';
@@ -45,6 +46,9 @@ import { GivenEnvironments } from './supervisor/given-environments';
 import { ServiceSupervisor } from './supervisor/service-supervisor';
 import { Strays } from './supervisor/strays';
 import { UsageSampler, type UsageTarget } from './usage/usage-sampler';
+import { openServiceTerminal, terminalsOf, type TerminalOpen } from './terminals/service-terminals';
+import type { TerminalProcess } from './terminals/terminal-process';
+import { WatchController } from './watch/watch-controller';
 
 export interface EngineOptions {
   readonly home: string;
@@ -96,6 +100,8 @@ export interface Engine {
   /** With `dependents: 'refuse'`, refuses while services that need it run (the seed's can-stop). */
   stop(name: string, options?: { readonly dependents?: 'refuse' | 'ignore' }): Promise<ServiceStatus>;
   restart(name: string, options?: StartOptions): Promise<ServiceStatus>;
+  /** Builds its image again if its inputs changed; a new image recreates its running container, a failed build leaves it running. */
+  rebuild(name: string, options?: StartOptions): Promise<RebuildReport>;
   /** Starts the named services (or the auto-start ones) and their dependencies along the graph. */
   platformStart(names: readonly string[], options?: PlatformOptions): Promise<PlatformReport>;
   /** Stops the named services and what needs them (or everything), dependents first. */
@@ -121,8 +127,15 @@ export interface Engine {
   events(query: TimelineQuery): TimelineEvent[];
   /** Every running service's latest usage samples, oldest first (the second sparkline). */
   usageHistories(last: number): Record<string, UsageSample[]>;
+  /** Opens a terminal into a running service (service-terminals.ts); its opening and end are told in its log and the timeline. */
+  terminal(name: string, open: TerminalOpen): Promise<TerminalProcess>;
   /** True while any service has a live process or a scheduled restart. */
   anyActive(): boolean;
+  /**
+   * Turns watching (watch-controller.ts) of the named services (none: all with `watch`) on or off for
+   * `holder` (a session; none: the UI's toggle, whose off is off for all). The services watched now.
+   */
+  watch(names: readonly string[], on: boolean, holder?: object): Promise<string[]>;
   subscribe(listener: Listener): () => void;
   /** Stops supervising (services keep running; the next engine adopts them). */
   close(): Promise<void>;
@@ -138,6 +151,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const timeline = EventTimeline.open(store.dirs.root, warn);
   /** Each supervised service's log writer: a state change's entry names the lifecycle line it just wrote. */
   const writers = new Map<string, LogWriter>();
+  /** Each supervised service's run context: where a terminal into it reads its environment. */
+  const runContexts = new Map<string, RunContext>();
   const drivers = new Map<string, Promise<ServiceDriver>>();
   const driverOf = (service: ServiceDefinition) => {
     const mode = service.deployment.mode;
@@ -156,6 +171,42 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const statusOf = (name: string) => set.statusOf(name) ?? strays.status(name);
   const propagation = new DegradedPropagation(() => set.members(), statusOf);
   const desired = new DesiredState(() => set.members(), statusOf, clock);
+  const tell = (event: StateEvent) => listeners.forEach((listener) => listener(event));
+  const watches = new WatchController({
+    registryDir: options.registryDir,
+    clock,
+    services: () => set.registry.services,
+    act: async (service, action, why) => {
+      const found = member(service.name);
+      if (!(found instanceof ServiceSupervisor)) return found.restart();
+      if (action === 'upgrade') return found.redeploy(why);
+      if (action === 'restart') return found.restart(undefined, why);
+      // A build, then a recreate from the new image; a failed build keeps what runs, and throws (said in its log).
+      return (await api.rebuild(service.name)).status;
+    },
+    wanted: (name) => set.get(name)?.wanted === true,
+    cascade: async (name) => {
+      const { graph } = set;
+      const direct = graph.dependents[graph.index.get(name)!]!.map((i) => graph.names[i]!).filter((d) => isRunning(statusOf(d)) || set.get(d)?.wanted);
+      if (direct.length === 0) return [];
+      const { start } = await restartPlatform(platform(), direct);
+      return start.steps.filter((step) => step.outcome === 'done').map((step) => step.name);
+    },
+    triggered: (name, trigger, line) => {
+      const writer = writers.get(name);
+      writer?.write('evt', [line]);
+      const status = statusOf(name);
+      if (!status) return;
+      const out = outward(status);
+      tell({ type: 'state', status: out, transition: timeline.note(out, trigger, line, writer?.seq) });
+    },
+    log: (name, line) => writers.get(name)?.write('evt', [line]),
+    changed: (name) => {
+      const status = statusOf(name);
+      if (status) tell({ type: 'state', status: outward(status) });
+    },
+    warn,
+  });
   /** Links of a definition, made once per definition (a status leaves with every event); env file secrets as `${NAME}`. */
   const linkCache = new WeakMap<ServiceDefinition, Link[]>();
   const linksOf = (service: ServiceDefinition): Link[] => {
@@ -168,18 +219,25 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     const found = set.get(status.name);
     const used = isRunning(status) ? usage.latest(status.name) : undefined;
     const links = found ? linksOf(found.service) : [];
+    const terminals = found instanceof ServiceSupervisor ? terminalsOf(status, found.service) : [];
     return {
       ...status,
-      actions: allowedActions(status, found !== undefined && modeOf(found.service).supervision === 'supervised'),
+      actions: allowedActions(
+        status,
+        found !== undefined && modeOf(found.service).supervision === 'supervised',
+        found !== undefined && modeOf(found.service).rebuilds?.(found.service) === true,
+      ),
+      ...(terminals.length > 0 ? { terminals } : {}),
       ...(used ? { usage: used } : {}),
       ...(links.length > 0 ? { links: links.map((link) => ({ ...link })) } : {}),
+      ...(found?.service.watch ? { watch: watches.stateOf(found.service)! } : {}),
     };
   };
   const emit = (status: ServiceStatus) => {
     const out = outward(status);
     const transition = timeline.record(out, writers.get(status.name)?.seq);
     const event: StateEvent = { type: 'state', status: out, ...(transition ? { transition } : {}) };
-    listeners.forEach((listener) => listener(event));
+    tell(event);
     propagation.run();
     desired.changed();
   };
@@ -233,6 +291,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       writers.set(service.name, writer);
       const ingestor = new RawLogIngestor(logs, writer, logProblem);
       const runContext = { ...context, logs, now: () => clock.now() };
+      runContexts.set(service.name, runContext);
       if (service.health_check) checkContexts.set(service.health_check, runContext);
       const supervisor = new ServiceSupervisor(
         service,
@@ -270,6 +329,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     dispose: async (member) => {
       await member.detach();
       writers.delete(member.service.name);
+      runContexts.delete(member.service.name);
       await ingest.remove(member.service.name);
       usage.remove(member.service.name);
     },
@@ -358,7 +418,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     const found = set.get(service.name);
     return env && found instanceof ServiceSupervisor ? preflightOf(service, previewOf(service, env)) : (found?.preflightProblems() ?? Promise.resolve([]));
   };
-  const readinessNow = (env: ClientEnv | undefined) => readiness({ services: set.registry.services, statusOf, problems: problemsOf(env) });
+  const prepares = (service: ServiceDefinition) => modeOf(service).prepares?.(service, machine) ?? Promise.resolve([]);
+  const readinessNow = (env: ClientEnv | undefined) => readiness({ services: set.registry.services, statusOf, problems: problemsOf(env), prepares });
 
   // Running, or on its way (a start under way has no pid yet; a retry is due): its stop waits for the start.
   const running = (names: readonly string[]) => names.filter((name) => set.get(name)!.active || BUSY.has(statusOf(name)!.state));
@@ -383,11 +444,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     // What waits on a dependency the update changed is told its cause anew (or starts).
     desired.changed();
     const started = restart.length > 0 ? await platformStart(restart, env ? { env } : {}) : undefined;
+    await watches.reconcile();
     const { added, removed, changed } = diff;
     return { added, removed, changed, ...(stopped ? { stop: stopped } : {}), ...(started ? { start: started } : {}) };
   };
 
-  return {
+  const api: Engine = {
     home: options.home,
     get registry() {
       return set.registry;
@@ -415,6 +477,17 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     },
     stop: async (name, stopOptions) => outward(await stop(name, stopOptions)),
     restart: async (name, { env } = {}) => outward(await member(name).restart(givenBy(name, env))),
+    rebuild: async (name, { env } = {}) => {
+      const found = member(name);
+      if (!(found instanceof ServiceSupervisor) || !modeOf(found.service).rebuilds?.(found.service)) {
+        throw new EngineError(`'${name}' builds no image here: rebuild is for docker services with docker.build and compose services`);
+      }
+      // A build that failed is a refusal in the registry's terms: said as the engine's answer, in full.
+      const { status, build, recreated } = await found.rebuild(givenBy(name, env)).catch((error: unknown) => {
+        throw error instanceof StartError ? new EngineError(error.message) : error;
+      });
+      return { status: outward(status), image: build.image, imageId: build.id, built: build.built, recreated };
+    },
     platformStart,
     platformStop: (names, { dependents = true, ...operation } = {}) => stopPlatform(platform(), known(names), { ...operation, dependents }),
     platformRestart: async (names, { env, ...operation } = {}) => {
@@ -438,6 +511,25 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     healthHistory: (name) => member(name).healthHistory,
     events: (query) => timeline.query(query),
     usageHistories: (last) => usage.histories(last),
+    terminal: async (name, open) => {
+      const found = member(name);
+      const context = runContexts.get(name);
+      if (!(found instanceof ServiceSupervisor) || !context) throw new EngineError(`'${name}' is not run here: it has no terminal`);
+      const mask = secretMask(found.service.fromEnvFiles);
+      // A line in its log and an entry in the timeline, given to subscribers as the state events that carry them.
+      const tell = (text: string, note: Parameters<typeof timeline.terminalNote>[1]) => {
+        const logSeq = writers
+          .get(name)
+          ?.write('evt', [mask(text)])
+          .at(-1)?.seq;
+        const status = outward(found.status);
+        const transition = timeline.terminalNote(status, note, mask(text), clock.now(), logSeq);
+        listeners.forEach((listener) => listener({ type: 'state', status, transition }));
+      };
+      const target = { service: found.service, status: outward(found.status), driver: await driverOf(found.service), context, tell };
+      return openServiceTerminal({ ...target, record: (await store.read(name))?.process }, open);
+    },
+    watch: (names, on, holder) => watches.set(names, on, holder),
     readiness: ({ env } = {}) => readinessNow(env),
     anyActive: () => strays.names().length > 0 || [...set.members()].some((m) => m.active),
     subscribe: (listener) => {
@@ -448,6 +540,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       // Closing twice (a face and its owner both closing) is harmless.
       if (closed) return;
       closed = true;
+      watches.close();
       desired.close();
       await updating;
       // Let an operation under way (a stop waiting out its stop_timeout) finish before the lock goes.
@@ -461,4 +554,5 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       listeners.clear();
     },
   };
+  return api;
 }

@@ -16,6 +16,7 @@ import type { Registry } from '@shared/model';
 import { EngineError } from '../core/engine-errors';
 import { logFiles } from '../core/logs/log-files';
 import { withLabelled } from '../core/platform/labelled-services';
+import { stopPortHolder } from '../core/preflight/port-holder-stop';
 import { tailBefore, tailLog } from '../core/logs/log-reader';
 import { graphOf, type RegistryFile } from '../core/registry/registry-file';
 import type { Engine } from '../core/engine';
@@ -24,6 +25,10 @@ import { stateDirs } from '../core/state/state-store';
 import { streamLog } from './log-stream';
 import { readRegistryChange, RegistryConfirmations } from './registry-confirmation';
 import type { RunHolds } from './run-holds';
+import { watchHandler } from './watch-handler';
+import { SessionTerminals } from './session-terminals';
+import { refuseWebTerminalsChange, terminalHandlers } from './terminal-handlers';
+import type { SessionFace } from '@shared/contract/terminal';
 
 type Operations = Set<AbortController>;
 
@@ -37,6 +42,10 @@ export interface SessionContext {
   readonly confirmations: RegistryConfirmations;
   /** The services it holds for a run (`runStart` until `runStop`): empty when it holds none. */
   readonly held: Set<string>;
+  /** Which face it serves (the web host says `web`, once, for each browser connection; IPC is the desktop's; else the CLI). */
+  readonly face: { now: SessionFace; declared: boolean };
+  /** Its open terminals, ended with it. */
+  readonly terminals: SessionTerminals;
   push(message: PushedMessage): void;
   /** Bytes its transport still holds. */
   buffered(): number;
@@ -82,6 +91,7 @@ export function contractHandlers(engine: Engine, owner: OwnerFacts): ContractHan
     },
     stop: ({ name, force }) => engine.stop(name, { dependents: force ? 'ignore' : 'refuse' }),
     restart: ({ name, env }) => engine.restart(name, { env }),
+    rebuild: ({ name, env }) => engine.rebuild(name, { env }),
     // Labels are read against the registry that runs (--label, a face's Start group).
     platformStart: ({ names, labels, env }, session) => {
       const all = withLabelled(engine.registry, names, labels);
@@ -154,6 +164,7 @@ export function contractHandlers(engine: Engine, owner: OwnerFacts): ContractHan
       if (!registry) return { added: [], removed: [], changed: [], stop: [], restart: [], issues };
       return { ...(await engine.updatePlan(registry)), issues };
     },
+    registryLines: ({ file, line, context }) => owner.registry.linesAround(file, line, context),
     graph: () => owner.registry.graph(),
     definitions: () => owner.registry.definitions(),
     validateRegistry: async ({ text }) => owner.registry.validate(text),
@@ -164,7 +175,9 @@ export function contractHandlers(engine: Engine, owner: OwnerFacts): ContractHan
       return { ...graphOf(owner.registry.displayPath, edited), ...(edited.written ? { written: edited.written } : {}) };
     },
     settings: () => owner.settings.read(),
-    updateSettings: async ({ confirmRegistry, ...patch }, { confirmations }) => {
+    updateSettings: async ({ confirmRegistry, ...patch }, session) => {
+      const { confirmations } = session;
+      refuseWebTerminalsChange(session, patch.webTerminals, (await owner.settings.read()).webTerminals);
       // A different registry is different commands: a file that would not load is refused now, with
       // its located errors; one that would is applied only with the code this session was issued
       // for exactly that text (registry-confirmation.ts), and stored as its real path.
@@ -176,6 +189,8 @@ export function contractHandlers(engine: Engine, owner: OwnerFacts): ContractHan
       return owner.settings.update(patch);
     },
     readiness: ({ env }) => engine.readiness({ env }),
+    // Checked again here, whatever the face offered: the registry that runs names the ports that may be freed.
+    stopPortHolder: (holder) => stopPortHolder(holder, { services: engine.registry.services }),
     events: async ({ service, sinceSeq, limit }) => engine.events({ ...(service ? { service } : {}), sinceSeq, limit }),
     why: async ({ name, env }) => {
       const statuses = new Map(engine.status().map((s) => [s.name, s]));
@@ -205,12 +220,14 @@ export function contractHandlers(engine: Engine, owner: OwnerFacts): ContractHan
         ]),
       ),
     usageHistories: async ({ last }) => engine.usageHistories(last),
+    watch: watchHandler(engine),
     // The snapshot is taken in the same turn as the subscription (ContractSession.receive).
     subscribe: async () => ({ seq: 0 as const, services: engine.status() }),
     shutdown: async () => {
       setImmediate(owner.shutdown);
       return {};
     },
+    ...terminalHandlers(engine, owner.settings),
   };
 }
 
@@ -237,8 +254,18 @@ export class ContractSession {
     private readonly handlers: ContractHandlers,
     private readonly send: (message: unknown) => void,
     buffered: () => number = () => 0,
+    face: SessionFace = 'cli',
   ) {
-    this.#context = { operations: new Set(), follows: new Map(), confirmations: new RegistryConfirmations(), held: new Set(), push: send, buffered };
+    this.#context = {
+      operations: new Set(),
+      follows: new Map(),
+      confirmations: new RegistryConfirmations(),
+      held: new Set(),
+      face: { now: face, declared: face !== 'cli' },
+      terminals: new SessionTerminals(send, buffered),
+      push: send,
+      buffered,
+    };
   }
 
   /** One request as received (already parsed from JSON, or undefined when it was not JSON). */
@@ -263,6 +290,7 @@ export class ContractSession {
   close(): void {
     this.#context.operations.forEach((operation) => operation.abort());
     this.#context.follows.forEach((follow) => follow.abort());
+    this.#context.terminals.end();
     this.#unsubscribe();
     // A run that ended without saying so (killed, its connection lost) is cleaned up all the same.
     if (this.#context.held.size > 0) void this.handlers.runStop({}, this.#context).catch(() => undefined);

@@ -24,6 +24,7 @@ import type { MethodName, Result } from '@shared/contract/methods';
 import type { OperationPlan } from '@shared/contract/platform';
 import type { StateEvent } from '@shared/contract/service-state';
 import { RemoteError } from '@shared/contract/remote-error';
+import type { TerminalExitMessage, TerminalMessage } from '@shared/contract/terminal';
 import { daemonSocketPath, recordedOwnerPid } from './daemon-paths';
 import { MAX_FRAME_BYTES, requestTooLarge } from './frame-limit';
 
@@ -45,6 +46,8 @@ export class OwnerClient {
   #heard = Date.now();
   #watch: NodeJS.Timeout | undefined;
   #pid: number | undefined;
+  readonly #onClose = new Set<() => void>();
+  readonly #lost = new Set<(error: Error) => void>();
 
   private constructor(
     private readonly socket: Socket,
@@ -55,9 +58,10 @@ export class OwnerClient {
     this.#contract = new ContractClientCore((request) => this.#send(request));
     const overLimit = () => this.#fail(new OwnerUnavailableError(`the daemon sent a message over ${MAX_FRAME_BYTES} bytes; run the command again`));
     readLines(socket, (line) => this.#receive(line), { maxLineBytes: MAX_FRAME_BYTES, onOverLimit: overLimit });
-    socket.on('close', () =>
-      this.#fail(new OwnerUnavailableError('the daemon closed the connection before answering; run the command again to see the state')),
-    );
+    socket.on('close', () => {
+      this.#fail(new OwnerUnavailableError('the daemon closed the connection before answering; run the command again to see the state'));
+      this.#onClose.forEach((listener) => listener());
+    });
   }
 
   static async connect(path: string, options: ClientOptions = {}): Promise<OwnerClient> {
@@ -99,6 +103,30 @@ export class OwnerClient {
 
   onPlan(listener: (plan: OperationPlan) => void): void {
     this.#contract.onPlan(listener);
+  }
+
+  onTerminal(listener: (output: TerminalMessage['terminal']) => void): void {
+    this.#contract.onTerminal(listener);
+  }
+
+  onTerminalExit(listener: (exit: TerminalExitMessage['terminalExit']) => void): void {
+    this.#contract.onTerminalExit(listener);
+  }
+
+  /** Told once if the connection is lost (the owner went away), with what to say. */
+  onLost(listener: (error: Error) => void): void {
+    this.#lost.add(listener);
+  }
+
+  /** Stops (true) or starts again reading what the owner sends: a receiver that cannot keep up makes the owner wait. */
+  hold(held: boolean): void {
+    if (held) this.socket.pause();
+    else this.socket.resume();
+  }
+
+  /** Told once the connection has closed (the owner went away, or this end closed it): a long session's end. */
+  onClose(listener: () => void): void {
+    this.#onClose.add(listener);
   }
 
   close(): void {
@@ -146,6 +174,8 @@ export class OwnerClient {
     this.#stopWatching();
     this.#contract.transportClosed(error);
     this.socket.destroy();
+    this.#lost.forEach((listener) => listener(error));
+    this.#lost.clear();
   }
 
   #receive(line: string): void {

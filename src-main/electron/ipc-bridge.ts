@@ -42,10 +42,17 @@ export function bridgeContract(
     if (!trusted(url)) return warn(`refused a contract message from an untrusted frame: ${url || 'unknown'}`);
     let session = sessions.get(event.sender.id);
     if (!session) {
-      const created = new ContractSession(sources, handlers, (reply) => {
-        const frame = boundedFrame(reply);
-        if (frame) event.sender.send(CHANNELS.message, frame.message);
-      });
+      const created = new ContractSession(
+        sources,
+        handlers,
+        (reply) => {
+          const frame = boundedFrame(reply);
+          if (frame) event.sender.send(CHANNELS.message, frame.message);
+        },
+        // IPC tells nothing of what the window has yet to take: a terminal's output is not held back for it.
+        () => 0,
+        'desktop',
+      );
       sessions.set(event.sender.id, created);
       event.sender.once('destroyed', () => {
         created.close();

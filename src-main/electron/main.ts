@@ -18,6 +18,7 @@ import { startOwner, type Owner } from '../daemon/owner';
 import { bridgeContract } from './ipc-bridge';
 import { bridgeLoginItem, HIDDEN_ARG, loginItem } from './login-item';
 import { createMainWindow, rendererFile } from './main-window';
+import { bridgeOpenFile } from './open-file';
 import { bridgeOpenLink } from './open-link';
 import { noteFor } from './notifications';
 import { createTray } from './tray';
@@ -80,6 +81,14 @@ async function main(): Promise<void> {
   bridgeContract(ipcMain, { engine: owner.engine, registry: registryFile }, handlers, trusted, log);
   // A service's link opens in the system browser, never in this window.
   bridgeOpenLink(ipcMain, trusted, (url) => shell.openExternal(url), log);
+  // A located issue's file opens in the system's default application: only the registry's own files.
+  bridgeOpenFile(
+    ipcMain,
+    trusted,
+    async (file) => (await registryFile.fileOf(file))?.path,
+    (path) => shell.openPath(path),
+    log,
+  );
   // "Open at login, in the tray", asked by the Settings panel; started so, the app opens with HIDDEN_ARG.
   const command = app.isPackaged ? [process.env['APPIMAGE'] ?? process.execPath] : [process.execPath, app.getAppPath()];
   bridgeLoginItem(ipcMain, trusted, loginItem({ platform: process.platform, app, command, env: process.env, userHome: homedir() }));

@@ -89,16 +89,19 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const refusal = upgradeRefusal(request.url, request.headers, hosts, token);
     if (refusal) return void refuse(socket, refusal.status, refusal.reason);
     // The owner is reached first, so the browser's socket opens only once requests can be carried.
-    options.openOwner().then(
-      (owner) => {
-        if (socket.destroyed) return void owner.destroy();
-        owner.on('error', () => owner.destroy());
-        // ws answers a bad handshake (key, version) itself and never calls back: the owner goes too.
-        socket.once('close', () => owner.destroy());
-        sockets.handleUpgrade(request, socket, head, (ws) => bridge(ws, owner, options.clientEnv ?? (async () => ({}))));
-      },
-      (error: Error) => refuse(socket, 503, error.message),
-    );
+    options
+      .openOwner()
+      .then(declaredWeb)
+      .then(
+        (owner) => {
+          if (socket.destroyed) return void owner.destroy();
+          owner.on('error', () => owner.destroy());
+          // ws answers a bad handshake (key, version) itself and never calls back: the owner goes too.
+          socket.once('close', () => owner.destroy());
+          sockets.handleUpgrade(request, socket, head, (ws) => bridge(ws, owner, options.clientEnv ?? (async () => ({}))));
+        },
+        (error: Error) => refuse(socket, 503, error.message),
+      );
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -115,6 +118,25 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * The owner cannot tell a relayed connection from the CLI's: each is told, before the page's first
+ * request, that it serves the web — what the owner refuses a browser (terminals while they are off,
+ * turning them on) it then refuses on it. The page cannot say it (cli-only.ts).
+ */
+function declaredWeb(owner: Socket): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const failed = () => reject(new Error('the owner closed the connection before it could be used; reload the page'));
+    owner.once('close', failed);
+    const reader = readLines(owner, () => {
+      reader.close();
+      owner.off('close', failed);
+      // An owner of an older version has no such method (nor terminals): its answer is an error, all the same.
+      resolve(owner);
+    });
+    owner.write(`${JSON.stringify({ id: 0, method: 'sessionFace', params: { face: 'web' } })}\n`);
+  });
 }
 
 function refuse(socket: Duplex, status: Refusal['status'] | 503, reason: string): void {

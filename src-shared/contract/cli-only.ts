@@ -13,7 +13,11 @@ const CLI_ONLY: ReadonlySet<string> = new Set<MethodName>(['runStart', 'runStop'
 /** The answer to a request a face's relay must not carry, or undefined when it may (or it is not a request at all). */
 export function cliOnlyRefusal(message: unknown): Response | undefined {
   const request = requestSchema.safeParse(message);
-  if (!request.success || !CLI_ONLY.has(request.data.method)) return undefined;
+  if (!request.success) return undefined;
+  // A page must not say which face it is: its relay says it (the web host: `web`), or it is the window.
+  if (request.data.method === 'sessionFace')
+    return { id: request.data.id, ok: false, error: { name: 'ProtocolError', message: 'sessionFace is said by the relay, not by a page' } };
+  if (!CLI_ONLY.has(request.data.method)) return undefined;
   return {
     id: request.data.id,
     ok: false,

@@ -28,7 +28,18 @@ export type ClientEnv = z.infer<typeof clientEnvSchema>;
  * The methods that start services (or ask whether they would), and so carry their client's values:
  * every method whose params take `env` (test/unit/contract/client-env-methods.test.ts holds the two together).
  */
-const ENV_METHODS: ReadonlySet<string> = new Set(['start', 'restart', 'platformStart', 'platformRestart', 'ensure', 'runStart', 'update', 'readiness', 'why']);
+const ENV_METHODS: ReadonlySet<string> = new Set([
+  'start',
+  'restart',
+  'rebuild',
+  'platformStart',
+  'platformRestart',
+  'ensure',
+  'runStart',
+  'update',
+  'readiness',
+  'why',
+]);
 
 /** Whether a method carries its client's values (a relay reads them only for these). */
 export const takesClientEnv = (method: string): boolean => ENV_METHODS.has(method);

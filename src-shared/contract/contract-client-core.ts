@@ -13,6 +13,7 @@ import type { OperationPlan } from './platform';
 import type { EventMessage, PushedHandlers } from './pushed';
 import { RemoteError } from './remote-error';
 import type { StateEvent } from './service-state';
+import type { TerminalExitMessage, TerminalMessage } from './terminal';
 
 /** What a client sends: a numbered call. */
 export interface Request {
@@ -35,6 +36,9 @@ export interface ContractApi {
   onLog(listener: (logs: LogMessage['logs']) => void): Unlisten;
   onRegistryChanged(listener: (changed: number) => void): Unlisten;
   onPlan(listener: (plan: OperationPlan) => void): Unlisten;
+  /** Output of this connection's terminals (terminal.ts). */
+  onTerminal(listener: (output: TerminalMessage['terminal']) => void): Unlisten;
+  onTerminalExit(listener: (exit: TerminalExitMessage['terminalExit']) => void): Unlisten;
 }
 
 /** How results and pushed messages are taken. */
@@ -55,6 +59,8 @@ export const trustingChecks: ContractChecks = {
     if ('logs' in m) return typeof m['logs'] === 'object' && m['logs'] !== null ? handlers.logs?.(m['logs'] as LogMessage['logs']) : undefined;
     if ('registry' in m) return handlers.registryChanged?.((m['registry'] as { changed?: number } | null)?.changed ?? 0);
     if ('plan' in m) return handlers.plan?.(m['plan'] as OperationPlan);
+    if ('terminal' in m) return handlers.terminal?.(m['terminal'] as TerminalMessage['terminal']);
+    if ('terminalExit' in m) return handlers.terminalExit?.(m['terminalExit'] as TerminalExitMessage['terminalExit']);
   },
 };
 
@@ -83,6 +89,8 @@ export class ContractClientCore implements ContractApi {
   readonly #logs = new Set<(logs: LogMessage['logs']) => void>();
   readonly #registry = new Set<(changed: number) => void>();
   readonly #plan = new Set<(plan: OperationPlan) => void>();
+  readonly #terminal = new Set<(output: TerminalMessage['terminal']) => void>();
+  readonly #terminalExit = new Set<(exit: TerminalExitMessage['terminalExit']) => void>();
   /** The seq of the last event given; undefined while waiting for a numbering to begin (after a subscribe, or a gap). */
   #seq: number | undefined = 0;
 
@@ -118,6 +126,8 @@ export class ContractClientCore implements ContractApi {
       logs: (m) => emit(this.#logs, m),
       registryChanged: (m) => emit(this.#registry, m),
       plan: (m) => emit(this.#plan, m),
+      terminal: (m) => emit(this.#terminal, m),
+      terminalExit: (m) => emit(this.#terminalExit, m),
     });
   }
 
@@ -147,6 +157,14 @@ export class ContractClientCore implements ContractApi {
 
   onPlan(listener: (plan: OperationPlan) => void): Unlisten {
     return listen(this.#plan, listener);
+  }
+
+  onTerminal(listener: (output: TerminalMessage['terminal']) => void): Unlisten {
+    return listen(this.#terminal, listener);
+  }
+
+  onTerminalExit(listener: (exit: TerminalExitMessage['terminalExit']) => void): Unlisten {
+    return listen(this.#terminalExit, listener);
   }
 
   #answer(message: object): void {

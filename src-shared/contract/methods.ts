@@ -5,10 +5,12 @@
 import { z } from 'zod';
 import { MAX_VALIDATED_TEXT_BYTES } from '../model/registry-limits';
 import { clientEnvSchema } from './client-env';
-import { probeResultSchema, readinessSchema } from './health';
+import { portHolderStopSchema, probeResultSchema, processHolderSchema, readinessSchema } from './health';
 import { logLineSchema } from './logs';
 import { ensureReportSchema, platformReportSchema, restartReportSchema, updatePlanSchema, updateReportSchema } from './platform';
 import { dependencyEditSchema, locatedIssueSchema, registryDefinitionsSchema, registryGraphSchema } from './registry';
+import { rebuildReportSchema } from './rebuild';
+import { registryLinesParamsSchema, registryLinesSchema } from './registry-lines';
 import { runStartSchema, runStopSchema } from './run';
 import { serviceStatusSchema, timelineEventSchema } from './service-state';
 import { serviceSourceSchema } from './service-source';
@@ -16,7 +18,9 @@ import { usageSampleSchema } from './usage';
 import { REGISTRY_SOURCES } from './registry-source';
 import { settingsSchema, settingsUpdateResultSchema, settingsUpdateSchema } from './settings';
 import { processTrackingSchema } from './tracking';
+import { SESSION_FACES, terminalCloseSchema, terminalInputSchema, terminalOpenSchema, terminalResizeSchema } from './terminal';
 import { whyReportSchema } from './why';
+import { watchResultSchema } from './watch';
 
 const nameParams = z.object({ name: z.string().min(1) });
 /** `labels`: also every service carrying one of them (an unknown label is refused, nothing done). */
@@ -51,6 +55,11 @@ export const methods = {
   /** Refuses while services that need it run, unless `force`. */
   stop: { params: nameParams.extend({ force: z.boolean().default(false) }), result: serviceStatusSchema },
   restart: { params: nameParams.extend(withEnv), result: serviceStatusSchema },
+  /**
+   * Builds the service's image again if what goes into it changed, and recreates its running
+   * container when the image is new; a failed build leaves what runs as it was (and is the error).
+   */
+  rebuild: { params: nameParams.extend(withEnv), result: rebuildReportSchema },
   /** The named services (or the auto-start ones) and their dependencies, along the graph. */
   platformStart: { params: namesParams.extend(withEnv), result: platformReportSchema },
   /** The named services and what needs them (or everything), dependents first. */
@@ -109,6 +118,8 @@ export const methods = {
   },
   /** Every running service's latest usage samples, oldest first: the cards' and graph's second sparkline. */
   usageHistories: { params: z.object({ last: z.number().int().min(1).max(60).default(20) }), result: z.record(z.string(), z.array(usageSampleSchema)) },
+  /** Lines around a located issue's line of the registry or an override file, for a viewer (env files' lines withheld; other paths refused). */
+  registryLines: { params: registryLinesParamsSchema, result: registryLinesSchema },
   /** The registry file as it is on disk now (it may differ from what runs until `update`). */
   graph: { params: z.object({}), result: registryGraphSchema },
   /** The same file with every service's whole definition: what `services list` shows, unparsed by the client. */
@@ -153,12 +164,44 @@ export const methods = {
   /** Per service: ready, would start, or blocked, with reasons (preflight, dependencies). */
   readiness: { params: z.object(withEnv), result: z.array(readinessSchema) },
   /**
+   * A `stop-process` remedy, after the person confirmed it: SIGTERM to that process, then a bounded
+   * wait for it to end — only if, at that moment, the same process (pid and start time) still
+   * listens on the port, runs as the owner's own user, and the port is one a registry service
+   * declares. Anything else is refused and nothing is signalled. Never a stronger signal.
+   */
+  stopPortHolder: { params: processHolderSchema, result: portHolderStopSchema },
+  /**
+   * Turns watching (the development loop: a change of a service's `watch` files restarts it) on or
+   * off for the named services (none: every one with a `watch` table). `hold`: for as long as this
+   * connection lasts (`platform watch`); without it, until turned off (the UI's toggle, whose off
+   * turns it off for every holder). Each trigger arrives as a state event whose `transition` has `watch`.
+   */
+  watch: {
+    params: z.object({ names: z.array(z.string().min(1)).default([]), on: z.boolean(), hold: z.boolean().default(false) }),
+    result: watchResultSchema,
+  },
+  /**
    * The state of every service now (`seq` 0 of this subscription), and from now on every state event
    * pushed to this connection, numbered 1, 2, … Subscribing again starts over with a new snapshot.
    */
   subscribe: { params: z.object({}), result: z.object({ seq: z.literal(0), services: z.array(serviceStatusSchema) }) },
   /** Ends supervision; services keep running and the next owner adopts them. */
   shutdown: { params: z.object({}), result: z.object({}) },
+  /**
+   * Opens a terminal into a running service (terminal.ts) for this connection: its output is pushed
+   * as `terminal` messages, its end as `terminalExit`; the connection's end ends it. A browser
+   * session is refused while the `webTerminals` setting is off.
+   */
+  terminalOpen: { params: terminalOpenSchema, result: z.object({ id: z.number().int().positive() }) },
+  terminalInput: { params: terminalInputSchema, result: z.object({}) },
+  terminalResize: { params: terminalResizeSchema, result: z.object({}) },
+  /** Ends the program (a hang-up, as closing a terminal window does); its `terminalExit` follows. */
+  terminalClose: { params: terminalCloseSchema, result: z.object({}) },
+  /**
+   * Says which face this connection serves, once, before anything else: the web host says `web` for
+   * every browser connection it relays (relays refuse it from their pages: cli-only.ts).
+   */
+  sessionFace: { params: z.object({ face: z.enum(SESSION_FACES) }), result: z.object({}) },
 } as const;
 
 export type MethodName = keyof typeof methods;

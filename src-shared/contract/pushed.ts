@@ -10,6 +10,7 @@ import { logMessageSchema, type LogMessage } from './logs';
 import { operationPlanSchema, type OperationPlan } from './platform';
 import { registryMessageSchema } from './registry';
 import { stateEventSchema, type StateEvent } from './service-state';
+import { terminalExitMessageSchema, terminalMessageSchema, type TerminalExitMessage, type TerminalMessage } from './terminal';
 
 /**
  * An event as a connection receives it: numbered from the snapshot `subscribe` answered with, one
@@ -24,7 +25,7 @@ export type RegistryMessage = z.infer<typeof registryMessageSchema>;
 export const planMessageSchema = z.object({ plan: operationPlanSchema });
 export type PlanMessage = z.infer<typeof planMessageSchema>;
 
-export type PushedMessage = EventMessage | LogMessage | RegistryMessage | PlanMessage;
+export type PushedMessage = EventMessage | LogMessage | RegistryMessage | PlanMessage | TerminalMessage | TerminalExitMessage;
 
 /** The only way senders make pushed messages. */
 export const pushed = {
@@ -32,6 +33,8 @@ export const pushed = {
   logs: (logs: LogMessage['logs']): LogMessage => ({ logs }),
   registryChanged: (changed: number): RegistryMessage => ({ registry: { changed } }),
   plan: (plan: OperationPlan): PlanMessage => ({ plan }),
+  terminal: (terminal: TerminalMessage['terminal']): TerminalMessage => ({ terminal }),
+  terminalExit: (terminalExit: TerminalExitMessage['terminalExit']): TerminalExitMessage => ({ terminalExit }),
 } as const;
 
 /** What a receiver does with each kind; a kind without a handler is dropped. */
@@ -40,6 +43,8 @@ export interface PushedHandlers {
   logs?(logs: LogMessage['logs']): void;
   registryChanged?(changed: number): void;
   plan?(plan: OperationPlan): void;
+  terminal?(output: TerminalMessage['terminal']): void;
+  terminalExit?(exit: TerminalExitMessage['terminalExit']): void;
 }
 
 /**
@@ -52,6 +57,8 @@ export function routePushed(message: unknown, handlers: PushedHandlers): boolean
   if ('logs' in message) return deliver(logMessageSchema, message, (m) => handlers.logs?.(m.logs));
   if ('registry' in message) return deliver(registryMessageSchema, message, (m) => handlers.registryChanged?.(m.registry.changed));
   if ('plan' in message) return deliver(planMessageSchema, message, (m) => handlers.plan?.(m.plan));
+  if ('terminal' in message) return deliver(terminalMessageSchema, message, (m) => handlers.terminal?.(m.terminal));
+  if ('terminalExit' in message) return deliver(terminalExitMessageSchema, message, (m) => handlers.terminalExit?.(m.terminalExit));
   return false;
 }
 

@@ -10,6 +10,7 @@
  * - Stopping: nothing until it has stopped.
  * - Starting: stop (the user gives up on the start; the supervisor stops it once the start settles).
  * - Running (a process or workload of ours): stop and restart.
+ * - A service whose image is built here: rebuild too, unless it is starting or stopping.
  * - Not running: start; and stop where the engine still means to run it (a scheduled retry after
  *   failed or crash-loop, a start waiting behind a dependency): stop withdraws that wish.
  */
@@ -18,12 +19,14 @@ import { meaningOf } from './state-meaning';
 
 const WANTED_WHILE_DOWN = new Set<ServiceStatus['state']>(['failed', 'crash-loop', 'blocked']);
 
-export function allowedActions(status: ServiceStatus, supervised: boolean): ServiceAction[] {
+/** `rebuilds`: its mode builds its image here (modes.ts), so `rebuild` is offered whenever it is not on its way up or down. */
+export function allowedActions(status: ServiceStatus, supervised: boolean, rebuilds = false): ServiceAction[] {
   if (!supervised) return isRunning(status) ? ['stop'] : [];
   if (status.state === 'stopping') return [];
   if (status.state === 'starting') return ['stop'];
-  if (isRunning(status)) return ['stop', 'restart'];
-  return WANTED_WHILE_DOWN.has(status.state) ? ['start', 'stop'] : ['start'];
+  const rebuild: ServiceAction[] = rebuilds ? ['rebuild'] : [];
+  if (isRunning(status)) return ['stop', 'restart', ...rebuild];
+  return [...(WANTED_WHILE_DOWN.has(status.state) ? (['start', 'stop'] as const) : (['start'] as const)), ...rebuild];
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * Where a service comes from, as a detail view shows it: its block of the registry file and of each
- * override file that also defines it (text as in the file, secrets of env files as `${NAME}`, cut at
+ * Where a service comes from, as a detail view shows it: its blocks of the registry file and of each
+ * override file that also defines it (a sub-table placed apart in a file is a block of its own) (text as in the file, secrets of env files as `${NAME}`, cut at
  * the owner's bound), and the log file it writes.
  */
 import { z } from 'zod';
@@ -16,7 +16,7 @@ export const serviceSourceBlockSchema = z.object({
 });
 
 export const serviceSourceSchema = z.object({
-  /** The registry file's block first, then each override file's, in the order they apply. */
+  /** The registry file's blocks first, then each override file's, in the order they apply; each file's in file order. */
   blocks: z.array(serviceSourceBlockSchema),
   logFile: z.string(),
 });

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { probeResultSchema } from './health';
 import { serviceLinkSchema } from './links';
 import { usageSampleSchema } from './usage';
+import { serviceWatchSchema, watchTriggerSchema } from './watch';
+import { SESSION_FACES, TERMINAL_KINDS } from './terminal';
 
 export const SERVICE_STATES = [
   'stopped',
@@ -38,7 +40,7 @@ export const exitInfoSchema = z.object({
 export type ExitInfo = z.infer<typeof exitInfoSchema>;
 
 /** What a face may ask of a service; which of them it allows now is in its status (service-actions.ts). */
-export const SERVICE_ACTIONS = ['start', 'stop', 'restart'] as const;
+export const SERVICE_ACTIONS = ['start', 'stop', 'restart', 'rebuild'] as const;
 export type ServiceAction = (typeof SERVICE_ACTIONS)[number];
 
 export const serviceStatusSchema = z.object({
@@ -69,8 +71,12 @@ export const serviceStatusSchema = z.object({
    * older owner's answer still parses: faces read it through actionsOf, which computes it then.
    */
   actions: z.array(z.enum(SERVICE_ACTIONS)).optional(),
+  /** The terminals it can open now (terminal.ts): `exec` while it runs in a mode that has one, `attach` while an `interactive` one runs; absent: none. */
+  terminals: z.array(z.enum(TERMINAL_KINDS)).optional(),
   /** Where to open it: its registry links and one per HTTP port (service-links.ts); absent when it has none. */
   links: z.array(serviceLinkSchema).optional(),
+  /** Its development loop (watch.ts), when it has a `watch` table: on or off, and the last trigger. */
+  watch: serviceWatchSchema.optional(),
 });
 export type ServiceStatus = z.infer<typeof serviceStatusSchema>;
 
@@ -92,6 +98,10 @@ export const timelineEventSchema = z.object({
   /** A restart is scheduled for then (failed or crash-loop, in backoff). */
   retryAt: z.number().optional(),
   logSeq: z.number().int().optional(),
+  /** A watch trigger (its state unchanged: `from` is `to`), not a change of state. */
+  watch: watchTriggerSchema.optional(),
+  /** A terminal session opened or closed (its state unchanged: `from` is `to`), and by which face. */
+  terminal: z.object({ face: z.enum(SESSION_FACES), phase: z.enum(['opened', 'closed']) }).optional(),
 });
 export type TimelineEvent = z.infer<typeof timelineEventSchema>;
 

@@ -9,6 +9,8 @@ const fields = {
   stopOnQuit: z.enum(['ask', 'always', 'never']),
   /** A registry file used from the next start on, after --config and PROVISIONING_CONFIG; null for the default. */
   registryPath: z.string().min(1).nullable(),
+  /** Terminals into services from the browser host (a shell for whoever holds its token); changed only by the desktop app or the CLI. */
+  webTerminals: z.boolean(),
 };
 
 export const settingsSchema = z.object({
@@ -16,6 +18,7 @@ export const settingsSchema = z.object({
   closeToTray: fields.closeToTray.default(true),
   stopOnQuit: fields.stopOnQuit.default('ask'),
   registryPath: fields.registryPath.default(null),
+  webTerminals: fields.webTerminals.default(false),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 /** A change of some settings: absent keys stay as they are (no defaults here, unlike the stored form). */

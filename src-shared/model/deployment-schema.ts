@@ -30,23 +30,38 @@ const binary = z.strictObject({
 /** "8080", "8054:8080", "127.0.0.1:5353:53/udp" — as `docker run -p` takes them. */
 export const DOCKER_PORT_PATTERN = /^(?:(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):)?(?:(\d{1,5}):)?(\d{1,5})(?:\/(tcp|udp))?$/;
 
-const docker = z.strictObject({
-  image: nonEmpty,
-  container_name: nonEmpty.optional().meta({ description: 'Default: the service name.' }),
-  command: z.array(z.string()).optional().meta({ description: "Overrides the image's CMD." }),
-  ports: z
-    .array(
-      z
-        .string()
-        .regex(DOCKER_PORT_PATTERN, { error: 'a port mapping such as "8080", "8054:8080" or "127.0.0.1:5353:53/udp"' })
-        .refine(portsInRange, { error: 'ports are 1 to 65535' }),
-    )
-    .default([]),
-  volumes: z.array(nonEmpty).default([]),
-  env: envMap.default({}),
-  network: nonEmpty.default('provisioning-net'),
-  pull: z.enum(['missing', 'always', 'never']).default('missing'),
+/** An image built here from a Dockerfile (image-build.ts), tagged with a hash of what went into it. */
+const dockerBuild = z.strictObject({
+  context: nonEmpty.meta({ description: 'Build context folder; relative paths start at the registry file. Its .dockerignore applies.' }),
+  dockerfile: nonEmpty.default('Dockerfile').meta({ description: 'Dockerfile inside the context; relative paths start at the context. Default: Dockerfile.' }),
+  args: envMap.default({}).meta({ description: 'Build arguments (ARG): strings or env references, as `env`.' }),
+  target: nonEmpty.optional().meta({ description: 'The stage of a multi-stage Dockerfile to build. Default: the last.' }),
 });
+
+const docker = z
+  .strictObject({
+    image: nonEmpty.optional().meta({
+      description: 'Image to run. With `build`: the tag to build (default provisioning/<service>:<content hash>); without it, required.',
+    }),
+    build: dockerBuild.optional().meta({ description: 'Build the image here, from a Dockerfile; rebuilt only when what goes into it changed.' }),
+    container_name: nonEmpty.optional().meta({ description: 'Default: the service name.' }),
+    command: z.array(z.string()).optional().meta({ description: "Overrides the image's CMD." }),
+    ports: z
+      .array(
+        z
+          .string()
+          .regex(DOCKER_PORT_PATTERN, { error: 'a port mapping such as "8080", "8054:8080" or "127.0.0.1:5353:53/udp"' })
+          .refine(portsInRange, { error: 'ports are 1 to 65535' }),
+      )
+      .default([]),
+    volumes: z.array(nonEmpty).default([]),
+    env: envMap.default({}),
+    network: nonEmpty.default('provisioning-net'),
+    pull: z.enum(['missing', 'always', 'never']).default('missing'),
+  })
+  .refine((table) => table.image !== undefined || table.build !== undefined, {
+    error: 'needs `image` (the image to run) or `build` (how to build it)',
+  });
 
 const dockerCompose = z.strictObject({
   file: nonEmpty.meta({ description: 'Compose file; relative paths start at the registry file.' }),

@@ -4,6 +4,7 @@ export * from './schema-primitives';
 export * from './deployment-schema';
 export * from './health-check-schema';
 export * from './hook-schema';
+export * from './watch-schema';
 export * from './service-schema';
 export * from './dependency-schema';
 export * from './parse-registry';

@@ -14,6 +14,7 @@ import { portClashes } from './port-checks';
 import { appendIssues, error, warning, type KeyPath, type RegistryIssue } from './registry-issue';
 import type { ServiceDefinition } from './service-schema';
 import { isTable, type Table } from './table';
+import { watchChecks } from './watch-checks';
 
 /** `disabledBy`: services an override took out (`enabled = false`), by the file that did. */
 export function checkRegistry(raw: Table, services: readonly ServiceDefinition[], disabledBy: ReadonlyMap<string, string> = new Map()): RegistryIssue[] {
@@ -108,6 +109,15 @@ function perService(service: ServiceDefinition): RegistryIssue[] {
     issues.push(warning(['services', service.name, 'health_check'], 'a task is done when it exits: its health check is never run'));
   }
   issues.push(...unusedStopControl(service));
+  if (service.interactive && service.deployment.mode !== 'binary') {
+    issues.push(
+      error(
+        ['services', service.name, 'interactive'],
+        `only binary services run on a terminal of ours: a ${service.deployment.mode} service's process is not ours; open a terminal into it instead (services exec)`,
+      ),
+    );
+  }
+  issues.push(...watchChecks(service));
   if (check && check.timeout > check.interval) {
     issues.push(
       warning(

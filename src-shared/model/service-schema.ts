@@ -8,6 +8,7 @@ import { hookSchema, stopSignalSchema } from './hook-schema';
 import { labelsSchema, linksSchema } from './labels-links-schema';
 import { OPERATION_NAME_PATTERN } from './name-patterns';
 import { duration, nonEmpty, port, portsInRange, positiveDuration, serviceName } from './schema-primitives';
+import { watchSchema } from './watch-schema';
 
 export const RESTART_POLICIES = ['no', 'on-failure', 'always'] as const;
 export const ON_DEPENDENCY_FAILURE = ['ignore', 'restart', 'stop'] as const;
@@ -104,6 +105,11 @@ export const serviceSchema = z.strictObject({
   }),
   deployment: deploymentSchema,
   health_check: healthCheckSchema.optional(),
+  watch: watchSchema.optional(),
+  interactive: z.boolean().default(false).meta({
+    description:
+      'Binary services: run it on a terminal (a PTY as its stdin, stdout and stderr) for REPLs and dev servers with key commands; attach to it from its detail view or with `services attach <name>`. Its output still goes to its log.',
+  }),
   startup: startup.prefault({}),
   resources: resources.optional(),
 });

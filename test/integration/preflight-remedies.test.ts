@@ -2,7 +2,7 @@
  * Preflight remedies (issue 20, item 7) through a real owner: a service whose dependency is stopped
  * is offered "start <dependency>"; one whose port is held by another of our running services is
  * offered "stop <that service>" — and doing what they say clears them. A port held by a stranger
- * offers nothing to stop.
+ * offers no service to stop, only that outside process.
  */
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,9 +64,10 @@ describe('preflight remedies', () => {
     expect(await rowOf('wants')).toEqual({ name: 'wants', verdict: 'would start', reasons: [] });
   });
 
-  it('offers nothing to stop for a port a stranger holds', async () => {
+  it('offers no service to stop for a port a stranger holds, only that process (stopped once a person confirms: port-holder-stop.test.ts)', async () => {
     const row = await rowOf('elsewhere');
     expect(row.verdict).toBe('blocked');
-    expect(row.remedies).toBeUndefined();
+    // The stranger is this test's own process, of the owner's user.
+    expect(row.remedies).toMatchObject([{ action: 'stop-process', port: foreign, protocol: 'tcp', pid: process.pid }]);
   });
 });

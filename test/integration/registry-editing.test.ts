@@ -110,19 +110,26 @@ describe('the registry over the contract', () => {
   });
 
   it('keeps settings, and refuses a registry path that would not load', async () => {
-    expect(await client.call('settings')).toEqual({ theme: 'system', closeToTray: true, stopOnQuit: 'ask', registryPath: null });
+    expect(await client.call('settings')).toEqual({ theme: 'system', closeToTray: true, stopOnQuit: 'ask', registryPath: null, webTerminals: false });
     expect(await client.call('updateSettings', { theme: 'dark', stopOnQuit: 'never' })).toMatchObject({ theme: 'dark', stopOnQuit: 'never' });
     const broken = join(home.home, 'broken.toml');
     writeFileSync(broken, '[services.x]\norder = -1\n');
     await expect(client.call('updateSettings', { registryPath: broken })).rejects.toThrow(/broken.toml:2:1 services.x.order: must be at least 0, got -1/);
     await expect(client.call('updateSettings', { registryPath: 'relative.toml' })).rejects.toThrow(/must be absolute/);
     // A change of one setting leaves the others as they were.
-    expect(await client.call('updateSettings', { closeToTray: false })).toEqual({ theme: 'dark', closeToTray: false, stopOnQuit: 'never', registryPath: null });
+    expect(await client.call('updateSettings', { closeToTray: false })).toEqual({
+      theme: 'dark',
+      closeToTray: false,
+      stopOnQuit: 'never',
+      registryPath: null,
+      webTerminals: false,
+    });
     expect(JSON.parse(readFileSync(join(home.home, 'settings.json'), 'utf8'))).toEqual({
       theme: 'dark',
       closeToTray: false,
       stopOnQuit: 'never',
       registryPath: null,
+      webTerminals: false,
     });
   });
 });

@@ -178,6 +178,7 @@ describe('the web host', () => {
       closeToTray: true,
       stopOnQuit: 'ask',
       registryPath: other,
+      webTerminals: false,
     });
     // Back to the default is a change of commands too; and a spent code does not apply again.
     const back = (await call(ws, 7, 'updateSettings', { registryPath: null })).result!['confirmation'] as { code: string; registryPath: null };

@@ -28,6 +28,7 @@ export function nodeService(name: string, args: string[], extra = '', startup = 
 export interface Harness {
   readonly home: string;
   readonly engine: Engine;
+  /** Every status pushed that changed something but its health result (each check is pushed too). */
   readonly events: ServiceStatus[];
   /** A new engine on the same home and registry, as after a manager restart. */
   reopen(): Promise<Harness>;
@@ -42,7 +43,14 @@ export async function harness(registryText: string, home = tempDir('pcc-engine-'
   const events: ServiceStatus[] = [];
   // An engine in a test is its own client: its env references read `env`, as the desktop app's do.
   const engine = await createEngine({ home, registry, registryDir: FIXTURES, env, clientEnv: env, ingestEveryMs: 50 });
-  engine.subscribe((event) => events.push(event.status));
+  const last = new Map<string, ServiceStatus>();
+  engine.subscribe(({ status }) => {
+    const before = last.get(status.name);
+    last.set(status.name, status);
+    // A check's result alone (its latency, every interval) is pushed too; what tests read here are the changes.
+    if (before && (['state', 'reason', 'since', 'restarts'] as const).every((key) => before[key] === status[key])) return;
+    events.push(status);
+  });
   return {
     home,
     engine,

@@ -54,10 +54,12 @@ export async function watchOperation<R>(ctx: CommandContext, client: OwnerClient
     if (live) redraw();
   });
   client.onEvent(({ status }) => {
+    const before = states.get(status.name);
     states.set(status.name, status);
     if (!involved.includes(status.name)) return;
     if (live) redraw();
-    else if (!ctx.options.json) printChange(ctx, status);
+    // A health check's result (a new latency, the same state and reason) is no change to print.
+    else if (!ctx.options.json && (before?.state !== status.state || before.reason !== status.reason)) printChange(ctx, status);
   });
   // An event can arrive before the snapshot's answer: it is the newer of the two.
   for (const status of (await client.call('subscribe')).services) if (!states.has(status.name)) states.set(status.name, status);

@@ -8,6 +8,7 @@ import type { LogFiles } from '../logs/log-files';
 import type { TerminateResult } from '../process/terminate';
 import type { ProcessRecord } from '../state/service-record';
 import type { UsageTarget } from '../usage/usage-sampler';
+import type { TerminalProcess, TerminalRequest } from '../terminals/terminal-process';
 
 /** Where a registry's paths and env references are resolved. */
 export interface RegistryContext {
@@ -81,9 +82,35 @@ export interface Adoption {
   readonly notes: readonly string[];
 }
 
+/** What a long start is doing (pulling an image); `logOnly`: a line for the log (build output), no change of the start's reason. */
+export type StartProgress = (text: string, options?: { readonly logOnly?: boolean }) => void;
+
+/** What a build of a service's image did (docker.build, a compose `build:` section). */
+export interface ImageBuild {
+  /** The image name its containers are created from. */
+  readonly image: string;
+  /** The engine's image id. */
+  readonly id: string;
+  /** False: its inputs had not changed, nothing was built ("up to date"). */
+  readonly built: boolean;
+  /** The running instance (if any) already runs this image: nothing to recreate. */
+  readonly current: boolean;
+}
+
 export interface ServiceDriver {
-  /** `progress` tells what a long start is doing (pulling an image). */
-  start(service: ServiceDefinition, instance: string, configHash: string, context: RunContext, progress: (text: string) => void): Promise<RunningService>;
+  /** `progress` tells what a long start is doing (pulling or building an image). */
+  start(service: ServiceDefinition, instance: string, configHash: string, context: RunContext, progress: StartProgress): Promise<RunningService>;
+  /**
+   * Builds the service's image if its inputs changed, leaving what runs alone; `running` is the
+   * instance that runs now, if one does. Absent: its mode builds nothing. Throws StartError when the build fails.
+   */
+  build?(service: ServiceDefinition, running: ProcessRecord | undefined, context: RunContext, say: (text: string) => void): Promise<ImageBuild>;
+  /**
+   * Deploys a new revision in place while it runs (a Helm chart's `helm upgrade`), the run followed
+   * on: what runs serves until the new revision is ready, and a failure leaves the previous one.
+   * Absent: its mode replaces a run only by a restart. Throws StartError when it fails.
+   */
+  redeploy?(service: ServiceDefinition, context: RunContext, say: (text: string) => void): Promise<void>;
   /**
    * After a manager restart: watches the instance an earlier manager started, if it still runs — the
    * recorded one, else one found by its own means (markers, labels) — and stops any other instance.
@@ -94,6 +121,11 @@ export interface ServiceDriver {
   reap(record: ProcessRecord, context: RunContext): Promise<void>;
   /** Releases what the driver holds open (event streams); what runs keeps running. */
   close?(): void;
+  /**
+   * Opens a terminal into the running instance `record` names: a shell (or `request.cmd`) beside
+   * its process, in its container or pod. Present for the modes whose table entry says `exec`.
+   */
+  exec?(record: ProcessRecord, service: ServiceDefinition, context: RunContext, request: TerminalRequest): Promise<TerminalProcess>;
 }
 
 /** A start that cannot happen, said in the registry's terms. */

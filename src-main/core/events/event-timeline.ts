@@ -10,6 +10,7 @@
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { timelineEventSchema, type ServiceState, type ServiceStatus, type TimelineEvent } from '@shared/contract/service-state';
+import type { WatchTrigger } from '@shared/contract/watch';
 import { readSmallFile } from '../read-small-file';
 import { writeFileAtomic } from '../state/atomic-write';
 
@@ -72,10 +73,37 @@ export class EventTimeline {
       ...(status.nextRetryAt !== undefined ? { retryAt: status.nextRetryAt } : {}),
       ...(logSeq !== undefined && logSeq > 0 ? { logSeq } : {}),
     };
-    this.#ring.push(event);
-    if (this.#ring.length > TIMELINE_CAPACITY) this.#ring.shift();
-    this.#persist(event);
-    return event;
+    return this.#add(event);
+  }
+
+  /** Records a watch trigger of a service (watch-controller.ts), as its log line says it: an entry of its own, its state unchanged. */
+  note(status: ServiceStatus, watch: WatchTrigger, reason: string, logSeq: number | undefined): TimelineEvent {
+    const event: TimelineEvent = {
+      seq: ++this.#seq,
+      at: watch.at,
+      service: status.name,
+      from: status.state,
+      to: status.state,
+      reason,
+      watch,
+      ...(logSeq !== undefined && logSeq > 0 ? { logSeq } : {}),
+    };
+    return this.#add(event);
+  }
+
+  /** Records a terminal session's opening or end (service-terminals.ts): an entry of its own, its state unchanged. */
+  terminalNote(status: ServiceStatus, terminal: NonNullable<TimelineEvent['terminal']>, reason: string, at: number, logSeq: number | undefined): TimelineEvent {
+    const event: TimelineEvent = {
+      seq: ++this.#seq,
+      at,
+      service: status.name,
+      from: status.state,
+      to: status.state,
+      reason: reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 1)}…` : reason,
+      terminal,
+      ...(logSeq !== undefined && logSeq > 0 ? { logSeq } : {}),
+    };
+    return this.#add(event);
   }
 
   /** Matching entries, oldest first: the newest `limit` of them. */
@@ -100,6 +128,13 @@ export class EventTimeline {
   async close(): Promise<void> {
     this.#closed = true;
     await this.flush();
+  }
+
+  #add(event: TimelineEvent): TimelineEvent {
+    this.#ring.push(event);
+    if (this.#ring.length > TIMELINE_CAPACITY) this.#ring.shift();
+    this.#persist(event);
+    return event;
   }
 
   #persist(event: TimelineEvent): void {

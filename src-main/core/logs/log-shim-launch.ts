@@ -72,7 +72,8 @@ export async function startLogShim(script: string, files: LogFiles, instance: st
     shim.stdout?.destroy();
   };
   try {
-    await ready(shim);
+    const answer = await shimAnswer(shim);
+    if (answer !== 'ready') throw new Error(answer.replace(/^error /, ''));
     // An O_RDWR open of a FIFO never blocks and counts as a reader, so the blocking write-end open
     // that follows returns at once even if the shim vanished meanwhile (its output would then be refused, not hang us).
     for (const fifo of fifos) {
@@ -92,8 +93,8 @@ export async function startLogShim(script: string, files: LogFiles, instance: st
   return { fds: [fds[0]!, fds[1]!], release, drained };
 }
 
-/** Resolves when the shim says it holds both read ends; rejects with its reason when it fails or ends first. */
-async function ready(shim: ChildProcess): Promise<void> {
+/** The first line a shim says once started (`ready…` or `error <why>`); rejects when it cannot start, or ends or stays silent first. */
+export async function shimAnswer(shim: ChildProcess): Promise<string> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), READY_WITHIN_MS);
   try {
@@ -109,8 +110,7 @@ async function ready(shim: ChildProcess): Promise<void> {
         if (said.includes('\n')) resolve(said.slice(0, said.indexOf('\n')));
       });
     });
-    const answer = await Promise.race([line, ended]);
-    if (answer !== 'ready') throw new Error(answer.replace(/^error /, ''));
+    return await Promise.race([line, ended]);
   } catch (error) {
     if (abort.signal.aborted) throw new Error(`it did not say it was ready within ${READY_WITHIN_MS / 1000} s`, { cause: error });
     throw error;

@@ -37,25 +37,37 @@ function listeningInodes(port: number, protocol: 'tcp' | 'udp'): Set<string> {
 function ownerOfInodes(inodes: Set<string>): PortOwner {
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
-    if (!Number.isInteger(pid)) continue;
-    let fds: string[];
+    if (Number.isInteger(pid) && holdsInode(pid, inodes)) return { pid, command: commandLine(pid) };
+  }
+  return { pid: undefined, command: undefined };
+}
+
+/** Whether one of the process's file descriptors is one of these sockets (false when it is gone or not ours to read). */
+function holdsInode(pid: number, inodes: Set<string>): boolean {
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return false;
+  }
+  for (const fd of fds) {
+    let target: string;
     try {
-      fds = readdirSync(`/proc/${pid}/fd`);
+      target = readlinkSync(`/proc/${pid}/fd/${fd}`);
     } catch {
       continue;
     }
-    for (const fd of fds) {
-      let target: string;
-      try {
-        target = readlinkSync(`/proc/${pid}/fd/${fd}`);
-      } catch {
-        continue;
-      }
-      const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
-      if (inode && inodes.has(inode)) return { pid, command: commandLine(pid) };
-    }
+    const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+    if (inode && inodes.has(inode)) return true;
   }
-  return { pid: undefined, command: undefined };
+  return false;
+}
+
+/** Whether this process listens on (TCP) or is bound to (UDP) the port now (Linux; elsewhere it cannot be told: false). */
+export function listensOn(pid: number, port: number, protocol: 'tcp' | 'udp' = 'tcp'): boolean {
+  if (process.platform !== 'linux') return false;
+  const inodes = listeningInodes(port, protocol);
+  return inodes.size > 0 && holdsInode(pid, inodes);
 }
 
 function commandLine(pid: number): string | undefined {

@@ -48,7 +48,7 @@ export async function preflight({ service, context, machine, statusOf }: Preflig
     }
   }
   for (const port of service.ports) {
-    const [number, protocol] = typeof port === 'number' ? [port, 'tcp' as const] : [Number(port.split('/')[0]), port.split('/')[1] as 'tcp' | 'udp'];
+    const { number, protocol } = portSpec(port);
     const owner = await portOwner(number, protocol);
     if (owner)
       problems.push(
@@ -68,6 +68,18 @@ function ours(pid: number, home: string): string {
 }
 const OURS_PREFIX = 'a process of service ';
 const OURS_SUFFIX = ' started from this home';
+
+/** A registry port (`8080`, `"53/udp"`) as number and protocol. */
+export function portSpec(port: ServiceDefinition['ports'][number]): { number: number; protocol: 'tcp' | 'udp' } {
+  return typeof port === 'number' ? { number: port, protocol: 'tcp' } : { number: Number(port.split('/')[0]), protocol: port.split('/')[1] as 'tcp' | 'udp' };
+}
+
+/** The port and the pid holding it that a taken-port refusal names, when the holder is not one of ours (readiness.ts may offer to stop it). */
+export function portTakenOf(problem: string): { port: number; protocol: 'tcp' | 'udp'; pid: number } | undefined {
+  if (problem.endsWith(OURS_SUFFIX)) return undefined;
+  const taken = /^port (\d+)\/(tcp|udp) is taken by pid (\d+) \(/.exec(problem);
+  return taken ? { port: Number(taken[1]), protocol: taken[2] as 'tcp' | 'udp', pid: Number(taken[3]) } : undefined;
+}
 
 /** The service of ours a taken-port refusal names as the port's holder, if it names one (readiness.ts offers to stop it). */
 export function portHolderOf(problem: string): string | undefined {

@@ -8,6 +8,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { DependencyEdit, RegistryDefinitions, RegistryGraph } from '@shared/contract/registry';
+import type { RegistryLines } from '@shared/contract/registry-lines';
 import type { ServiceSource } from '@shared/contract/service-source';
 import { serviceLinks, type Registry, type RegistryParseResult } from '@shared/model';
 import { secretMask } from '@shared/model/secret-mask';
@@ -16,8 +17,9 @@ import { writeFileAtomic } from '../state/atomic-write';
 import type { RegistryLocation } from './discover-registry';
 import { displayPathOf, loadRegistry, LOCAL_OVERRIDE_NAME, overridePaths, RegistryError, sourcesKey, type LoadedRegistry } from './load-registry';
 import { readRegistryText } from './read-registry-text';
+import { linesOf } from './registry-lines';
 import { registryValidator } from './registry-validator';
-import { serviceBlock } from './service-block';
+import { serviceBlocks } from './service-block';
 
 /** Saves from one editor arrive as several events; they become one change. */
 const SETTLE_MS = 80;
@@ -71,9 +73,9 @@ export class RegistryFile {
   }
 
   /**
-   * The service's block of the registry file and of each override file that defines it, as each file
-   * has it (service-block.ts); env file secrets read as `${NAME}`, as everywhere they are shown. A file
-   * that cannot be read now has no block.
+   * The service's blocks of the registry file and of each override file that defines it, as each file
+   * has them (service-block.ts: a sub-table placed apart is a block of its own); env file secrets read
+   * as `${NAME}`, as everywhere they are shown. A file that cannot be read now has no block.
    */
   async serviceSource(name: string): Promise<ServiceSourceBlock[]> {
     const loaded = await this.#load();
@@ -82,10 +84,39 @@ export class RegistryFile {
     const blocks: ServiceSourceBlock[] = [];
     for (const [index, path] of files.entries()) {
       const read = await readRegistryText(path).catch(() => undefined);
-      const block = read && 'text' in read ? serviceBlock(read.text, name) : undefined;
-      if (block) blocks.push({ ...block, file: index === 0 ? this.displayPath : displayPathOf(path, this.cwd), text: mask(block.text) });
+      const file = index === 0 ? this.displayPath : displayPathOf(path, this.cwd);
+      for (const block of read && 'text' in read ? serviceBlocks(read.text, name) : []) blocks.push({ ...block, file, text: mask(block.text) });
     }
     return blocks;
+  }
+
+  /**
+   * The file of this registry `file` names (as shown, or its path on disk): the registry itself, an
+   * override file, or an env file one of them reads; undefined for any other path. Faces open only these.
+   */
+  async fileOf(file: string): Promise<RegistryFileRef | undefined> {
+    const loaded = await this.#load();
+    const layers = [this.location.path, ...overridePaths(this.location)];
+    const known: RegistryFileRef[] = [
+      ...layers.map(
+        (path, index) =>
+          ({ path, shown: index === 0 ? this.displayPath : displayPathOf(path, this.cwd), kind: index === 0 ? 'registry' : 'override' }) as const,
+      ),
+      ...loaded.envFiles.map((path) => ({ path, shown: displayPathOf(path, this.cwd), kind: 'env' }) as const),
+    ];
+    return known.find((ref) => ref.shown === file || ref.path === file);
+  }
+
+  /** A located issue's lines in context (registry-lines.ts): of the registry or an override file only; an env file's are withheld. */
+  async linesAround(file: string, line: number, context: number): Promise<RegistryLines> {
+    const ref = await this.fileOf(file);
+    if (!ref) throw new RegistryError({ displayPath: file, issues: [] }, `${file} is not a file of this registry; only its own files are shown`);
+    if (ref.kind === 'env') return { file: ref.shown, kind: ref.kind, firstLine: line, lines: [], lineCount: 0, withheld: ENV_LINES_WITHHELD };
+    const read = await readRegistryText(ref.path).catch((error: NodeJS.ErrnoException) => ({ problem: `cannot be read: ${error.code ?? error.message}` }));
+    if (!('text' in read)) throw new RegistryError({ displayPath: ref.shown, issues: [] }, `${ref.shown} ${read.problem}`);
+    const loaded = await this.#load();
+    const mask = secretMask(loaded.registry?.services.flatMap((s) => (s.fromEnvFiles ? [s.fromEnvFiles] : [])));
+    return { file: ref.shown, kind: ref.kind, ...linesOf(mask(read.text), line, context) };
   }
 
   /** Validates a client's text as if it were this file (with its overrides and env files), off the event loop (registry-validator.ts). */
@@ -217,6 +248,15 @@ export class RegistryFile {
 }
 
 type ServiceSourceBlock = ServiceSource['blocks'][number];
+
+/** A file of this registry: where it is, how it is shown, and what it is. */
+export interface RegistryFileRef {
+  readonly path: string;
+  readonly shown: string;
+  readonly kind: RegistryLines['kind'];
+}
+
+const ENV_LINES_WITHHELD = "an env file's lines hold secret values: they are not shown here; open the file in your editor";
 
 /** The registry or override file named `file` (as shown, or its absolute path), on disk. */
 function layerPath(loaded: LoadedRegistry, file: string): string | undefined {

@@ -1,13 +1,14 @@
 /**
- * A service's block of a registry (or override) file, as the file has it: the lines from its
- * `[services.<name>]` header (or the first `[services.<name>.…]` one) up to the next header of
- * anything else — its own sub-tables (`[services.<name>.health_check]`) are part of it. Pure and
- * bounded: the text is scanned once, multi-line strings are skipped (a `[services.x]` inside one is
- * not a header), and a block over MAX_BLOCK_CHARS is cut at a line and says so. Blank and comment
- * lines right before the next header introduce that one and are left out.
+ * A service's blocks of a registry (or override) file, as the file has them: each run of lines from
+ * a `[services.<name>]` or `[services.<name>.…]` header up to the next header of anything else — its
+ * own sub-tables right after it (`[services.<name>.health_check]`) are part of that block, and one
+ * placed elsewhere in the file is a block of its own. Pure and bounded: the text is scanned once,
+ * multi-line strings are skipped (a `[services.x]` inside one is not a header), and the blocks of a
+ * file share MAX_BLOCK_CHARS: the one that reaches it is cut at a line and says so, none follow.
+ * Blank and comment lines right before the next header introduce that one and are left out.
  */
 
-/** A block longer than this (a service with a huge inline script) is shown cut. */
+/** The service's text of one file, longer than this (a service with a huge inline script), is shown cut. */
 export const MAX_BLOCK_CHARS = 64 * 1024;
 
 export interface ServiceBlock {
@@ -17,31 +18,44 @@ export interface ServiceBlock {
   readonly truncated: boolean;
 }
 
-/** Undefined when the file has no header of the service (it is not there, or only as dotted keys of `[services]`). */
-export function serviceBlock(text: string, name: string): ServiceBlock | undefined {
+/** In file order; none when the file has no header of the service (it is not there, or only as dotted keys of `[services]`). */
+export function serviceBlocks(text: string, name: string): ServiceBlock[] {
   const lines = text.split('\n');
+  const runs: { start: number; end: number }[] = [];
   let open: MultiLine = undefined;
   let start: number | undefined;
-  let end = lines.length;
   for (const [index, line] of lines.entries()) {
     const path = open === undefined ? headerPath(line) : undefined;
     if (path) {
       const ours = path.length >= 2 && path[0] === 'services' && path[1] === name;
       if (start === undefined && ours) start = index;
       else if (start !== undefined && !ours) {
-        end = index;
-        break;
+        runs.push({ start, end: index });
+        start = undefined;
       }
     }
     open = scanLine(line, open);
   }
-  if (start === undefined) return undefined;
+  if (start !== undefined) runs.push({ start, end: lines.length });
+  const blocks: ServiceBlock[] = [];
+  let room = MAX_BLOCK_CHARS;
+  for (const run of runs) {
+    const block = blockOf(lines, run.start, run.end, room);
+    blocks.push(block);
+    room -= block.text.length;
+    if (block.truncated) break;
+  }
+  return blocks;
+}
+
+/** The lines start..end as a block, cut at a line when longer than `room`. */
+function blockOf(lines: readonly string[], start: number, end: number, room: number): ServiceBlock {
   while (end > start + 1 && /^\s*(#.*)?\r?$/.test(lines[end - 1]!)) end -= 1;
   // The last line's CR belongs to the line break left out.
   const block = lines.slice(start, end).join('\n').replace(/\r$/, '');
-  if (block.length <= MAX_BLOCK_CHARS) return { line: start + 1, text: block, truncated: false };
-  const cut = block.lastIndexOf('\n', MAX_BLOCK_CHARS);
-  return { line: start + 1, text: block.slice(0, cut > 0 ? cut : MAX_BLOCK_CHARS), truncated: true };
+  if (block.length <= room) return { line: start + 1, text: block, truncated: false };
+  const cut = block.lastIndexOf('\n', room);
+  return { line: start + 1, text: block.slice(0, cut > 0 ? cut : room), truncated: true };
 }
 
 /** The delimiter of a multi-line string still open at the end of a line. */

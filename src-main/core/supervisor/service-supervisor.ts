@@ -9,7 +9,7 @@ import type { ProbeResult } from '@shared/contract/health';
 import { formatDuration, type ServiceDefinition } from '@shared/model';
 import { maskDeep, secretMask, type Mask } from '@shared/model/secret-mask';
 import { PreflightError } from '../preflight/preflight';
-import { StartError, type ExitReport, type RunningService } from '../drivers/driver';
+import { StartError, type ExitReport, type ImageBuild, type RunningService } from '../drivers/driver';
 import { tailLog } from '../logs/log-reader';
 import { currentBoot } from '../process/process-identity';
 import type { TerminateResult } from '../process/terminate';
@@ -165,8 +165,8 @@ export class ServiceSupervisor {
     });
   }
 
-  /** `launching` as for start, once the running instance has stopped. */
-  restart(launching?: () => void): Promise<ServiceStatus> {
+  /** `launching` as for start, once the running instance has stopped; `why`: its reason (a watch trigger's line). */
+  restart(launching?: () => void, why = 'restarted by user'): Promise<ServiceStatus> {
     return this.#enqueue(async () => {
       if (this.#detached) return this.#status;
       await this.#stop();
@@ -174,7 +174,72 @@ export class ServiceSupervisor {
       launching?.();
       await this.#preflight();
       this.#tracker.reset();
-      return this.#start('restarted by user');
+      return this.#start(why);
+    });
+  }
+
+  /**
+   * Builds its image again if what goes into it changed (its driver's `build`); when what runs does
+   * not run the image built, it is recreated from it (stopped, then started as a restart is). A
+   * build that fails changes nothing: what runs goes on, and the failure is said (log, event, error).
+   */
+  rebuild(launching?: () => void): Promise<{ readonly status: ServiceStatus; readonly build: ImageBuild; readonly recreated: boolean }> {
+    return this.#enqueue(async () => {
+      const driver = this.deps.driver;
+      if (!driver.build)
+        throw new StartError(`'${this.service.name}' builds no image: only docker services with docker.build and compose services are rebuilt`);
+      const running = this.#running && !this.#running.exited ? this.#running.run.process : undefined;
+      // The build reads the client's values (build args from env references), as the start after it does.
+      launching?.();
+      let build: ImageBuild;
+      try {
+        build = await driver.build(this.service, running, this.deps.context, (text) => this.#log(text));
+      } catch (error) {
+        const message = error instanceof StartError ? error.message : `could not build: ${(error as Error).message}`;
+        const failed = this.#mask(`rebuild failed: ${message}${running ? `; ${runLabel(running)} goes on with the previous image` : ''}`);
+        // Said without a change of state (what runs is as it was): a line in its log, an event for the faces.
+        this.#log(failed);
+        this.#status = { ...this.#status, reason: failed };
+        this.deps.emit(this.#status);
+        throw new StartError(failed);
+      }
+      if (!running || build.current || this.#detached) return { status: this.#status, build, recreated: false };
+      await this.#stop();
+      await this.#preflight();
+      this.#tracker.reset();
+      return { status: await this.#start(`recreated from the rebuilt image ${build.image}`), build, recreated: true };
+    });
+  }
+
+  /**
+   * A new revision in place (its driver's `redeploy`: a Helm chart's `helm upgrade`), its run
+   * followed on; without one, a restart. What does not run is started. A failed upgrade leaves the
+   * previous revision serving, and is said (log, event, error). `why`: the reason (a watch trigger's line).
+   */
+  redeploy(why: string): Promise<ServiceStatus> {
+    const driver = this.deps.driver;
+    if (!driver.redeploy) return this.restart(undefined, why);
+    return this.#enqueue(async () => {
+      if (this.#detached) return this.#status;
+      if (!this.#running || this.#running.exited) {
+        await this.#want(true);
+        await this.#preflight();
+        this.#tracker.reset();
+        return this.#start(why);
+      }
+      this.#log(`upgrading: ${why}`);
+      try {
+        await driver.redeploy!(this.service, this.deps.context, (text) => this.#log(text));
+      } catch (error) {
+        const message = error instanceof StartError ? error.message : (error as Error).message;
+        const failed = this.#mask(`upgrade failed: ${message}; the previous revision goes on`);
+        this.#log(failed);
+        this.#status = { ...this.#status, reason: failed };
+        this.deps.emit(this.#status);
+        throw new StartError(failed);
+      }
+      this.#log('upgraded: its new revision is ready');
+      return this.#status;
     });
   }
 
@@ -317,7 +382,9 @@ export class ServiceSupervisor {
     const logFrom = this.deps.writer.seq;
     try {
       this.#tracker.recordStart(this.#clock.now());
-      run = await this.deps.driver.start(this.service, instance, this.#configHash, this.deps.context, (text) => this.#transition('starting', text));
+      run = await this.deps.driver.start(this.service, instance, this.#configHash, this.deps.context, (text, options) =>
+        options?.logOnly ? this.#log(text) : this.#transition('starting', text),
+      );
     } catch (error) {
       // A StartError says what is wrong in registry terms; anything else (a refused log file…) as it is.
       const message = error instanceof StartError ? error.message : `could not start: ${(error as Error).message}`;
@@ -417,7 +484,11 @@ export class ServiceSupervisor {
           this.#transition('unhealthy', `${failed}: ${result.message}`);
           // Liveness: a process that runs but no longer answers is ended; its restart policy (backoff, crash-loop) brings it back.
           if (check.on_unhealthy === 'restart') void this.#enqueue(() => this.#endRun(run, `unhealthy, ended to restart: ${failed}: ${result.message}`));
-        } else this.#status = { ...this.#status, health: result };
+        } else {
+          // No change of state, but a new latency and message: said too, so every face shows each check (no timeline entry: event-timeline.ts).
+          this.#status = { ...this.#status, health: this.#health };
+          this.deps.emit(this.#status);
+        }
       },
     });
   }

@@ -21,6 +21,8 @@ interface PreloadBridge {
   onMessage(listener: (message: unknown) => void): () => void;
   /** Opens an http(s) URL in the system browser (the main process checks it). */
   openLink?(url: string): void;
+  /** Opens a registry file, as an issue names it, in the system's default application (the main process checks it is one). */
+  openFile?(file: string): void;
   /** Open at login, in the tray: read (no argument) or set, answering what the system now says (desktop app only). */
   loginItem?(open?: boolean): Promise<boolean>;
 }

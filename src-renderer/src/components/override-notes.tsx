@@ -1,26 +1,23 @@
 /**
  * What override files set, where people look: a small "override" badge on a service's card and node
- * (the files and keys in its title, and in its accessible name), and one muted line naming the
+ * (the files and keys in its popover, and in its accessible name), and one muted line naming the
  * services an override disabled — they are in neither the graph nor the cards, so this is where
  * they are said to be missing on purpose.
  */
 import { useRegistry } from '../api/client-context';
 import { disabledByFile, fileName, overrideText, type ServiceOverride } from '../state/override-view';
+import { Tooltip } from './tooltip';
 
 /** Nothing when no override set a value of this service. */
 export function OverrideBadge({ service, overrides }: { service: string; overrides: readonly ServiceOverride[] }) {
   if (overrides.length === 0) return null;
   const detail = overrideText(overrides, (file) => file);
   return (
-    <span
-      className="override-badge"
-      role="note"
-      title={`Set by an override file:\n${detail}`}
-      aria-label={`${service} override: ${detail}`}
-      data-testid={`override-${service}`}
-    >
-      override
-    </span>
+    <Tooltip text={`Set by an override file:\n${detail}`}>
+      <span className="override-badge" role="note" aria-label={`${service} override: ${detail}`} data-testid={`override-${service}`}>
+        override
+      </span>
+    </Tooltip>
   );
 }
 
@@ -32,7 +29,7 @@ export function DisabledByOverride() {
   return (
     <div className="override-disabled" data-testid="override-disabled">
       {disabled.map(({ file, services }) => (
-        <p key={file} title={file}>
+        <p key={file}>
           Disabled by {fileName(file)}: {services.join(', ')}
         </p>
       ))}

@@ -1,4 +1,4 @@
-/** What the person is looking at: the selected service, the one whose detail is open, the services view (table or cards), a highlighted set on the graph, folded groups, and notices. */
+/** What the person is looking at: the selected service, the one whose detail is open, the services view (table or cards), a highlighted set on the graph, folded groups, a log line asked for, and notices. */
 import { create } from 'zustand';
 
 /** `notice`: the notice that explains it; the highlight goes when that notice does. */
@@ -14,6 +14,17 @@ export interface Notice {
 export interface StopRequest {
   readonly name: string;
   readonly dependents: readonly string[];
+}
+
+/**
+ * A line of a service's log to bring into view (an event's lifecycle line): asked by whoever links
+ * to it, taken by the log view of that service once its lines are in (log-view.tsx). `id` tells one
+ * request from the next for the same line.
+ */
+export interface LogReveal {
+  readonly id: number;
+  readonly service: string;
+  readonly seq: number;
 }
 
 /** How the Services tab shows them: the dense table (first) or the cards. */
@@ -38,6 +49,11 @@ interface UiState {
   openDetail(name: string | undefined): void;
   setServicesView(view: ServicesView): void;
   readonly stopRequest: StopRequest | undefined;
+  readonly logReveal: LogReveal | undefined;
+  /** Asks the log view of `service` to show its line `seq`. */
+  revealLog(service: string, seq: number): void;
+  /** The request with `id` was met (a newer one stays). */
+  revealed(id: number): void;
   readonly highlight: Highlight;
   readonly notices: readonly Notice[];
   /** Groups (labels; '' for the services without one) folded on the graph and the cards alike. */
@@ -52,6 +68,7 @@ interface UiState {
 }
 
 let nextNotice = 1;
+let nextReveal = 1;
 
 /** The notices without `id`, and no highlight that it explained. */
 const withoutNotice = (state: Pick<UiState, 'notices' | 'highlight'>, id: number) => ({
@@ -73,6 +90,9 @@ export const useUi = create<UiState>((set, get) => ({
     set({ servicesView });
   },
   stopRequest: undefined,
+  logReveal: undefined,
+  revealLog: (service, seq) => set({ logReveal: { id: nextReveal++, service, seq } }),
+  revealed: (id) => set((state) => (state.logReveal?.id === id ? { logReveal: undefined } : {})),
   highlight: undefined,
   notices: [],
   collapsed: new Set(),

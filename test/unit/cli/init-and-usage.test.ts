@@ -78,6 +78,9 @@ describe('usage', () => {
       'start',
       'stop',
       'restart',
+      'rebuild',
+      'exec',
+      'attach',
       'why',
       'status',
       'health',
@@ -93,7 +96,7 @@ describe('usage', () => {
       .split('\n')
       .filter((line) => /^ {2}\S/.test(line))
       .map((line) => line.trim().split(/\s+/)[0]);
-    expect(platformCommands).toEqual(['start', 'stop', 'restart', 'status', 'update', 'logs', 'health', 'help']);
+    expect(platformCommands).toEqual(['start', 'stop', 'restart', 'status', 'update', 'logs', 'watch', 'health', 'help']);
   });
 });
 

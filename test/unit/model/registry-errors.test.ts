@@ -37,7 +37,7 @@ const cases: [string, string, string[]][] = [
   [
     'docker image missing',
     '[services.g]\n[services.g.deployment]\nmode = "docker"\n\n[services.g.deployment.docker]\nports = ["3000:3000"]\n',
-    ['services.toml:5:1 services.g.deployment.docker.image: required'],
+    ['services.toml:5:1 services.g.deployment.docker: needs `image` (the image to run) or `build` (how to build it)'],
   ],
   [
     'bad docker port mapping',

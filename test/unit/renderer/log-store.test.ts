@@ -76,16 +76,41 @@ describe('LogStore', () => {
     expect(texts(store).at(-1)).toBe('api line 49997');
   });
 
-  it('puts older lines before what it holds, the newest of them when there is not room for all', () => {
+  it('puts older lines before what it holds while there is room', () => {
     const store = new LogStore(5);
     store.add(entry('api', 10, 'ten'));
     store.add(entry('db', 20, 'twenty'));
     expect(store.oldestSeq('api')).toBe(10);
-    expect(store.prepend([entry('api', 7, 'seven'), entry('api', 8, 'eight'), entry('api', 9, 'nine'), entry('db', 19, 'nineteen')])).toBe(3);
+    expect(store.prepend([entry('api', 8, 'eight'), entry('api', 9, 'nine'), entry('db', 19, 'nineteen')])).toEqual({ taken: 3, dropped: 0 });
     expect(texts(store)).toEqual(['api eight', 'api nine', 'db nineteen', 'api ten', 'db twenty']);
     expect([store.total, store.matched, store.full]).toEqual([5, 5, true]);
     expect(store.oldestSeq('api')).toBe(8);
-    expect(store.prepend([entry('api', 1, 'one')])).toBe(0);
+  });
+
+  it('when full, lets go of its newest lines for older ones, as a scrollback, so what it holds stays unbroken', () => {
+    const store = new LogStore(5);
+    store.setQuery(compiled({ text: 'e' }));
+    for (const [seq, text] of [
+      [10, 'ten'],
+      [11, 'eleven'],
+      [12, 'twelve'],
+      [13, 'thirteen'],
+      [14, 'fourteen'],
+    ] as const)
+      store.add(entry('api', seq, text));
+    expect(store.prepend([entry('api', 7, 'seven'), entry('api', 8, 'eight'), entry('api', 9, 'nine')])).toEqual({ taken: 3, dropped: 3 });
+    expect(texts(store)).toEqual(['api seven', 'api eight', 'api nine', 'api ten', 'api eleven']);
+    expect([store.total, store.matched]).toEqual([5, 5]);
+    expect(store.keptIndexOf('api', 9)).toBe(2);
+    expect(store.holds('api', 12)).toBe(false);
+    // More than it holds at all: the newest of them, in place of everything.
+    store.setQuery(compiled({}));
+    expect(store.prepend([1, 2, 3, 4, 5, 6].map((seq) => entry('api', seq, `n${seq}`)))).toEqual({ taken: 5, dropped: 5 });
+    expect(texts(store)).toEqual(['api n2', 'api n3', 'api n4', 'api n5', 'api n6']);
+    store.setQuery(compiled({ text: 'e' }));
+    expect([store.total, store.matched]).toEqual([5, 0]);
+    expect(store.keptIndexOf('api', 2)).toBe(-1); // held, but the query hides it
+    expect(store.holds('api', 2)).toBe(true);
   });
 
   it('clears everything', () => {

@@ -1,7 +1,7 @@
 /**
  * Native processes. Each service runs in its own session and process group, with its stdout and
- * stderr piped to its log shim (which appends them to the raw files, capped), so it outlives the
- * manager that started it. Where the machine allows, it is placed in a cgroup of its own before it
+ * stderr piped to its log shim (which appends them to the raw files, capped), or on a terminal held
+ * by its pty shim when it is interactive (service-output.ts), so it outlives the manager that started it. Where the machine allows, it is placed in a cgroup of its own before it
  * can fork (cgroup-launch.ts), which holds its every descendant; else its process tree is recorded
  * as it is seen (process-tree.ts); markers in its environment are the last resort for finding it
  * again. A launcher that exits 0 while its cgroup (or tree) still holds processes is a forking
@@ -24,10 +24,12 @@ import { binaryProblems } from './binary-preflight';
 import { cgroupMembers, followForking, forkingNote, wasForking, watchForking, type MembersOf } from './forking-run';
 import type { ProcessRecord } from '../../state/service-record';
 import { StartError, type Adoption, type ExitReport, type RunContext, type RunningService, type ServiceDriver } from '../driver';
-import { logShimScript, startLogShim, type LogShim } from '../../logs/log-shim-launch';
+import { startServiceOutput } from './service-output';
 import { commandSpec, launchSpec, type LaunchSpec } from './launch-spec';
 import { findOnPath } from '../../preflight/find-on-path';
 import { runPreStart, startPostStart, stopHooks } from './service-hooks';
+import { openLocalTerminal } from '../../terminals/local-terminal';
+import type { TerminalProcess, TerminalRequest } from '../../terminals/terminal-process';
 
 /** How often an adopted process (not our child, so no exit event) is checked. */
 const ADOPTED_POLL_MS = 250;
@@ -42,15 +44,8 @@ export class BinaryDriver implements ServiceDriver {
     const spec = launchSpec(service, context);
     if (!existsSync(spec.cwd)) throw new StartError(`working directory missing: ${spec.cwd}`);
     await runPreStart(service, spec, context.logs);
-    const shim = logShimScript();
-    if (!shim) throw new StartError('the log shim is not built (out/cli/log-shim.js): run `npm install` or `npm run build` in the package folder');
-    let logShim: LogShim;
-    try {
-      logShim = await startLogShim(shim, context.logs, instance, `${service.name} ${instance}`);
-    } catch (error) {
-      throw new StartError(`could not start the log shim: ${(error as Error).message}`);
-    }
-    const { fds, drained } = logShim;
+    const output = await startServiceOutput(service, spec, instance, context);
+    const { drained } = output;
     const cgroup = createInstanceCgroup(context.home, service.name, instance);
     let child: ChildProcess;
     try {
@@ -59,14 +54,16 @@ export class BinaryDriver implements ServiceDriver {
       if (problem) throw new StartError(problem);
       const cgroups = cgroup ? limitedCgroups(service, cgroup) : [];
       const shellArgv = spec.shell ? ['/bin/sh', '-c', [spec.command, ...spec.args].join(' ')] : [spec.command, ...spec.args];
-      const [file, args] = cgroup ? launchInCgroup(shellArgv[0]!, shellArgv.slice(1)) : [spec.command, [...spec.args]];
+      // On a terminal, a shell command is spelt out: ttyLaunch wraps an argv, not spawn's `shell`.
+      const direct: [string, string[]] = service.interactive ? [shellArgv[0]!, shellArgv.slice(1)] : [spec.command, [...spec.args]];
+      const [file, args] = output.launch(cgroup ? launchInCgroup(shellArgv[0]!, shellArgv.slice(1)) : direct);
       child = spawn(file, args, {
         cwd: spec.cwd,
         env: { ...spec.env, ...markers(context.home, service.name, instance) },
-        shell: !cgroup && spec.shell,
+        shell: !cgroup && !service.interactive && spec.shell,
         detached: true,
-        // Its output goes to the log shim through real pipes, which caps what reaches the disk and drains it while no manager runs.
-        stdio: cgroup ? ['ignore', fds[0], fds[1], GATE_STDIO] : ['ignore', fds[0], fds[1]],
+        // Its output goes to a shim (log or pty) that caps what reaches the disk and drains it while no manager runs.
+        stdio: cgroup ? [...output.stdio, GATE_STDIO] : output.stdio,
         // Straight into its user (setgid, setuid, no supplementary groups): no wrapper process; the launcher is moved into its cgroup by us.
         ...(spec.runAs ? { uid: spec.runAs.uid, gid: spec.runAs.gid } : {}),
       });
@@ -120,7 +117,7 @@ export class BinaryDriver implements ServiceDriver {
       throw error;
     } finally {
       // The service holds its own copies; once they close, the shim ends.
-      logShim.release();
+      output.release();
     }
   }
 
@@ -171,6 +168,12 @@ export class BinaryDriver implements ServiceDriver {
   /** Whatever its main process left running in its group or by its markers goes too: no orphans. */
   async reap(record: ProcessRecord, context: RunContext): Promise<void> {
     await terminate({ home: context.home, instance: record.instance, leader: leaderOf(record) }, 1_000);
+  }
+
+  /** A shell (or the command) in its working directory, with its environment (env references read) and account. */
+  exec(_record: ProcessRecord, service: ServiceDefinition, context: RunContext, request: TerminalRequest): Promise<TerminalProcess> {
+    const spec = launchSpec(service, context);
+    return openLocalTerminal({ cwd: spec.cwd, env: spec.env, ...(spec.runAs ? { uid: spec.runAs.uid, gid: spec.runAs.gid } : {}) }, request);
   }
 }
 

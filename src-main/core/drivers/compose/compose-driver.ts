@@ -10,9 +10,19 @@ import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { expandPlaceholders, type ServiceDefinition } from '@shared/model';
 import type { TerminateResult } from '../../process/terminate';
 import type { ProcessRecord } from '../../state/service-record';
-import { StartError, type Adoption, type RegistryContext, type RunContext, type RunningService, type ServiceDriver } from '../driver';
+import {
+  StartError,
+  type Adoption,
+  type ImageBuild,
+  type RegistryContext,
+  type RunContext,
+  type RunningService,
+  type ServiceDriver,
+  type StartProgress,
+} from '../driver';
 import { ContainerRuntime, type Inspected } from '../docker/container-runtime';
 import { stopContainer } from '../docker/docker-driver';
+import { composeBuild, composeBuildOf, composeImageNames } from './compose-build';
 import { detectCompose, type ComposeCommand } from './compose-command';
 
 interface ComposeTarget {
@@ -28,19 +38,41 @@ export class ComposeDriver implements ServiceDriver {
     this.#runtime = new ContainerRuntime(env);
   }
 
-  async start(
-    service: ServiceDefinition,
-    _instance: string,
-    _configHash: string,
-    context: RunContext,
-    progress: (text: string) => void,
-  ): Promise<RunningService> {
+  async start(service: ServiceDefinition, _instance: string, _configHash: string, context: RunContext, progress: StartProgress): Promise<RunningService> {
     const target = composeTarget(service, context);
+    // Built first when it has a `build:` section (compose-build.ts), as `up --build` would, with its output in the log.
+    if (composeBuildOf(target)?.build !== false) {
+      progress(`docker compose build ${target.service} (project ${target.project})`);
+      await composeBuild(await this.#command(), target, this.env, (line) => progress(line, { logOnly: true }));
+    }
     progress(`docker compose up ${target.service} (project ${target.project})`);
     await this.#compose(target, ['up', '-d', '--no-deps', target.service]);
     const found = await this.#find(target);
     if (!found) throw new StartError(`compose reported ${target.service} up, but no container of project ${target.project} runs it`);
     return this.#runtime.follow(found, context, Math.floor(Date.parse(found.State.StartedAt) / 1000));
+  }
+
+  /** `compose build`; what runs is recreated by the start after (Compose recreates a container whose image changed). */
+  async build(service: ServiceDefinition, running: ProcessRecord | undefined, context: RunContext, say: (text: string) => void): Promise<ImageBuild> {
+    const target = composeTarget(service, context);
+    const section = composeBuildOf(target);
+    const image = async () => {
+      for (const name of composeImageNames(target, section?.image)) {
+        const found = await this.#runtime.docker
+          .getImage(name)
+          .inspect()
+          .catch(() => undefined);
+        if (found) return { name, id: found.Id };
+      }
+      return undefined;
+    };
+    const before = await image();
+    if (section?.build === false) say(`${target.service} runs an image (no build: section in ${target.file}): nothing to build`);
+    else await composeBuild(await this.#command(), target, this.env, say);
+    const after = await image();
+    const container = running?.container ? await this.#runtime.inspect(running.container).catch(() => undefined) : undefined;
+    const id = after?.id ?? '';
+    return { image: after?.name ?? section?.image ?? target.service, id, built: id !== (before?.id ?? ''), current: !after || container?.Image === id };
   }
 
   async adopt(service: ServiceDefinition, record: ProcessRecord | undefined, _configHash: string, context: RunContext): Promise<Adoption> {
@@ -81,9 +113,14 @@ export class ComposeDriver implements ServiceDriver {
    */
   #found: ComposeCommand | undefined;
 
-  async #compose(target: ComposeTarget, args: readonly string[]): Promise<void> {
+  async #command(): Promise<ComposeCommand> {
     const compose = (this.#found ??= await detectCompose(this.env));
     if (!compose) throw new StartError('Docker Compose not found: neither `docker compose` (v2) nor `docker-compose` (v1) runs on PATH');
+    return compose;
+  }
+
+  async #compose(target: ComposeTarget, args: readonly string[]): Promise<void> {
+    const compose = await this.#command();
     const argv = [...compose.argv.slice(1), '-p', target.project, '-f', target.file, ...args];
     await new Promise<void>((done, fail) =>
       execFile(compose.argv[0]!, argv, { env: { ...this.env }, cwd: dirname(target.file), maxBuffer: 16 * 1024 * 1024 }, (error, _stdout, stderr) =>

@@ -7,10 +7,13 @@
 import type { ServiceDefinition } from '@shared/model';
 import type { TerminateResult } from '../../process/terminate';
 import type { ProcessRecord } from '../../state/service-record';
-import { StartError, type Adoption, type RunContext, type RunningService, type ServiceDriver } from '../driver';
+import { StartError, type Adoption, type ImageBuild, type RunContext, type RunningService, type ServiceDriver, type StartProgress } from '../driver';
 import { containerName, containerSpec, LABEL, MANAGED_BY, ownedBy } from './container-spec';
 import { ContainerRuntime, type Inspected } from './container-runtime';
+import { buildServiceImage, removeEarlierBuilds } from './image-build';
 import { ensureImage } from './image-pull';
+import { openDockerExec } from '../../terminals/docker-exec';
+import type { TerminalProcess, TerminalRequest } from '../../terminals/terminal-process';
 
 export class DockerDriver implements ServiceDriver {
   readonly #runtime: ContainerRuntime;
@@ -19,31 +22,37 @@ export class DockerDriver implements ServiceDriver {
     this.#runtime = new ContainerRuntime(env);
   }
 
-  async start(
-    service: ServiceDefinition,
-    instance: string,
-    configHash: string,
-    context: RunContext,
-    progress: (text: string) => void,
-  ): Promise<RunningService> {
+  async start(service: ServiceDefinition, instance: string, configHash: string, context: RunContext, progress: StartProgress): Promise<RunningService> {
     const runtime = this.#runtime;
     const name = containerName(service);
     const existing = await runtime.inspect(name);
+    if (existing && !ownedBy(existing.Config.Labels, service.name, context.home)) {
+      throw new StartError(
+        `a container named '${name}' exists that provisioning does not manage (image ${existing.Config.Image}, ${existing.State.Status}); it is left untouched: remove or rename it, or set deployment.docker.container_name`,
+      );
+    }
+    const deployment = service.deployment.docker!;
+    // Built (or found up to date) before anything is removed: a failed build leaves the container there.
+    const built = deployment.build
+      ? await buildServiceImage(runtime.docker, service, context, (text, step) => progress(text, step ? undefined : { logOnly: true }))
+      : undefined;
     if (existing) {
-      if (!ownedBy(existing.Config.Labels, service.name, context.home)) {
-        throw new StartError(
-          `a container named '${name}' exists that provisioning does not manage (image ${existing.Config.Image}, ${existing.State.Status}); it is left untouched: remove or rename it, or set deployment.docker.container_name`,
-        );
-      }
-      if (existing.State.Running && existing.Config.Labels[LABEL.configHash] === configHash) return runtime.follow(existing, context, 0);
+      const sameConfig = existing.Config.Labels[LABEL.configHash] === configHash;
+      const sameImage = !built || existing.Image === built.id;
+      if (existing.State.Running && sameConfig && sameImage) return runtime.follow(existing, context, 0);
       progress(
-        existing.Config.Labels[LABEL.configHash] === configHash ? `replacing the stopped container ${name}` : `recreating ${name}: its configuration changed`,
+        !sameConfig
+          ? `recreating ${name}: its configuration changed`
+          : !sameImage
+            ? `recreating ${name}: its image was rebuilt`
+            : `replacing the stopped container ${name}`,
       );
       await runtime.docker.getContainer(existing.Id).remove({ force: true });
     }
-    await ensureImage(runtime.docker, service.deployment.docker!, progress);
-    await this.#ensureNetwork(service.deployment.docker!.network);
-    const container = await runtime.docker.createContainer(containerSpec(service, instance, configHash, context));
+    if (!built) await ensureImage(runtime.docker, { image: deployment.image!, pull: deployment.pull }, progress);
+    await this.#ensureNetwork(deployment.network);
+    const spec = containerSpec(service, instance, configHash, context);
+    const container = await runtime.docker.createContainer(built ? { ...spec, Image: built.tag } : spec);
     await runtime.events.ready();
     try {
       await container.start();
@@ -55,7 +64,14 @@ export class DockerDriver implements ServiceDriver {
         port ? `host port ${port} is already allocated (another container or process holds it)` : `docker could not start ${name}: ${message.trim()}`,
       );
     }
+    if (built) await removeEarlierBuilds(runtime.docker, service.name, context.home, built.id);
     return runtime.follow(await container.inspect(), context, 0);
+  }
+
+  async build(service: ServiceDefinition, running: ProcessRecord | undefined, context: RunContext, say: (text: string) => void): Promise<ImageBuild> {
+    const built = await buildServiceImage(this.#runtime.docker, service, context, (text) => say(text));
+    const container = running?.container ? await this.#runtime.inspect(running.container).catch(() => undefined) : undefined;
+    return { image: built.tag, id: built.id, built: built.built, current: container?.Image === built.id };
   }
 
   async adopt(service: ServiceDefinition, record: ProcessRecord | undefined, _configHash: string, context: RunContext): Promise<Adoption> {
@@ -76,6 +92,11 @@ export class DockerDriver implements ServiceDriver {
   /** The stopped container stays (for `docker logs` and inspection) until the next start replaces it. */
   async reap(record: ProcessRecord): Promise<void> {
     this.#runtime.release(record.instance);
+  }
+
+  /** `docker exec` in its container (docker-exec.ts). */
+  exec(record: ProcessRecord, service: ServiceDefinition, _context: RunContext, request: TerminalRequest): Promise<TerminalProcess> {
+    return openDockerExec(this.#runtime.docker, record.container ?? containerName(service), request);
   }
 
   close(): void {

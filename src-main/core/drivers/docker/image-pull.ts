@@ -16,7 +16,11 @@ interface PullEvent {
 export const imageNotPulled = (image: string): string =>
   `image ${image} is not on this machine and pull = "never": build or load it first (docker build / docker load)`;
 
-export async function ensureImage(docker: Docker, deployment: DockerDeployment, progress: (text: string) => void): Promise<void> {
+export async function ensureImage(
+  docker: Docker,
+  deployment: Pick<DockerDeployment, 'pull'> & { readonly image: string },
+  progress: (text: string) => void,
+): Promise<void> {
   const { image, pull } = deployment;
   const present = await docker
     .getImage(image)

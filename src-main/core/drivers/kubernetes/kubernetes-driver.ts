@@ -16,6 +16,8 @@ import { StartError, type Adoption, type RegistryContext, type RunContext, type 
 import { KubeTargetError, loadKubeTarget, type KubeTarget } from './kube-target';
 import { selectorOf, WorkloadWatch } from './workload-watch';
 import { podCounters } from './pod-usage';
+import { openKubeExec } from '../../terminals/kube-exec';
+import type { TerminalProcess, TerminalRequest } from '../../terminals/terminal-process';
 
 type KubernetesDeployment = NonNullable<ServiceDefinition['deployment']['kubernetes']>;
 const FIELD_MANAGER = 'provisioning';
@@ -34,26 +36,7 @@ export class KubernetesDriver implements ServiceDriver {
     const target = await this.#target(kubernetes, context);
     const applied: string[] = [];
     if (kubernetes.helm) {
-      progress(`helm upgrade --install ${releaseOf(service)} (waiting up to ${service.startup.timeout / 1000}s)`);
-      const values = service.deployment.kubernetes!.helm!.values;
-      // JSON is YAML: the registry's values table reaches helm on its stdin, never in a file.
-      const stdin = Object.keys(values).length > 0 ? JSON.stringify(values) : undefined;
-      await helm(
-        context,
-        target,
-        kubernetes,
-        [
-          'upgrade',
-          '--install',
-          releaseOf(service),
-          ...chartArgs(service, context),
-          ...(stdin ? ['-f', '-'] : []),
-          '--wait',
-          '--timeout',
-          `${Math.ceil(service.startup.timeout / 1000)}s`,
-        ],
-        stdin,
-      );
+      await upgrade(service, target, context, progress);
       applied.push('helm', 'upgrade', '--install', releaseOf(service));
     } else {
       for (const object of await manifests(service, context)) {
@@ -63,6 +46,13 @@ export class KubernetesDriver implements ServiceDriver {
       progress(`applied ${applied.join(', ')} in ${kubernetes.namespace}`);
     }
     return this.#follow(service, target, instance, configHash, ['kubernetes', 'apply', ...applied], context);
+  }
+
+  /** A chart's new revision (its files or values changed): `helm upgrade`, the rollout followed by the watch already on it. */
+  async redeploy(service: ServiceDefinition, context: RunContext, say: (text: string) => void): Promise<void> {
+    const kubernetes = service.deployment.kubernetes!;
+    if (!kubernetes.helm) throw new StartError(`'${service.name}' is not a Helm chart: its manifests are applied again by a restart`);
+    await upgrade(service, await this.#target(kubernetes, context), context, say);
   }
 
   async adopt(service: ServiceDefinition, record: ProcessRecord | undefined, configHash: string, context: RunContext): Promise<Adoption> {
@@ -122,6 +112,16 @@ export class KubernetesDriver implements ServiceDriver {
     this.#watches.delete(record.instance);
   }
 
+  /** The Kubernetes exec API in the first running pod of its Deployment (kube-exec.ts). */
+  async exec(_record: ProcessRecord, service: ServiceDefinition, context: RunContext, request: TerminalRequest): Promise<TerminalProcess> {
+    const { AppsV1Api } = await import('@kubernetes/client-node');
+    const target = await this.#target(service.deployment.kubernetes!, context);
+    const namespace = service.deployment.kubernetes!.namespace;
+    const name = workloadOf(service);
+    const deployment = await target.config.makeApiClient(AppsV1Api).readNamespacedDeployment({ name, namespace });
+    return openKubeExec(target.config, namespace, selectorOf(deployment), `deployment/${name} in ${namespace}`, request);
+  }
+
   close(): void {
     this.#watches.forEach((watch) => watch.close());
     this.#watches.clear();
@@ -174,6 +174,18 @@ export class KubernetesDriver implements ServiceDriver {
 }
 
 const releaseOf = (service: ServiceDefinition) => service.deployment.kubernetes!.helm?.release ?? service.name;
+
+/** `helm upgrade --install --wait`: the release's next revision (its first, when there is none), ready within the startup timeout. */
+async function upgrade(service: ServiceDefinition, target: KubeTarget, context: RunContext, progress: (text: string) => void): Promise<void> {
+  const kubernetes = service.deployment.kubernetes!;
+  progress(`helm upgrade --install ${releaseOf(service)} (waiting up to ${service.startup.timeout / 1000}s)`);
+  const values = kubernetes.helm!.values;
+  // JSON is YAML: the registry's values table reaches helm on its stdin, never in a file.
+  const stdin = Object.keys(values).length > 0 ? JSON.stringify(values) : undefined;
+  const timeout = `${Math.ceil(service.startup.timeout / 1000)}s`;
+  const args = ['upgrade', '--install', releaseOf(service), ...chartArgs(service, context), ...(stdin ? ['-f', '-'] : []), '--wait', '--timeout', timeout];
+  await helm(context, target, kubernetes, args, stdin);
+}
 const workloadOf = (service: ServiceDefinition) => service.deployment.kubernetes!.deployment ?? releaseOf(service);
 
 const path = (file: string, context: RegistryContext) => {

@@ -1,8 +1,8 @@
 /**
  * The Events view (key e): the owner's timeline of state changes, newest first — time, service,
  * from → to, reason — filterable by service, state ("problems": failures and refusals) and text.
- * A row's service selects it; its "log" opens the Logs view of that service (the entry keeps the
- * seq of its lifecycle line).
+ * A row's service selects it; its "log" opens the Logs view of that service at the entry's own
+ * lifecycle line (the entry keeps its seq; the view loads older lines to reach it: ui-store.ts).
  */
 import { useMemo } from 'react';
 import type { TimelineEvent } from '@shared/contract/service-state';
@@ -11,6 +11,7 @@ import { toneOf } from '@shared/contract/state-meaning';
 import { useRegistry } from '../../api/client-context';
 import { NO_FILTER, useEvents, type EventsFilter } from '../../state/events-store';
 import { matchesSearch } from '../../state/service-view';
+import { useUi } from '../../state/ui-store';
 
 interface Props {
   readonly onService: (name: string) => void;
@@ -104,7 +105,10 @@ export function EventsView({ onService, onLogs }: Props) {
                   <button
                     type="button"
                     className="link"
-                    onClick={() => onLogs(event.service)}
+                    onClick={() => {
+                      if (event.logSeq) useUi.getState().revealLog(event.service, event.logSeq);
+                      onLogs(event.service);
+                    }}
                     aria-label={`Log of ${event.service}${event.logSeq ? ` at line ${event.logSeq}` : ''}`}
                   >
                     log

@@ -12,7 +12,6 @@ import '@xyflow/react/dist/style.css';
 import { useQuery } from '@tanstack/react-query';
 import {
   Background,
-  Controls,
   MiniMap,
   ReactFlow,
   useReactFlow,
@@ -28,6 +27,7 @@ import { toneOf } from '@shared/contract/state-meaning';
 import { useClient, useHealthHistories, useRegistry, useUsageHistories } from '../../api/client-context';
 import { DisabledByOverride } from '../../components/override-notes';
 import { Tooltip } from '../../components/tooltip';
+import { GraphControls } from './graph-controls';
 import { overridesOf } from '../../state/override-view';
 import { useServices } from '../../state/services-store';
 import { carrying, groupsOf } from '../../state/service-groups';
@@ -41,6 +41,7 @@ import { RoutedEdge, type RoutedFlowEdge } from './routed-edge';
 import { ServiceNode, type ServiceFlowNode } from './service-node';
 import { isDirection, nearestInDirection } from './spatial-nav';
 import { useDependencyEditing } from './use-dependency-editing';
+import { OpenAtLine } from '../file-viewer/open-at-line';
 
 const nodeTypes = { service: ServiceNode, 'group-header': GroupNode };
 const edgeTypes = { routed: RoutedEdge };
@@ -238,7 +239,7 @@ export function GraphView({ search }: { search: string }) {
           <ul>
             {errors.map((i) => (
               <li key={`${i.line}:${i.column}:${i.message}`}>
-                {i.file}:{i.line}:{i.column} {i.path.join('.')}: {i.message}
+                {i.file}:{i.line}:{i.column} {i.path.join('.')}: {i.message} <OpenAtLine issue={i} />
               </li>
             ))}
           </ul>
@@ -270,7 +271,7 @@ export function GraphView({ search }: { search: string }) {
           proOptions={{ hideAttribution: true }}
         >
           <Background gap={24} />
-          <Controls showInteractive={false} />
+          <GraphControls fit={FIT} />
           {services.length > 12 ? <MiniMap pannable zoomable /> : null}
           <RefitOnChange structure={`${structure}|${[...collapsed].join(',')}`} />
         </ReactFlow>

@@ -11,6 +11,7 @@ import { OverrideBadge } from '../../components/override-notes';
 import { ServiceCause, useCause } from '../../components/service-cause';
 import { ServiceLinks } from '../../components/service-links';
 import { Sparkline } from '../../components/sparkline';
+import { useTooltip } from '../../components/tooltip';
 import { UsageSparkline, usageText } from '../../components/usage-sparkline';
 import { DriftBadge } from '../drift/drift-badge';
 import type { ServiceOverride } from '../../state/override-view';
@@ -43,16 +44,19 @@ function ServiceNodeView({ data, selected }: NodeProps<ServiceFlowNode>) {
   const cause = useCause(status);
   // Drawn dashed: it is watched from here at most (a remote service), never started or stopped.
   const external = status !== undefined && notRunHere(status);
+  // What the node does not show: its trouble in full, its description, its usage figures (name and state are on it).
+  const explained = [trouble, service.description, status?.usage ? usageText(status.usage) : undefined].filter(Boolean).join('\n');
+  const tooltip = useTooltip<HTMLDivElement>(explained);
   return (
     <div
+      {...(explained ? tooltip.anchor : {})}
       className={`service-node tone-${cause.tone}${service.kind === 'task' ? ' task' : ''}${external ? ' external' : ''}${selected ? ' selected' : ''}${mark ? ` mark-${mark}` : ''}${dimmed ? ' dimmed' : ''}`}
-      title={trouble ?? `${service.name}${service.kind === 'task' ? ' (task)' : ''}: ${state}${service.description ? `\n${service.description}` : ''}`}
       data-testid={`node-${service.name}`}
       data-state={state}
       role="group"
       aria-roledescription="service"
       tabIndex={focusable ? 0 : -1}
-      aria-describedby="graph-keys"
+      aria-describedby={explained ? `graph-keys ${tooltip.id}` : 'graph-keys'}
       aria-label={`${service.name}, ${state}${trouble ? `: ${trouble}` : ''}`}
     >
       {/* Handles are for the mouse (a plain div may not carry a name); the keyboard edits in the side card's list. */}
@@ -72,13 +76,14 @@ function ServiceNodeView({ data, selected }: NodeProps<ServiceFlowNode>) {
         {status?.health ? <span className="node-latency">{status.health.latencyMs.toFixed(0)} ms</span> : null}
         <Sparkline points={history} width={64} height={16} />
         {status?.usage ? (
-          <span className="node-usage" title={usageText(status.usage)}>
+          <span className="node-usage">
             <UsageSparkline points={usage} width={48} height={16} />
           </span>
         ) : null}
       </div>
       {status ? <ServiceCause status={status} /> : null}
       <Handle type="source" position={Position.Right} />
+      {tooltip.popover}
     </div>
   );
 }

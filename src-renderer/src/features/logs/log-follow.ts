@@ -37,6 +37,8 @@ export interface LogSink {
   gap(service: string, from: number, to: number): void;
   /** A problem worth showing inline (a tail or follow that failed). */
   note(text: string): void;
+  /** The first tails are all in (read or failed): what was held when the view opened is there. */
+  loaded?(): void;
 }
 
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -107,7 +109,7 @@ export function followLogs(client: LogClient, services: readonly string[], sink:
     if (missing.length > 0) void load(missing);
   });
 
-  void load(services);
+  void load(services).then(() => stopped || sink.loaded?.());
 
   return () => {
     stopped = true;

@@ -33,15 +33,15 @@ export function renderEntry(entry: HeldEntry, display: DisplayOptions): string {
   return display.cutAt === undefined ? text : cutToWidth(text, display.cutAt);
 }
 
-/** Every entry the store's query keeps, as terminal text, and how many of them are log lines. */
-export function renderKept(store: LogStore, display: DisplayOptions): { text: string; lines: number } {
+/** Every entry the store's query keeps, as terminal text, how many of them are log lines, and how many entries (terminal lines) in all. */
+export function renderKept(store: LogStore, display: DisplayOptions): { text: string; lines: number; entries: number } {
   const parts: string[] = [];
   let lines = 0;
   for (const entry of store.kept()) {
     parts.push(renderEntry(entry, display));
     if (entry.kind === 'line') lines++;
   }
-  return { text: parts.join(''), lines };
+  return { text: parts.join(''), lines, entries: parts.length };
 }
 
 /** What is shown as plain text, lines whole (a download is not cut to the window). */

@@ -92,7 +92,7 @@ export class LogStore {
     return this.matching;
   }
 
-  /** No room for older lines: loading more would only push out the ones just loaded. */
+  /** No room for older lines: loading more lets go of the newest ones (the view stops following then). */
   get full(): boolean {
     return this.lines >= this.max;
   }
@@ -111,18 +111,30 @@ export class LogStore {
     return keep;
   }
 
-  /** Older entries, oldest first, before everything held; as many as there is room for, the newest of them. Returns how many lines were taken. */
-  prepend(older: readonly HeldEntry[]): number {
-    const room = Math.max(0, this.max - this.lines);
+  /**
+   * Older entries, oldest first, before everything held, as a terminal's scrollback: the newest `max`
+   * of them, and where there is no room for them, the newest entries held are let go (`dropped`
+   * lines), so what is held stays one unbroken stretch of the log. Returns how many lines were taken.
+   */
+  prepend(older: readonly HeldEntry[]): { taken: number; dropped: number } {
     const lines = older.filter((entry) => entry.kind === 'line');
-    const taken = lines.slice(Math.max(0, lines.length - room));
+    const taken = lines.slice(Math.max(0, lines.length - this.max));
+    let dropped = 0;
+    while (this.lines + taken.length > this.max) {
+      const entry = this.entries.pop()!;
+      const shown = this.shown.pop()!;
+      if (entry.kind !== 'line') continue;
+      this.lines--;
+      dropped++;
+      if (shown) this.matching--;
+    }
     const kept = taken.map((entry) => this.compiled.keeps(entry));
     this.entries = [...taken, ...this.entries.slice(this.head)];
     this.shown = [...kept, ...this.shown.slice(this.head)];
     this.head = 0;
     this.lines += taken.length;
     this.matching += kept.filter(Boolean).length;
-    return taken.length;
+    return { taken: taken.length, dropped };
   }
 
   /** Another query: every held entry is judged again. */
@@ -149,6 +161,27 @@ export class LogStore {
       if (entry.kind === 'line' && entry.service === service) return entry.line.seq;
     }
     return undefined;
+  }
+
+  /** Where the service's line `seq` is among the entries the query keeps (-1: not held, or hidden by the query). */
+  keptIndexOf(service: string, seq: number): number {
+    let index = 0;
+    for (let i = this.head; i < this.entries.length; i++) {
+      if (!this.shown[i]) continue;
+      const entry = this.entries[i]!;
+      if (entry.kind === 'line' && entry.service === service && entry.line.seq === seq) return index;
+      index++;
+    }
+    return -1;
+  }
+
+  /** Whether the service's line `seq` is held at all (shown or not). */
+  holds(service: string, seq: number): boolean {
+    for (let i = this.head; i < this.entries.length; i++) {
+      const entry = this.entries[i]!;
+      if (entry.kind === 'line' && entry.service === service && entry.line.seq === seq) return true;
+    }
+    return false;
   }
 
   clear(): void {

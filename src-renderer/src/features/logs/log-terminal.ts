@@ -128,6 +128,25 @@ export class LogTerminal {
     });
   }
 
+  /**
+   * Brings the `index`-th of the `count` entries last written (a rewrite) into view, a third of the
+   * way down, once xterm has parsed what is queued; `select`: that line becomes the selection too
+   * (themed, so visible in both themes) until the next click. Counted from the bottom, as xterm lets
+   * go of its oldest rows when wrapped lines outnumber its scrollback.
+   */
+  reveal(index: number, count: number, select: boolean): void {
+    this.terminal.write('', () => {
+      if (this.disposed) return;
+      const buffer = this.terminal.buffer.active;
+      let row = buffer.baseY + buffer.cursorY; // the empty row after the last line
+      for (let back = count - index; back > 0 && row > 0; ) if (!buffer.getLine(--row)?.isWrapped) back--;
+      let end = row;
+      while (buffer.getLine(end + 1)?.isWrapped) end++;
+      this.terminal.scrollToLine(Math.max(0, row - Math.floor(this.terminal.rows / 3)));
+      if (select) this.terminal.selectLines(row, end);
+    });
+  }
+
   /** What Enter and Shift+Enter move between (undefined: nothing). */
   setHighlight(highlight: Highlight | undefined): void {
     this.highlight = highlight;

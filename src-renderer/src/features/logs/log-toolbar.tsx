@@ -5,6 +5,7 @@
  */
 import type { KeyboardEvent, RefObject } from 'react';
 import type { LogStreamName } from '@shared/contract/log-filter';
+import { Tooltip } from '../../components/tooltip';
 import type { LogQuery } from './log-store';
 
 const STREAMS: readonly { stream: LogStreamName; label: string; title: string }[] = [
@@ -49,7 +50,8 @@ export interface LogToolbarProps {
   timestamps: boolean;
   onToggleTimestamps: () => void;
   olderDisabled: boolean;
-  olderTitle: string | undefined;
+  /** What Older does now (its popover). */
+  olderNote: string;
   onOlder: () => void;
   onClear: () => void;
   onCopy: () => void;
@@ -118,9 +120,11 @@ export function LogToolbar(props: LogToolbarProps) {
           Time
         </Toggle>
       </span>
-      <button type="button" aria-label="Load older lines" title={props.olderTitle} disabled={props.olderDisabled} onClick={props.onOlder}>
-        Older
-      </button>
+      <Tooltip text={props.olderNote}>
+        <button type="button" aria-label="Load older lines" disabled={props.olderDisabled} onClick={props.onOlder}>
+          Older
+        </button>
+      </Tooltip>
       <button type="button" aria-label="Clear the log" onClick={props.onClear}>
         Clear
       </button>

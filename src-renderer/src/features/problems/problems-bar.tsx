@@ -8,6 +8,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { problemsOf, type Problem } from '@shared/contract/problems';
 import { useClient, useRegistry } from '../../api/client-context';
+import { Tooltip } from '../../components/tooltip';
 import { ownFault } from '../../state/cause-view';
 import { followEvents, NO_FILTER, useEvents, type EventsFilter } from '../../state/events-store';
 import { useServices } from '../../state/services-store';
@@ -50,24 +51,16 @@ export function ProblemsBar({ onOpen }: { onOpen: () => void }) {
       aria-label="Problems"
       data-testid="problems-bar"
     >
-      <button
-        type="button"
-        className="problems-count errors"
-        onClick={() => open({ state: 'problems' })}
-        data-testid="problems-errors"
-        title={errors.map((p) => p.text).join('\n')}
-      >
-        <span aria-hidden="true">✖</span> {plural(errors.length, 'error')}
-      </button>
-      <button
-        type="button"
-        className="problems-count warnings"
-        onClick={() => open({})}
-        data-testid="problems-warnings"
-        title={warned.map((p) => p.text).join('\n')}
-      >
-        <span aria-hidden="true">⚠</span> {plural(warned.length, 'warning')}
-      </button>
+      <Tooltip text={errors.length > 0 ? errors.map((p) => p.text).join('\n') : 'No errors now.'}>
+        <button type="button" className="problems-count errors" onClick={() => open({ state: 'problems' })} data-testid="problems-errors">
+          <span aria-hidden="true">✖</span> {plural(errors.length, 'error')}
+        </button>
+      </Tooltip>
+      <Tooltip text={warned.length > 0 ? warned.map((p) => p.text).join('\n') : 'No warnings now.'}>
+        <button type="button" className="problems-count warnings" onClick={() => open({})} data-testid="problems-warnings">
+          <span aria-hidden="true">⚠</span> {plural(warned.length, 'warning')}
+        </button>
+      </Tooltip>
       {first ? (
         <button type="button" className="link problems-first" onClick={() => open(first.service ? { service: first.service } : {})}>
           {first.text}

@@ -1,6 +1,11 @@
-/** Preflight and readiness: per service, running, ready, would start, or blocked — with every reason. */
+/**
+ * Preflight and readiness: per service, running, ready, would start, or blocked — with every reason
+ * and the fixes the owner names; above them the registry's located problems, each opening its file at the line.
+ */
 import { useQuery } from '@tanstack/react-query';
-import { useClient } from '../../api/client-context';
+import { formatKeyPath } from '@shared/model/registry-issue';
+import { useClient, useRegistry } from '../../api/client-context';
+import { OpenAtLine } from '../file-viewer/open-at-line';
 import { preflightRow } from '../../state/preflight-rows';
 import { useServices } from '../../state/services-store';
 import { Remedies } from './remedies';
@@ -8,6 +13,7 @@ import { Remedies } from './remedies';
 export function ReadinessPanel() {
   const client = useClient();
   const mirror = useServices((s) => s.mirror);
+  const registry = useRegistry();
   const readiness = useQuery({ queryKey: ['readiness'], queryFn: () => client.call('readiness'), refetchInterval: 5_000 });
   if (readiness.isLoading) return <p className="hint">Checking…</p>;
   if (readiness.error) return <p role="alert">{readiness.error.message}</p>;
@@ -22,6 +28,25 @@ export function ReadinessPanel() {
           Check now
         </button>
       </p>
+      {registry.issues.length > 0 ? (
+        <section aria-label="Registry problems" data-testid="registry-problems">
+          <h3>
+            {registry.file}: {registry.issues.length === 1 ? 'one problem' : `${registry.issues.length} problems`}
+          </h3>
+          <ul className="located-issues">
+            {registry.issues.map((issue) => (
+              <li key={`${issue.file}:${issue.line}:${issue.column}:${issue.message}`}>
+                <span>
+                  {issue.file}:{issue.line}:{issue.column} {issue.path.length > 0 ? `${formatKeyPath(issue.path)}: ` : ''}
+                  {issue.severity === 'warning' ? 'warning: ' : ''}
+                  {issue.message}
+                </span>
+                <OpenAtLine issue={issue} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <table>
         <thead>
           <tr>
@@ -38,7 +63,7 @@ export function ReadinessPanel() {
               <td>
                 {row.reasons.length ? row.reasons.map((r) => <div key={r}>{r}</div>) : '—'}
                 {/* A running service's row is its live state: nothing to fix before a start. */}
-                <Remedies remedies={row.verdict === 'running' ? undefined : remediesOf.get(row.name)} />
+                <Remedies service={row.name} remedies={row.verdict === 'running' ? undefined : remediesOf.get(row.name)} />
               </td>
             </tr>
           ))}

@@ -107,13 +107,14 @@ export function SourceSection({ name }: { name: string }) {
       <h3 id="detail-source">In the file</h3>
       {source.error ? <p className="hint">{source.error.message}</p> : null}
       {source.data?.blocks.length === 0 ? <p className="hint">No [services.{name}] table in the files (defined as dotted keys?).</p> : null}
+      {/* Every block, also a sub-table kept apart and each override file's: the definition is all of them. */}
       {source.data?.blocks.map((block) => (
-        <figure key={block.file} className="toml-block">
+        <figure key={`${block.file}:${block.line}`} className="toml-block">
           <figcaption>
-            <span title={block.file}>{fileName(block.file)}</span>, line {block.line}
+            <code>{block.file}</code>, line {block.line}
             {block.truncated ? ' (cut: the block is longer than shown)' : ''}
           </figcaption>
-          <pre data-testid={`toml-${fileName(block.file)}`} tabIndex={0}>
+          <pre data-testid={`toml-${fileName(block.file)}-${block.line}`} tabIndex={0}>
             {block.text}
           </pre>
         </figure>

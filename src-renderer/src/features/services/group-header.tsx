@@ -4,6 +4,7 @@
  * them). The services without a label get a header without the buttons.
  */
 import { SERVING } from '@shared/contract/state-meaning';
+import { Tooltip } from '../../components/tooltip';
 import { useServices } from '../../state/services-store';
 import { UNGROUPED, type ServiceGroup } from '../../state/service-groups';
 import { useUi } from '../../state/ui-store';
@@ -31,24 +32,16 @@ function GroupButtons({ label, actsOn }: { label: string; actsOn: readonly strin
   const { act, pending } = useGroupAction(label);
   return (
     <span className="group-actions">
-      <button
-        type="button"
-        disabled={pending !== undefined}
-        onClick={() => act('start')}
-        aria-label={`Start group ${label}`}
-        title={`Start ${actsOn.join(', ')} and what they need`}
-      >
-        {pending === 'start' ? 'Starting…' : '▶ Start group'}
-      </button>
-      <button
-        type="button"
-        disabled={pending !== undefined}
-        onClick={() => act('stop')}
-        aria-label={`Stop group ${label}`}
-        title={`Stop ${actsOn.join(', ')} and what needs them`}
-      >
-        {pending === 'stop' ? 'Stopping…' : '■ Stop group'}
-      </button>
+      <Tooltip text={`Start ${actsOn.join(', ')} and what they need`}>
+        <button type="button" disabled={pending !== undefined} onClick={() => act('start')} aria-label={`Start group ${label}`}>
+          {pending === 'start' ? 'Starting…' : '▶ Start group'}
+        </button>
+      </Tooltip>
+      <Tooltip text={`Stop ${actsOn.join(', ')} and what needs them`}>
+        <button type="button" disabled={pending !== undefined} onClick={() => act('stop')} aria-label={`Stop group ${label}`}>
+          {pending === 'stop' ? 'Stopping…' : '■ Stop group'}
+        </button>
+      </Tooltip>
     </span>
   );
 }

@@ -19,6 +19,7 @@ import { useServices } from '../../state/services-store';
 import { formatUptime, stopImpact } from '../../state/service-view';
 import { useUi } from '../../state/ui-store';
 import { useServiceAction } from './use-service-actions';
+import { WatchToggle } from './watch-toggle';
 
 interface Props {
   readonly status: ServiceStatus;
@@ -65,13 +66,15 @@ export function ServiceCard({ status, service, history = [], usage = [], now, on
       </header>
       {cause.reason || cause.blockedBy.length > 0 ? null : <p className="reason">{status.reason}</p>}
       <ServiceCause status={status} />
+      <WatchToggle status={status} />
       {service?.description ? <p className="description">{service.description}</p> : null}
       <dl className="facts">
         {status.health ? (
           <>
             <dt>health</dt>
-            <dd title={status.health.message}>
+            <dd>
               {status.health.ok ? 'passing' : 'failing'} · {status.health.latencyMs.toFixed(0)} ms <Sparkline points={history} />
+              <span className="health-message">{status.health.message}</span>
             </dd>
           </>
         ) : null}

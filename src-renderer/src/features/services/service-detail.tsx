@@ -9,6 +9,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, type RefObject } from 'react';
 import { actionsOf } from '@shared/contract/service-actions';
+import { TerminalSection } from '../terminal/terminal-section';
 import type { ServiceAction } from '@shared/contract/service-state';
 import { toneOf } from '@shared/contract/state-meaning';
 import { useClient, useRegistry } from '../../api/client-context';
@@ -17,8 +18,9 @@ import { useUi } from '../../state/ui-store';
 import { WhySection } from '../why/why-section';
 import { DefinitionSection, EventsSection, HealthHistory, SourceSection } from './detail-sections';
 import { useServiceAction } from './use-service-actions';
+import { WatchToggle } from './watch-toggle';
 
-const ACTION_LABEL: Record<ServiceAction, string> = { start: 'Start', stop: 'Stop', restart: 'Restart' };
+const ACTION_LABEL: Record<ServiceAction, string> = { start: 'Start', stop: 'Stop', restart: 'Restart', rebuild: 'Rebuild' };
 
 export function ServiceDetail({ onLogs }: { onLogs: (name: string) => void }) {
   const name = useUi((s) => s.detail);
@@ -125,6 +127,7 @@ function Body({
         </span>
       </header>
       {status ? <p className="reason">{status.reason}</p> : <p className="hint">The engine does not run this service (not in the registry it runs).</p>}
+      {status ? <WatchToggle status={status} /> : null}
       {service?.description ? <p className="description">{service.description}</p> : null}
       <div className="detail-grid">
         <div className="detail-column">
@@ -143,6 +146,7 @@ function Body({
           <SourceSection name={name} />
         </div>
       </div>
+      <TerminalSection name={name} />
     </article>
   );
 }

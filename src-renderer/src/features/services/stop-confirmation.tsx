@@ -2,6 +2,7 @@
 import { useEffect, useRef } from 'react';
 import { useUi } from '../../state/ui-store';
 import { useServiceAction } from './use-service-actions';
+import { ConfirmMenu } from '../../components/confirm-menu';
 
 export function StopConfirmation() {
   const request = useUi((s) => s.stopRequest);
@@ -31,21 +32,7 @@ function Body({ name, dependents, done }: { name: string; dependents: readonly s
           <li key={d}>{d}</li>
         ))}
       </ul>
-      <menu>
-        <button type="button" onClick={done} autoFocus>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="danger"
-          onClick={() => {
-            act('stop-cascade');
-            done();
-          }}
-        >
-          Stop {dependents.length + 1} services
-        </button>
-      </menu>
+      <ConfirmMenu confirm={`Stop ${dependents.length + 1} services`} onConfirm={() => act('stop-cascade')} onCancel={done} />
     </form>
   );
 }

@@ -14,7 +14,7 @@ import { rootCauses } from '../../state/root-causes';
 import type { ContractClient } from '../../api/contract-client';
 import { useUi, type StopRequest } from '../../state/ui-store';
 
-export type Action = 'start' | 'stop' | 'restart' | 'stop-cascade';
+export type Action = 'start' | 'stop' | 'restart' | 'rebuild' | 'stop-cascade';
 
 /** The failures of a platform operation, in words: one line per root cause (root-causes.ts). */
 const failureOf = (report: PlatformReport): string | undefined => rootCauses(report);
@@ -28,6 +28,11 @@ export async function serviceAction(client: ContractClient, name: string, action
   if (action === 'start') return { failure: failureOf(await client.call('platformStart', { names: [name] })) };
   if (action === 'restart') {
     await client.call('restart', { name });
+    return {};
+  }
+  // A failed build is the call's error (a notice); the running container is left as it was.
+  if (action === 'rebuild') {
+    await client.call('rebuild', { name });
     return {};
   }
   if (action === 'stop-cascade') return { failure: failureOf(await client.call('platformStop', { names: [name] })) };

@@ -14,6 +14,7 @@ import { useHello } from '../../api/use-hello';
 import { overriddenBy, registryNow, savedPathNote, savedPathNotice } from '../../state/registry-origin';
 import { useUi } from '../../state/ui-store';
 import { RegistryChangeConfirmation } from './registry-confirmation';
+import { WebTerminalsSetting } from '../terminal/web-terminals-setting';
 
 export function SettingsPanel() {
   const client = useClient();
@@ -124,6 +125,7 @@ export function SettingsPanel() {
           </label>
         </fieldset>
       )}
+      <WebTerminalsSetting enabled={current.webTerminals} onChange={(webTerminals) => save.mutate({ webTerminals })} />
       {tracking && (
         <p className="hint" aria-label="Process tracking">
           Process tracking: {trackingLine(tracking)}

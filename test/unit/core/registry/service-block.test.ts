@@ -1,6 +1,9 @@
 /** A service's TOML block sliced from a registry file's text: exact lines, sub-tables kept, the next service's header and its comments left out. */
 import { describe, expect, it } from 'vitest';
-import { headerPath, MAX_BLOCK_CHARS, serviceBlock } from '../../../../src-main/core/registry/service-block';
+import { headerPath, MAX_BLOCK_CHARS, serviceBlocks } from '../../../../src-main/core/registry/service-block';
+
+/** The first block (these files have one per service). */
+const serviceBlock = (text: string, name: string) => serviceBlocks(text, name)[0];
 
 const FILE = [
   '# the platform',
@@ -56,6 +59,27 @@ describe('serviceBlock', () => {
     expect(block.truncated).toBe(true);
     expect(block.text.length).toBeLessThanOrEqual(MAX_BLOCK_CHARS);
     expect(block.text.endsWith('"0123456789"')).toBe(true);
+  });
+});
+
+describe('serviceBlocks', () => {
+  it("gives each run of the service's headers as a block of its own, with its line, in file order", () => {
+    const split = ['[services.api]', 'x = 1', '', '[services.db]', 'y = 2', '', '# its check, kept apart', '[services.api.health_check]', 'kind = "http"'].join(
+      '\n',
+    );
+    expect(serviceBlocks(split, 'api')).toEqual([
+      { line: 1, text: '[services.api]\nx = 1', truncated: false },
+      { line: 8, text: '[services.api.health_check]\nkind = "http"', truncated: false },
+    ]);
+    expect(serviceBlocks(split, 'db')).toEqual([{ line: 4, text: '[services.db]\ny = 2', truncated: false }]);
+    expect(serviceBlocks(split, 'web')).toEqual([]);
+  });
+
+  it("shares the bound among a file's blocks: the one that reaches it is cut, none follow", () => {
+    const long = `[services.a]\n${'x = "0123456789"\n'.repeat(MAX_BLOCK_CHARS / 20)}[services.b]\n`;
+    const blocks = serviceBlocks(`${long}[services.a.more]\n${long.slice(long.indexOf('\n') + 1)}[services.a.last]\nz = 1\n`, 'a');
+    expect(blocks.map((b) => b.truncated)).toEqual([false, true]);
+    expect(blocks.reduce((sum, b) => sum + b.text.length, 0)).toBeLessThanOrEqual(MAX_BLOCK_CHARS);
   });
 });
 

@@ -1,0 +1,199 @@
+/**
+ * The development loop on real processes and real inotify: a watched change restarts the service
+ * (new process, in order, said in its log and timeline); with cascade its dependents follow once it
+ * is healthy, once per burst; ignored paths never trigger (checked against a later positive change).
+ * Order and causality only: nothing here depends on how fast the machine is.
+ */
+import { mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { StateEvent } from '@shared/contract/service-state';
+import { formatIssue, parseRegistry } from '@shared/model';
+import { logFiles } from '../../src-main/core/logs/log-files';
+import { tailLog } from '../../src-main/core/logs/log-reader';
+import { alive, freePort, waitFor } from '../support/engine-harness';
+import { demoService, watchHarnesses } from '../support/watch-harness';
+
+const open = watchHarnesses();
+
+const triggers = (events: StateEvent[]) => events.filter((e) => e.transition?.watch).map((e) => e.transition!);
+/** `service`'s states, in order, from the index `from` of the events on. */
+const statesOf = (events: StateEvent[], service: string, from = 0) =>
+  events
+    .slice(from)
+    .filter((e) => e.status.name === service && e.transition && !e.transition.watch)
+    .map((e) => e.status.state);
+
+/** inotify watches this process holds, as the kernel lists them. */
+function inotifyWatches(): number {
+  let count = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    let target: string;
+    try {
+      target = readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      continue; // closed since the listing
+    }
+    if (target !== 'anon_inode:inotify') continue;
+    count += readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('inotify wd:')).length;
+  }
+  return count;
+}
+
+describe('watch', () => {
+  it('restarts a binary service when a watched source file changes: a new process, in order, said in its log and timeline', async () => {
+    const port = await freePort();
+    const h = await open(demoService('api', port, 'watch = { paths = ["src/**"], debounce = "100ms" }'), ['src/app.js']);
+    const first = await h.engine.start('api');
+    expect(first.state).toBe('healthy');
+    expect(h.engine.status()[0]!.watch).toEqual({ on: false });
+    expect(await h.engine.watch(['api'], true)).toEqual(['api']);
+    expect(h.engine.status()[0]!.watch).toEqual({ on: true });
+    const mark = h.events.length;
+    h.write('src/app.js');
+    const restarted = await waitFor(() => {
+      const now = h.engine.status()[0]!;
+      return now.state === 'healthy' && now.pid !== first.pid && now;
+    });
+    expect(alive(first.pid!)).toBe(false);
+    const [trigger] = triggers(h.events);
+    expect(trigger).toMatchObject({ service: 'api', from: 'healthy', to: 'healthy', reason: 'watch: src/app.js changed → restart' });
+    expect(trigger!.watch).toMatchObject({ file: 'src/app.js', more: 0, action: 'restart' });
+    // The trigger, then the restart of its whole tree through the supervisor, in this order.
+    const index = h.events.findIndex((e) => e.transition?.watch);
+    expect(index).toBeGreaterThanOrEqual(mark);
+    expect(statesOf(h.events, 'api', index)).toEqual(['stopping', 'stopped', 'starting', 'healthy']);
+    expect(h.events.slice(index).find((e) => e.status.state === 'starting')!.status.reason).toBe('watch: src/app.js changed → restart');
+    expect(restarted.watch).toMatchObject({ on: true, lastTrigger: { file: 'src/app.js', action: 'restart' } });
+    const lines = (await tailLog(logFiles(join(h.engine.home, 'services', 'logs'), 'api'))).filter((l) => l.stream === 'evt').map((l) => l.text);
+    expect(lines).toContain('watch: src/app.js changed → restart');
+    expect(lines.indexOf('watch: src/app.js changed → restart')).toBeLessThan(lines.lastIndexOf(`stopping: stopping pid ${first.pid}`));
+    expect(h.engine.events({ service: 'api', limit: 100 }).some((e) => e.watch?.file === 'src/app.js')).toBe(true);
+    // Off: the folders are let go.
+    expect(await h.engine.watch(['api'], false)).toEqual([]);
+    expect(h.engine.status()[0]!.watch).toMatchObject({ on: false });
+  });
+
+  it('with cascade, restarts a dependent once the service is healthy again — once for a burst of 20 writes', async () => {
+    const [dbPort, webPort] = [await freePort(), await freePort()];
+    const registry = [
+      demoService('db', dbPort, 'watch = { paths = ["db/**/*.sql"], debounce = "3s", cascade = true }'),
+      demoService('web', webPort, 'dependencies = ["db"]'),
+    ].join('\n');
+    const h = await open(registry, ['db/schema.sql']);
+    await h.engine.start('web');
+    const before = new Map(h.engine.status().map((s) => [s.name, s.pid]));
+    await h.engine.watch([], true);
+    const mark = h.events.length;
+    // Spread out, so each write is its own event: only the debounce (far longer than the gaps) makes them one trigger.
+    for (let i = 0; i < 20; i++) {
+      h.write(`db/migrations/${String(i).padStart(2, '0')}.sql`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await waitFor(() => {
+      const web = h.engine.status().find((s) => s.name === 'web')!;
+      return web.state === 'healthy' && web.pid !== before.get('web');
+    });
+    // A later change is the positive control: everything of the burst was over before it.
+    h.write('db/schema.sql');
+    const controlAt = () => h.events.findIndex((e) => e.transition?.watch?.file === 'db/schema.sql');
+    await waitFor(() => controlAt() >= 0 && statesOf(h.events, 'web', controlAt()).includes('healthy'));
+    expect(triggers(h.events)).toHaveLength(2);
+    const [burst, control] = triggers(h.events);
+    expect(burst!.watch).toMatchObject({ more: 19, action: 'restart' });
+    expect(burst!.watch!.file).toMatch(/^db\/migrations\/\d\d\.sql$/);
+    expect(control!.watch).toMatchObject({ file: 'db/schema.sql', more: 0 });
+    const between = h.events.slice(
+      mark,
+      h.events.findIndex((e) => e.transition === control),
+    );
+    // One restart of each for the whole burst; web's new start comes after db is healthy again.
+    expect(statesOf(between, 'db')).toEqual(['stopping', 'stopped', 'starting', 'healthy']);
+    expect(statesOf(between, 'web').filter((s) => s === 'starting')).toHaveLength(1);
+    const dbHealthy = between.findIndex((e) => e.status.name === 'db' && e.transition && e.status.state === 'healthy');
+    const webStarting = between.findIndex((e) => e.status.name === 'web' && e.transition && e.status.state === 'starting');
+    expect(webStarting).toBeGreaterThan(dbHealthy);
+  });
+
+  it('never triggers for ignored paths, node_modules or .git — and never watches their folders', async () => {
+    const port = await freePort();
+    const h = await open(demoService('api', port, 'watch = { paths = ["src/**"], ignore = ["**/*.log", "src/tmp/**"], debounce = "300ms" }'), [
+      'src/app.js',
+      'src/lib/util.js',
+      'src/node_modules/dep/index.js',
+      'src/.git/HEAD',
+      'src/tmp/cache/a.bin',
+    ]);
+    await h.engine.start('api');
+    const watchesBefore = inotifyWatches();
+    await h.engine.watch(['api'], true);
+    // src and src/lib: node_modules, .git and the ignored src/tmp are never opened.
+    expect(inotifyWatches() - watchesBefore).toBe(2);
+    h.write('src/server.log');
+    h.write('src/node_modules/dep/index.js');
+    h.write('src/node_modules/new-dep/index.js');
+    h.write('src/.git/HEAD');
+    h.write('src/.git/objects/ab/cdef');
+    h.write('src/tmp/cache/b.bin');
+    mkdirSync(join(h.dir, 'src', 'lib', 'node_modules'));
+    h.write('src/lib/node_modules/x.js');
+    // The positive control: one change that counts, after all of the above.
+    h.write('src/lib/util.js');
+    await waitFor(() => triggers(h.events).length === 1 && h.engine.status()[0]!.state === 'healthy' && statesOf(h.events, 'api').includes('stopped'));
+    expect(triggers(h.events)[0]!.watch).toMatchObject({ file: 'src/lib/util.js', more: 0 });
+    expect(inotifyWatches() - watchesBefore).toBe(2);
+  });
+
+  it('picks up folders that appear: a file written in a new folder triggers', async () => {
+    const port = await freePort();
+    const h = await open(demoService('api', port, 'watch = { paths = ["src/**/*.js"], debounce = "100ms" }'), ['src/app.js']);
+    await h.engine.start('api');
+    await h.engine.watch(['api'], true);
+    h.write('src/feature/deep/new.js');
+    await waitFor(() => triggers(h.events).length === 1);
+    expect(triggers(h.events)[0]!.watch!.file).toBe('src/feature/deep/new.js');
+  });
+
+  it('follows a registry update of its watch table without restarting the service: the new paths count, the old ones no more', async () => {
+    const port = await freePort();
+    const text = (paths: string) => demoService('api', port, `watch = { paths = ${paths}, debounce = "100ms" }`);
+    const h = await open(text('["old/**"]'), ['old/a.js', 'new/a.js']);
+    const started = await h.engine.start('api');
+    await h.engine.watch(['api'], true);
+    const { registry } = parseRegistry(text('["new/**"]'), 'services.toml');
+    const report = await h.engine.update(registry!);
+    // Only the watch changed: redefined in place, the process untouched, watching still on.
+    expect(report.changed).toEqual([]);
+    expect(h.engine.status()[0]).toMatchObject({ pid: started.pid, watch: { on: true } });
+    h.write('old/a.js');
+    // The positive control, after the change that must not count.
+    h.write('new/a.js');
+    await waitFor(() => triggers(h.events).length === 1);
+    expect(triggers(h.events)[0]!.watch).toMatchObject({ file: 'new/a.js', more: 0 });
+  });
+
+  it('refuses a bad watch entry with its file, line, column and key path', () => {
+    const text = [
+      '[services.api]',
+      'watch = { paths = ["src/[abc"], debounce = "soon", action = "rebuild" }',
+      '[services.api.deployment]',
+      'mode = "binary"',
+      'binary = { command = "node" }',
+      '[services.web]',
+      'watch = { paths = ["src/**"], action = "rebuild" }',
+      '[services.web.deployment]',
+      'mode = "binary"',
+      'binary = { command = "node" }',
+      '',
+    ].join('\n');
+    const { registry, issues } = parseRegistry(text, 'services.toml');
+    expect(registry).toBeUndefined();
+    expect(issues.map(formatIssue)).toEqual([
+      'services.toml:2:20 services.api.watch.paths[0]: not a glob pattern: a `[` without its `]`',
+      'services.toml:2:33 services.api.watch.debounce: a duration is a number with a unit: ms, s, m or h (e.g. "250ms", "5s", "1m30s")',
+      'services.toml:7:31 services.web.watch.action: rebuild needs docker.build (an image built here from a Dockerfile) or a compose service; use action = "restart"',
+    ]);
+  });
+});
