@@ -15,7 +15,7 @@ import type { TerminalProcess } from '../core/terminals/terminal-process';
 /** Terminals one connection may have open at once. */
 export const MAX_TERMINALS = 16;
 /** Bytes waiting in the transport above which output is no longer read, and below which it is again. */
-export const OUTPUT_HIGH_WATER = 1024 * 1024;
+const OUTPUT_HIGH_WATER = 1024 * 1024;
 const OUTPUT_LOW_WATER = OUTPUT_HIGH_WATER / 4;
 const FLUSH_EVERY_MS = 1000 / 60;
 const DRAIN_POLL_MS = 20;
@@ -30,9 +30,17 @@ interface Open {
   readonly flush: () => void;
 }
 
+/** The answer to an open that a hang-up of all (the connection's end, the setting turned off) overtook. */
+export const HUNG_UP_WHILE_OPENING =
+  'the terminal was hung up while it opened (its connection closed, or terminals were turned off): open it again once allowed';
+
 export class SessionTerminals {
   #next = 1;
   #closed = false;
+  /** Opens under way: they count against the limit from the start, so concurrent opens cannot pass it. */
+  #opening = 0;
+  /** Counts hang-ups of all: an open that one overtook does not survive it. */
+  #generation = 0;
   readonly #open = new Map<number, Open>();
   readonly #kept = new Map<string, () => void>();
 
@@ -41,20 +49,31 @@ export class SessionTerminals {
     private readonly buffered: () => number,
   ) {}
 
-  get size(): number {
-    return this.#open.size;
-  }
-
-  async open(opener: TerminalOpener): Promise<{ id: number }> {
-    if (this.#open.size >= MAX_TERMINALS) throw new EngineError(`at most ${MAX_TERMINALS} terminals per connection: close one first`);
+  /** Opens a terminal; `stillAllowed`, asked once it has opened, may refuse it after all (a setting turned off meanwhile). */
+  async open(opener: TerminalOpener, stillAllowed: () => Promise<boolean> = async () => true): Promise<{ id: number }> {
+    if (this.#closed) throw new EngineError(HUNG_UP_WHILE_OPENING);
+    if (this.#open.size + this.#opening >= MAX_TERMINALS) throw new EngineError(`at most ${MAX_TERMINALS} terminals per connection: close one first`);
     const id = this.#next++;
+    const generation = this.#generation;
     const batch = new OutputBatch(id, this.push, this.buffered);
-    const process = await opener((data, stream) => batch.add(data, stream));
+    this.#opening++;
+    let process: TerminalProcess;
+    let allowed: boolean;
+    try {
+      process = await opener((data, stream) => batch.add(data, stream));
+      allowed = await stillAllowed().catch(() => false);
+    } catch (error) {
+      batch.stop();
+      throw error;
+    } finally {
+      this.#opening--;
+    }
     batch.source = process;
-    // The connection ended while it opened: it does not outlive it.
-    if (this.#closed) {
+    // The connection ended, or all its terminals were hung up, while it opened: it does not outlive that.
+    if (this.#closed || generation !== this.#generation || !allowed) {
+      batch.stop();
       process.close();
-      return { id };
+      throw new EngineError(HUNG_UP_WHILE_OPENING);
     }
     this.#open.set(id, { process, flush: () => batch.flush() });
     void process.ended.then((end) => {
@@ -88,6 +107,7 @@ export class SessionTerminals {
 
   /** Hangs up every terminal of the connection (its end, or a setting turned off). */
   closeAll(): void {
+    this.#generation++;
     this.#open.forEach(({ process }) => process.close());
   }
 

@@ -17,12 +17,18 @@ type Handlers = { [M in TerminalMethod]: (params: CheckedParams<M>, session: Ses
 export function terminalHandlers(engine: Pick<Engine, 'terminal'>, settings: SettingsStore): Handlers {
   return {
     terminalOpen: async ({ service, kind, cmd, tty, cols, rows }, session) => {
-      if (session.face.now === 'web') {
-        if (!(await settings.read()).webTerminals) throw new EngineError(WEB_TERMINALS_OFF);
+      const web = session.face.now === 'web';
+      const allowed = async () => !web || (await settings.read()).webTerminals;
+      if (web) {
+        if (!(await allowed())) throw new EngineError(WEB_TERMINALS_OFF);
         // Turned off while open: what the browser has open ends too.
         session.terminals.keep('web-terminals-setting', () => settings.subscribe((now) => (now.webTerminals ? undefined : session.terminals.closeAll())));
       }
-      return session.terminals.open((output) => engine.terminal(service, { kind, tty, cols, rows, face: session.face.now, output, ...(cmd ? { cmd } : {}) }));
+      // Asked again once it opened: turned off meanwhile (before the subscription above saw it), it is hung up.
+      return session.terminals.open(
+        (output) => engine.terminal(service, { kind, tty, cols, rows, face: session.face.now, output, ...(cmd ? { cmd } : {}) }),
+        allowed,
+      );
     },
     terminalInput: async ({ id, data, end }, { terminals }) => {
       terminals.input(id, Buffer.from(data, 'base64'), end);

@@ -1,7 +1,8 @@
 /**
  * The contract over Electron IPC: each window is a ContractSession. Requests arrive on one channel,
  * answers and numbered events leave on another. A message from any frame but our renderer's is
- * dropped: a navigated or injected frame gets nothing. Messages are bounded both ways as on the
+ * dropped: a navigated or injected frame gets nothing; a reload or navigation of the page ends its
+ * session (its terminals) as the window's end does. Messages are bounded both ways as on the
  * local socket (MAX_FRAME_BYTES, measured as JSON), and the CLI's own methods are refused (cli-only.ts).
  * Written against the few members of ipcMain and WebContents it uses, so it is tested with a double of them.
  */
@@ -16,6 +17,9 @@ export interface IpcSender {
   readonly id: number;
   send(channel: string, message: unknown): void;
   once(event: 'destroyed', listener: () => void): unknown;
+  /** A page's navigation and its renderer's end (a WebContents has it; a double of a page that never navigates may not). */
+  on?(event: 'did-start-navigation', listener: (details: { readonly isMainFrame: boolean; readonly isSameDocument: boolean }) => void): unknown;
+  on?(event: 'render-process-gone', listener: () => void): unknown;
 }
 
 export interface IpcEventLike {
@@ -37,6 +41,26 @@ export function bridgeContract(
   warn: (text: string) => void,
 ): () => void {
   const sessions = new Map<number, ContractSession>();
+  const watched = new Set<number>();
+  const end = (id: number) => {
+    sessions.get(id)?.close();
+    sessions.delete(id);
+  };
+  /**
+   * A window's session ends with its page, not only with the window: a reload or navigation keeps
+   * the sender, and what the old page had open (terminals, follows) must not outlive it. Once per
+   * sender, so reloads add no listeners; the next page's first request starts a new session.
+   */
+  const watch = (sender: IpcSender) => {
+    if (watched.has(sender.id)) return;
+    watched.add(sender.id);
+    sender.once('destroyed', () => {
+      end(sender.id);
+      watched.delete(sender.id);
+    });
+    sender.on?.('did-start-navigation', (details) => void (details.isMainFrame && !details.isSameDocument && end(sender.id)));
+    sender.on?.('render-process-gone', () => end(sender.id));
+  };
   ipc.on(CHANNELS.request, (event, message) => {
     const url = event.senderFrame?.url ?? '';
     if (!trusted(url)) return warn(`refused a contract message from an untrusted frame: ${url || 'unknown'}`);
@@ -54,10 +78,7 @@ export function bridgeContract(
         'desktop',
       );
       sessions.set(event.sender.id, created);
-      event.sender.once('destroyed', () => {
-        created.close();
-        sessions.delete(event.sender.id);
-      });
+      watch(event.sender);
       session = created;
     }
     const size = jsonSize(message);

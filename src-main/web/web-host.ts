@@ -123,20 +123,51 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 /**
  * The owner cannot tell a relayed connection from the CLI's: each is told, before the page's first
  * request, that it serves the web — what the owner refuses a browser (terminals while they are off,
- * turning them on) it then refuses on it. The page cannot say it (cli-only.ts).
+ * turning them on) it then refuses on it. The page cannot say it (cli-only.ts). It fails closed:
+ * only the owner's ok answer to that request lets the page's socket open (an owner that refused
+ * it, said something else or nothing in time would serve the page as the CLI).
  */
+const DECLARE_TIMEOUT_MS = 5_000;
+const DECLARE_ID = 0;
+
 function declaredWeb(owner: Socket): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const failed = () => reject(new Error('the owner closed the connection before it could be used; reload the page'));
-    owner.once('close', failed);
-    const reader = readLines(owner, () => {
+    const refused = (why: string) => {
+      clearTimeout(timer);
       reader.close();
-      owner.off('close', failed);
-      // An owner of an older version has no such method (nor terminals): its answer is an error, all the same.
+      owner.off('close', closed);
+      owner.destroy();
+      reject(
+        new Error(
+          `the owner did not take this connection as the browser's (${why}); reload the page, or restart \`provisioning ui\` and the owner if it persists`,
+        ),
+      );
+    };
+    const closed = () => refused('it closed the connection');
+    const timer = setTimeout(() => refused(`no answer in ${DECLARE_TIMEOUT_MS / 1000} s`), DECLARE_TIMEOUT_MS);
+    // Its errors end in its close (refused above), never in an unhandled 'error'.
+    owner.on('error', () => owner.destroy()).once('close', closed);
+    const reader = readLines(owner, (line) => {
+      const answer = parsed(line);
+      if (answer?.['id'] !== DECLARE_ID) return refused('its first line was not the answer to sessionFace');
+      if (answer['ok'] !== true)
+        return refused(`it answered: ${String((answer['error'] as { message?: unknown } | undefined)?.message ?? 'not ok').slice(0, 200)}`);
+      clearTimeout(timer);
+      reader.close();
+      owner.off('close', closed);
       resolve(owner);
     });
-    owner.write(`${JSON.stringify({ id: 0, method: 'sessionFace', params: { face: 'web' } })}\n`);
+    owner.write(`${JSON.stringify({ id: DECLARE_ID, method: 'sessionFace', params: { face: 'web' } })}\n`);
   });
+}
+
+function parsed(line: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function refuse(socket: Duplex, status: Refusal['status'] | 503, reason: string): void {

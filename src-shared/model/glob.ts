@@ -2,14 +2,22 @@
  * A small glob matcher for watch patterns (Node 20 has no path.matchesGlob): `**` (any number of
  * path segments, none included), `*` and `?` (within one segment, never `/`), `[abc]`, `[a-z]`,
  * `[!abc]`, and `{a,b}` (expanded first, so an alternative may span segments). `\` escapes the next
- * character. Paths are `/`-separated. Matching is by segment with memo, so no pattern backtracks
- * exponentially; a pattern's alternatives are bounded (MAX_ALTERNATIVES) so a hostile one cannot grow.
+ * character. Paths are `/`-separated. Matching is by segment with memo, and within a segment by
+ * code point with one backtrack point (no RegExp), so no pattern backtracks more than
+ * pattern × path; a pattern's length, brace groups and alternatives are bounded so a hostile one
+ * cannot grow (or recurse) without bound.
  */
 
 /** Alternatives one pattern may expand to: `{a,b}{c,d}` is 4. */
 export const MAX_ALTERNATIVES = 256;
+/** Characters of one pattern: a path pattern written by hand is far shorter. */
+export const MAX_PATTERN_LENGTH = 1024;
+/** `{` groups in one pattern (nested ones included): each is a level of the expansion's recursion. */
+export const MAX_BRACE_GROUPS = 32;
 
-type Segment = { readonly globstar: true } | { readonly globstar: false; readonly literal?: string; readonly test: RegExp };
+/** One character of a segment (a literal, `?`, a `[class]`), or `*`: a run of any, never `/` (segments are split already). */
+type Token = { readonly star: true } | { readonly star: false; readonly one: (char: string) => boolean };
+type Segment = { readonly globstar: true } | { readonly globstar: false; readonly literal?: string; readonly tokens: readonly Token[] };
 
 export interface Glob {
   readonly pattern: string;
@@ -31,6 +39,9 @@ export class GlobError extends Error {
 /** Compiles `pattern`; throws GlobError with a reason when it is not a pattern (an unclosed `[` or `{`, too many alternatives). */
 export function compileGlob(pattern: string): Glob {
   if (pattern.length === 0) throw new GlobError('an empty pattern matches nothing');
+  if (pattern.length > MAX_PATTERN_LENGTH) throw new GlobError(`longer than ${MAX_PATTERN_LENGTH} characters: name the folders it watches more briefly`);
+  if (countUnescaped(pattern, '{') > MAX_BRACE_GROUPS)
+    throw new GlobError(`more than ${MAX_BRACE_GROUPS} {…} groups: list the alternatives as patterns of their own`);
   const alternatives = expandBraces(pattern).map((text) => compileAlternative(text));
   return {
     pattern,
@@ -46,14 +57,13 @@ export function compileGlob(pattern: string): Glob {
   };
 }
 
-/** Why `pattern` is not a glob, or undefined when it is one. */
+/** Why `pattern` is not a glob, or undefined when it is one; never throws (a registry check reports it where it is written). */
 export function globProblem(pattern: string): string | undefined {
   try {
     compileGlob(pattern);
     return undefined;
   } catch (error) {
-    if (error instanceof GlobError) return error.message;
-    throw error;
+    return error instanceof GlobError ? error.message : `cannot be read: ${(error as Error).message}`;
   }
 }
 
@@ -95,6 +105,12 @@ function expandBraces(pattern: string): string[] {
   return out;
 }
 
+function countUnescaped(text: string, char: string): number {
+  let count = 0;
+  for (let i = findUnescaped(text, char, 0); i >= 0; i = findUnescaped(text, char, i + 1)) count++;
+  return count;
+}
+
 function findUnescaped(text: string, char: string, from: number): number {
   for (let i = from; i < text.length; i++) {
     if (text[i] === '\\') i++;
@@ -120,42 +136,74 @@ function compileAlternative(text: string): { segments: Segment[]; base: string }
       continue;
     }
     const literal = GLOB_CHARS.test(part) ? undefined : part;
-    segments.push({ globstar: false, ...(literal !== undefined ? { literal } : {}), test: segmentRegExp(part) });
+    segments.push({ globstar: false, ...(literal !== undefined ? { literal } : {}), tokens: segmentTokens(part) });
     if (literalSoFar && literal !== undefined) base.push(literal);
     else literalSoFar = false;
   }
   return { segments, base: (absolute ? '/' : '') + base.join('/') };
 }
 
-/** One segment's pattern as a RegExp: `*` and `?` never cross `/` (segments are split already). */
-function segmentRegExp(part: string): RegExp {
-  let source = '';
-  for (let i = 0; i < part.length; i++) {
-    const char = part[i]!;
+/** One segment's pattern as tokens, by code point; a run of `*` is one. */
+function segmentTokens(part: string): Token[] {
+  const chars = Array.from(part);
+  const tokens: Token[] = [];
+  const one = (test: (char: string) => boolean) => tokens.push({ star: false, one: test });
+  for (let i = 0; i < chars.length; i++) {
+    const char = chars[i]!;
     if (char === '\\') {
-      if (i + 1 >= part.length) throw new GlobError('a `\\` at the end escapes nothing');
-      source += escapeRegExp(part[++i]!);
-    } else if (char === '*') source += '[^/]*';
-    else if (char === '?') source += '[^/]';
+      if (i + 1 >= chars.length) throw new GlobError('a `\\` at the end escapes nothing');
+      const escaped = chars[++i]!;
+      one((c) => c === escaped);
+    } else if (char === '*') {
+      if (!tokens.at(-1)?.star) tokens.push({ star: true });
+    } else if (char === '?') one(() => true);
     else if (char === '[') {
-      const end = part.indexOf(']', i + 2);
+      const end = chars.indexOf(']', i + 2);
       if (end < 0) throw new GlobError('a `[` without its `]`');
-      let body = part.slice(i + 1, end);
-      const negated = body.startsWith('!') || body.startsWith('^');
-      if (negated) body = body.slice(1);
-      if (body.length === 0) throw new GlobError('an empty `[]` matches nothing');
-      source += `[${negated ? '^' : ''}${body.replace(/[\]\\^]/g, '\\$&')}]`;
+      const test = classRegExp(chars.slice(i + 1, end).join(''), part);
+      one((c) => test.test(c));
       i = end;
-    } else source += escapeRegExp(char);
+    } else one((c) => c === char);
   }
+  return tokens;
+}
+
+/** `[abc]`, `[a-z]`, `[!abc]` as a RegExp of one code point (a class alone never backtracks). */
+function classRegExp(text: string, part: string): RegExp {
+  const negated = text.startsWith('!') || text.startsWith('^');
+  const body = negated ? text.slice(1) : text;
+  if (body.length === 0) throw new GlobError('an empty `[]` matches nothing');
   try {
-    return new RegExp(`^${source}$`, 'u');
+    return new RegExp(`^[${negated ? '^' : ''}${body.replace(/[\]\\^]/g, '\\$&')}]$`, 'u');
   } catch {
     throw new GlobError(`'${part}' is not a valid pattern segment (check its [ranges])`);
   }
 }
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+/** Does the segment's pattern match `text`: greedy, back to the last `*` on a mismatch — at most tokens × characters steps. */
+function matchTokens(tokens: readonly Token[], text: string): boolean {
+  const chars = Array.from(text);
+  let t = 0;
+  let c = 0;
+  let starAt = -1;
+  let starFrom = 0;
+  while (c < chars.length) {
+    const token = tokens[t];
+    if (token?.star) {
+      starAt = t++;
+      starFrom = c;
+    } else if (token?.one(chars[c]!)) {
+      t++;
+      c++;
+    } else if (starAt >= 0) {
+      // The last `*` takes one character more.
+      t = starAt + 1;
+      c = ++starFrom;
+    } else return false;
+  }
+  while (tokens[t]?.star) t++;
+  return t === tokens.length;
+}
 
 /**
  * Does `segments` match `parts` — with `partial`, could it match `parts` followed by at least one
@@ -178,7 +226,7 @@ function matchSegments(segments: readonly Segment[], parts: readonly string[], p
     const segment = segments[i]!;
     if (segment.globstar) return visit(i + 1, j) || visit(i, j + 1);
     const part = parts[j]!;
-    const ok = segment.literal !== undefined ? segment.literal === part : segment.test.test(part);
+    const ok = segment.literal !== undefined ? segment.literal === part : matchTokens(segment.tokens, part);
     return ok && visit(i + 1, j + 1);
   };
   return visit(0, 0);

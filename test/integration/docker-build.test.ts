@@ -2,10 +2,12 @@
  * docker services that build their image (docker.build) on the real local engine, from the local
  * busybox image (FROM local/busybox:test: nothing is pulled): built and started healthy, not built
  * again when nothing (or only an ignored file) changed, rebuilt and recreated when the context
- * changed, and a broken Dockerfile leaves the running container as it was and says why.
+ * changed (from the one build: the recreate does not build again), and a broken Dockerfile leaves
+ * the running container as it was and says why. A stop during a long rebuild is not held back by
+ * it, and the build hash is keyed per home (build args may be secrets).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it, vi } from 'vitest';
 import { tempDir } from '../support/cli-run';
@@ -116,6 +118,10 @@ describeWith('docker')('docker build', () => {
     expect(containerImage(name)).toBe(rebuilt.imageId);
     expect(containerId(name)).not.toBe(first.container);
     expect(await served(port)).toBe('v2\n');
+    // One build: the recreate runs the image just built, it does not walk and hash the context again.
+    const afterRebuild = await logText(h.home, name);
+    const buildLine = afterRebuild.findLastIndex((line) => /^building provisioning\/\S+ from /.test(line));
+    expect(afterRebuild.slice(buildLine).filter((line) => / up to date /.test(line))).toEqual([]);
     // The replaced image went once no container used it: only the running one's is left for this service.
     expect(docker('images', '-q', '--no-trunc', '--filter', `label=dev.provisioning.service=${name}`).split('\n')).not.toContain(first.image);
 
@@ -136,6 +142,28 @@ describeWith('docker')('docker build', () => {
     const log = await logText(h.home, name);
     expect(log).toContain('about to fail');
     expect(log.at(-1)).toBe(failure);
+  });
+
+  it('builds outside its queue: a stop during a long rebuild stops at once, and the rebuilt image is then not started', async () => {
+    const name = `pcc-slow-${tag}`;
+    const dir = context();
+    const port = await freePort();
+    const h = await open(builtService(name, dir, port));
+    expect((await h.engine.start(name)).state).toBe('healthy');
+    writeFileSync(join(dir, 'Dockerfile'), DOCKERFILE.replace('COPY www /www', 'COPY www /www\nRUN sleep 15'));
+    const rebuild = h.engine.rebuild(name);
+    await waitFor(async () => (await logText(h.home, name)).some((line) => line.endsWith('(RUN sleep 15)')), 120_000);
+    expect((await h.engine.stop(name)).state).toBe('stopped');
+    expect(await rebuild).toMatchObject({ built: true, recreated: false, status: { state: 'stopped' } });
+    // Causality, not time: the stop ended while the build still slept (a queued stop would wait for the build and the recreate).
+    const log = await logText(h.home, name);
+    const sleeping = log.findIndex((line) => line.endsWith('(RUN sleep 15)'));
+    const stopped = log.findIndex((line, at) => at > sleeping && line.startsWith('stopped: '));
+    const built = log.findIndex((line, at) => at > sleeping && /^built provisioning\//.test(line));
+    expect(stopped).toBeGreaterThan(sleeping);
+    expect(built).toBeGreaterThan(stopped);
+    expect(log.slice(sleeping).filter((line) => line.startsWith('starting: '))).toEqual([]);
+    expect(docker('inspect', '-f', '{{.State.Running}}', name)).toBe('false');
   });
 
   it('builds the named target of a Dockerfile in a folder of the context, with args from env references in the hash', async () => {
@@ -169,6 +197,27 @@ describeWith('docker')('docker build', () => {
     env['PCC_GREETING'] = 'bonjour';
     expect(await h.engine.rebuild(name)).toMatchObject({ built: true, recreated: true });
     expect(await served(port)).toBe('bonjour\n');
+  });
+
+  it("keys its build hash with the home's own key: the same build args label the image otherwise in another home", async () => {
+    const name = `pcc-keyed-${tag}`;
+    const dir = context();
+    const text = builtService(name, dir, await freePort()).replace(
+      `build = { context = ${JSON.stringify(dir)} }`,
+      `build = { context = ${JSON.stringify(dir)}, args = { TOKEN = { env = "PCC_TOKEN" } } }`,
+    );
+    const env = { ...process.env, PCC_TOKEN: 'hunter2' };
+    const one = await open(text, env);
+    const two = await open(text, env);
+    expect((await one.engine.start(name)).state).toBe('healthy');
+    // Nothing of it runs in the second home: its rebuild only builds.
+    const other = await two.engine.rebuild(name);
+    expect(other).toMatchObject({ built: true, recreated: false });
+    const hashOf = (image: string) => docker('image', 'inspect', '-f', '{{index .Config.Labels "dev.provisioning.build-hash"}}', image);
+    expect(hashOf(other.imageId)).toMatch(/^[0-9a-f]{64}$/);
+    // A plain hash of the same inputs would be the same label: guessable from the image by hashing candidates.
+    expect(hashOf(other.imageId)).not.toBe(hashOf(containerImage(name)));
+    for (const home of [one.home, two.home]) expect(statSync(join(home, 'services', 'state', 'build-hash.key')).mode & 0o777).toBe(0o600);
   });
 
   it('is rebuilt on a watched change (its context relative to the registry file), and the new image runs', async () => {

@@ -1,9 +1,10 @@
 /**
  * One service's watch on real inotify: changes that arrive while its action runs make exactly one
- * more run after it (never a pile of them), and a tree larger than the engine's folder budget is
- * watched up to the budget and said once, naming the service and its pattern.
+ * more run after it (never a pile of them), a tree larger than the engine's folder budget is
+ * watched up to the budget and said once, naming the service and its pattern, and a watched folder
+ * replaced or removed and made again is watched anew.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { watchSchema } from '@shared/model';
@@ -65,6 +66,36 @@ describe('service watch', () => {
       { first: 'src/b.js', count: 3 },
       { first: 'src/control.js', count: 1 },
     ]);
+  });
+
+  it('watches a watched folder anew when it is replaced by renames or removed and made again', async () => {
+    const dir = tempDir('pcc-watch-');
+    write(dir, 'src/lib/a.js');
+    // The replacements hold folders only: their files would count as changed, and each step looks for one file.
+    mkdirSync(join(dir, 'src.new', 'lib'), { recursive: true });
+    mkdirSync(join(dir, 'lib.new'));
+    const runs: Burst[] = [];
+    const watch = serviceWatch(dir, { paths: ['src/**'], debounce: '50ms' }, async (burst) => {
+      runs.push(burst);
+    });
+    await watch.open();
+    const ranFor = (file: string) => waitFor(() => runs.some((run) => run.first === file), 10_000);
+    // The root, as `mv src src.old && mv src.new src` (or a git checkout) replaces it. Before: the
+    // watchers kept following the old folder, and nothing below the new one ever triggered.
+    renameSync(join(dir, 'src'), join(dir, 'src.old'));
+    renameSync(join(dir, 'src.new'), join(dir, 'src'));
+    write(dir, 'src/lib/b.js');
+    await ranFor('src/lib/b.js');
+    // A folder below it, replaced the same way.
+    renameSync(join(dir, 'src', 'lib'), join(dir, 'lib.old'));
+    renameSync(join(dir, 'lib.new'), join(dir, 'src', 'lib'));
+    write(dir, 'src/lib/c.js');
+    await ranFor('src/lib/c.js');
+    // The root removed, then made again: it is waited for from its parent.
+    rmSync(join(dir, 'src'), { recursive: true });
+    await waitFor(() => watch.folders === 1, 10_000);
+    write(dir, 'src/d.js');
+    await ranFor('src/d.js');
   });
 
   it('watches at most its budget of folders and says so once, naming the service and pattern', async () => {

@@ -4,7 +4,7 @@
  * is healthy, once per burst; ignored paths never trigger (checked against a later positive change).
  * Order and causality only: nothing here depends on how fast the machine is.
  */
-import { mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StateEvent } from '@shared/contract/service-state';
@@ -76,6 +76,43 @@ describe('watch', () => {
     expect(h.engine.status()[0]!.watch).toMatchObject({ on: false });
   });
 
+  it('names the file a person changed, not the temporary file an editor (or sed -i) renamed over it, and says the trigger at the stop', async () => {
+    const port = await freePort();
+    const h = await open(demoService('api', port, 'watch = { paths = ["src/**"], debounce = "100ms" }'), ['src/app.js']);
+    const first = await h.engine.start('api');
+    await h.engine.watch(['api'], true);
+    // What `sed -i` and many editors do: write a new file beside it, then rename it over the old one.
+    h.write('src/.app.js.swp-1234');
+    renameSync(join(h.dir, 'src/.app.js.swp-1234'), join(h.dir, 'src/app.js'));
+    await waitFor(() => h.engine.status()[0]!.pid !== first.pid && h.engine.status()[0]!.state === 'healthy');
+    const [trigger] = triggers(h.events);
+    // Before: "watch: src/.app.js.swp-1234 changed (and 1 more) → restart", a file that no longer exists.
+    expect(trigger!.watch).toMatchObject({ file: 'src/app.js', more: 1 });
+    const stopped = h.events.find((e) => e.status.name === 'api' && e.status.state === 'stopped');
+    // Before: "stopped by user", though no person stopped it.
+    expect(stopped!.status.reason).toBe('watch: src/app.js changed (and 1 more) → restart');
+  });
+
+  it('shows control characters of a file name escaped, so a name cannot forge a log line, and cuts a long trigger reason in the timeline', async () => {
+    const port = await freePort();
+    const h = await open(demoService('api', port, 'watch = { paths = ["src/**"], debounce = "100ms" }'), ['src/app.js']);
+    const first = await h.engine.start('api');
+    await h.engine.watch(['api'], true);
+    const long = `${'a'.repeat(200)}/${'b'.repeat(200)}/${'c'.repeat(200)}.js`;
+    h.write(`src/evil\nstopping: forged/${long}`);
+    await waitFor(() => h.engine.status()[0]!.pid !== first.pid && h.engine.status()[0]!.state === 'healthy');
+    const shown = `src/evil\\nstopping: forged/${long}`;
+    const line = `watch: ${shown} changed → restart`;
+    const [trigger] = triggers(h.events);
+    expect(trigger!.watch).toMatchObject({ file: shown, more: 0 });
+    // Before: the whole line of 600+ characters (record() cuts its reasons, note() did not).
+    expect(trigger!.reason).toBe(`${line.slice(0, 499)}…`);
+    const lines = (await tailLog(logFiles(join(h.engine.home, 'services', 'logs'), 'api'))).filter((l) => l.stream === 'evt').map((l) => l.text);
+    expect(lines).toContain(line);
+    // Before: the name's newline began a line of its own, one the service never wrote.
+    expect(lines.filter((l) => l.startsWith('stopping: forged'))).toEqual([]);
+  });
+
   it('with cascade, restarts a dependent once the service is healthy again — once for a burst of 20 writes', async () => {
     const [dbPort, webPort] = [await freePort(), await freePort()];
     const registry = [
@@ -115,6 +152,40 @@ describe('watch', () => {
     const dbHealthy = between.findIndex((e) => e.status.name === 'db' && e.transition && e.status.state === 'healthy');
     const webStarting = between.findIndex((e) => e.status.name === 'web' && e.transition && e.status.state === 'starting');
     expect(webStarting).toBeGreaterThan(dbHealthy);
+  });
+
+  it.each([
+    ['the same debounce', '100ms'],
+    ['a longer debounce', '2s'],
+  ])('with cascade, restarts a watched dependent whose files changed in the same burst once, after the service (%s)', async (_, webDebounce) => {
+    const [dbPort, webPort] = [await freePort(), await freePort()];
+    const registry = [
+      demoService('db', dbPort, 'watch = { paths = ["db/**"], debounce = "100ms", cascade = true }'),
+      demoService('web', webPort, `dependencies = ["db"]\nwatch = { paths = ["web/**"], debounce = "${webDebounce}" }`),
+    ].join('\n');
+    const h = await open(registry, ['db/schema.sql', 'web/app.js']);
+    await h.engine.start('web');
+    const before = h.engine.status().find((s) => s.name === 'web')!.pid;
+    await h.engine.watch([], true);
+    const mark = h.events.length;
+    // One burst, as a git checkout or a save of the whole project makes it.
+    h.write('db/schema.sql');
+    h.write('web/app.js');
+    const web = () => h.engine.status().find((s) => s.name === 'web')!;
+    // Its own trigger is told once it is done, whichever way: the file, then a healthy new process.
+    await waitFor(() => web().watch?.lastTrigger?.file === 'web/app.js' && web().state === 'healthy' && web().pid !== before);
+    // The positive control: a later cascade; anything of the burst came before its trigger.
+    h.write('db/control.sql');
+    const controlAt = () => h.events.findIndex((e) => e.transition?.watch?.file === 'db/control.sql');
+    await waitFor(() => controlAt() >= 0 && statesOf(h.events, 'web', controlAt()).includes('healthy'));
+    const between = h.events.slice(mark, controlAt());
+    // Before: twice — its own trigger's restart and the cascade's.
+    expect(statesOf(between, 'web').filter((s) => s === 'stopping')).toHaveLength(1);
+    const dbHealthy = between.findIndex((e) => e.status.name === 'db' && e.transition && !e.transition.watch && e.status.state === 'healthy');
+    const webStopping = between.findIndex((e) => e.status.name === 'web' && e.transition && !e.transition.watch && e.status.state === 'stopping');
+    expect(webStopping).toBeGreaterThan(dbHealthy);
+    const webTrigger = triggers(between).find((t) => t.service === 'web');
+    expect(webTrigger).toMatchObject({ reason: "watch: web/app.js changed → restart: done by the restart after 'db'", watch: { file: 'web/app.js', more: 0 } });
   });
 
   it('never triggers for ignored paths, node_modules or .git — and never watches their folders', async () => {

@@ -45,14 +45,20 @@ export async function runTerminal(client: OwnerClient, service: string, cmd: rea
     clearTimeout(quiet);
     quiet = setTimeout(close, QUIET_MS);
   };
+  // Outputs that are full: the owner's output is held back until all of them drained (one listener each, however many writes failed).
+  const full = new Set<NodeJS.WriteStream>();
   const ended = new Promise<number>((resolve, reject) => {
     client.onTerminal((output) =>
       whenOpen(() => {
         const out = output.stream === 'stderr' ? process.stderr : process.stdout;
         // A reader that cannot keep up (a pager) holds the owner's output back, not this process's memory.
-        if (!out.write(Buffer.from(output.data, 'base64'))) {
+        if (!out.write(Buffer.from(output.data, 'base64')) && !full.has(out)) {
+          full.add(out);
           client.hold(true);
-          out.once('drain', () => client.hold(false));
+          out.once('drain', () => {
+            full.delete(out);
+            if (full.size === 0) client.hold(false);
+          });
         }
         if (quiet) detachWhenQuiet();
       }),
@@ -67,6 +73,8 @@ export async function runTerminal(client: OwnerClient, service: string, cmd: rea
     );
     client.onLost(reject);
   });
+  // Awaited only once the terminal opened: an open that failed, and the connection's end after it, must not reject unhandled.
+  ended.catch(() => undefined);
   id = (await client.call('terminalOpen', { service, kind: attach ? 'attach' : 'exec', tty, ...size(), ...(cmd.length > 0 ? { cmd: [...cmd] } : {}) })).id;
   early.splice(0).forEach((then) => then());
   const open = id;

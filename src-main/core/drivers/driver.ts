@@ -98,8 +98,19 @@ export interface ImageBuild {
 }
 
 export interface ServiceDriver {
-  /** `progress` tells what a long start is doing (pulling or building an image). */
-  start(service: ServiceDefinition, instance: string, configHash: string, context: RunContext, progress: StartProgress): Promise<RunningService>;
+  /**
+   * `progress` tells what a long start is doing (pulling or building an image). `built`: the image a
+   * rebuild has just built (its `build`), run as it is — not built again, so what changed in its
+   * context since cannot fail a recreate after the old instance stopped.
+   */
+  start(
+    service: ServiceDefinition,
+    instance: string,
+    configHash: string,
+    context: RunContext,
+    progress: StartProgress,
+    built?: ImageBuild,
+  ): Promise<RunningService>;
   /**
    * Builds the service's image if its inputs changed, leaving what runs alone; `running` is the
    * instance that runs now, if one does. Absent: its mode builds nothing. Throws StartError when the build fails.

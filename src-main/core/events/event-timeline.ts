@@ -69,7 +69,7 @@ export class EventTimeline {
       service: status.name,
       ...(from ? { from } : {}),
       to: status.state,
-      reason: status.reason.length > MAX_REASON ? `${status.reason.slice(0, MAX_REASON - 1)}…` : status.reason,
+      reason: cut(status.reason),
       ...(status.nextRetryAt !== undefined ? { retryAt: status.nextRetryAt } : {}),
       ...(logSeq !== undefined && logSeq > 0 ? { logSeq } : {}),
     };
@@ -84,7 +84,7 @@ export class EventTimeline {
       service: status.name,
       from: status.state,
       to: status.state,
-      reason,
+      reason: cut(reason),
       watch,
       ...(logSeq !== undefined && logSeq > 0 ? { logSeq } : {}),
     };
@@ -99,7 +99,7 @@ export class EventTimeline {
       service: status.name,
       from: status.state,
       to: status.state,
-      reason: reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 1)}…` : reason,
+      reason: cut(reason),
       terminal,
       ...(logSeq !== undefined && logSeq > 0 ? { logSeq } : {}),
     };
@@ -166,6 +166,8 @@ export class EventTimeline {
     return this.#flushing;
   }
 }
+
+const cut = (reason: string): string => (reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 1)}…` : reason);
 
 /** The entries of the file, in order, each line checked; nothing for a missing, oversized or foreign file. */
 function readKept(file: string): TimelineEvent[] {

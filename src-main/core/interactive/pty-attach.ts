@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { ownFolder } from '../own-folder';
 import { dataFrames, frame, FRAME, FrameReader, resizeFrame } from './pty-frames';
 import { ptySocketPath } from './pty-socket-path';
-import type { TerminalEnd, TerminalProcess, TerminalRequest } from '../terminals/terminal-process';
+import { writeBounded, type TerminalEnd, type TerminalProcess, type TerminalRequest } from '../terminals/terminal-process';
 
 const GONE = 'its terminal is gone: the service is not running on one (restart it to get a terminal)';
 
@@ -60,7 +60,7 @@ export async function attachToPty(home: string, instance: string, request: Termi
   if (request.tty) send(resizeFrame(request.cols, request.rows));
   return {
     ended,
-    write: (bytes) => dataFrames(bytes).forEach(send),
+    write: (bytes) => writeBounded(socket.writableLength, () => dataFrames(bytes).forEach(send)),
     endInput: () => undefined,
     resize: (cols, rows) => send(resizeFrame(cols, rows)),
     pause: () => socket.pause(),

@@ -39,6 +39,8 @@ export class ServiceSupervisor {
   #history: ProbeResult[] = [];
   #detached = false;
   #queue: Promise<unknown> = Promise.resolve();
+  /** Rebuilds, one at a time, apart from #queue (see rebuild). */
+  #building: Promise<unknown> = Promise.resolve();
   readonly #reaction: DependencyReaction;
   #engineHealth: string | undefined;
   /** Its env files' secrets read as `${NAME}` in all it writes and shows: log, state, status, health. */
@@ -169,7 +171,8 @@ export class ServiceSupervisor {
   restart(launching?: () => void, why = 'restarted by user'): Promise<ServiceStatus> {
     return this.#enqueue(async () => {
       if (this.#detached) return this.#status;
-      await this.#stop();
+      // A person's restart stops "by user"; one of a watch says its trigger at the stop too.
+      await this.#stop(why === 'restarted by user' ? undefined : why);
       await this.#want(true);
       launching?.();
       await this.#preflight();
@@ -180,35 +183,39 @@ export class ServiceSupervisor {
 
   /**
    * Builds its image again if what goes into it changed (its driver's `build`); when what runs does
-   * not run the image built, it is recreated from it (stopped, then started as a restart is). A
-   * build that fails changes nothing: what runs goes on, and the failure is said (log, event, error).
+   * not run the image built, it is recreated from that image (stopped, then started as a restart is,
+   * with no second build). A build that fails changes nothing: what runs goes on, and the failure is
+   * said (log, event, error). The build runs outside the operations' queue (a long one must not hold
+   * a Stop back), one build at a time; only the recreate takes its turn, and only if the run it was
+   * built for still runs then: a stop or restart meanwhile wins.
    */
   rebuild(launching?: () => void): Promise<{ readonly status: ServiceStatus; readonly build: ImageBuild; readonly recreated: boolean }> {
-    return this.#enqueue(async () => {
+    const rebuilt = this.#building.then(async () => {
       const driver = this.deps.driver;
       if (!driver.build)
         throw new StartError(`'${this.service.name}' builds no image: only docker services with docker.build and compose services are rebuilt`);
-      const running = this.#running && !this.#running.exited ? this.#running.run.process : undefined;
-      // The build reads the client's values (build args from env references), as the start after it does.
-      launching?.();
+      // What runs, read in turn (after a start under way). The build reads the client's values (build args from env references).
+      const before = await this.#enqueue(async () => {
+        launching?.();
+        return this.#running && !this.#running.exited ? this.#running.run : undefined;
+      });
+      const stillRuns = () => before !== undefined && this.#isCurrent(before) && !this.#running!.exited && this.#running!.phase.kind !== 'stopping';
       let build: ImageBuild;
       try {
-        build = await driver.build(this.service, running, this.deps.context, (text) => this.#log(text));
+        build = await driver.build(this.service, before?.process, this.deps.context, (text) => this.#log(text));
       } catch (error) {
-        const message = error instanceof StartError ? error.message : `could not build: ${(error as Error).message}`;
-        const failed = this.#mask(`rebuild failed: ${message}${running ? `; ${runLabel(running)} goes on with the previous image` : ''}`);
-        // Said without a change of state (what runs is as it was): a line in its log, an event for the faces.
-        this.#log(failed);
-        this.#status = { ...this.#status, reason: failed };
-        this.deps.emit(this.#status);
-        throw new StartError(failed);
+        throw this.#failedInPlace('rebuild failed', error, stillRuns() ? `${runLabel(before!.process)} goes on with the previous image` : undefined);
       }
-      if (!running || build.current || this.#detached) return { status: this.#status, build, recreated: false };
-      await this.#stop();
-      await this.#preflight();
-      this.#tracker.reset();
-      return { status: await this.#start(`recreated from the rebuilt image ${build.image}`), build, recreated: true };
+      return this.#enqueue(async () => {
+        if (build.current || this.#detached || !stillRuns()) return { status: this.#status, build, recreated: false };
+        await this.#stop();
+        await this.#preflight();
+        this.#tracker.reset();
+        return { status: await this.#start(`recreated from the rebuilt image ${build.image}`, build), build, recreated: true };
+      });
     });
+    this.#building = rebuilt.catch(() => undefined);
+    return rebuilt;
   }
 
   /**
@@ -231,16 +238,23 @@ export class ServiceSupervisor {
       try {
         await driver.redeploy!(this.service, this.deps.context, (text) => this.#log(text));
       } catch (error) {
-        const message = error instanceof StartError ? error.message : (error as Error).message;
-        const failed = this.#mask(`upgrade failed: ${message}; the previous revision goes on`);
-        this.#log(failed);
-        this.#status = { ...this.#status, reason: failed };
-        this.deps.emit(this.#status);
-        throw new StartError(failed);
+        throw this.#failedInPlace('upgrade failed', error, 'the previous revision goes on');
       }
       this.#log('upgraded: its new revision is ready');
       return this.#status;
     });
+  }
+
+  /**
+   * A rebuild or upgrade that failed while what runs goes on (`goesOn` says so): no change of
+   * state, but a line in its log, an event for the faces, and the error to throw.
+   */
+  #failedInPlace(what: string, error: unknown, goesOn: string | undefined): StartError {
+    const failed = this.#mask(`${what}: ${(error as Error).message}${goesOn ? `; ${goesOn}` : ''}`);
+    this.#log(failed);
+    this.#status = { ...this.#status, reason: failed };
+    this.deps.emit(this.#status);
+    return new StartError(failed);
   }
 
   /** The user asked for it (a platform start that may not reach it): remembered until a stop. */
@@ -370,7 +384,8 @@ export class ServiceSupervisor {
     return result;
   }
 
-  async #start(why: string): Promise<ServiceStatus> {
+  /** `built`: the image a rebuild has just built, run as it is (ServiceDriver.start). */
+  async #start(why: string, built?: ImageBuild): Promise<ServiceStatus> {
     if (this.#running?.exited) await this.#running.handled;
     this.#cancelRetry();
     if (this.#running || this.#detached) return this.#status;
@@ -382,8 +397,13 @@ export class ServiceSupervisor {
     const logFrom = this.deps.writer.seq;
     try {
       this.#tracker.recordStart(this.#clock.now());
-      run = await this.deps.driver.start(this.service, instance, this.#configHash, this.deps.context, (text, options) =>
-        options?.logOnly ? this.#log(text) : this.#transition('starting', text),
+      run = await this.deps.driver.start(
+        this.service,
+        instance,
+        this.#configHash,
+        this.deps.context,
+        (text, options) => (options?.logOnly ? this.#log(text) : this.#transition('starting', text)),
+        built,
       );
     } catch (error) {
       // A StartError says what is wrong in registry terms; anything else (a refused log file…) as it is.
@@ -493,13 +513,13 @@ export class ServiceSupervisor {
     });
   }
 
-  async #stop(): Promise<ServiceStatus> {
+  async #stop(why = 'stopped by user'): Promise<ServiceStatus> {
     this.#cancelRetry();
     this.#tracker.reset();
     const current = this.#running;
     if (!current) {
       await this.#save({ desired: 'stopped', completed: false });
-      return this.#status.state === 'stopped' ? this.#status : this.#transition('stopped', 'stopped by user');
+      return this.#status.state === 'stopped' ? this.#status : this.#transition('stopped', why);
     }
     current.phase = { kind: 'stopping' };
     let result: TerminateResult = { forced: false, survivors: [] };
@@ -511,7 +531,7 @@ export class ServiceSupervisor {
     // What the stop's own commands (pre_stop, stop_command) wrote goes into the log before its end.
     await this.deps.ingestor.drain().catch(() => undefined);
     await this.#save({ desired: 'stopped' });
-    const how = result.forced ? `did not stop within ${formatDuration(this.service.startup.stop_timeout)}; killed` : 'stopped by user';
+    const how = result.forced ? `did not stop within ${formatDuration(this.service.startup.stop_timeout)}; killed` : why;
     return this.#transition('stopped', result.survivors.length ? `${how}; still alive: ${result.survivors.join(', ')}` : how);
   }
 

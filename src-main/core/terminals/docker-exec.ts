@@ -4,14 +4,15 @@
  * apart (the engine multiplexes them) and stdin's end passed on (a half-close).
  *
  * Docker ends an exec only when its program exits: a client that goes away leaves it running
- * (moby#9098). So a hang-up signals the program itself — by its host pid when the engine runs on
- * this machine and lets us, else from inside the container by its pid there (read from the host's
- * /proc, NSpid) — and says so when neither can be done (an engine in a VM).
+ * (moby#9098). So a hang-up signals the program itself — by its host pid when that process of this
+ * machine is in the container's cgroup (else the pid is the engine's VM's, or another machine's, and
+ * here may be anyone's) and we may, else from inside the container by its pid there (read from the
+ * host's /proc, NSpid) — and its end says so when neither can be done (an engine in a VM).
  */
 import { readFileSync } from 'node:fs';
 import { PassThrough, type Duplex } from 'node:stream';
 import type Dockerode from 'dockerode';
-import { HANGUP_GRACE_MS, type TerminalEnd, type TerminalProcess, type TerminalRequest } from './terminal-process';
+import { HANGUP_GRACE_MS, writeBounded, type TerminalEnd, type TerminalProcess, type TerminalRequest } from './terminal-process';
 
 export async function openDockerExec(docker: Dockerode, container: string, request: TerminalRequest): Promise<TerminalProcess> {
   const exec = await docker.getContainer(container).exec({
@@ -41,9 +42,10 @@ export async function openDockerExec(docker: Dockerode, container: string, reque
     });
   });
   let closing = false;
+  let unsignalled = false;
   return {
-    ended,
-    write: (data) => void stream.write(data),
+    ended: ended.then((end) => (unsignalled ? { ...end, reason: MAY_STILL_RUN } : end)),
+    write: (data) => writeBounded(stream.writableLength, () => stream.write(data)),
     endInput: () => void stream.end(),
     resize,
     pause: () => void stream.pause(),
@@ -51,35 +53,73 @@ export async function openDockerExec(docker: Dockerode, container: string, reque
     close: () => {
       if (closing) return;
       closing = true;
-      void hangUp(docker, container, exec).finally(() => stream.destroy());
+      void hangUp(docker, exec)
+        .catch(() => false)
+        .then((done) => {
+          unsignalled = !done;
+          stream.destroy();
+        });
     },
   };
 }
 
-/** Ends the exec's program: SIGHUP, then SIGKILL after the grace if it still runs. */
-async function hangUp(docker: Dockerode, container: string, exec: Dockerode.Exec): Promise<void> {
-  const pid = (await exec.inspect().catch(() => undefined))?.Pid;
-  if (!pid) return;
-  await signal(docker, container, pid, 'HUP');
+const MAY_STILL_RUN = 'hung up, but its program could not be signalled (an engine in a VM or on another machine): the program may still run in the container';
+
+/** Ends the exec's program: SIGHUP, then SIGKILL after the grace if it still runs. False when it could not be signalled. */
+async function hangUp(docker: Dockerode, exec: Dockerode.Exec): Promise<boolean> {
+  const info = await exec.inspect().catch(() => undefined);
+  if (!info) return false;
+  if (!info.Running || !info.Pid) return true;
+  const target = { docker, container: info.ContainerID, hostPid: info.Pid };
+  if (!(await signal(target, 'HUP'))) return false;
   const deadline = Date.now() + HANGUP_GRACE_MS;
   while (Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100));
-    if (!(await exec.inspect().catch(() => undefined))?.Running) return;
+    if (!(await exec.inspect().catch(() => undefined))?.Running) return true;
   }
-  await signal(docker, container, pid, 'KILL');
+  return signal(target, 'KILL');
 }
 
-async function signal(docker: Dockerode, container: string, hostPid: number, name: 'HUP' | 'KILL'): Promise<void> {
+interface Target {
+  readonly docker: Dockerode;
+  /** The container's full id. */
+  readonly container: string;
+  /** The exec's pid as the engine sees it: a pid of this machine only when the engine runs here. */
+  readonly hostPid: number;
+}
+
+/**
+ * Signals the exec's program: by its pid here only when that process is in the container's cgroup
+ * (an engine in a VM, another pid namespace or another machine gives a pid that here may be
+ * anyone's); if we may not (another user's engine), from inside the container by its pid there.
+ */
+async function signal({ docker, container, hostPid }: Target, name: 'HUP' | 'KILL'): Promise<boolean> {
+  if (!inContainer(hostPid, container)) return false;
   try {
     process.kill(hostPid, `SIG${name}`);
-    return;
+    return true;
   } catch {
-    // Not ours to signal from here (another user's, or in a VM): from inside the container.
+    // Not ours to signal from here: from inside the container.
   }
   const inner = containerPid(hostPid);
-  if (inner === undefined) return;
-  const kill = await docker.getContainer(container).exec({ Cmd: ['kill', `-${name}`, String(inner)] });
-  await kill.start({ Detach: true }).catch(() => undefined);
+  if (inner === undefined) return false;
+  try {
+    const kill = await docker.getContainer(container).exec({ Cmd: ['kill', `-${name}`, String(inner)] });
+    await kill.start({ Detach: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the process of this machine with that pid runs in the container (its cgroup path names the container's id). */
+function inContainer(hostPid: number, container: string): boolean {
+  if (process.platform !== 'linux' || !/^[0-9a-f]{64}$/.test(container)) return false;
+  try {
+    return readFileSync(`/proc/${hostPid}/cgroup`, 'utf8').includes(container);
+  } catch {
+    return false;
+  }
 }
 
 /** The pid in the container's namespace of a process of this machine (the last NSpid). */

@@ -9,7 +9,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import type { KubeConfig, V1Status } from '@kubernetes/client-node';
 import { EngineError } from '../engine-errors';
-import type { TerminalEnd, TerminalProcess, TerminalRequest } from './terminal-process';
+import { writeBounded, type TerminalEnd, type TerminalProcess, type TerminalRequest } from './terminal-process';
 
 const SHELL = ['/bin/sh', '-c', 'if command -v bash >/dev/null 2>&1; then exec bash; else exec sh; fi'];
 
@@ -50,7 +50,7 @@ export async function openKubeExec(
   const ended = new Promise<TerminalEnd>((resolve) => socket.once('close', () => resolve(endOf(status))));
   return {
     ended,
-    write: (data) => void stdin.write(data),
+    write: (data) => writeBounded(stdin.writableLength, () => stdin.write(data)),
     endInput: () => void stdin.end(),
     resize: (cols, rows) => {
       Object.assign(stdout, { columns: cols, rows });

@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { HANGUP_GRACE_MS, type TerminalEnd, type TerminalProcess, type TerminalRequest } from './terminal-process';
+import { HANGUP_GRACE_MS, writeBounded, type TerminalEnd, type TerminalProcess, type TerminalRequest } from './terminal-process';
 import { loadNodePty } from './node-pty-loader';
 import { holdUntilDrained } from './pty-drain';
 
@@ -57,7 +57,7 @@ async function ptyTerminal(file: string, args: string[], target: LocalTarget, re
   );
   return {
     ended,
-    write: (data) => child.write(data as unknown as string),
+    write: (data) => writeBounded(ptyQueued(child), () => child.write(data as unknown as string)),
     // A terminal's end of input is Ctrl-D, which the program reads as it likes.
     endInput: () => child.write('\x04'),
     resize: (cols, rows) => child.resize(cols, rows),
@@ -87,7 +87,7 @@ function pipeTerminal(file: string, args: string[], target: LocalTarget, request
   });
   return {
     ended,
-    write: (data) => void child.stdin.write(data),
+    write: (data) => writeBounded(child.stdin.writableLength, () => child.stdin.write(data)),
     endInput: () => child.stdin.end(),
     // Pipes have no size.
     resize: () => undefined,
@@ -101,6 +101,12 @@ function pipeTerminal(file: string, args: string[], target: LocalTarget, request
     },
     close: () => hangUp(child.pid, ended, () => killGroup(child.pid, 'SIGHUP')),
   };
+}
+
+/** Bytes node-pty holds for the program (its write queue, private: 0 where a version has none). */
+function ptyQueued(child: object): number {
+  const queue = (child as { _writeStream?: { _writeQueue?: { buffer: Buffer; offset: number }[] } })._writeStream?._writeQueue;
+  return Array.isArray(queue) ? queue.reduce((sum, task) => sum + task.buffer.length - task.offset, 0) : 0;
 }
 
 /** SIGHUP now; the whole group SIGKILLed if it has not ended after the grace. */

@@ -2,9 +2,11 @@
  * The engine's side of a terminal session: which terminals a service offers now (its status's
  * `terminals`), and opening one — through its driver's `exec`, or an attach to its own program —
  * with a lifecycle line in the service's log and an entry in the events timeline when it opens and
- * when it closes ("terminal opened by web: sh", "terminal closed, exit 0"). Nothing opens a
- * terminal but a person asking for one.
+ * when it closes ("terminal opened by cli: psql (+1 argument)", "terminal closed, exit 0"): the
+ * program's name, never its arguments (they may hold a password). Nothing opens a terminal but a
+ * person asking for one.
  */
+import { basename } from 'node:path';
 import type { ServiceStatus, TimelineEvent } from '@shared/contract/service-state';
 import { isRunning } from '@shared/contract/state-meaning';
 import type { SessionFace, TerminalKind } from '@shared/contract/terminal';
@@ -51,7 +53,7 @@ export async function openServiceTerminal(target: TerminalTarget, open: Terminal
   }
   if (open.kind === 'attach') return attached(target, record, open);
   if (!driver.exec) throw new EngineError(`'${service.name}' runs in ${service.deployment.mode} mode, which has no terminal`);
-  const what = open.cmd ? wordsOf(open.cmd) : 'a shell';
+  const what = open.cmd ? programOf(open.cmd) : 'a shell';
   const process = await driver.exec(record, service, target.context, open).catch((error: Error) => {
     target.tell(`terminal by ${open.face} could not open (${what}): ${error.message}`, { face: open.face, phase: 'closed' });
     throw error;
@@ -79,8 +81,13 @@ export function endOf(end: TerminalEnd): string {
   return end.reason ? `${how}: ${end.reason}` : how;
 }
 
-/** A command as shown in a log line: its words, cut short. */
-function wordsOf(cmd: readonly string[]): string {
-  const text = cmd.map((word) => (/^[\w./:=@-]+$/.test(word) ? word : JSON.stringify(word))).join(' ');
-  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+/**
+ * A command as shown in a log line and the timeline, which are kept: its program's name and how
+ * many arguments it had, never the arguments themselves (`psql postgres://user:password@…`).
+ */
+function programOf(cmd: readonly string[]): string {
+  const name = basename(cmd[0] ?? '').slice(0, 60);
+  const shown = /^[\w.+-]+$/.test(name) ? name : JSON.stringify(name);
+  const rest = cmd.length - 1;
+  return rest > 0 ? `${shown} (+${rest} argument${rest === 1 ? '' : 's'})` : shown;
 }

@@ -2,6 +2,7 @@
  * A program running in a terminal session, whatever runs it (a PTY here, `docker exec`, the
  * Kubernetes exec API): bytes in, bytes out, a size, and an end. What each driver's `exec` gives.
  */
+import { EngineError } from '../engine-errors';
 
 /** What a terminal session runs: `cmd` (absent: a shell), in a terminal of that size or (tty false) over plain pipes. */
 export interface TerminalRequest {
@@ -23,6 +24,7 @@ export interface TerminalEnd {
 export interface TerminalProcess {
   /** Settles once the program has ended and all it wrote was given to `output`. */
   readonly ended: Promise<TerminalEnd>;
+  /** Refused (an EngineError) while more than INPUT_QUEUE_LIMIT bytes wait for the program (writeBounded). */
   write(data: Buffer): void;
   /** The input has ended (a pipe's EOF). */
   endInput(): void;
@@ -36,3 +38,15 @@ export interface TerminalProcess {
 
 /** How long a hung-up program may take to end before it is killed. */
 export const HANGUP_GRACE_MS = 2_000;
+
+/** Input bytes that may wait for a program that is not reading it; beyond, input is refused, not queued without bound. */
+export const INPUT_QUEUE_LIMIT = 1024 * 1024;
+
+/** Writes input unless more than the bound already waits for the program: then refuses it, saying so. */
+export function writeBounded(queued: number, write: () => void): void {
+  if (queued > INPUT_QUEUE_LIMIT)
+    throw new EngineError(
+      `the program is not reading its input: ${Math.round(queued / 1024)} KiB already wait for it; input is refused until it reads some (or close the terminal)`,
+    );
+  write();
+}

@@ -3,10 +3,12 @@
  * (inotify) per folder, no polling, so an idle tree costs nothing. A folder is watched only when a
  * pattern can match below it and no ignore rule matches it (an ignored folder is never opened);
  * folders that appear are picked up (the files already in them count as changed), folders that go
- * are dropped. Symbolic links are not followed (a link to `..` would loop). Each change of a file
- * the patterns match and the ignore rules do not is told by its absolute path; nothing else is.
+ * are dropped, and one replaced (renamed over, removed and made again, a git checkout) is watched
+ * anew — inotify follows an inode, not a path. Symbolic links are not followed (a link to `..`
+ * would loop). Each change of a file the patterns match and the ignore rules do not is told by its
+ * absolute path; nothing else is.
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { lstatSync, watch, type FSWatcher } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, dirname, join, sep } from 'node:path';
 import type { WatchBudget } from './watch-budget';
@@ -28,8 +30,15 @@ export interface TreeOptions {
   readonly onLimit: (dir: string) => void;
 }
 
+interface Watched {
+  readonly watcher: FSWatcher;
+  /** The folder's inode when it was watched: another one at its path is a replacement, whose changes this watcher never sees. */
+  readonly ino: number;
+}
+
 export class FolderTree {
-  readonly #watchers = new Map<string, FSWatcher>();
+  readonly #watchers = new Map<string, Watched>();
+  #roots: readonly string[] = [];
   #closed = false;
   #limited = false;
 
@@ -45,6 +54,7 @@ export class FolderTree {
    * is waited for from its nearest folder that does.
    */
   async open(roots: readonly string[]): Promise<void> {
+    this.#roots = roots;
     for (const root of roots) {
       const start = await nearestFolder(root);
       if (start !== undefined) await this.#add(start, false);
@@ -53,7 +63,7 @@ export class FolderTree {
 
   close(): void {
     this.#closed = true;
-    for (const watcher of this.#watchers.values()) {
+    for (const { watcher } of this.#watchers.values()) {
       watcher.close();
       this.options.budget.give();
     }
@@ -99,8 +109,14 @@ export class FolderTree {
       this.options.budget.give();
       return false;
     }
+    const ino = lstatSync(dir, { throwIfNoEntry: false })?.ino;
+    if (ino === undefined) {
+      watcher.close();
+      this.options.budget.give();
+      return false;
+    }
     watcher.on('error', () => this.#drop(dir));
-    this.#watchers.set(dir, watcher);
+    this.#watchers.set(dir, { watcher, ino });
     return true;
   }
 
@@ -115,10 +131,10 @@ export class FolderTree {
   #event(dir: string, event: string, name: string): void {
     if (this.#closed || !this.#watchers.has(dir)) return;
     const path = join(dir, name);
-    // Its own removal is told as a rename of its name: it and what is below it are dropped.
+    // Its own move or removal is told as a rename of its name (so is a change of a child of that name: the inode tells them apart).
     if (event === 'rename' && name === basename(dir)) void this.#recheckFolder(dir);
     if (this.#watchers.has(path)) {
-      // A watched folder renamed or removed (its own contents' changes come from its own watch).
+      // A watched folder renamed, removed or replaced (its own contents' changes come from its own watch).
       if (event === 'rename') void this.#recheckFolder(path);
       return;
     }
@@ -140,9 +156,22 @@ export class FolderTree {
     );
   }
 
+  /**
+   * After a rename of a watched folder: still the folder it watches, nothing to do. Gone or
+   * replaced (`mv src src.old && mv src.new src`, a git checkout) — its watchers follow the old
+   * inode, so they go, and what is at its path now is watched anew (its files count as changed); a
+   * root that went is waited for again from its nearest folder.
+   */
   async #recheckFolder(dir: string): Promise<void> {
     const stat = await lstat(dir).catch(() => undefined);
-    if (!stat?.isDirectory()) this.#dropTree(dir);
+    const watched = this.#watchers.get(dir);
+    if (this.#closed || !watched || (stat?.isDirectory() && stat.ino === watched.ino)) return;
+    this.#dropTree(dir);
+    if (stat?.isDirectory()) await this.#add(dir, true);
+    else if (this.#roots.includes(dir)) {
+      const start = await nearestFolder(dir);
+      if (start !== undefined) await this.#add(start, false);
+    }
   }
 
   #dropTree(dir: string): void {
@@ -151,9 +180,9 @@ export class FolderTree {
   }
 
   #drop(dir: string): void {
-    const watcher = this.#watchers.get(dir);
-    if (!watcher) return;
-    watcher.close();
+    const watched = this.#watchers.get(dir);
+    if (!watched) return;
+    watched.watcher.close();
     this.#watchers.delete(dir);
     this.options.budget.give();
   }

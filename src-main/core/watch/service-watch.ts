@@ -1,8 +1,10 @@
 /**
  * One service's watch while it is on: its folder tree, the trailing debounce that makes a burst of
  * changes one trigger, and the coalescing that keeps triggers from piling up — changes that arrive
- * while the action runs make at most one more run, once it is done.
+ * while the action runs make at most one more run, once it is done. Changes not run yet can be
+ * taken by another action that covers them (a dependency's cascade restarts this service anyway).
  */
+import { existsSync } from 'node:fs';
 import type { WatchConfig } from '@shared/model';
 import type { Clock } from '../supervisor/clock';
 import { FolderTree } from './folder-tree';
@@ -29,25 +31,28 @@ export interface ServiceWatchOptions {
   readonly warn: (message: string) => void;
 }
 
-class Changes {
-  readonly files = new Set<string>();
-  first: string | undefined;
+/** Changes of files not run yet, as `absorb` hands them over. */
+export class Changes {
+  /** Shown name → path, in the order they changed. */
+  readonly files = new Map<string, string>();
   beyond = 0;
 
-  add(file: string): void {
-    this.first ??= file;
-    if (this.files.has(file)) return;
-    if (this.files.size < MAX_REMEMBERED) this.files.add(file);
+  add(shown: string, path: string): void {
+    if (this.files.has(shown)) return;
+    if (this.files.size < MAX_REMEMBERED) this.files.set(shown, path);
     else this.beyond++;
   }
 
   merge(other: Changes): void {
-    for (const file of other.files) this.add(file);
+    for (const [shown, path] of other.files) this.add(shown, path);
     this.beyond += other.beyond;
   }
 
+  /** Shown by the first file that still exists: an editor's or `sed -i`'s temporary file, renamed over the real one, is not the change a person made. */
   burst(): Burst {
-    return { first: this.first!, count: this.files.size + this.beyond };
+    const names = [...this.files];
+    const first = names.find(([, path]) => existsSync(path)) ?? names[0]!;
+    return { first: first[0], count: this.files.size + this.beyond };
   }
 }
 
@@ -61,13 +66,15 @@ export class ServiceWatch {
   #queued: Changes | undefined;
   #running = false;
   #closed = false;
+  /** Waiting for it to be idle. */
+  #idleWaiters: (() => void)[] = [];
 
   constructor(private readonly options: ServiceWatchOptions) {
     this.#rules = watchRules(options.config, options.registryDir);
     this.#tree = new FolderTree({
       rules: this.#rules,
       budget: options.budget,
-      onChange: (path) => this.#changed(this.#rules.shown(path)),
+      onChange: (path) => this.#changed(this.#rules.shown(path), path),
       onLimit: (dir) =>
         options.warn(
           `watch of '${options.name}' (${this.#rules.patternReaching(dir) ?? options.config.paths.join(', ')}): ${options.budget.limit} folders are watched, ` +
@@ -92,15 +99,55 @@ export class ServiceWatch {
   close(): void {
     this.#closed = true;
     this.options.clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.#tree.close();
+    this.#wake();
   }
 
-  #changed(file: string): void {
+  /** Changes wait to run, or its action runs. */
+  get busy(): boolean {
+    return !this.#closed && (this.#timer !== undefined || this.#queued !== undefined || this.#running);
+  }
+
+  /** Resolves once it is not busy. */
+  idle(): Promise<void> {
+    return this.busy ? new Promise((resolve) => this.#idleWaiters.push(resolve)) : Promise.resolve();
+  }
+
+  /** Takes the changes that wait to run (queued, then collecting): another action covers them. None waited: undefined. */
+  absorb(): Changes | undefined {
+    this.options.clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const taken = this.#takeQueued() ?? new Changes();
+    taken.merge(this.#collecting);
+    this.#collecting = new Changes();
+    this.#wake();
+    return taken.files.size > 0 ? taken : undefined;
+  }
+
+  /** Gives back absorbed changes the other action did not cover after all: they run as a burst again. */
+  restore(changes: Changes): void {
     if (this.#closed) return;
-    this.#collecting.add(file);
-    // Trailing: the action runs once the files have been quiet for `debounce`.
+    changes.merge(this.#collecting);
+    this.#collecting = changes;
+    this.#debounce();
+  }
+
+  #changed(shown: string, path: string): void {
+    if (this.#closed) return;
+    this.#collecting.add(shown, path);
+    this.#debounce();
+  }
+
+  /** Trailing: the action runs once the files have been quiet for `debounce`. */
+  #debounce(): void {
     this.options.clock.clearTimeout(this.#timer);
     this.#timer = this.options.clock.setTimeout(() => this.#settled(), this.options.config.debounce);
+  }
+
+  #wake(): void {
+    if (this.busy) return;
+    for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 
   #settled(): void {
@@ -123,6 +170,7 @@ export class ServiceWatch {
       }
     } finally {
       this.#running = false;
+      this.#wake();
     }
   }
 

@@ -4,7 +4,9 @@
  * is turned off — and what a trigger does. A burst of changes runs the service's action through the
  * engine (a restart of its whole process tree; a rebuild; a chart upgrade), only while the service
  * is wanted; with `cascade`, once it serves again, its dependents are restarted once, in dependency
- * order. Each trigger is told (its log line, the timeline, the status's `lastTrigger`).
+ * order. A watched dependent whose own changes came in the same burst restarts once, with the
+ * cascade: its trigger waits for its dependencies' ones, and the cascade takes the changes of it
+ * that wait. Each trigger is told (its log line, the timeline, the status's `lastTrigger`).
  */
 import type { ServiceStatus } from '@shared/contract/service-state';
 import { SERVING } from '@shared/contract/state-meaning';
@@ -12,7 +14,7 @@ import { triggerLine, type ServiceWatch as WatchState, type WatchOutcome, type W
 import type { ServiceDefinition } from '@shared/model';
 import { EngineError } from '../engine-errors';
 import type { Clock } from '../supervisor/clock';
-import { ServiceWatch, type Burst } from './service-watch';
+import { ServiceWatch, type Burst, type Changes } from './service-watch';
 import { WatchBudget } from './watch-budget';
 
 export interface WatchControllerDeps {
@@ -47,6 +49,9 @@ export class WatchController {
   readonly #last = new Map<string, WatchTrigger>();
   /** Watches being opened: turning one off waits for its folders, so nothing outlives its off. */
   readonly #opening = new Map<string, Promise<void>>();
+  /** The last cascade that restarted a service: which service's it was, and when it began (a count of triggers and cascades, not a time). */
+  readonly #cascaded = new Map<string, { readonly by: string; readonly tick: number }>();
+  #ticks = 0;
 
   constructor(private readonly deps: WatchControllerDeps) {
     this.#budget = deps.budget ?? new WatchBudget();
@@ -153,11 +158,17 @@ export class WatchController {
   }
 
   async #trigger(name: string, burst: Burst): Promise<void> {
+    const since = ++this.#ticks;
+    // A dependency's trigger under way may cascade into a restart of this one: it goes first.
+    await Promise.all(this.#cascadingUpstream(name).map((watch) => watch.idle()));
     const service = this.deps.services().find((s) => s.name === name);
     if (!service?.watch || !this.#watches.has(name)) return;
-    const trigger: WatchTrigger = { file: burst.first, more: burst.count - 1, at: this.deps.clock.now(), action: outcomeOf(service) };
-    this.#last.set(name, trigger);
-    const line = triggerLine(trigger);
+    const { trigger, line } = this.#told(service, burst);
+    const cascaded = this.#cascaded.get(name);
+    if (trigger.action === 'restart' && cascaded && cascaded.tick > since) {
+      this.deps.triggered(name, trigger, doneBy(line, cascaded.by));
+      return;
+    }
     if (!this.deps.wanted(name)) {
       this.deps.triggered(name, trigger, `${line}: skipped, it is not running (a start runs the new files)`);
       return;
@@ -169,10 +180,79 @@ export class WatchController {
       this.deps.log(name, `watch: ${status.state} after the ${trigger.action}: its dependents are left as they are`);
       return;
     }
-    const restarted = await this.deps.cascade(name);
+    const restarted = await this.#cascade(name);
     if (restarted.length > 0) this.deps.log(name, `watch: restarted what depends on it: ${restarted.join(', ')}`);
   }
+
+  /** Its trigger for `burst`, as its status keeps it and its log line. */
+  #told(service: ServiceDefinition, burst: Burst): { trigger: WatchTrigger; line: string } {
+    const trigger: WatchTrigger = { file: printable(burst.first), more: burst.count - 1, at: this.deps.clock.now(), action: outcomeOf(service) };
+    this.#last.set(service.name, trigger);
+    return { trigger, line: triggerLine(trigger) };
+  }
+
+  /** Restarts what depends on `name`; the watched ones' changes that wait to run are taken into that restart (given back to whichever it did not restart). */
+  async #cascade(name: string): Promise<string[]> {
+    const tick = ++this.#ticks;
+    const absorbed = new Map<string, Changes>();
+    for (const dependent of this.#related(name, 'dependents')) {
+      const watch = this.#watches.get(dependent.name);
+      const changes = dependent.watch && outcomeOf(dependent) === 'restart' ? watch?.absorb() : undefined;
+      if (changes) absorbed.set(dependent.name, changes);
+    }
+    let restarted: string[] = [];
+    try {
+      restarted = await this.deps.cascade(name);
+    } finally {
+      for (const done of restarted) this.#cascaded.set(done, { by: name, tick });
+      for (const [dependent, changes] of absorbed) {
+        const service = this.deps.services().find((s) => s.name === dependent);
+        if (service && restarted.includes(dependent)) {
+          const { trigger, line } = this.#told(service, changes.burst());
+          this.deps.triggered(dependent, trigger, doneBy(line, name));
+        } else this.#watches.get(dependent)?.restore(changes);
+      }
+    }
+    return restarted;
+  }
+
+  /** The watches of what `name` depends on (transitively) that cascade and have a trigger waiting or under way; none when its own trigger is no restart. */
+  #cascadingUpstream(name: string): ServiceWatch[] {
+    const service = this.deps.services().find((s) => s.name === name);
+    if (!service || outcomeOf(service) !== 'restart') return [];
+    return this.#related(name, 'dependencies').flatMap((upstream) => {
+      const watch = this.#watches.get(upstream.name);
+      return upstream.watch?.cascade && watch?.busy ? [watch] : [];
+    });
+  }
+
+  /** The services `name` depends on, or that depend on it, transitively. */
+  #related(name: string, direction: 'dependencies' | 'dependents'): ServiceDefinition[] {
+    const services = this.deps.services();
+    const next = (of: string) =>
+      direction === 'dependencies'
+        ? (services.find((s) => s.name === of)?.dependencies ?? [])
+        : services.filter((s) => s.dependencies.includes(of)).map((s) => s.name);
+    const found = new Set<string>();
+    for (const pending = next(name); pending.length > 0; ) {
+      const current = pending.pop()!;
+      if (current === name || found.has(current)) continue;
+      found.add(current);
+      pending.push(...next(current));
+    }
+    return services.filter((s) => found.has(s.name));
+  }
 }
+
+/** A trigger whose changes a dependency's cascade restart covered. */
+const doneBy = (line: string, upstream: string) => `${line}: done by the restart after '${upstream}'`;
+
+// eslint-disable-next-line no-control-regex -- control characters are what it escapes
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** A file name as its log line, the timeline and the faces show it: control characters written as JSON writes them (a newline in a name would forge a log line, an ESC recolour a terminal). */
+const printable = (name: string): string => name.replace(CONTROL, (char) => ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** What a trigger does to this service: `rebuild` as asked; a Helm chart's restart is an upgrade. */
 function outcomeOf(service: ServiceDefinition): WatchOutcome {

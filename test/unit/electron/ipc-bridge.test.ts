@@ -13,7 +13,7 @@ import { contractHandlers } from '../../../src-main/daemon/contract-session';
 import { RunHolds } from '../../../src-main/daemon/run-holds';
 import { bridgeContract, CHANNELS, type IpcEventLike, type IpcMainLike } from '../../../src-main/electron/ipc-bridge';
 import { tempDir } from '../../support/cli-run';
-import { nodeService, waitFor } from '../../support/engine-harness';
+import { alive, nodeService, waitFor } from '../../support/engine-harness';
 
 const RENDERER = 'file:///app/out/renderer/index.html';
 
@@ -27,15 +27,24 @@ function electronDouble() {
   const window = (id: number, url: string) => {
     const received: { id?: number; ok?: boolean; result?: unknown; error?: unknown; seq?: number; event?: { status: { name: string; state: string } } }[] = [];
     let destroyed = () => {};
+    const navigations: ((details: { isMainFrame: boolean; isSameDocument: boolean }) => void)[] = [];
     const event: IpcEventLike = {
       sender: {
         id,
         send: (channel, message) => channel === CHANNELS.message && received.push(message as never),
         once: (_, listener) => (destroyed = listener),
+        on: (name: string, listener: (details: { isMainFrame: boolean; isSameDocument: boolean }) => void) =>
+          name === 'did-start-navigation' && navigations.push(listener),
       },
       senderFrame: { url },
     };
-    return { received, send: (message: unknown) => listeners.get(CHANNELS.request)!(event, message), destroy: () => destroyed() };
+    return {
+      received,
+      send: (message: unknown) => listeners.get(CHANNELS.request)!(event, message),
+      destroy: () => destroyed(),
+      /** What WebContents emits when its page (or a frame of it) navigates; a reload is a main-frame one. */
+      navigate: (details: { isMainFrame: boolean; isSameDocument: boolean }) => navigations.forEach((listener) => listener(details)),
+    };
   };
   return { ipc, window };
 }
@@ -129,6 +138,56 @@ describe('the contract over IPC', () => {
     // Before: the renderer's value was passed through and the service got it.
     const env = await waitFor(() => existsSync(out) && (JSON.parse(readFileSync(out, 'utf8')) as Record<string, string>));
     expect(env['TOKEN']).toBe('the-app-value');
+    ours.destroy();
+  });
+
+  it("ends the page's terminals when it reloads (the sender stays), not on a frame's or an in-page navigation", async () => {
+    const home = tempDir();
+    const text = nodeService('api', ['-e', 'setInterval(() => {}, 1000)']);
+    writeFileSync(join(home, 'r.toml'), text);
+    const { registry } = parseRegistry(text, 'r.toml');
+    engine = await createEngine({ home, registry: registry!, registryDir: home, env: process.env });
+    const registryFile = new RegistryFile({ path: join(home, 'r.toml'), source: 'flag' }, home);
+    const handlers = contractHandlers(engine, {
+      hello: { pid: process.pid, home, registry: 'r.toml' },
+      shutdown: () => undefined,
+      registry: registryFile,
+      settings: new SettingsStore(home),
+      runs: new RunHolds(),
+    });
+    const { ipc, window } = electronDouble();
+    bridgeContract(
+      ipc,
+      { engine, registry: registryFile },
+      handlers,
+      (url) => url === RENDERER,
+      () => undefined,
+    );
+    const ours = window(1, RENDERER);
+    ours.send({ id: 1, method: 'start', params: { name: 'api' } });
+    await waitFor(() => ours.received.some((m) => m.id === 1));
+    const cmd = ['sh', '-c', 'echo "PID=$$"; exec sleep 300'];
+    ours.send({ id: 2, method: 'terminalOpen', params: { service: 'api', tty: false, cols: 80, rows: 24, cmd } });
+    await waitFor(() => ours.received.some((m) => m.id === 2));
+    expect(ours.received.find((m) => m.id === 2)).toMatchObject({ ok: true });
+    const printed = () =>
+      (ours.received as { terminal?: { data: string } }[]).flatMap((m) => (m.terminal ? [Buffer.from(m.terminal.data, 'base64').toString()] : [])).join('');
+    const pid = Number((await waitFor(() => /PID=(\d+)/.exec(printed()) ?? undefined))[1]);
+
+    ours.navigate({ isMainFrame: false, isSameDocument: false });
+    ours.navigate({ isMainFrame: true, isSameDocument: true });
+    // Still open: its input reaches it (an answer to a later request comes after the navigations).
+    ours.send({ id: 3, method: 'terminalInput', params: { id: 1, data: '' } });
+    await waitFor(() => ours.received.some((m) => m.id === 3));
+    expect(ours.received.find((m) => m.id === 3)).toMatchObject({ ok: true });
+    expect(alive(pid)).toBe(true);
+
+    ours.navigate({ isMainFrame: true, isSameDocument: false });
+    await waitFor(() => !alive(pid));
+    // The reloaded page starts a session of its own.
+    ours.send({ id: 1, method: 'terminalInput', params: { id: 1, data: '' } });
+    await waitFor(() => ours.received.filter((m) => m.id === 1).length === 2);
+    expect(ours.received.filter((m) => m.id === 1).at(-1)).toMatchObject({ ok: false });
     ours.destroy();
   });
 });

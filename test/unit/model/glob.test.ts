@@ -1,6 +1,7 @@
 /** The watch patterns' glob matcher: `**`, `*`, `?`, `{a,b}`, `[abc]`, escapes, bases and pruning. */
 import { describe, expect, it } from 'vitest';
-import { compileGlob, globProblem, MAX_ALTERNATIVES } from '@shared/model/glob';
+import { formatIssue, parseRegistry } from '@shared/model';
+import { compileGlob, globProblem, MAX_ALTERNATIVES, MAX_BRACE_GROUPS, MAX_PATTERN_LENGTH } from '@shared/model/glob';
 
 const matches = (pattern: string, path: string) => compileGlob(pattern).matches(path);
 
@@ -79,5 +80,41 @@ describe('glob', () => {
     const path = Array.from({ length: 200 }, () => 'a').join('/');
     expect(matches('**/a/**/a/**/a/**/b', path)).toBe(false);
     expect(matches('**/a/**/a/**/a/**', path)).toBe(true);
+  });
+
+  it('bounds a pattern: its length and brace groups are refused with a reason, never thrown', () => {
+    expect(globProblem(`src/${'a'.repeat(MAX_PATTERN_LENGTH)}`)).toBe(`longer than ${MAX_PATTERN_LENGTH} characters: name the folders it watches more briefly`);
+    // Before: each group was a level of recursion, and thousands of them threw a RangeError out of the registry check.
+    expect(globProblem('{a}'.repeat(5_000))).toMatch(/^longer than/);
+    const groups = `more than ${MAX_BRACE_GROUPS} {…} groups: list the alternatives as patterns of their own`;
+    expect(globProblem('{a}'.repeat(MAX_BRACE_GROUPS + 1))).toBe(groups);
+    expect(globProblem(`${'{'.repeat(MAX_BRACE_GROUPS + 1)}a${'}'.repeat(MAX_BRACE_GROUPS + 1)}`)).toBe(groups);
+    expect(globProblem('{a}'.repeat(MAX_BRACE_GROUPS))).toBeUndefined();
+    expect(globProblem('\\{'.repeat(100))).toBeUndefined();
+    const text = [
+      '[services.api]',
+      `watch = { paths = ["${'{a}'.repeat(5_000)}"] }`,
+      '[services.api.deployment]',
+      'mode = "binary"',
+      'binary = { command = "node" }',
+      '',
+    ].join('\n');
+    const { registry, issues } = parseRegistry(text, 'services.toml');
+    expect(registry).toBeUndefined();
+    expect(issues.map(formatIssue)).toEqual([
+      `services.toml:2:20 services.api.watch.paths[0]: not a glob pattern: longer than ${MAX_PATTERN_LENGTH} characters: name the folders it watches more briefly`,
+    ]);
+  });
+
+  it('matches many `*` in one segment without backtracking over the name again and again', () => {
+    // Before: a RegExp of [^/]* runs, which backtracked name length ^ stars times on a near miss (it did not finish).
+    const name = 'a'.repeat(255);
+    expect(matches(`${'*a'.repeat(40)}*b`, name)).toBe(false);
+    expect(matches(`${'*a'.repeat(40)}*`, name)).toBe(true);
+    expect(matches('a***b', 'axyzb')).toBe(true);
+    expect(matches('*.test.*', 'glob.test.ts')).toBe(true);
+    expect(matches('*x*y', 'axbyc')).toBe(false);
+    expect(matches('*[0-9]?', 'log12')).toBe(true);
+    expect(matches('?', '😀')).toBe(true);
   });
 });

@@ -38,10 +38,18 @@ export class ComposeDriver implements ServiceDriver {
     this.#runtime = new ContainerRuntime(env);
   }
 
-  async start(service: ServiceDefinition, _instance: string, _configHash: string, context: RunContext, progress: StartProgress): Promise<RunningService> {
+  async start(
+    service: ServiceDefinition,
+    _instance: string,
+    _configHash: string,
+    context: RunContext,
+    progress: StartProgress,
+    rebuilt?: ImageBuild,
+  ): Promise<RunningService> {
     const target = composeTarget(service, context);
-    // Built first when it has a `build:` section (compose-build.ts), as `up --build` would, with its output in the log.
-    if (composeBuildOf(target)?.build !== false) {
+    // Built first when it has a `build:` section (compose-build.ts), as `up --build` would, with its
+    // output in the log — unless a rebuild has just built it: `up` then runs what that built.
+    if (!rebuilt && composeBuildOf(target)?.build !== false) {
       progress(`docker compose build ${target.service} (project ${target.project})`);
       await composeBuild(await this.#command(), target, this.env, (line) => progress(line, { logOnly: true }));
     }
@@ -72,7 +80,16 @@ export class ComposeDriver implements ServiceDriver {
     const after = await image();
     const container = running?.container ? await this.#runtime.inspect(running.container).catch(() => undefined) : undefined;
     const id = after?.id ?? '';
-    return { image: after?.name ?? section?.image ?? target.service, id, built: id !== (before?.id ?? ''), current: !after || container?.Image === id };
+    // No image found under the names Compose gives (an `image:` with a ${VARIABLE}, a Compose that
+    // names builds otherwise): whether it changed is unknown, so it counts as built and what runs is
+    // recreated — a needless recreate costs a restart, a missed one leaves the old code running.
+    const nothingToBuild = section?.build === false;
+    return {
+      image: after?.name ?? section?.image ?? target.service,
+      id,
+      built: !nothingToBuild && (!after || id !== before?.id),
+      current: nothingToBuild || (after !== undefined && container?.Image === id),
+    };
   }
 
   async adopt(service: ServiceDefinition, record: ProcessRecord | undefined, _configHash: string, context: RunContext): Promise<Adoption> {

@@ -2,12 +2,13 @@
  * What a docker service's build (docker.build) sends to the engine: the context folder's files
  * after its .dockerignore (the engine's own rules, through the parser dockerode itself uses), and a
  * hash of everything that decides the image — each file's path, kind, executable bit and content,
- * the Dockerfile, the build arguments and the target. Modification times are left out, as the
+ * the Dockerfile, the build arguments and the target — keyed with the home's key (build-hash-key.ts:
+ * build args may be secrets, and the hash is a label anyone who lists images reads). Modification times are left out, as the
  * engine's own build cache leaves them out: touching a file rebuilds nothing. Walking is bounded
  * (files and bytes): a context that would carry a whole home or a disk image is refused with its
  * figure, not streamed.
  */
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -64,9 +65,15 @@ export async function contextFiles(paths: BuildPaths): Promise<ContextFiles> {
   return { files: files.sort(), bytes };
 }
 
-/** The hash that names the image: unchanged inputs, same hash, no build. */
-export async function buildHash(paths: BuildPaths, files: ContextFiles, args: Readonly<Record<string, string>>, target: string | undefined): Promise<string> {
-  const hash = createHash('sha256');
+/** The hash that names the image: unchanged inputs (and key), same hash, no build. `key`: the home's (build-hash-key.ts). */
+export async function buildHash(
+  paths: BuildPaths,
+  files: ContextFiles,
+  args: Readonly<Record<string, string>>,
+  target: string | undefined,
+  key: Buffer,
+): Promise<string> {
+  const hash = createHmac('sha256', key);
   const field = (...parts: string[]) => hash.update(`${parts.join('\0')}\n`);
   field('provisioning-build-v1', paths.dockerfileInContext, target ?? '');
   for (const key of Object.keys(args).sort()) field('arg', key, args[key]!);

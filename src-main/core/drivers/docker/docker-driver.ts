@@ -22,7 +22,14 @@ export class DockerDriver implements ServiceDriver {
     this.#runtime = new ContainerRuntime(env);
   }
 
-  async start(service: ServiceDefinition, instance: string, configHash: string, context: RunContext, progress: StartProgress): Promise<RunningService> {
+  async start(
+    service: ServiceDefinition,
+    instance: string,
+    configHash: string,
+    context: RunContext,
+    progress: StartProgress,
+    rebuilt?: ImageBuild,
+  ): Promise<RunningService> {
     const runtime = this.#runtime;
     const name = containerName(service);
     const existing = await runtime.inspect(name);
@@ -33,9 +40,12 @@ export class DockerDriver implements ServiceDriver {
     }
     const deployment = service.deployment.docker!;
     // Built (or found up to date) before anything is removed: a failed build leaves the container there.
-    const built = deployment.build
-      ? await buildServiceImage(runtime.docker, service, context, (text, step) => progress(text, step ? undefined : { logOnly: true }))
-      : undefined;
+    // A rebuild's image is the one it built: built again here, a change since could fail after the stop.
+    const built = !deployment.build
+      ? undefined
+      : rebuilt
+        ? { tag: rebuilt.image, id: rebuilt.id }
+        : await buildServiceImage(runtime.docker, service, context, (text, step) => progress(text, step ? undefined : { logOnly: true }));
     if (existing) {
       const sameConfig = existing.Config.Labels[LABEL.configHash] === configHash;
       const sameImage = !built || existing.Image === built.id;

@@ -13,6 +13,7 @@ import { readLines } from '../../read-lines';
 import { StartError, type RegistryContext } from '../driver';
 import { resolveEnv } from '../resolve-env';
 import { buildHash, contextFiles } from './build-context';
+import { buildHashKey } from './build-hash-key';
 import { buildPathProblems, buildPaths } from './build-paths';
 import { LABEL, MANAGED_BY } from './container-spec';
 
@@ -54,7 +55,7 @@ export async function buildServiceImage(docker: Docker, service: ServiceDefiniti
   if (problems.length > 0) throw new StartError(problems.join('; '));
   const args = resolveEnv(build.args, `services.${service.name}.deployment.docker.build.args`, context);
   const files = await contextFiles(paths);
-  const hash = await buildHash(paths, files, args, build.target);
+  const hash = await buildHash(paths, files, args, build.target, await buildHashKey(context.home));
   const tag = deployment.image ?? `provisioning/${service.name}:${hash.slice(0, 12)}`;
   const before = await docker
     .getImage(tag)

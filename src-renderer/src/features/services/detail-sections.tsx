@@ -70,7 +70,8 @@ export function HealthHistory({ name }: { name: string }) {
       {results.length === 0 ? (
         <p className="hint">No check has run since the owner started.</p>
       ) : (
-        <div className="detail-scroll">
+        // Focusable: once the history is long enough to scroll, a keyboard must reach its rows too.
+        <div className="detail-scroll" tabIndex={0} role="region" aria-labelledby="detail-history">
           <table className="history" aria-labelledby="detail-history">
             <thead>
               <tr>
@@ -142,7 +143,7 @@ export function EventsSection({ status }: { status: ServiceStatus }) {
       {events.error ? <p className="hint">{events.error.message}</p> : null}
       {events.data && shown.length === 0 ? <p className="hint">No state change recorded yet.</p> : null}
       {shown.length > 0 ? (
-        <ol className="detail-events detail-scroll">
+        <ol className="detail-events detail-scroll" tabIndex={0} aria-labelledby="detail-events">
           {shown.map((event) => (
             <li key={event.seq}>
               <time dateTime={new Date(event.at).toISOString()}>{time(event.at)}</time> {event.from ? `${event.from} → ` : ''}
