@@ -3,7 +3,8 @@
  * with the setting on (changed by the CLI, as the page cannot), a terminal into a docker service
  * runs `echo $HOSTNAME` and shows the container's hostname; a binary service's terminal sees its
  * env (its registry env table and an env file); making the pane taller and wider changes `stty
- * size`. Screenshots land in test-artifacts/e2e/.
+ * size`; an `interactive = true` service is attached to from its detail view, answers what is typed,
+ * and runs on after the pane is closed. Screenshots land in test-artifacts/e2e/.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -23,6 +24,11 @@ const REGISTRY = [
   '[services.shell.deployment]',
   'mode = "binary"',
   `binary = { command = ${JSON.stringify(process.execPath)}, args = ["-e", "setInterval(() => {}, 1000)"], env = { FROM_TABLE = "table-value" } }`,
+  '[services.repl]',
+  'interactive = true',
+  '[services.repl.deployment]',
+  'mode = "binary"',
+  `binary = { command = "sh", args = ["-c", "[ -t 0 ] && echo tty:yes; while read line; do echo got:$line; done"] }`,
   `[services.${box}.deployment]`,
   'mode = "docker"',
   `docker = { image = "local/busybox:test", command = ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"] }`,
@@ -49,7 +55,7 @@ describeWith('chromium')('terminals in the detail view', () => {
   beforeAll(async () => {
     center = await openControlCenter(REGISTRY);
     expect((await center.home.run(['settings', 'web-terminals', 'on'])).code).toBe(0);
-    for (const name of ['shell', box]) expect((await center.home.run(['services', 'start', name])).code).toBe(0);
+    for (const name of ['shell', 'repl', box]) expect((await center.home.run(['services', 'start', name])).code).toBe(0);
   }, 120_000);
   afterAll(async () => {
     await center?.close();
@@ -87,5 +93,30 @@ describeWith('chromium')('terminals in the detail view', () => {
     expect(rowsAfter).toBeGreaterThan(rowsBefore!);
     expect(colsAfter).toBe(colsBefore);
     await center.screenshot('terminal-binary-env-resized');
+    await t.detail.getByRole('button', { name: 'Close the terminal in shell' }).click();
+    await page.keyboard.press('Escape');
+    await t.detail.waitFor({ state: 'hidden' });
+  });
+
+  it('attaches to an interactive service from its detail view: typed lines reach it, and it runs on once detached', async () => {
+    const { page } = center;
+    const before = JSON.parse((await center.home.run(['services', 'status', 'repl', '--json'])).stdout) as { pid: number };
+    await page.getByRole('tab', { name: 'Services' }).click();
+    await page.getByRole('radio', { name: 'Cards' }).check();
+    await page.getByRole('button', { name: 'Details of repl' }).click();
+    const detail = page.getByTestId('service-detail');
+    await detail.getByRole('button', { name: "Attach to repl's terminal" }).click();
+    const screen = detail.getByTestId('terminal-screen');
+    await screen.locator('.xterm-rows').waitFor();
+    const text = () => screen.locator('.xterm-rows').innerText();
+    // Its scrollback first (it has a terminal of its own), then the answer to what is typed.
+    await expect.poll(text, { timeout: 20_000 }).toContain('tty:yes');
+    await page.keyboard.type('hello\n');
+    await expect.poll(text, { timeout: 20_000 }).toContain('got:hello');
+    await center.screenshot('terminal-attach-interactive');
+    await detail.getByRole('button', { name: 'Close the terminal in repl' }).click();
+    await page.keyboard.press('Escape');
+    const after = JSON.parse((await center.home.run(['services', 'status', 'repl', '--json'])).stdout) as { pid: number; state: string };
+    expect(after).toMatchObject({ pid: before.pid, state: expect.stringMatching(/^(running|healthy)$/) });
   });
 });

@@ -59,7 +59,7 @@ export function TerminalPane({ service, kind, onClose }: { service: string; kind
     <div className="terminal-pane">
       <div className="terminal-toolbar">
         <span className="hint" role="status" aria-live="polite">
-          {end ?? (kind === 'attach' ? `Attached to ${service}` : `A shell in ${service}`)}
+          {end ?? (kind === 'attach' ? `Attached to ${service}: Close detaches, the service runs on` : `A shell in ${service}`)}
         </span>
         <button type="button" onClick={onClose} aria-label={`Close the terminal in ${service}`}>
           Close
