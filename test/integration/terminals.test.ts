@@ -36,6 +36,14 @@ const hasDocker = (() => {
 })();
 
 const workDir = realpathSync(tempDir('pcc-term-cwd-'));
+/** A compose service (busybox, nothing built): its terminal is `docker exec` in the container Compose runs. */
+const composeService = `cbox${tag.replace(/[^a-z0-9]/gi, '')}`.toLowerCase();
+const composeFile = join(tempDir('pcc-term-compose-'), 'compose.yaml');
+const composeContainers = () =>
+  execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.service=${composeService}`], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .filter(Boolean);
 let home: Home;
 
 beforeAll(async () => {
@@ -53,18 +61,34 @@ beforeAll(async () => {
             `docker = { image = "local/busybox:test", command = ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"] }`,
             `[services.${box}.startup]`,
             'stop_timeout = "2s"',
+            `[services.${composeService}.deployment]`,
+            'mode = "docker-compose"',
+            `"docker-compose" = { file = ${JSON.stringify(composeFile)} }`,
+            `[services.${composeService}.startup]`,
+            'stop_timeout = "2s"',
           ]
         : []),
       '',
     ].join('\n'),
   );
   writeFileSync(join(dirname(home.registry), '.env'), 'FROM_FILE=file-value\n');
+  writeFileSync(
+    composeFile,
+    [
+      'version: "2.4"',
+      'services:',
+      `  ${composeService}:`,
+      '    image: local/busybox:test',
+      `    command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]`,
+      '',
+    ].join('\n'),
+  );
   const started = await home.run(['services', 'start', 'shell']);
   expect(started.code, started.stderr).toBe(0);
 }, 60_000);
 
 afterAll(async () => {
-  if (hasDocker) execFileSync('docker', ['rm', '-f', box], { stdio: 'ignore' });
+  if (hasDocker) execFileSync('docker', ['rm', '-f', box, ...composeContainers()], { stdio: 'ignore' });
   await home?.cleanup();
 });
 
@@ -187,6 +211,16 @@ describeWith('docker')('docker service terminals', () => {
     expect(piped.stdout).toBe(`${id.slice(0, 12)}\n`);
     expect(piped.code).toBe(0);
   });
+
+  it("opens the same terminal into a compose service's container", async () => {
+    const started = await home.run(['services', 'start', composeService]);
+    expect(started.code, started.stderr).toBe(0);
+    const [id] = composeContainers();
+    const direct = await exec([composeService, '--', 'sh', '-c', 'echo $HOSTNAME; exit 3']);
+    // Before: refused, compose services offered no terminal.
+    expect(direct.stdout).toBe(`${execFileSync('docker', ['inspect', '-f', '{{.Id}}', id!], { encoding: 'utf8' }).trim().slice(0, 12)}\n`);
+    expect(direct.code).toBe(3);
+  }, 120_000);
 
   it("is a terminal in the container (resize, Ctrl-C), and a hang-up ends the exec's shell there", async () => {
     const t = await terminal(box, 80, 24);

@@ -75,6 +75,7 @@ export const MODES: Readonly<Record<DeploymentMode, ModeEntry>> = {
   },
   'docker-compose': {
     supervision: 'supervised',
+    exec: true,
     driver: async (env) => new (await import('./compose/compose-driver')).ComposeDriver(env),
     // Compose knows whether the service has a `build:` section; one without answers "nothing to build".
     rebuilds: () => true,

@@ -20,6 +20,8 @@ import {
   type ServiceDriver,
   type StartProgress,
 } from '../driver';
+import { openDockerExec } from '../../terminals/docker-exec';
+import type { TerminalProcess, TerminalRequest } from '../../terminals/terminal-process';
 import { ContainerRuntime, type Inspected } from '../docker/container-runtime';
 import { stopContainer } from '../docker/docker-driver';
 import { composeBuild, composeBuildOf, composeImageNames } from './compose-build';
@@ -101,6 +103,13 @@ export class ComposeDriver implements ServiceDriver {
     }
     if (!found?.State.Running) return { notes: [] };
     return { run: await this.#runtime.follow(found, context, await this.#runtime.resumeAt(context)), notes: [] };
+  }
+
+  /** `docker exec` in the container Compose runs for it: the one followed, else the one its labels find now. */
+  async exec(record: ProcessRecord, service: ServiceDefinition, context: RunContext, request: TerminalRequest): Promise<TerminalProcess> {
+    const container = record.container ?? (await this.#find(composeTarget(service, context)))?.Id;
+    if (!container) throw new Error(`no container of compose project runs '${service.name}': start it first`);
+    return openDockerExec(this.#runtime.docker, container, request);
   }
 
   async stop(record: ProcessRecord, service: ServiceDefinition, context: RunContext): Promise<TerminateResult> {
