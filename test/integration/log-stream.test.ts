@@ -106,8 +106,9 @@ describe('a log followed over the contract', () => {
     // The receiver that stopped reading lost lines, and was told which.
     expect(stalled.gaps).toBeGreaterThan(0);
     expect(stalled.lines).toBeLessThan(TOTAL);
-    // One that kept reading got at least as much (on a loaded machine a moment's stall may cost a gap).
-    expect(steadyCount.lines).toBeGreaterThanOrEqual(stalled.lines);
+    // One that kept reading and was never behind got every line (on a loaded machine it may be
+    // starved too, and then it has gaps of its own: comparing its count with the stalled one's is no law).
+    if (steadyCount.gaps === 0) expect(steadyCount.lines).toBe(TOTAL);
     // The capped receiver: never more than 100 lines a message, every line accounted for, and the
     // newest line of the flood delivered as a line (the end of a burst is what a person reads).
     const cappedCount = accountFor(capped.received);
