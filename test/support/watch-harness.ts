@@ -1,5 +1,5 @@
 /** Engines whose registry lives in a folder of its own (watch patterns are relative to it), with every state event recorded. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach } from 'vitest';
 import type { StateEvent } from '@shared/contract/service-state';
@@ -40,8 +40,16 @@ export function watchHarnesses(): (
   const opened: Engine[] = [];
   afterEach(async () => {
     for (const engine of opened.splice(0)) {
-      for (const s of engine.status()) if (s.pid) await engine.stop(s.name).catch(() => undefined);
+      // No watch may restart anything meanwhile; then dependents first (a stop of what others need
+      // is refused): nothing a test started outlives it.
+      const names = engine.status().map((s) => s.name);
+      await engine.watch(names, false).catch(() => undefined);
+      await engine.platformStop(names).catch(() => undefined);
+      // What a cascade restarted meanwhile, one by one, whatever needs it.
+      for (const s of engine.status()) if (s.pid) await engine.stop(s.name, { dependents: 'ignore' }).catch(() => undefined);
       await engine.close();
+      // A cascade's restart still under way when the test ended starts after the stops: its owner is gone now.
+      killOwnedBy(engine.home);
     }
   });
   return async (registryText, files = [], env = process.env) => {
@@ -59,4 +67,15 @@ export function watchHarnesses(): (
     engine.subscribe((event) => events.push(event));
     return { dir, engine, events, write };
   };
+}
+
+/** SIGKILLs what still runs with `home` as its owner marker (a test's leftovers, never another test's). */
+function killOwnedBy(home: string): void {
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`PROVISIONING_OWNER=${home}`)) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
 }
