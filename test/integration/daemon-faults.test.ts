@@ -3,7 +3,7 @@
  * found again, exactly once, and nothing is left behind.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { daemonSocketPath } from '../../src-main/daemon/daemon-paths';
@@ -29,6 +29,14 @@ const ownerPid = async (h: Home) => {
     return (await client.call('hello')).pid;
   } finally {
     client.close();
+  }
+};
+/** The program a process runs now (a launcher's shell until it execs the command). */
+const program = (pid: number) => {
+  try {
+    return readlinkSync(`/proc/${pid}/exe`);
+  } catch {
+    return undefined;
   }
 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -65,13 +73,40 @@ describe('daemon and CLI faults', () => {
     await h.run(['daemon', 'status']);
     const starting = h.run(['services', 'start', 'web']);
     const daemon = await waitFor(() => ownerPid(h));
-    const pid = await waitFor(() => h.processes('web')[0]);
+    // Its command running (not the launcher still waiting for its cgroup): what the next owner adopts.
+    const pid = await waitFor(() => h.processes('web').find((p) => program(p) === realpathSync(process.execPath)));
     process.kill(daemon, 'SIGKILL');
     expect((await starting).code).toBe(1);
     writeFileSync(ready, 'yes');
     const again = await h.run(['services', 'start', 'web']);
     expect(again.code).toBe(0);
     expect(h.processes('web')).toEqual([pid]);
+  });
+
+  it('finishes a start that the daemon was killed in before its command ran', async () => {
+    // Its pre_start waits for the test: the kill lands before anything of the service is spawned.
+    const folder = tempDir('pcc-hold-');
+    const [holding, go] = [join(folder, 'holding'), join(folder, 'go')];
+    const hook = `touch ${holding}; while [ ! -e ${go} ]; do sleep 0.05; done`;
+    const h = homes.create(
+      registry.replace('[services.web.deployment]', `[services.web.startup]\npre_start = ${JSON.stringify(hook)}\n[services.web.deployment]`),
+    );
+    const starting = h.run(['services', 'start', 'web']);
+    const daemon = await waitFor(() => ownerPid(h));
+    await waitFor(() => existsSync(holding));
+    process.kill(daemon, 'SIGKILL');
+    expect((await starting).code).toBe(1);
+    expect(h.processes('web')).toEqual([]);
+    // The orphaned hook goes on its own once it may; the next owner starts the service it was asked for.
+    writeFileSync(go, '');
+    const running = await waitFor(async () => {
+      const now = await status(h);
+      return now.state === 'healthy' ? now : undefined;
+    });
+    expect(running.reason).toMatch(/^running \(pid \d+\)$/);
+    expect(h.processes('web')).toEqual([running.pid]);
+    const log = await h.run(['services', 'logs', 'web', '--json']);
+    expect(log.stdout).toContain('a start that was under way or due when the previous manager stopped');
   });
 
   it('survives the CLI being killed with SIGKILL at random moments of a start (20 trials)', async () => {

@@ -308,7 +308,7 @@ export class ServiceSupervisor {
       if (this.wanted && this.#record.waiting) return this.#transition('blocked', 'was waiting to start when the previous manager stopped');
       if (this.#record.desired !== 'running') return this.#status;
       if (this.#machineRestarted()) return this.#restoreAfterBoot();
-      if (!recorded) return this.#start('restart that was due when the previous manager stopped');
+      if (!recorded) return this.#start('a start that was under way or due when the previous manager stopped');
       const exit = { code: null, signal: null, reason: 'exited while no manager was running (code unknown)' };
       return this.#afterExit(exit, this.#clock.now() - recorded.startedAt, undefined);
     });
@@ -390,7 +390,9 @@ export class ServiceSupervisor {
     this.#cancelRetry();
     if (this.#running || this.#detached) return this.#status;
     const instance = `${this.service.name}-${randomUUID()}`;
-    if (this.#record.waiting || this.#record.completed) await this.#save({ waiting: false, completed: false });
+    // Wanted running before anything is launched: an owner killed in the middle of a start leaves a
+    // record from which the next one finishes it (adopt), whether the process had been spawned or not.
+    await this.#save({ desired: 'running', waiting: false, completed: false });
     this.#transition('starting', why);
     let run: RunningService;
     // Where this run's lines begin: its failure excerpts never quote an earlier run's.
