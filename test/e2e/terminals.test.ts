@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { openControlCenter, type ControlCenter } from '../support/browser';
 import { tempDir } from '../support/cli-run';
 import { waitFor } from '../support/engine-harness';
@@ -57,6 +57,15 @@ describeWith('chromium')('terminals in the detail view', () => {
     expect((await center.home.run(['settings', 'web-terminals', 'on'])).code).toBe(0);
     for (const name of ['shell', 'repl', box]) expect((await center.home.run(['services', 'start', name])).code).toBe(0);
   }, 120_000);
+  // A test that failed half-way leaves its detail open over the tabs: the next one starts from the view.
+  afterEach(async () => {
+    const detail = center.page.getByTestId('service-detail');
+    if (await detail.isVisible()) {
+      await detail.getByRole('button', { name: 'Back (Escape)' }).click();
+      await detail.waitFor({ state: 'hidden' });
+    }
+  });
+
   afterAll(async () => {
     await center?.close();
     execFileSync('docker', ['rm', '-f', box], { stdio: 'ignore' });

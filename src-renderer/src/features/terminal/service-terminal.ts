@@ -54,6 +54,8 @@ export class ServiceTerminal {
     this.#terminal.loadAddon(this.#fit);
     this.#terminal.open(element);
     this.#fit.fit();
+    // Focused now, not once the session opens: what is typed meanwhile is held (#typedEarly), not sent to the button that opened it.
+    this.#terminal.focus();
     this.#themeWatch = new MutationObserver(() => (this.#terminal.options.theme = THEMES[pageTheme()]));
     this.#themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
     // What arrives before the open's answer is this session's (one open at a time per pane): held for it.
@@ -77,7 +79,6 @@ export class ServiceTerminal {
         early.splice(0).forEach((then) => then());
         this.#type(this.#typedEarly);
         this.#typedEarly = '';
-        this.#terminal.focus();
       },
       (error: Error) => {
         this.#ended = true;
