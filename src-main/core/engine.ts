@@ -48,6 +48,7 @@ import { Strays } from './supervisor/strays';
 import { UsageSampler, type UsageTarget } from './usage/usage-sampler';
 import { openServiceTerminal, terminalsOf, type TerminalOpen } from './terminals/service-terminals';
 import type { TerminalProcess } from './terminals/terminal-process';
+import { CascadeRestarts } from './watch/cascade-restarts';
 import { WatchController } from './watch/watch-controller';
 
 export interface EngineOptions {
@@ -172,6 +173,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const propagation = new DegradedPropagation(() => set.members(), statusOf);
   const desired = new DesiredState(() => set.members(), statusOf, clock);
   const tell = (event: StateEvent) => listeners.forEach((listener) => listener(event));
+  const cascades = new CascadeRestarts((names, operation) => restartPlatform(platform(), names, operation));
   const watches = new WatchController({
     registryDir: options.registryDir,
     clock,
@@ -188,9 +190,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     cascade: async (name) => {
       const { graph } = set;
       const direct = graph.dependents[graph.index.get(name)!]!.map((i) => graph.names[i]!).filter((d) => isRunning(statusOf(d)) || set.get(d)?.wanted);
-      if (direct.length === 0) return [];
-      const { start } = await restartPlatform(platform(), direct);
-      return start.steps.filter((step) => step.outcome === 'done').map((step) => step.name);
+      return direct.length === 0 ? [] : cascades.run(direct);
     },
     triggered: (name, trigger, line) => {
       const writer = writers.get(name);
@@ -475,7 +475,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       if (report.steps.find((step) => step.name === name)?.outcome === 'skipped') return outward(await member(name).start(givenBy(name, env)));
       return outward(statusOf(name)!);
     },
-    stop: async (name, stopOptions) => outward(await stop(name, stopOptions)),
+    stop: async (name, stopOptions) => {
+      // Said before it is queued: a cascade's start of it, due after this stop, is withdrawn.
+      cascades.stopped([name]);
+      return outward(await stop(name, stopOptions));
+    },
     restart: async (name, { env } = {}) => outward(await member(name).restart(givenBy(name, env))),
     rebuild: async (name, { env } = {}) => {
       const found = member(name);
@@ -489,7 +493,15 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       return { status: outward(status), image: build.image, imageId: build.id, built: build.built, recreated };
     },
     platformStart,
-    platformStop: (names, { dependents = true, ...operation } = {}) => stopPlatform(platform(), known(names), { ...operation, dependents }),
+    platformStop: (names, { dependents = true, onPlan, ...operation } = {}) =>
+      stopPlatform(platform(), known(names), {
+        ...operation,
+        dependents,
+        onPlan: (plan) => {
+          cascades.stopped(plan.plan);
+          onPlan?.(plan);
+        },
+      }),
     platformRestart: async (names, { env, ...operation } = {}) => {
       const report = await restartPlatform(platform(env), known(names), operation);
       await writeLastStart(store.dirs.root, report.start).catch((error: Error) => warn(`could not keep the start report: ${error.message}`));
@@ -541,6 +553,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       if (closed) return;
       closed = true;
       watches.close();
+      cascades.close();
       desired.close();
       await updating;
       // Let an operation under way (a stop waiting out its stop_timeout) finish before the lock goes.

@@ -4,14 +4,15 @@
  * is healthy, once per burst; ignored paths never trigger (checked against a later positive change).
  * Order and causality only: nothing here depends on how fast the machine is.
  */
-import { mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { StateEvent } from '@shared/contract/service-state';
 import { formatIssue, parseRegistry } from '@shared/model';
 import { logFiles } from '../../src-main/core/logs/log-files';
 import { tailLog } from '../../src-main/core/logs/log-reader';
 import { alive, freePort, waitFor } from '../support/engine-harness';
+import { tempDir } from '../support/cli-run';
 import { demoService, watchHarnesses } from '../support/watch-harness';
 
 const open = watchHarnesses();
@@ -243,6 +244,37 @@ describe('watch', () => {
     h.write('new/a.js');
     await waitFor(() => triggers(h.events).length === 1);
     expect(triggers(h.events)[0]!.watch).toMatchObject({ file: 'new/a.js', more: 0 });
+  });
+
+  it('leaves stopped a dependent a person stops while a cascade restarts it, and restarts the others', async () => {
+    const [dbPort, webPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+    const hold = tempDir('pcc-hold-');
+    const [holding, go] = [join(hold, 'holding'), join(hold, 'go')];
+    // Whatever happens, web's stop is let go: the harness stops it after the test.
+    onTestFinished(() => writeFileSync(go, ''));
+    // web's stop waits for the test: the person's stop lands while the cascade's restart of web is under way.
+    const hook = `touch ${holding}; while [ ! -e ${go} ]; do sleep 0.05; done`;
+    const registry = [
+      demoService('db', dbPort, 'watch = { paths = ["db/**"], debounce = "100ms", cascade = true }'),
+      demoService('web', webPort, 'dependencies = ["db"]'),
+      `[services.web.startup]\nstop_timeout = "60s"\npre_stop = { command = ${JSON.stringify(hook)}, timeout = "60s" }`,
+      demoService('api', apiPort, 'dependencies = ["db"]'),
+    ].join('\n');
+    const h = await open(registry, ['db/schema.sql']);
+    await h.engine.platformStart(['web', 'api']);
+    const apiBefore = h.engine.status().find((s) => s.name === 'api')!.pid;
+    await h.engine.watch(['db'], true);
+    h.write('db/schema.sql');
+    await waitFor(() => existsSync(holding));
+    const stopping = h.engine.stop('web');
+    writeFileSync(go, '');
+    expect(await stopping).toMatchObject({ state: 'stopped', reason: 'stopped by user' });
+    // The cascade's own end: written once it is over, naming what it started again.
+    const dbLog = async () => (await tailLog(logFiles(join(h.engine.home, 'services', 'logs'), 'db'))).filter((l) => l.stream === 'evt').map((l) => l.text);
+    const done = await waitFor(async () => (await dbLog()).find((line) => line.startsWith('watch: restarted what depends on it')));
+    expect(done).toBe('watch: restarted what depends on it: api');
+    expect(h.engine.status().find((s) => s.name === 'web')).toMatchObject({ state: 'stopped' });
+    expect(h.engine.status().find((s) => s.name === 'api')!.pid).not.toBe(apiBefore);
   });
 
   it('refuses a bad watch entry with its file, line, column and key path', () => {

@@ -45,10 +45,10 @@ export function watchHarnesses(): (
       const names = engine.status().map((s) => s.name);
       await engine.watch(names, false).catch(() => undefined);
       await engine.platformStop(names).catch(() => undefined);
-      // What a cascade restarted meanwhile, one by one, whatever needs it.
+      // What a start under way (a cascade's, launched before the stops) brought up meanwhile, one by one.
       for (const s of engine.status()) if (s.pid) await engine.stop(s.name, { dependents: 'ignore' }).catch(() => undefined);
       await engine.close();
-      // A cascade's restart still under way when the test ended starts after the stops: its owner is gone now.
+      // The engine's close keeps services (a daemon's successor adopts them): what still runs is the test's to end.
       killOwnedBy(engine.home);
     }
   });

@@ -38,11 +38,13 @@ export interface OperationOptions {
   readonly signal?: AbortSignal;
   /** Told the plan before anything is done. */
   readonly onPlan?: (plan: OperationPlan) => void;
+  /** Asked at each start's turn: a reason not to start that one after all (a person stopped it meanwhile). */
+  readonly withdrawn?: (name: string) => string | undefined;
 }
 
 const autoStart = (registry: Registry) => registry.services.filter((s) => s.auto_start).map((s) => s.name);
 
-export async function startPlatform(deps: PlatformDeps, names: readonly string[], { signal, onPlan }: OperationOptions = {}): Promise<PlatformReport> {
+export async function startPlatform(deps: PlatformDeps, names: readonly string[], { signal, onPlan, withdrawn }: OperationOptions = {}): Promise<PlatformReport> {
   const { graph } = deps;
   const plan = startSet(graph, names.length > 0 ? names : autoStart(deps.registry));
   onPlan?.({ operation: 'start', plan });
@@ -60,6 +62,8 @@ export async function startPlatform(deps: PlatformDeps, names: readonly string[]
     run: async (name, launched): Promise<StepResult> => {
       const before = deps.statusOf(name);
       if (before && SERVING.has(before.state)) return { outcome: 'skipped', reason: before.state === 'healthy' ? 'already running' : before.reason };
+      const why = withdrawn?.(name);
+      if (why) return { outcome: 'skipped', reason: why };
       const status = await deps.start(name, launched);
       if (UP.has(status.state)) return { outcome: 'done', reason: status.reason };
       return { outcome: 'failed', reason: status.state === 'failed' ? status.reason : `${status.state}: ${status.reason}` };
