@@ -36,6 +36,7 @@ import { registryDiff } from './platform/registry-diff';
 import { resourceWarnings } from './registry/resource-issues';
 import { machineQuestions } from './preflight/machine-questions';
 import { preflight, PreflightError } from './preflight/preflight';
+import { endOrphanedHooks } from './drivers/binary/hook-orphans';
 import { managedProcesses } from './process/managed-processes';
 import { homeCgroup, sweepEmptyCgroups } from './process/service-cgroup';
 import { readiness } from './readiness';
@@ -335,6 +336,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     },
   };
   const set = new ServiceSet(factory);
+  const orphans = endOrphanedHooks(options.home);
+  if (orphans.length > 0) warn(`ended what hooks of the previous owner left running (pid ${orphans.join(', ')})`);
   await set.open(options.registry);
   strays.add(managedProcesses(options.home).filter((p) => !set.has(p.service)));
   sweepEmptyCgroups(options.home);

@@ -3,7 +3,7 @@
  * found again, exactly once, and nothing is left behind.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { daemonSocketPath } from '../../src-main/daemon/daemon-paths';
@@ -83,21 +83,25 @@ describe('daemon and CLI faults', () => {
     expect(h.processes('web')).toEqual([pid]);
   });
 
-  it('finishes a start that the daemon was killed in before its command ran', async () => {
-    // Its pre_start waits for the test: the kill lands before anything of the service is spawned.
+  it('finishes a start that the daemon was killed in before its command ran, ending the pre_start it left running', async () => {
+    // Its pre_start waits for the test, saying its pid: the kill lands before anything of the service is spawned.
     const folder = tempDir('pcc-hold-');
     const [holding, go] = [join(folder, 'holding'), join(folder, 'go')];
-    const hook = `touch ${holding}; while [ ! -e ${go} ]; do sleep 0.05; done`;
+    const hook = `echo $$ >> ${holding}; while [ ! -e ${go} ]; do sleep 0.05; done`;
     const h = homes.create(
-      registry.replace('[services.web.deployment]', `[services.web.startup]\npre_start = ${JSON.stringify(hook)}\n[services.web.deployment]`),
+      registry.replace('[services.web.deployment]', () => `[services.web.startup]\npre_start = ${JSON.stringify(hook)}\n[services.web.deployment]`),
     );
+    const hooks = () => (existsSync(holding) ? readFileSync(holding, 'utf8').trim().split('\n').map(Number) : []);
     const starting = h.run(['services', 'start', 'web']);
     const daemon = await waitFor(() => ownerPid(h));
-    await waitFor(() => existsSync(holding));
+    const [orphan] = await waitFor(() => (hooks().length > 0 ? hooks() : undefined));
     process.kill(daemon, 'SIGKILL');
     expect((await starting).code).toBe(1);
     expect(h.processes('web')).toEqual([]);
-    // The orphaned hook goes on its own once it may; the next owner starts the service it was asked for.
+    expect(alive(orphan!)).toBe(true);
+    // The next owner ends the orphaned hook and makes the start it was asked for, its pre_start anew.
+    expect((await status(h)).state).toMatch(/^(blocked|starting)$/);
+    await waitFor(() => !alive(orphan!) && hooks().length === 2);
     writeFileSync(go, '');
     const running = await waitFor(async () => {
       const now = await status(h);
@@ -106,7 +110,7 @@ describe('daemon and CLI faults', () => {
     expect(running.reason).toMatch(/^running \(pid \d+\)$/);
     expect(h.processes('web')).toEqual([running.pid]);
     const log = await h.run(['services', 'logs', 'web', '--json']);
-    expect(log.stdout).toContain('a start that was under way or due when the previous manager stopped');
+    expect(log.stdout).toContain('was starting, or due to restart, when the previous manager stopped');
   });
 
   it('survives the CLI being killed with SIGKILL at random moments of a start (20 trials)', async () => {

@@ -307,8 +307,8 @@ export class ServiceSupervisor {
       // Asked for but blocked when the previous manager went: it waits again (desired-state.ts starts it).
       if (this.wanted && this.#record.waiting) return this.#transition('blocked', 'was waiting to start when the previous manager stopped');
       if (this.#record.desired !== 'running') return this.#status;
-      if (this.#machineRestarted()) return this.#restoreAfterBoot();
-      if (!recorded) return this.#start('a start that was under way or due when the previous manager stopped');
+      if (this.#machineRestarted()) return this.#startWhenReady('was running when the machine restarted', true);
+      if (!recorded) return this.#startWhenReady('was starting, or due to restart, when the previous manager stopped');
       const exit = { code: null, signal: null, reason: 'exited while no manager was running (code unknown)' };
       return this.#afterExit(exit, this.#clock.now() - recorded.startedAt, undefined);
     });
@@ -321,18 +321,19 @@ export class ServiceSupervisor {
   }
 
   /**
-   * What ran before the machine restarted comes back as it was asked for — wanted, whatever its
-   * restart policy (a reboot is not its failure) — and as a start does: once what it needs is
-   * healthy (desired-state.ts starts it, in dependency order). What did not run stays stopped.
+   * Comes back as it was asked for — wanted, whatever its restart policy — and as a start does, once
+   * what it needs is healthy (desired-state.ts starts it, in dependency order): what ran before the
+   * machine restarted (`exited`: a reboot is not its failure), and a start under way or a restart due
+   * when the previous owner went, nothing of it running. Never inside adoption, which must not wait
+   * for a start (a pre_start, a slow readiness) before the owner answers. What did not run stays stopped.
    */
-  async #restoreAfterBoot(): Promise<ServiceStatus> {
-    const reason = 'was running when the machine restarted';
+  async #startWhenReady(reason: string, exited = false): Promise<ServiceStatus> {
     await this.#save({
       desired: 'stopped',
       process: undefined,
       wanted: true,
       waiting: true,
-      lastExit: { code: null, signal: null, at: this.#clock.now(), reason },
+      ...(exited ? { lastExit: { code: null, signal: null, at: this.#clock.now(), reason } } : {}),
     });
     return this.#transition('blocked', `${reason}; starts again once its dependencies are healthy`);
   }

@@ -43,7 +43,7 @@ export class BinaryDriver implements ServiceDriver {
   async start(service: ServiceDefinition, instance: string, configHash: string, context: RunContext): Promise<RunningService> {
     const spec = launchSpec(service, context);
     if (!existsSync(spec.cwd)) throw new StartError(`working directory missing: ${spec.cwd}`);
-    await runPreStart(service, spec, context.logs);
+    await runPreStart(service, spec, context);
     const output = await startServiceOutput(service, spec, instance, context);
     const { drained } = output;
     const cgroup = createInstanceCgroup(context.home, service.name, instance);
@@ -107,7 +107,7 @@ export class BinaryDriver implements ServiceDriver {
         trackTree(context.home, service.name, instance, [launcher]);
         void exited.then(() => untrackTree(context.home, instance));
       }
-      startPostStart(service, spec, context.logs);
+      startPostStart(service, spec, context);
       return { process: record, exited, ...(launcher ? { usage: treeUsage(context.home, instance) } : {}) };
     } catch (error) {
       if (cgroup) removeInstanceCgroup(cgroup);

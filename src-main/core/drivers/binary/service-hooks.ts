@@ -6,39 +6,40 @@
  */
 import type { Hook, ServiceDefinition } from '@shared/model';
 import { secretMask } from '@shared/model/secret-mask';
-import type { LogFiles } from '../../logs/log-files';
 import { baseEnvironment } from '../base-environment';
 import { StartError, type RunContext } from '../driver';
+import { hookMarker } from './hook-orphans';
 import { commandSpec, launchSpec, runAsOf, type LaunchSpec } from './launch-spec';
 import { describeHook, runHook, type HookContext } from './run-hook';
 
 /** Its summary names the command as the registry writes it: an env file's secret in it reads `${NAME}`. */
-const hookContext = (service: ServiceDefinition, spec: LaunchSpec, logs: LogFiles): HookContext => ({
+const hookContext = (service: ServiceDefinition, spec: LaunchSpec, context: RunContext): HookContext => ({
   cwd: spec.cwd,
-  env: spec.env,
-  logs,
+  // Marked as this home's: a hook its owner's death left running is ended by the next owner.
+  env: { ...spec.env, ...hookMarker(context.home) },
+  logs: context.logs,
   mask: secretMask(service.fromEnvFiles),
   ...(spec.runAs ? { runAs: spec.runAs } : {}),
 });
 
-export async function runPreStart(service: ServiceDefinition, spec: LaunchSpec, logs: LogFiles): Promise<void> {
+export async function runPreStart(service: ServiceDefinition, spec: LaunchSpec, context: RunContext): Promise<void> {
   const hook = service.startup.pre_start;
   if (!hook) return;
-  const outcome = await runHook('pre_start', hook, hookContext(service, spec, logs));
+  const outcome = await runHook('pre_start', hook, hookContext(service, spec, context));
   if (!outcome.ok) throw new StartError(`pre_start failed: ${describeHook(outcome)}`);
 }
 
 /** Runs `post_start` beside the service; its outcome goes to the log only. */
-export function startPostStart(service: ServiceDefinition, spec: LaunchSpec, logs: LogFiles): void {
+export function startPostStart(service: ServiceDefinition, spec: LaunchSpec, context: RunContext): void {
   const hook = service.startup.post_start;
-  if (hook) void runHook('post_start', hook, hookContext(service, spec, logs));
+  if (hook) void runHook('post_start', hook, hookContext(service, spec, context));
 }
 
 /** `pre_stop`, then `stop_command`, before `deadline`; failures are logged by the hooks and the stop goes on. */
 export async function stopHooks(service: ServiceDefinition, context: RunContext, deadline: number): Promise<void> {
   const { pre_stop, stop_command } = service.startup;
   if (!pre_stop && !stop_command) return;
-  const hooks = hookContext(service, stopSpec(service, context), context.logs);
+  const hooks = hookContext(service, stopSpec(service, context), context);
   const run = async (name: 'pre_stop' | 'stop_command', hook: Hook | undefined) => {
     const left = deadline - Date.now();
     if (hook && left > 0) await runHook(name, hook, hooks, Math.min(hook.timeout, left));
