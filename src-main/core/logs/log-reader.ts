@@ -15,32 +15,42 @@ function generations(files: LogFiles): string[] {
   return [...paths, files.current];
 }
 
-/** The generations that may hold `seq` or later lines: from the newest one starting at or before it. */
-async function generationsFrom(files: LogFiles, seq: number): Promise<string[]> {
-  const paths = generations(files);
-  for (let i = paths.length - 1; i > 0; i--) {
-    const first = await firstSeq(paths[i]!);
-    if (first !== undefined && first <= seq) return paths.slice(i);
+/**
+ * The files that may hold `seq` or later lines, oldest first, each opened at once: a rotation renames
+ * files, and an open one keeps its content whatever its name becomes, so reading them cannot skip
+ * one that moved. `fromOldest`: the first is the oldest kept (lines before it may be gone for good).
+ */
+async function openGenerationsFrom(files: LogFiles, seq: number): Promise<{ handles: FileHandle[]; fromOldest: boolean }> {
+  const opened = await Promise.all(generations(files).map((path) => open(path, 'r').catch(() => undefined)));
+  const handles = opened.filter((handle) => handle !== undefined);
+  let from = 0;
+  for (let i = handles.length - 1; i > 0; i--) {
+    const first = await firstSeq(handles[i]!);
+    if (first !== undefined && first <= seq) {
+      from = i;
+      break;
+    }
   }
-  return paths;
+  await Promise.all(handles.slice(0, from).map((handle) => handle.close()));
+  return { handles: handles.slice(from), fromOldest: from === 0 };
 }
 
-async function firstSeq(path: string): Promise<number | undefined> {
-  const handle = await open(path, 'r').catch(() => undefined);
-  if (!handle) return undefined;
-  try {
-    const buffer = Buffer.alloc(4096);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    // A rotated file starts with the raw positions it carries over: the first numbered line counts.
-    const lines = buffer.toString('utf8', 0, bytesRead).split('\n');
-    for (const line of lines) {
-      const parsed = parseLogLine(line);
-      if (parsed) return parsed.seq;
-    }
-    return undefined;
-  } finally {
-    await handle.close();
+async function firstSeq(handle: FileHandle): Promise<number | undefined> {
+  const buffer = Buffer.alloc(4096);
+  const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+  // A rotated file starts with the raw positions it carries over: the first numbered line counts.
+  const lines = buffer.toString('utf8', 0, bytesRead).split('\n');
+  for (const line of lines) {
+    const parsed = parseLogLine(line);
+    if (parsed) return parsed.seq;
   }
+  return undefined;
+}
+
+/** Every line of an open file. */
+async function linesIn(handle: FileHandle): Promise<LogLine[]> {
+  const text = await handle.readFile('utf8');
+  return text.split('\n').flatMap((raw) => parseLogLine(raw) ?? []);
 }
 
 async function linesOf(path: string): Promise<LogLine[]> {
@@ -83,8 +93,8 @@ export interface FollowOptions {
   readonly pollMs?: number;
 }
 
-/** Tries before a gap is accepted (the lines were rotated away before the follower could read them). */
-const CATCH_UP_ATTEMPTS = 5;
+/** Tries before a hole is accepted: each is a listing and a few opens that a rotation must fall between. */
+const CATCH_UP_ATTEMPTS = 20;
 
 /** Every line after `afterSeq`, then each new one as it is written, until the signal aborts. */
 export async function* followLog(files: LogFiles, options: FollowOptions): AsyncGenerator<LogLine> {
@@ -106,21 +116,28 @@ export async function* followLog(files: LogFiles, options: FollowOptions): Async
       try {
         const { ino, size } = await handle.stat();
         if (ino !== inode) {
-          // First look, or a rotation: catch up by seq from the file holding the next line, then reread this one.
-          // Files are read by name, so a rotation during the catch-up can shift them: a gap in the seqs
-          // means a file moved past us, and the catch-up starts over from the last line seen.
-          for (let attempt = 0; attempt < CATCH_UP_ATTEMPTS; attempt++) {
-            let gap = false;
-            for (const path of await generationsFrom(files, last + 1)) {
-              const lines = await linesOf(path);
-              const next = lines.find((line) => line.seq > last);
-              if (last > 0 && next && next.seq !== last + 1 && attempt + 1 < CATCH_UP_ATTEMPTS) {
-                gap = true;
-                break;
+          // First look, or a rotation: catch up by seq from the file holding the next line, then reread
+          // this one. The files are opened before they are read (openGenerationsFrom); only a rotation
+          // between the listing and the opens leaves a hole in the seqs, and the catch-up starts over
+          // from the last line seen. A hole before the oldest kept file is real: those lines are gone.
+          for (let attempt = 1; ; attempt++) {
+            const { handles, fromOldest } = await openGenerationsFrom(files, last + 1);
+            let moved = false;
+            try {
+              for (const [index, file] of handles.entries()) {
+                const lines = await linesIn(file);
+                const next = lines.find((line) => line.seq > last);
+                const rotatedAway = index === 0 && fromOldest;
+                if (last > 0 && next && next.seq !== last + 1 && !rotatedAway && attempt < CATCH_UP_ATTEMPTS) {
+                  moved = true;
+                  break;
+                }
+                yield* fresh(lines);
               }
-              yield* fresh(lines);
+            } finally {
+              await Promise.all(handles.map((handle) => handle.close()));
             }
-            if (!gap) break;
+            if (!moved) break;
           }
           inode = ino;
           offset = 0;
