@@ -32,7 +32,7 @@ export async function openDockerExec(docker: Dockerode, container: string, reque
     docker.modem.demuxStream(stream, stdout, stderr);
   }
   const resize = (cols: number, rows: number) => void exec.resize({ w: cols, h: rows }).catch(() => undefined);
-  if (request.tty) resize(request.cols, request.rows);
+  if (request.tty) await firstSize(exec, request.cols, request.rows);
   const ended = new Promise<TerminalEnd>((resolve) => {
     stream.once('close', () => {
       exec.inspect().then(
@@ -61,6 +61,26 @@ export async function openDockerExec(docker: Dockerode, container: string, reque
         });
     },
   };
+}
+
+/** Tries of the first resize: refused until the engine has the exec running. */
+const FIRST_SIZE_TRIES = 10;
+
+/**
+ * The terminal's size, set before the open answers, so the first line typed already sees it (`stty
+ * size`). The engine refuses a resize until the exec runs: tried again shortly, as docker's CLI does.
+ */
+async function firstSize(exec: Dockerode.Exec, cols: number, rows: number): Promise<void> {
+  for (let attempt = 1; attempt <= FIRST_SIZE_TRIES; attempt++) {
+    if (
+      await exec.resize({ w: cols, h: rows }).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
+    await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+  }
 }
 
 const MAY_STILL_RUN = 'hung up, but its program could not be signalled (an engine in a VM or on another machine): the program may still run in the container';
