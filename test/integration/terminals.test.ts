@@ -88,8 +88,9 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  if (hasDocker) execFileSync('docker', ['rm', '-f', box, ...composeContainers()], { stdio: 'ignore' });
+  // The owner first: while it runs, its restart policy makes again a container removed under it.
   await home?.cleanup();
+  if (hasDocker) execFileSync('docker', ['rm', '-f', box, ...composeContainers()], { stdio: 'ignore' });
 });
 
 /** `services exec` with `input` on its stdin (a pipe: not a terminal). */
