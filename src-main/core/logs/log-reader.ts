@@ -47,20 +47,15 @@ async function firstSeq(handle: FileHandle): Promise<number | undefined> {
   return undefined;
 }
 
+const parseLines = (text: string): LogLine[] => text.split('\n').flatMap((raw) => parseLogLine(raw) ?? []);
+
 /** Every line of an open file. */
 async function linesIn(handle: FileHandle): Promise<LogLine[]> {
-  const text = await handle.readFile('utf8');
-  return text.split('\n').flatMap((raw) => parseLogLine(raw) ?? []);
+  return parseLines(await handle.readFile('utf8'));
 }
 
 async function linesOf(path: string): Promise<LogLine[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return [];
-  }
-  return text.split('\n').flatMap((raw) => parseLogLine(raw) ?? []);
+  return readFile(path, 'utf8').then(parseLines, () => []);
 }
 
 /**
@@ -96,6 +91,35 @@ export interface FollowOptions {
 /** Tries before a hole is accepted: each is a listing and a few opens that a rotation must fall between. */
 const CATCH_UP_ATTEMPTS = 20;
 
+/**
+ * The lines after `after` in the kept files, in order, a file's at a time (never all in memory). The
+ * files are opened before they are read (openGenerationsFrom); only a rotation between the listing
+ * and the opens leaves a hole in the seqs, and the catch-up starts over from the last line seen. A
+ * hole before the oldest kept file is real: those lines are gone.
+ */
+async function* catchUp(files: LogFiles, after: number): AsyncGenerator<LogLine[]> {
+  let last = after;
+  for (let attempt = 1; ; attempt++) {
+    const { handles, fromOldest } = await openGenerationsFrom(files, last + 1);
+    let moved = false;
+    try {
+      for (const [index, file] of handles.entries()) {
+        const lines = (await linesIn(file)).filter((line) => line.seq > last);
+        const rotatedAway = index === 0 && fromOldest;
+        if (last > 0 && lines[0] && lines[0].seq !== last + 1 && !rotatedAway && attempt < CATCH_UP_ATTEMPTS) {
+          moved = true;
+          break;
+        }
+        yield lines;
+        last = lines.at(-1)?.seq ?? last;
+      }
+    } finally {
+      await Promise.all(handles.map((handle) => handle.close()));
+    }
+    if (!moved) return;
+  }
+}
+
 /** Every line after `afterSeq`, then each new one as it is written, until the signal aborts. */
 export async function* followLog(files: LogFiles, options: FollowOptions): AsyncGenerator<LogLine> {
   let last = options.afterSeq;
@@ -116,29 +140,8 @@ export async function* followLog(files: LogFiles, options: FollowOptions): Async
       try {
         const { ino, size } = await handle.stat();
         if (ino !== inode) {
-          // First look, or a rotation: catch up by seq from the file holding the next line, then reread
-          // this one. The files are opened before they are read (openGenerationsFrom); only a rotation
-          // between the listing and the opens leaves a hole in the seqs, and the catch-up starts over
-          // from the last line seen. A hole before the oldest kept file is real: those lines are gone.
-          for (let attempt = 1; ; attempt++) {
-            const { handles, fromOldest } = await openGenerationsFrom(files, last + 1);
-            let moved = false;
-            try {
-              for (const [index, file] of handles.entries()) {
-                const lines = await linesIn(file);
-                const next = lines.find((line) => line.seq > last);
-                const rotatedAway = index === 0 && fromOldest;
-                if (last > 0 && next && next.seq !== last + 1 && !rotatedAway && attempt < CATCH_UP_ATTEMPTS) {
-                  moved = true;
-                  break;
-                }
-                yield* fresh(lines);
-              }
-            } finally {
-              await Promise.all(handles.map((handle) => handle.close()));
-            }
-            if (!moved) break;
-          }
+          // First look, or a rotation: catch up by seq from the file holding the next line, then reread this one.
+          for await (const lines of catchUp(files, last)) yield* fresh(lines);
           inode = ino;
           offset = 0;
         } else if (size > offset) {

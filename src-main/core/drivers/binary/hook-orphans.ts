@@ -7,7 +7,7 @@
  */
 import { killMarked } from '../../process/kill-marked';
 
-export const HOOK_VARIABLE = 'PROVISIONING_HOOK_OF';
+const HOOK_VARIABLE = 'PROVISIONING_HOOK_OF';
 
 /** The environment entries that make a hook's processes findable as this home's. */
 export function hookMarker(home: string): Record<string, string> {
